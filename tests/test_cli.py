@@ -1,0 +1,102 @@
+"""The command line: arguments reach the package, errors come out clean, exit codes hold."""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import workbench.batch
+import workbench.report
+from workbench.cli import main
+from workbench.errors import Problem
+from workbench.report import RunResult
+
+HERE = Path(__file__).resolve().parent / "notebooks"
+TINY, PACK = HERE / "tiny.ipynb", HERE / "tiny_pack"
+DAILY = str(Path(__file__).resolve().parents[1] / "parameters" / "daily.yaml")
+
+
+def _clean_error(capsys, code: int, *argv: str) -> str:
+    assert main(list(argv)) == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err
+
+
+def test_unknown_notebook_is_a_clean_error(capsys, tmp_path):
+    err = _clean_error(capsys, 2, "run", "no_such_report", "--pack", str(PACK), "--reports", str(tmp_path))
+    assert "no notebook 'no_such_report'" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "index.html").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", str(TINY), "--pack", str(PACK), "--date", "2022-13-40"],
+    ["run", str(TINY), "--pack", str(PACK), "-p", "coverage_target", "high"],
+    ["run", str(TINY), "--pack", str(PACK), "--params", "no_such_file.yaml"],
+    ["run", str(TINY), "--pack", "no_such_pack"],
+    ["batch", "no_such_schedule.yaml", "--pack", str(PACK)],
+    ["batch", DAILY, "--jobs", "0"],
+])
+def test_bad_input_exits_2_without_a_traceback(capsys, argv):
+    assert "error" in _clean_error(capsys, 2, *argv)
+
+
+def test_usage_error_and_help_return_codes(capsys):
+    assert main(["run"]) == 2
+    assert main(["--help"]) == 0
+    capsys.readouterr()
+
+
+@pytest.fixture
+def recorded_run(monkeypatch):
+    """Replace run_report by a recorder returning an ok result."""
+    calls = []
+
+    def fake_run_report(notebook, **kwargs):
+        calls.append((notebook, kwargs))
+        return RunResult("tiny", "2022-10-09", "ok", None, 0.1)
+
+    monkeypatch.setattr(workbench.report, "run_report", fake_run_report)
+    return calls
+
+
+def test_run_types_p_values_like_the_notebook_defaults(recorded_run, tmp_path):
+    params = tmp_path / "params.yaml"
+    params.write_text("coverage_target: 0.5\nlang: en\n", encoding="utf-8")
+    argv = ["run", str(TINY), "--params", str(params), "-p", "code", "007", "-p", "coverage_target", "0.9",
+            "-p", "undeclared", "x", "--scope", "S01", "--date", "2022-10-08"]
+    assert main(argv) == 0
+    notebook, kwargs = recorded_run[0]
+    assert kwargs["parameters"] == {"coverage_target": 0.9, "lang": "en", "code": "007", "undeclared": "x"}
+    assert (kwargs["scope"], kwargs["date"]) == ("S01", "2022-10-08")
+
+
+def test_interrupt_exits_130(monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workbench.report, "run_report", interrupted)
+    assert _clean_error(capsys, 130, "run", str(TINY)).strip() == "workbench run: interrupted"
+
+
+def test_batch_exits_1_when_a_report_failed_and_prints_the_index(monkeypatch, capsys, tmp_path):
+    results = [RunResult("a", "2022-10-09", "ok", None, 1.0),
+               RunResult("b", "2022-10-09", "failed", "boom", 1.0)]
+    monkeypatch.setattr(workbench.batch, "run_batch", lambda *args, **kwargs: results)
+    assert main(["batch", DAILY, "--reports", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["1 ok, 1 failed b", str(tmp_path / "index.html")]
+
+
+@pytest.mark.parametrize(("severity", "code"), [("error", 1), ("warning", 0)])
+def test_validate_exits_1_only_on_errors(monkeypatch, capsys, severity, code):
+    problems = [Problem("rounds", "rounds.csv", 2, "start", "a timestamp", "yesterday", severity)]
+    loading = types.ModuleType("workbench.loading")
+    loading.validate_pack = lambda pack: problems
+    loading.format_problems = lambda found: "\n".join(str(p) for p in found)
+    monkeypatch.setitem(sys.modules, "workbench.loading", loading)
+    assert main(["validate", "--pack", str(PACK)]) == code
+    assert "rounds.csv, row 2, column start" in capsys.readouterr().out

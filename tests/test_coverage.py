@@ -1,0 +1,129 @@
+"""Coverage on a tiny hand-computed fixture (DESIGN.md's definitions, pinned exactly)."""
+
+import pandas as pd
+import pytest
+
+from workbench import coverage
+from workbench.errors import WorkbenchError
+
+T = pd.Timestamp
+
+
+@pytest.fixture
+def areas():
+    return pd.DataFrame({
+        "area_id": ["S1", "S2", "C1", "C2", "C3"],
+        "name": ["Street 1", "Street 2", "Comm 1", "Comm 2", "Comm 3"],
+        "level": ["street", "street", "community", "community", "community"],
+        "parent_id": [None, None, "S1", "S1", "S2"],
+        "population": [999, 999, 4, 2, 5],  # street figures in the file are ignored: sums win
+    })
+
+
+@pytest.fixture
+def rounds():
+    return pd.DataFrame({
+        "round_id": ["R1", "R2"], "name": ["first", "second"],
+        "start": [T("2022-10-04 07:00:00"), T("2022-10-06 07:00:00")],
+        "end": [T("2022-10-04 18:00:00"), T("2022-10-06 18:00:00")],
+    })
+
+
+@pytest.fixture
+def sampling():
+    rows = [
+        ("p1", "C1", "A", "2022-10-04 08:00:00"),
+        ("p1", "C1", "A", "2022-10-04 09:00:00"),  # duplicate sample: counted once
+        ("p2", "C1", "A", "2022-10-04 18:00:00"),  # exactly at the end: inside
+        ("p3", "C1", "A", "2022-10-04 18:00:01"),  # one second after: outside
+        ("p4", "C1", "A", "2022-10-04 06:59:59"),  # before the start: outside
+        ("p5", "C2", "B", "2022-10-04 10:00:00"),
+        ("p5", "C1", "A", "2022-10-04 11:00:00"),  # same person in two areas: counted in each
+        ("p6", "C2", "B", "2022-10-04 12:00:00"),
+    ]
+    frame = pd.DataFrame(rows, columns=["person_key", "area_id", "site_id", "sampled_at"])
+    frame["sampled_at"] = pd.to_datetime(frame["sampled_at"])
+    return frame
+
+
+def test_count_tested_closed_interval_and_distinct(sampling, rounds):
+    tested = coverage.count_tested(sampling, rounds.start[0], rounds.end[0])
+    assert dict(zip(tested.area_id, tested.tested, strict=True)) == {"C1": 3, "C2": 2}
+
+
+def test_coverage_table_pins_every_area(sampling, rounds, areas):
+    tested = coverage.count_tested(sampling, rounds.start[0], rounds.end[0])
+    table = coverage.coverage_table(tested, areas, target=0.95).set_index("area_id")
+    assert table.loc["C1", ["tested", "population"]].tolist() == [3, 4]
+    assert table.loc["C1", "coverage"] == 0.75
+    assert table.loc["C2", "coverage"] == 1.0
+    # an area with no samples is 0, not missing
+    assert table.loc["C3", "tested"] == 0 and table.loc["C3", "coverage"] == 0.0
+    # street = sum of its communities
+    assert table.loc["S1", ["tested", "population"]].tolist() == [5, 6]
+    assert table.loc["S2", ["tested", "population"]].tolist() == [0, 5]
+    assert bool(table.loc["C1", "short"]) and table.loc["C1", "gap"] == 1  # ceil(0.95*4) - 3
+    assert table.loc["C3", "gap"] == 5
+    assert not table.loc["C2", "short"] and table.loc["C2", "gap"] == 0
+    total = coverage.total_coverage(table.reset_index(), 0.95)
+    assert (total["tested"], total["population"]) == (5, 11)
+    assert total["coverage"] == pytest.approx(5 / 11)
+    assert total["short_communities"] == 2
+
+
+def test_coverage_exactly_at_target_is_not_short(sampling, rounds, areas):
+    tested = coverage.count_tested(sampling, rounds.start[0], rounds.end[0])
+    table = coverage.coverage_table(tested, areas, target=0.75).set_index("area_id")
+    assert table.loc["C1", "coverage"] == 0.75
+    assert not table.loc["C1", "short"]
+
+
+def test_short_areas_sorted_by_gap(sampling, rounds, areas):
+    tested = coverage.count_tested(sampling, rounds.start[0], rounds.end[0])
+    table = coverage.coverage_table(tested, areas, target=0.95)
+    assert coverage.short_areas(table)["area_id"].tolist() == ["C3", "C1"]
+
+
+def test_scope_street_keeps_street_and_its_communities(areas):
+    assert coverage.areas_in_scope(areas, "S1")["area_id"].tolist() == ["S1", "C1", "C2"]
+    assert len(coverage.areas_in_scope(areas, "district")) == 5
+    with pytest.raises(WorkbenchError, match="neither 'district' nor a street"):
+        coverage.areas_in_scope(areas, "C1")
+
+
+def test_select_round_latest_started_on_or_before(rounds):
+    assert coverage.select_round(rounds, "2022-10-05")["round_id"] == "R1"
+    assert coverage.select_round(rounds, "2022-10-06")["round_id"] == "R2"  # started that day
+    assert coverage.select_round(rounds, "2022-10-09", round_id="R1")["round_id"] == "R1"
+    with pytest.raises(WorkbenchError, match="no testing round"):
+        coverage.select_round(rounds, "2022-10-03")
+    with pytest.raises(WorkbenchError, match="R9"):
+        coverage.select_round(rounds, "2022-10-09", round_id="R9")
+
+
+def _load(site_days):
+    rows = [(s, T(d)) for s, days in site_days.items() for d in days]
+    return pd.DataFrame(rows, columns=["site_id", "date"])
+
+
+def test_silent_site_is_flagged_never_zero():
+    sites = pd.DataFrame({"site_id": ["A", "B", "C"], "name": ["a", "b", "c"], "kind": ["fixed"] * 3})
+    load = _load({
+        "A": ["2022-10-01", "2022-10-02", "2022-10-03"],  # habitual, nothing on 10-04: silent
+        "B": ["2022-10-01"],  # 1 of 3 active days: not habitual
+        "C": ["2022-10-01", "2022-10-02", "2022-10-03", "2022-10-04"],
+    })
+    silent = coverage.silent_sites(load, sites, [T("2022-10-04")], lookback_days=7)
+    assert silent["site_id"].tolist() == ["A"]
+    assert silent.loc[0, "silent_on"] == T("2022-10-04")
+    assert silent.loc[0, "last_reported"] == T("2022-10-03")
+    assert (silent.loc[0, "days_reported"], silent.loc[0, "active_days"]) == (3, 3)
+
+
+def test_site_daily_load_peak_hour(sampling):
+    sites = pd.DataFrame({"site_id": ["A", "B"], "capacity_per_hour": [2, 4]})
+    load = coverage.site_daily_load(sampling, sites).set_index("site_id")
+    assert load.loc["A", "samples"] == 6
+    assert load.loc["A", "peak_hour_samples"] == 2  # 18:00:00 and 18:00:01 share an hour
+    assert load.loc["A", "peak_load"] == 1.0
+    assert load.loc["B", "samples"] == 2

@@ -1,0 +1,56 @@
+"""The workbench's one family of exceptions, and the record of a data problem."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+class WorkbenchError(Exception):
+    """Base class of every error the workbench raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a data pack.
+
+    ``row`` is the 1-based data row (the header is not counted), or None when the
+    problem concerns a whole file or column. ``severity`` is ``"error"`` (the pack
+    cannot be used as it is) or ``"warning"`` (rows were set aside or a value was guessed).
+    """
+
+    dataset: str
+    file: str
+    row: int | None
+    column: str | None
+    expected: str
+    found: str = ""
+    severity: str = "error"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        found = f" (found {self.found!r})" if self.found != "" else ""
+        return f"[{self.severity}] {where}: expected {self.expected}{found}"
+
+
+class DataError(WorkbenchError):
+    """A data pack has problems that make a figure impossible to compute correctly."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        lines = [f"{len(errors)} problem(s) in the data pack:"]
+        lines += [f"  {p}" for p in errors[:50]]
+        if len(errors) > 50:
+            lines.append(f"  ... and {len(errors) - 50} more")
+        super().__init__("\n".join(lines))
+
+
+class ReportError(WorkbenchError):
+    """A report could not be run or published."""

@@ -1,0 +1,17 @@
+"""Every folium map of the workbench (``base``: the map and its generic layers; one module per domain)."""
+
+from .base import (
+    BASEMAPS,
+    add_context,
+    add_legend,
+    add_outlines,
+    add_points,
+    add_polygons,
+    embed,
+    finish,
+    new_map,
+)
+from .coverage import coverage_map
+
+__all__ = ["BASEMAPS", "add_context", "add_legend", "add_outlines", "add_points", "add_polygons",
+           "coverage_map", "embed", "finish", "new_map"]

@@ -1,0 +1,108 @@
+"""The testing-coverage map: communities classed against the target, zones, testing sites."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+
+from ..coverage import CoverageResult
+from ..i18n import format_count, format_rate, format_share, label
+from ..palette import COVERAGE_COLOURS, SITE_KIND_COLOURS, STATUS_COLOURS, ZONE_COLOURS
+from ..safe_html import escape
+from . import base
+
+
+def coverage_classes(target: float) -> list[float]:
+    """Upper bounds of the four coverage classes: far short, short, nearly there, reached."""
+    return [max(target - 0.10, 0.0), max(target - 0.05, 0.0), target - 1e-12, np.inf]
+
+
+def classify_coverage(coverage: pd.Series, target: float) -> list[str]:
+    """A colour per value: three shades of short below ``target``, green at or above, grey if missing."""
+    colours = np.full(len(coverage), STATUS_COLOURS["no_data"], dtype=object)
+    known = coverage.notna().to_numpy()
+    if known.any():
+        classes = mapclassify.UserDefined(coverage[known].to_numpy(), bins=coverage_classes(target))
+        colours[known] = np.asarray(COVERAGE_COLOURS, dtype=object)[classes.yb]
+    return list(colours)
+
+
+def _community_tooltip(row, lang: str) -> str:
+    rate = format_rate(row["tested"], row["population"], lang)
+    parts = [f"<b>{escape(row['name'])}</b> ({escape(row['area_id'])})",
+             f"{escape(label('coverage', lang))}: {escape(rate)}"]
+    if row["short"]:
+        parts.append(f"{escape(label('gap', lang))}: {escape(format_count(row['gap'], lang))}")
+    return "<br>".join(parts)
+
+
+def _site_tooltip(row, lang: str) -> str:
+    lines = [f"<b>{escape(row['name'])}</b> ({escape(row['site_id'])})",
+             f"{escape(label('kind', lang))}: {escape(label(row['kind'], lang))}",
+             f"{escape(label('samples', lang))}: {escape(format_count(row['samples'], lang))}",
+             f"{escape(label('peak_load', lang))}: {escape(format_share(row['peak_load'], 0))} "
+             f"({escape(format_count(row['peak_hour_samples'], lang))} / "
+             f"{escape(format_count(row['capacity_per_hour'], lang))})"]
+    if row["silent"]:
+        lines.append(f"<b>{escape(label('silent_site', lang))}</b>")
+    return "<br>".join(lines)
+
+
+def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.DataFrame,
+                 boundaries: gpd.GeoDataFrame | None = None, basemap: str = "none",
+                 lang: str = "zh", source_datum: str = "wgs84", tianditu_key: str | None = None):
+    """The coverage map of a :class:`~workbench.coverage.CoverageResult`.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        Area polygons (``area_id``, ``geometry``), WGS-84.
+    sites : DataFrame
+        Output of :func:`workbench.coverage.site_round_summary` for the sites to show.
+    boundaries : GeoDataFrame, optional
+        Administrative context layer, drawn when ``basemap`` is ``none``.
+    """
+    communities = result.table[result.table["level"] == "community"]
+    shapes = areas[["area_id", "geometry"]].merge(communities, on="area_id")
+    fmap = base.new_map(shapes.total_bounds, basemap, lang, tianditu_key=tianditu_key)
+    if boundaries is not None and basemap == "none":
+        base.add_context(fmap, boundaries, lang)
+
+    base.add_polygons(fmap, shapes, classify_coverage(shapes["coverage"], result.target),
+                      [_community_tooltip(r, lang) for _, r in shapes.iterrows()],
+                      name=label("legend_coverage", lang))
+    zoned = areas[["area_id", "name", "geometry"]].merge(result.zones, on="area_id")
+    for zone in ("sealed", "controlled"):
+        rows = zoned[zoned["zone"] == zone]
+        if not rows.empty:
+            tips = [f"<b>{escape(label(zone, lang))}</b>: {escape(n)}" for n in rows["name"]]
+            base.add_outlines(fmap, rows, ZONE_COLOURS[zone], tips, name=label(zone, lang),
+                              dash=None if zone == "sealed" else "6 4")
+
+    top = max(int(sites["samples"].max()), 1) if len(sites) else 1
+    radius = 3 + 9 * np.sqrt(sites["samples"].to_numpy() / top)
+    colours = [STATUS_COLOURS["no_data"] if s else SITE_KIND_COLOURS.get(k, "#333")
+               for k, s in zip(sites["kind"], sites["silent"], strict=True)]
+    outlines = ["#000" if s else "#fff" for s in sites["silent"]]
+    base.add_points(fmap, sites["lon"], sites["lat"], [_site_tooltip(r, lang) for _, r in sites.iterrows()],
+                    name=label("sites", lang), radius=np.where(sites["silent"], 7, radius),
+                    colour=colours, outline=outlines)
+
+    t = result.target
+    coverage_items = [
+        (COVERAGE_COLOURS[0], f"< {format_share(t - 0.10, 0)}"),
+        (COVERAGE_COLOURS[1], f"{format_share(t - 0.10, 0)} – {format_share(t - 0.05, 0)}"),
+        (COVERAGE_COLOURS[2], f"{format_share(t - 0.05, 0)} – {format_share(t, 0)}"),
+        (COVERAGE_COLOURS[3], f"≥ {format_share(t, 0)} ({label('reached', lang)})"),
+        (STATUS_COLOURS["no_data"], label("no_data", lang)),
+    ]
+    zone_items = [(ZONE_COLOURS[z], label(z, lang)) for z in ("sealed", "controlled")]
+    site_items = [(SITE_KIND_COLOURS[k], label(k, lang)) for k in ("fixed", "mobile", "door_to_door")]
+    site_items.append((STATUS_COLOURS["no_data"], label("silent_site", lang)))
+    base.add_legend(fmap, [(label("legend_coverage", lang), coverage_items),
+                           (label("zones", lang), zone_items),
+                           (label("legend_sites", lang), site_items)],
+                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+    return base.finish(fmap)

@@ -1,0 +1,84 @@
+"""File names, department-style headers and the ``catalog.yaml`` of the sample pack."""
+
+from __future__ import annotations
+
+from .settings import BOUNDARIES_FILE, BOUNDARIES_LICENSE, REPORT_DATE
+
+REPORT_DATE_TEXT = str(REPORT_DATE)
+
+AREAS = "areas.geojson"
+ZONES = "zones.csv"
+TESTING_SITES = "核酸采样点.csv"
+TESTING_SITES_ENCODING = "gb18030"
+ROUNDS = "rounds.csv"
+SAMPLING = "sampling.parquet"
+CHECKPOINTS = "checkpoints.csv"
+CHECKPOINT_DAILY = "checkpoint_daily.csv"
+PLACES = "places.csv"
+INSPECTIONS = "督查记录.xlsx"
+INSPECTIONS_SHEET = "督查记录"
+ENTERPRISES = "enterprises.csv"
+PRODUCTION = "production.parquet"
+TARGETS = "targets.csv"
+ENTERPRISE_CHECKS = "enterprise_checks.csv"
+ADMIN_BOUNDARIES = BOUNDARIES_FILE
+ADMIN_LICENSE = BOUNDARIES_LICENSE
+CATALOG = "catalog.yaml"
+README = "README.md"
+
+#: Chinese header of the testing-sites export -> contract column
+TESTING_SITES_COLUMNS = {
+    "采样点编码": "site_id",
+    "采样点名称": "name",
+    "类型": "kind",
+    "经度": "lon",
+    "纬度": "lat",
+    "每小时采样能力": "capacity_per_hour",
+}
+#: Chinese header of the inspection workbook -> contract column (场所名称 is kept as is)
+INSPECTIONS_COLUMNS = {
+    "督查编号": "inspection_id",
+    "日期": "date",
+    "督查组": "team",
+    "场所编码": "place_id",
+    "人员配备": "staffing_ok",
+    "消杀台账": "disinfection_log_ok",
+    "登记台账": "registration_log_ok",
+    "问题": "finding",
+    "整改日期": "rectified_on",
+}
+INSPECTIONS_EXTRA = {"place_name": "场所名称"}
+
+
+def _flow(mapping: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in mapping.items()) + "}"
+
+
+def catalog_text(pack_name: str) -> str:
+    """The ``catalog.yaml`` of a generated pack."""
+    return f"""name: {pack_name}
+timezone: Asia/Shanghai
+datum: gcj02
+report_date: {REPORT_DATE_TEXT}
+datasets:
+  areas: {{path: {AREAS}}}
+  zones: {{path: {ZONES}}}
+  testing_sites:
+    path: {TESTING_SITES}
+    encoding: {TESTING_SITES_ENCODING}
+    columns: {_flow(TESTING_SITES_COLUMNS)}
+  rounds: {{path: {ROUNDS}}}
+  sampling: {{path: {SAMPLING}}}
+  checkpoints: {{path: {CHECKPOINTS}}}
+  checkpoint_daily: {{path: {CHECKPOINT_DAILY}}}
+  places: {{path: {PLACES}}}
+  inspections:
+    path: {INSPECTIONS}
+    sheet: {INSPECTIONS_SHEET}
+    columns: {_flow(INSPECTIONS_COLUMNS)}
+  enterprises: {{path: {ENTERPRISES}}}
+  production: {{path: {PRODUCTION}}}
+  targets: {{path: {TARGETS}}}
+  enterprise_checks: {{path: {ENTERPRISE_CHECKS}}}
+  admin_boundaries: {{path: {ADMIN_BOUNDARIES}}}
+"""

@@ -1,0 +1,129 @@
+"""Assemble every dataset of the synthetic pack and write it to a folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from . import enterprises, layout, mass_testing, operations, outbreak, sampling
+from .geography import Areas, build_areas
+from .readme import readme_text
+from .settings import BOUNDARIES_DIR, Scale, random_stream
+from .writers import copy_file, write_csv, write_geojson, write_parquet, write_text, write_xlsx
+
+
+@dataclass
+class SamplePack:
+    """Every dataset of a generated pack, plus what the README tells about it."""
+
+    scale: Scale
+    seed: int
+    areas: Areas
+    situation: outbreak.Outbreak
+    sites: mass_testing.Sites
+    tables: dict[str, pd.DataFrame]
+    records: sampling.Sampling
+    sampling_table: pa.Table
+    production: pa.Table
+    inspection_story: operations.InspectionStory
+
+
+def areas_properties(areas: Areas) -> pd.DataFrame:
+    """Properties of the street features, then the community features."""
+    streets = pd.DataFrame({
+        "area_id": areas.street_ids,
+        "name": areas.street_names,
+        "level": "street",
+        "parent_id": None,
+        "population": areas.street_population,
+    })
+    communities = pd.DataFrame({
+        "area_id": areas.community_ids,
+        "name": areas.community_names,
+        "level": "community",
+        "parent_id": [areas.street_ids[s] for s in areas.community_street],
+        "population": areas.community_population,
+    })
+    return pd.concat([streets, communities], ignore_index=True)
+
+
+def build_pack(scale: Scale, seed: int) -> SamplePack:
+    """Generate every dataset of ``scale`` from ``seed`` (nothing is written)."""
+    areas = build_areas(scale, random_stream(seed, "areas"))
+    situation = outbreak.choose_outbreak(areas, scale, random_stream(seed, "outbreak"))
+    sites = mass_testing.build_sites(areas, situation, scale, random_stream(seed, "sites"))
+    rounds = mass_testing.make_rounds()
+    records = sampling.build_sampling(areas, situation, sites, rounds, scale,
+                                      random_stream(seed, "sampling"))
+    secret = int(random_stream(seed, "person-key").integers(0, 2**63))
+    checkpoints = operations.checkpoints_table(areas, random_stream(seed, "checkpoints"))
+    places = operations.places_table(areas, sites, random_stream(seed, "places"))
+    inspections, story = operations.inspections_table(places, random_stream(seed, "inspections"))
+    tables = {
+        "zones": outbreak.zones_table(areas, situation),
+        "testing_sites": sites.table(),
+        "rounds": mass_testing.rounds_table(rounds),
+        "checkpoints": checkpoints,
+        "checkpoint_daily": operations.checkpoint_daily_table(
+            checkpoints, random_stream(seed, "checkpoint-daily")),
+        "places": places,
+        "inspections": inspections,
+        "enterprises": enterprises.enterprises_table(areas, random_stream(seed, "enterprises")),
+        "targets": enterprises.targets_table(),
+        "enterprise_checks": enterprises.enterprise_checks_table(
+            random_stream(seed, "enterprise-checks")),
+    }
+    return SamplePack(
+        scale=scale,
+        seed=seed,
+        areas=areas,
+        situation=situation,
+        sites=sites,
+        tables=tables,
+        records=records,
+        sampling_table=sampling.sampling_arrow(records, areas, sites, secret),
+        production=enterprises.production_arrow(random_stream(seed, "production")),
+        inspection_story=story,
+    )
+
+
+def _inspections_sheet(inspections: pd.DataFrame) -> pd.DataFrame:
+    """The inspections with the Chinese headers of the supervision teams' workbook."""
+    headers = {v: k for k, v in layout.INSPECTIONS_COLUMNS.items()} | layout.INSPECTIONS_EXTRA
+    order = ["inspection_id", "date", "team", "place_id", "place_name", "staffing_ok",
+             "disinfection_log_ok", "registration_log_ok", "finding", "rectified_on"]
+    return inspections[order].rename(columns=headers)
+
+
+def write_pack(pack: SamplePack, out: Path) -> Path:
+    """Write every file of ``pack`` into ``out``; the catalog last. Returns its path."""
+    out.mkdir(parents=True, exist_ok=True)
+    t = pack.tables
+    write_geojson(out / layout.AREAS, areas_properties(pack.areas),
+                  np.concatenate([pack.areas.street_geoms, pack.areas.community_geoms]),
+                  name="areas", datum="gcj02")
+    write_csv(out / layout.ZONES, t["zones"])
+    sites_headers = {v: k for k, v in layout.TESTING_SITES_COLUMNS.items()}
+    write_csv(out / layout.TESTING_SITES, t["testing_sites"].rename(columns=sites_headers),
+              encoding=layout.TESTING_SITES_ENCODING)
+    write_csv(out / layout.ROUNDS, t["rounds"])
+    write_parquet(out / layout.SAMPLING, pack.sampling_table, delta_columns=("sampled_at",))
+    for name, file in (("checkpoints", layout.CHECKPOINTS),
+                       ("checkpoint_daily", layout.CHECKPOINT_DAILY),
+                       ("places", layout.PLACES), ("enterprises", layout.ENTERPRISES),
+                       ("targets", layout.TARGETS),
+                       ("enterprise_checks", layout.ENTERPRISE_CHECKS)):
+        write_csv(out / file, t[name])
+    write_xlsx(out / layout.INSPECTIONS, _inspections_sheet(t["inspections"]),
+               sheet=layout.INSPECTIONS_SHEET)
+    write_parquet(out / layout.PRODUCTION, pack.production)
+    copy_file(BOUNDARIES_DIR / layout.ADMIN_BOUNDARIES, out / layout.ADMIN_BOUNDARIES)
+    copy_file(BOUNDARIES_DIR / layout.ADMIN_LICENSE, out / layout.ADMIN_LICENSE)
+    write_text(out / layout.README, readme_text(pack))
+    catalog = out / layout.CATALOG
+    write_text(catalog, layout.catalog_text(pack.scale.pack_name))
+    return catalog
