@@ -31,3 +31,24 @@ def browser():
         instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def sample_batch(tmp_path_factory):
+    """The daily schedule run once on the sample pack: ``(reports_dir, runs_dir, results)``."""
+    from workbench.batch import run_batch
+
+    out = tmp_path_factory.mktemp("sample_batch")
+    reports, runs = out / "reports", out / "runs"
+    results = run_batch(ROOT / "parameters" / "daily.yaml", jobs=2, reports_dir=reports,
+                        runs_dir=runs, progress=False)
+    return reports, runs, results
+
+
+@pytest.fixture(scope="session")
+def sample_data():
+    """Every dataset of the sample pack, loaded and validated once."""
+    from workbench.catalog import open_pack
+    from workbench.loading import load_datasets
+
+    return load_datasets(open_pack(SAMPLE))

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import base64
 import functools
-import html
 import re
 from collections.abc import Sequence
 from importlib import resources
 
 import folium
+import shapely
+import shapely.geometry
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.map import Layer
 from IPython.display import HTML
 from jinja2 import Template
 
@@ -154,53 +156,87 @@ class _FitBounds(MacroElement):
         self.bounds = bounds
 
 
-def _geojson(frame: gpd.GeoDataFrame, properties: dict[str, pd.Series], precision: int = 6) -> dict:
-    """A FeatureCollection with only ``properties`` (already safe) and rounded coordinates."""
-    geoms = gpd.GeoSeries(frame.geometry.values, crs=frame.crs).set_precision(10.0 ** -precision)
+class DataLayer(Layer):
+    """A GeoJSON layer styled from its features' own properties, with escaped HTML tooltips.
+
+    folium's ``GeoJson`` writes a JavaScript ``switch`` over every feature id for a per-feature
+    style and builds tooltips from raw property values; here each feature carries its style
+    (``s``) and its tooltip (``t``, HTML built from escaped values), and one small script reads
+    them. Points become circle markers (``s.radius``), optionally clustered.
+    """
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    var {{ this.get_name() }}_data = L.geoJson({{ this.data|tojson }}, {
+        style: function (f) { return Object.assign({}, {{ this.base_style|tojson }}, f.properties.s); },
+        pointToLayer: function (f, latlng) {
+            return L.circleMarker(latlng, Object.assign({}, {{ this.base_style|tojson }}, f.properties.s));
+        },
+        onEachFeature: function (f, layer) {
+            if (f.properties.t) { layer.bindTooltip(f.properties.t, {sticky: {{ this.sticky|tojson }}}); }
+        }
+    });
+    {% if this.highlight %}
+    {{ this.get_name() }}_data.on("mouseover", function (e) { e.layer.setStyle({{ this.highlight|tojson }}); });
+    {{ this.get_name() }}_data.on("mouseout", function (e) { {{ this.get_name() }}_data.resetStyle(e.layer); });
+    {% endif %}
+    var {{ this.get_name() }} = {% if this.cluster %}L.markerClusterGroup({maxClusterRadius: 40})
+        .addLayer({{ this.get_name() }}_data){% else %}{{ this.get_name() }}_data{% endif %};
+    {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+    {% endmacro %}
+    """)
+
+    def __init__(self, data: dict, name: str, base_style: dict, highlight: dict | None = None,
+                 cluster: bool = False, sticky: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "DataLayer"
+        self.data, self.base_style, self.highlight = data, base_style, highlight
+        self.cluster, self.sticky = cluster, sticky
+
+
+def feature_collection(frame: gpd.GeoDataFrame, styles: Sequence[dict] | None = None,
+                       tooltips: Sequence[str] | None = None, precision: int = 6) -> dict:
+    """A FeatureCollection holding only a style (``s``) and a tooltip (``t``) per feature.
+
+    Coordinates are rounded to ``precision`` decimals (5 ≈ 1 m); no other property and no
+    per-feature ``bbox`` is written. Tooltips must already be safe HTML.
+    """
+    geoms = shapely.set_precision(np.asarray(frame.geometry.values), 10.0 ** -precision)
     features = []
     for i, geom in enumerate(geoms):
-        props = {key: _plain(values.iloc[i]) for key, values in properties.items()}
-        features.append({"type": "Feature", "properties": props, "geometry": geom.__geo_interface__})
+        props = {}
+        if styles is not None and styles[i]:
+            props["s"] = styles[i]
+        if tooltips is not None:
+            props["t"] = str(tooltips[i])
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": shapely.geometry.mapping(geom)})
     return {"type": "FeatureCollection", "features": features}
-
-
-def _plain(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def add_context(fmap: folium.Map, boundaries: gpd.GeoDataFrame, lang: str = "zh") -> folium.Map:
     """Administrative boundaries as grey outlines, so a map without tiles still reads."""
-    shown = for_display(fmap, boundaries)
+    shown = for_display(fmap, geo.simplify_coverage(boundaries, 50.0))
     name_col = "name" if lang == "zh" or "name_en" not in shown else "name_en"
-    tips = shown[name_col].map(escape)
-    folium.GeoJson(
-        _geojson(shown, {"tip": tips}, precision=4),
-        name=label("boundaries", lang),
-        style_function=lambda f: {"color": "#888", "weight": 1, "fill": True, "fillColor": "#f4f4f4",
-                                  "fillOpacity": 0.3},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-    ).add_to(fmap)
+    data = feature_collection(shown, tooltips=[escape(n) for n in shown[name_col]], precision=4)
+    style = {"color": "#888", "weight": 1, "fill": True, "fillColor": "#f4f4f4", "fillOpacity": 0.3}
+    fmap.add_child(DataLayer(data, label("boundaries", lang), style))
     return fmap
 
 
 def add_polygons(fmap: folium.Map, frame: gpd.GeoDataFrame, fill: Sequence[str],
                  tooltips: Sequence[str], name: str, line_colour: str = "#555",
-                 fill_opacity: float = 0.7, weight: float = 0.8) -> folium.Map:
+                 fill_opacity: float = 0.7, weight: float = 0.8, simplify_m: float = 5.0) -> folium.Map:
     """Filled polygons (a choropleth when ``fill`` comes from a classification).
 
-    ``fill`` gives a colour per row; ``tooltips`` an HTML string per row built from escaped values.
+    ``fill`` gives a colour per row; ``tooltips`` an HTML string per row built from escaped
+    values. Polygons that tile an area are simplified together by ``simplify_m`` metres
+    (shared borders stay shared) and their coordinates rounded to about a metre.
     """
-    shown = for_display(fmap, frame)
-    data = _geojson(shown, {"fill": pd.Series(list(fill)), "tip": pd.Series(list(tooltips))})
-    folium.GeoJson(
-        data, name=name,
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": line_colour,
-                                  "weight": weight, "fillOpacity": fill_opacity},
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-    ).add_to(fmap)
+    shown = for_display(fmap, geo.simplify_coverage(frame, simplify_m))
+    data = feature_collection(shown, [{"fillColor": c} for c in fill], tooltips, precision=5)
+    style = {"color": line_colour, "weight": weight, "fillOpacity": fill_opacity}
+    fmap.add_child(DataLayer(data, name, style, highlight={"weight": 2.5, "color": "#000"}))
     return fmap
 
 
@@ -208,12 +244,9 @@ def add_outlines(fmap: folium.Map, frame: gpd.GeoDataFrame, colour: str, tooltip
                  name: str, weight: float = 3.0, dash: str | None = None) -> folium.Map:
     """Polygon outlines without fill, e.g. sealed and controlled zones."""
     shown = for_display(fmap, frame)
-    data = _geojson(shown, {"tip": pd.Series(list(tooltips))})
-    folium.GeoJson(
-        data, name=name,
-        style_function=lambda f: {"color": colour, "weight": weight, "fill": False, "dashArray": dash},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-    ).add_to(fmap)
+    data = feature_collection(shown, tooltips=tooltips, precision=5)
+    style = {"color": colour, "weight": weight, "fill": False, "dashArray": dash}
+    fmap.add_child(DataLayer(data, name, style))
     return fmap
 
 
@@ -226,22 +259,14 @@ def add_points(fmap: folium.Map, lon, lat, tooltips: Sequence[str], name: str,
     radius = np.broadcast_to(np.asarray(radius, dtype=float), (count,))
     colour = np.broadcast_to(np.asarray(colour, dtype=object), (count,))
     outline = np.broadcast_to(np.asarray(outline, dtype=object), (count,))
-    layer = folium.FeatureGroup(name=name)
-    target = layer
+    points = gpd.GeoSeries(shapely.points(x, y), crs="EPSG:4326").to_frame("geometry")
+    styles = [{"radius": round(float(r), 1), "fillColor": str(c), "color": str(o)}
+              for r, c, o in zip(radius, colour, outline, strict=True)]
+    data = feature_collection(points, styles, tooltips, precision=6)
+    style = {"weight": 1.5, "fill": True, "fillOpacity": 0.85}
+    fmap.add_child(DataLayer(data, name, style, cluster=cluster, sticky=False))
     if cluster:
-        from folium.plugins import MarkerCluster
-
-        target = MarkerCluster(name=name, control=False)
-        target.default_js, target.default_css = [], []
         fmap.wb_cluster = True
-        target.add_to(layer)
-    for i in range(count):
-        folium.CircleMarker(
-            location=[float(y[i]), float(x[i])], radius=float(radius[i]), color=str(outline[i]),
-            weight=1.5, fill=True, fill_color=str(colour[i]), fill_opacity=0.85,
-            tooltip=folium.Tooltip(tooltips[i]),
-        ).add_to(target)
-    layer.add_to(fmap)
     return fmap
 
 
@@ -250,13 +275,15 @@ class _Legend(MacroElement):
 
     _template = Template("""
     {% macro html(this, kwargs) %}
-    <details id="wb-legend" open style="position:absolute;z-index:9999;bottom:18px;left:8px;
+    <details id="wb-legend" open style="position:absolute;z-index:9999;bottom:44px;left:8px;
              max-width:75%;max-height:70%;overflow:auto;background:rgba(255,255,255,.93);
              padding:4px 8px;border:1px solid #999;border-radius:4px;font:12px sans-serif;line-height:1.5">
     <summary style="cursor:pointer;font-weight:bold">{{ this.title }}</summary>{{ this.content }}</details>
     {% endmacro %}
     {% macro script(this, kwargs) %}
-    if (window.innerWidth < 500) { document.getElementById("wb-legend").open = false; }
+    window.addEventListener("load", function () {
+        if (document.documentElement.clientWidth < 500) { document.getElementById("wb-legend").open = false; }
+    });
     {% endmacro %}
     """)
 
@@ -295,10 +322,11 @@ def embed(fmap: folium.Map, height: int = 480) -> HTML:
     Unlike folium's own notebook display, this adds no "trust this notebook" line and no
     aspect-ratio padding, and renders the same in JupyterLab and in the exported report.
     """
-    page = fmap.get_root().render()
-    return HTML(f'<iframe class="wb-map" title="map" srcdoc="{html.escape(page, quote=True)}" '
-                f'style="width:100%;height:{int(height)}px;border:1px solid #ddd" '
-                f'sandbox="allow-scripts allow-downloads"></iframe>')
+    # single-quoted attribute: only & and ' need escaping, the map's JSON quotes stay as they are
+    page = fmap.get_root().render().replace("&", "&amp;").replace("'", "&#39;")
+    return HTML(f"<iframe class='wb-map' title='map' srcdoc='{page}' "
+                f"style='width:100%;height:{int(height)}px;border:1px solid #ddd' "
+                f"sandbox='allow-scripts allow-downloads'></iframe>")
 
 
 def datum_note(source_datum: str, fmap: folium.Map, lang: str = "zh") -> str:
