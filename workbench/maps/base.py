@@ -22,11 +22,10 @@ from collections.abc import Sequence
 from importlib import resources
 
 import folium
-import shapely
-import shapely.geometry
 import geopandas as gpd
 import numpy as np
-import pandas as pd
+import shapely
+import shapely.geometry
 from branca.element import Element, MacroElement
 from folium.map import Layer
 from IPython.display import HTML
@@ -107,7 +106,8 @@ def new_map(bounds: Sequence[float], basemap: str = "none", lang: str = "zh",
     """
     if basemap not in BASEMAPS:
         raise WorkbenchError(f"unknown basemap {basemap!r}; expected one of {', '.join(BASEMAPS)}")
-    fmap = folium.Map(tiles=None, height=height, control_scale=True, prefer_canvas=True,
+    # max_zoom: without tiles Leaflet has none, and MarkerCluster refuses to start
+    fmap = folium.Map(tiles=None, height=height, control_scale=True, prefer_canvas=True, max_zoom=18,
                       zoom_snap=0.25)
     fmap.default_js, fmap.default_css = [], []
     fmap.wb_display_datum = geo.GCJ02 if basemap == "amap" else geo.WGS84
@@ -177,8 +177,12 @@ class DataLayer(Layer):
         }
     });
     {% if this.highlight %}
-    {{ this.get_name() }}_data.on("mouseover", function (e) { e.layer.setStyle({{ this.highlight|tojson }}); });
-    {{ this.get_name() }}_data.on("mouseout", function (e) { {{ this.get_name() }}_data.resetStyle(e.layer); });
+    {{ this.get_name() }}_data.on("mouseover", function (e) {
+        e.layer.setStyle({{ this.highlight|tojson }});
+    });
+    {{ this.get_name() }}_data.on("mouseout", function (e) {
+        {{ this.get_name() }}_data.resetStyle(e.layer);
+    });
     {% endif %}
     var {{ this.get_name() }} = {% if this.cluster %}L.markerClusterGroup({maxClusterRadius: 40})
         .addLayer({{ this.get_name() }}_data){% else %}{{ this.get_name() }}_data{% endif %};
