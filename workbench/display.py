@@ -34,8 +34,11 @@ REPORT_CSS = f"""
 .wb-card .wb-label, .wb-card .wb-detail {{font-size: .85em; color: #444;}}
 .wb-scroll {{max-width: 100%; overflow-x: auto;}}
 .wb-table {{border-collapse: collapse; font-size: .9em;}}
-.wb-table th, .wb-table td {{border-bottom: 1px solid #ddd; padding: .25em .6em; text-align: left;}}
-.wb-table td.num {{text-align: right; font-variant-numeric: tabular-nums;}}
+.jp-RenderedHTMLCommon .wb-table th, .jp-RenderedHTMLCommon .wb-table td,
+.wb-table th, .wb-table td {{border-bottom: 1px solid #ddd; padding: .25em .6em; text-align: left;
+                             vertical-align: top; min-width: 4.5em; max-width: 26em;}}
+.jp-RenderedHTMLCommon .wb-table td.num, .wb-table td.num {{text-align: right; white-space: nowrap;
+                                                             font-variant-numeric: tabular-nums;}}
 .wb-badge {{display: inline-block; padding: 0 .45em; border-radius: .6em; color: #fff; font-size: .85em;}}
 .wb-note {{color: #555; font-size: .85em;}}
 .wb-warnings {{background: #fff4e5; border-left: 5px solid {STATUS_COLOURS["warn"]}; padding: .4em .8em;}}

@@ -12,6 +12,8 @@ from .base import (
     new_map,
 )
 from .coverage import coverage_map
+from .enterprises import enterprise_map
+from .inspections import inspections_map
 
 __all__ = ["BASEMAPS", "add_context", "add_legend", "add_outlines", "add_points", "add_polygons",
-           "coverage_map", "embed", "finish", "new_map"]
+           "coverage_map", "embed", "enterprise_map", "finish", "inspections_map", "new_map"]

@@ -285,9 +285,18 @@ class _Legend(MacroElement):
     <summary style="cursor:pointer;font-weight:bold">{{ this.title }}</summary>{{ this.content }}</details>
     {% endmacro %}
     {% macro script(this, kwargs) %}
-    window.addEventListener("load", function () {
-        if (document.documentElement.clientWidth < 500) { document.getElementById("wb-legend").open = false; }
-    });
+    (function () {  // decide once the frame has its real width (0 while an iframe is laid out)
+        var legend = document.getElementById("wb-legend"), decided = false;
+        function decide() {
+            var width = document.documentElement.clientWidth;
+            if (decided || width === 0) { return; }
+            decided = true;
+            legend.open = width >= 500;
+        }
+        decide();
+        window.addEventListener("load", decide);
+        if (window.ResizeObserver) { new ResizeObserver(decide).observe(document.documentElement); }
+    })();
     {% endmacro %}
     """)
 
