@@ -58,7 +58,7 @@ def test_street_reports_agree_with_the_district_report(sample_batch):
         assert {a["area_id"] for a in scoped["areas"]} >= {street["area_id"]}
 
 
-ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+ID_CARD = re.compile(r"(?<![0-9A-Za-z.])\d{17}[\dXx](?![0-9A-Za-z])")  # not the digits of a decimal
 MOBILE = re.compile(r"(?<![0-9A-Za-z.])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 

@@ -331,7 +331,8 @@ def sites_in_scope(sites: pd.DataFrame, areas, scope: str = "district") -> pd.Da
 def analyse_coverage(sampling: pd.DataFrame, areas, sites: pd.DataFrame, rounds: pd.DataFrame,
                      zones: pd.DataFrame, report_date, round_id: str | None = None,
                      scope: str = "district", target: float = DEFAULT_TARGET,
-                     lookback_days: int = 7) -> CoverageResult:
+                     lookback_days: int = 7, *, tested: pd.DataFrame | None = None,
+                     daily_load: pd.DataFrame | None = None) -> CoverageResult:
     """Coverage of a round for a scope, short communities, site load and silent sites.
 
     Parameters
@@ -350,12 +351,18 @@ def analyse_coverage(sampling: pd.DataFrame, areas, sites: pd.DataFrame, rounds:
     round_id, scope, target, lookback_days :
         See :func:`select_round`, :func:`areas_in_scope`, :func:`coverage_table`,
         :func:`silent_sites`.
+    tested : DataFrame, optional
+        :func:`count_tested` of the chosen round, when the caller already has it (the
+        explorer caches it per round); computed here otherwise.
+    daily_load : DataFrame, optional
+        :func:`site_daily_load` of every site over all of ``sampling``, likewise.
     """
     chosen = select_round(rounds, report_date, round_id)
     warnings = []
     if pd.Timestamp(chosen["start"]) > pd.Timestamp(report_date).normalize() + pd.Timedelta(days=1):
         warnings.append(f"round {chosen['round_id']} starts after the report date")
-    tested = count_tested(sampling, chosen["start"], chosen["end"])
+    if tested is None:
+        tested = count_tested(sampling, chosen["start"], chosen["end"])
     full = coverage_table(tested, areas, target)
     district = total_coverage(full, target)
     scoped_areas = areas_in_scope(areas, scope)
@@ -366,7 +373,10 @@ def analyse_coverage(sampling: pd.DataFrame, areas, sites: pd.DataFrame, rounds:
 
     in_scope = sites_in_scope(sites, areas, scope)
     days = round_days(chosen, report_date)
-    load = site_daily_load(sampling[sampling["site_id"].isin(in_scope["site_id"])], in_scope)
+    if daily_load is None:
+        load = site_daily_load(sampling[sampling["site_id"].isin(in_scope["site_id"])], in_scope)
+    else:
+        load = daily_load[daily_load["site_id"].isin(in_scope["site_id"])]
     silent = silent_sites(load, in_scope, days, lookback_days=lookback_days)
     round_load = load[load["date"].isin(days)]
 
@@ -391,6 +401,17 @@ def site_round_summary(result: CoverageResult, sites: pd.DataFrame) -> pd.DataFr
     out["peak_load"] = out["peak_hour_samples"] / out["capacity_per_hour"]
     out["silent"] = out["site_id"].isin(result.silent["site_id"])
     return out
+
+
+def site_load_status(summary: pd.DataFrame, alert: float = 1.0) -> pd.Series:
+    """Each site's state in a :func:`site_round_summary`: ``silent``, ``over`` or ``below``.
+
+    A site is ``over`` when its worst ``peak_load`` reaches ``alert`` (1.0: its busiest hour
+    used its whole hourly capacity); a silent site is ``silent`` whatever its load.
+    """
+    over = summary["peak_load"].fillna(0) >= alert
+    status = np.where(summary["silent"], "silent", np.where(over, "over", "below"))
+    return pd.Series(status, index=summary.index, name="status")
 
 
 def coverage_figures(result: CoverageResult) -> dict:

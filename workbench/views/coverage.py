@@ -79,6 +79,65 @@ def street_table(result: CoverageResult, lang: str = "zh") -> HTML:
     return display.table(streets, columns, lang, formats=formats, csv_name="streets.csv")
 
 
+def area_table(result: CoverageResult, areas: pd.DataFrame, lang: str = "zh") -> HTML:
+    """Every area of the scope: streets, then communities from the lowest coverage up."""
+    frame = _with_street(area_rows(result), areas)
+    frame["rate"] = [format_rate(t, p, lang)
+                     for t, p in zip(frame["tested"], frame["population"], strict=True)]
+    frame["level_name"] = frame["level"].map(lambda v: label(v, lang))
+    columns = {"area_id": "area_id", "name": "name", "level_name": "level", "street_name": "street",
+               "rate": "coverage", "gap": "gap", "short": "short"}
+    formats = {"short": lambda s: display.badge(label("short" if s else "reached", lang),
+                                                "bad" if s else "good")}
+    return display.table(frame, columns, lang, formats=formats,
+                         csv_name=f"coverage_{result.round['round_id']}.csv")
+
+
+def area_rows(result: CoverageResult) -> pd.DataFrame:
+    """The rows of :func:`area_table`: streets by id, then communities by coverage (lowest first)."""
+    table = result.table
+    streets = table[table["level"] == "street"].sort_values("area_id")
+    communities = table[table["level"] == "community"].sort_values(["coverage", "area_id"],
+                                                                   na_position="first")
+    return pd.concat([streets, communities], ignore_index=True)
+
+
+def site_load_rows(sites: pd.DataFrame) -> pd.DataFrame:
+    """Sites with a ``status`` column: silent first, then over the alert level, each by peak load."""
+    order = sites["status"].map({"silent": 0, "over": 1, "below": 2})
+    ranked = sites.assign(_order=order).sort_values(["_order", "peak_load", "site_id"],
+                                                    ascending=[True, False, True])
+    return ranked.drop(columns="_order").reset_index(drop=True)
+
+
+def site_load_table(sites: pd.DataFrame, lang: str = "zh") -> HTML:
+    """Sites' samples and worst peak hour against capacity, with their load state."""
+    frame = sites.assign(kind=sites["kind"].map(lambda k: label(k, lang)))
+    columns = {"site_id": "site_id", "name": "name", "kind": "kind", "samples": "samples",
+               "peak_hour_samples": "peak_hour_samples", "capacity_per_hour": "capacity_per_hour",
+               "peak_load": "peak_load", "status": "exp_load_state"}
+    states = {"silent": ("silent_site", "no_data"), "over": ("exp_over_alert", "bad"),
+              "below": ("exp_below_alert", "good")}
+    formats = {"peak_load": display.share_formatter(0),
+               "status": lambda s: display.badge(label(states[s][0], lang), states[s][1])}
+    return display.table(frame, columns, lang, formats=formats, csv_name="site_load.csv")
+
+
+def site_load_headline(sites: pd.DataFrame, alert: float, result: CoverageResult, lang: str = "zh") -> HTML:
+    """Cards: sites over the alert level, silent sites, samples of the round in the scope."""
+    over = int((sites["status"] == "over").sum())
+    silent = int((sites["status"] == "silent").sum())
+    cards = [
+        {"label": label("exp_over_alert", lang), "value": f"{over} / {len(sites)}",
+         "detail": f"{label('exp_load_alert', lang)} {format_share(alert, 0)}",
+         "status": "bad" if over else "good"},
+        {"label": label("silent_sites", lang), "value": str(silent), "status": "bad" if silent else "good"},
+        {"label": f"{label('samples', lang)} · {result.round['name']}",
+         "value": format_count(int(sites["samples"].sum()), lang), "status": "neutral"},
+    ]
+    return display.headline(cards)
+
+
 def _with_street(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     names = areas.set_index("area_id")["name"]
     return frame.assign(street_name=frame["parent_id"].map(names))
