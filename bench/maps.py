@@ -63,7 +63,8 @@ def colour_of(coverage: float) -> str:
 
 def workbench_page(frame: gpd.GeoDataFrame) -> str:
     fmap = base.new_map(frame.total_bounds)
-    tips = [f"<b>{base.escape(n)}</b><br>{c:.1%}" for n, c in zip(frame["name"], frame["coverage"], strict=True)]
+    tips = [f"<b>{base.escape(n)}</b><br>{c:.1%}"
+            for n, c in zip(frame["name"], frame["coverage"], strict=True)]
     base.add_polygons(fmap, frame, [colour_of(c) for c in frame["coverage"]], tips, "coverage", simplify_m=15)
     return base.finish(fmap).get_root().render()
 

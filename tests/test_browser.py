@@ -5,7 +5,6 @@ import json
 import shutil
 
 import pytest
-
 from conftest import SAMPLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -119,7 +118,8 @@ def test_hostile_names_stay_text(browser, tmp_path):
             const tip = layer.getTooltip && layer.getTooltip();
             if (!tip) {{ return; }}
             const sources = [];
-            if (layer.eachLayer) {{ layer.eachLayer(child => sources.push(child)); }} else {{ sources.push(layer); }}
+            if (layer.eachLayer) {{ layer.eachLayer(child => sources.push(child)); }}
+            else {{ sources.push(layer); }}
             for (const source of sources) {{
                 // a GeoJSON layer's tooltip opens through its child's bubbling mouseover, as on hover
                 const at = source.getCenter ? source.getCenter() : source.getLatLng();
@@ -136,6 +136,7 @@ def test_hostile_names_stay_text(browser, tmp_path):
     assert frame.evaluate("window.pwned") is None
     assert page.evaluate("window.pwned") is None
     for payload in PAYLOADS:
-        assert sum(payload in t for t in shown) >= 2, f"{payload!r} not shown as text in area and site tooltips"
+        shown_in = sum(payload in t for t in shown)
+        assert shown_in >= 2, f"{payload!r} not shown as text in area and site tooltips"
     page_text = page.inner_text("body")
     assert "<img src=x" in page_text or "</script>" in page_text  # tables show it as text

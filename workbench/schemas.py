@@ -176,6 +176,15 @@ _PLACE_KINDS = (
     "garbage_station", "public_toilet", "park", "square", "pump_station",
     "construction_site", "testing_site", "quarantine_hotel", "medical_institution",
 )  # fmt: skip
+#: Kinds of supply enterprises (Chinese spellings of department lists as aliases).
+_SUPPLIER_KINDS = ("supermarket", "farmers_market", "trading_company", "platform", "other")
+_SUPPLIER_ALIASES = {
+    "超市": "supermarket", "农贸市场": "farmers_market", "农贸": "farmers_market",
+    "商贸公司": "trading_company", "工贸": "trading_company", "工贸公司": "trading_company",
+    "电商平台": "platform", "平台": "platform", "其他": "other",
+}  # fmt: skip
+#: The items of a home-quarantine check, each counted in households compliant.
+QUARANTINE_ITEMS = ("seal_ok", "magnet_ok", "tested", "disinfection_record_ok")
 _EIGHT_IN_PLACE = (
     "staff_control", "prevention_mechanism", "staff_screening", "supplies",
     "measures", "disinfection", "regular_testing", "closed_loop_management",
@@ -188,6 +197,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "level": choice(("street", "community"), {"街道": "street", "社区": "community"}),
         "parent_id": identifier(nullable=True),
         "population": integer(positive()),
+        "households": _column("int", "Int64", [positive()], nullable=True, required=False),
         "geometry": polygons(),
     }),
     "zones": _schema({
@@ -284,6 +294,59 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         **{item: flag() for item in _EIGHT_IN_PLACE},
     }),
     "admin_boundaries": _schema({"name": text(), "geometry": polygons()}),
+    # ---- supply and prices (docs/datasets.md)
+    "suppliers": _schema({
+        "supplier_id": identifier(unique=True),
+        "name": text(),
+        "kind": choice(_SUPPLIER_KINDS, _SUPPLIER_ALIASES),
+        "lon": longitude(),
+        "lat": latitude(),
+        "area_id": area_link(),
+    }),
+    "packages": _schema({
+        "supplier_id": identifier(),
+        "package": text(),
+        "price": number(positive()),
+        "contents": text(nullable=True),
+    }, unique=["supplier_id", "package"]),
+    "deliveries": _schema({
+        "date": day(),
+        "supplier_id": identifier(),
+        "area_id": identifier(),
+        "orders": integer(non_negative()),
+        "packages_delivered": integer(non_negative()),
+        "households_served": integer(non_negative()),
+    }, unique=["date", "supplier_id", "area_id"]),
+    "prices": _schema({
+        "date": day(),
+        "market": text(),
+        "commodity": text(),
+        "price": number(positive()),
+        "unit": text(),
+    }, unique=["date", "market", "commodity"]),
+    "price_baselines": _schema({
+        "commodity": text(),
+        "baseline_price": number(positive()),
+        "period": text(),
+        "unit": _column("text", "str", nullable=True, required=False),
+    }, unique=["commodity"]),
+    # ---- home quarantine and medical waste (docs/datasets.md)
+    "quarantine_checks": _schema({
+        "date": day(),
+        "area_id": identifier(),
+        "households": integer(non_negative()),
+        **{item: integer(non_negative()) for item in QUARANTINE_ITEMS},
+    }, unique=["date", "area_id"], checks=[
+        rows_where("each item's count of compliant households no more than households",
+                   ("households", *QUARANTINE_ITEMS),
+                   lambda f: f[list(QUARANTINE_ITEMS)].le(f["households"], axis=0).all(axis=1)),
+    ]),
+    "medical_waste": _schema({
+        "collected_at": timestamp(),
+        "site_id": identifier(),
+        "weight_kg": number(non_negative()),
+        "bags": integer(non_negative()),
+    }),
 }  # fmt: skip
 
 #: Required columns of each dataset, in contract order.
@@ -319,6 +382,11 @@ REFERENCES = (
     Reference("production", "enterprise_id", "enterprises", "enterprise_id"),
     Reference("targets", "enterprise_id", "enterprises", "enterprise_id"),
     Reference("enterprise_checks", "enterprise_id", "enterprises", "enterprise_id"),
+    Reference("packages", "supplier_id", "suppliers", "supplier_id"),
+    Reference("deliveries", "supplier_id", "suppliers", "supplier_id"),
+    Reference("deliveries", "area_id", "areas", "area_id", level="community"),
+    Reference("quarantine_checks", "area_id", "areas", "area_id", level="community"),
+    Reference("medical_waste", "site_id", "testing_sites", "site_id"),
 )
 
 
@@ -687,6 +755,86 @@ def _expected(check: str, column: str | None, schema: pa.DataFrameSchema) -> str
     return check
 
 
+# ---------------------------------------------------------------- personal identifiers
+
+#: Words that mark a column of personal identifiers when they occur in its name.
+PERSONAL_HEADER_WORDS = ("姓名", "名字", "身份证", "证件号", "手机", "电话", "联系方式", "户主")
+#: Whole column names (lower case, blanks and ``-`` read as ``_``) of personal identifiers.
+PERSONAL_HEADERS = frozenset({
+    "name", "full_name", "person_name", "resident_name", "id_card", "idcard", "id_card_no",
+    "id_number", "id_no", "identity_number", "phone", "phone_number", "telephone", "tel",
+    "mobile", "mobile_number", "cellphone", "contact", "person_key",
+})  # fmt: skip
+#: Values shaped like a Chinese ID-card number, and like a mainland mobile number.
+ID_CARD_PATTERN = r"\d{17}[\dXx]"
+MOBILE_PATTERN = r"(?:\+?86[- ]?)?1[3-9]\d{9}"
+_PERSONAL_EXPECTED = ("counts per area only, no personal identifiers (names, ID-card or phone "
+                      "numbers): a person-level file is refused")
+
+
+def _personal_header(column) -> str | None:
+    """What kind of personal identifier a column name announces, or None."""
+    name = str(column).strip()
+    if any(word in name for word in PERSONAL_HEADER_WORDS):
+        return "its name announces personal identifiers"
+    if name.lower().replace(" ", "_").replace("-", "_") in PERSONAL_HEADERS:
+        return "its name announces personal identifiers"
+    return None
+
+
+def refuse_personal_identifiers(
+    frame: pd.DataFrame, dataset: str, file: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Refuse columns of personal identifiers in a dataset that must hold aggregates only.
+
+    A column is refused when its name announces names, ID-card or phone numbers
+    (:data:`PERSONAL_HEADER_WORDS`, :data:`PERSONAL_HEADERS`), or when any of its values is
+    shaped like an 18-digit ID-card number or an 11-digit mobile number. Each refused column
+    is one error naming the file and the column (and the first row, for values); no value is
+    ever repeated in the problem, and the column is dropped so nothing downstream carries it.
+
+    Returns
+    -------
+    (DataFrame, list of Problem)
+        ``frame`` without the refused columns, and one error per refused column.
+    """
+    problems, refused = [], []
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    for column in frame.columns:
+        if column == geometry:
+            continue
+        reason, row = _personal_header(column), None
+        if reason is None:
+            reason, row = _personal_values(frame[column])
+        if reason is not None:
+            refused.append(column)
+            problems.append(Problem(dataset, file, row, str(column), _PERSONAL_EXPECTED,
+                                    f"{reason}; the column was not loaded and its values are not shown"))
+    return (frame.drop(columns=refused) if refused else frame), problems
+
+
+def _personal_values(values: pd.Series) -> tuple[str | None, int | None]:
+    """("N value(s) shaped like ...", first 1-based row) when values look like identifiers."""
+    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return None, None
+    if pd.api.types.is_float_dtype(values.dtype) and not (values.dropna() % 1 == 0).all():
+        return None, None
+    text = parse_strings(values).dropna()
+    for pattern, what in ((ID_CARD_PATTERN, "ID-card numbers"), (MOBILE_PATTERN, "mobile numbers")):
+        hits = text.str.fullmatch(pattern)
+        if hits.any():
+            first = hits.index[hits.to_numpy(dtype=bool)][0]
+            return f"{int(hits.sum()):,} value(s) shaped like {what}", _row(first)
+    return None, None
+
+
+#: Checks run on a dataset's raw frame before parsing: dataset -> functions
+#: ``(frame, dataset, file) -> (frame, problems)``.
+DATASET_CHECKS: dict[str, tuple[Callable, ...]] = {
+    "quarantine_checks": (refuse_personal_identifiers,),
+}
+
+
 # ---------------------------------------------------------------- all steps
 
 
@@ -704,6 +852,9 @@ def conform(
     renames: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Check required columns, parse, and validate one dataset; report every problem.
+
+    The dataset's :data:`DATASET_CHECKS` run first, on the frame as read (e.g. the refusal
+    of personal identifiers in ``quarantine_checks``).
 
     A dataset without a schema (not in :data:`SCHEMAS`) is returned as it is.
 
@@ -727,7 +878,11 @@ def conform(
     if dataset not in SCHEMAS:
         return frame, []
     frame = _points_from_geometry(frame, SCHEMAS[dataset])
-    problems = [
+    problems = []
+    for check in DATASET_CHECKS.get(dataset, ()):
+        frame, found = check(frame, dataset, file)
+        problems += found
+    problems += [
         _missing_column_problem(dataset, file, column, frame.columns, renames or {})
         for column in missing_columns(frame, dataset)
     ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import functools
 import re
+import warnings
 from collections.abc import Sequence
 from importlib import resources
 
@@ -337,9 +338,11 @@ def embed(fmap: folium.Map, height: int = 480) -> HTML:
     """
     # single-quoted attribute: only & and ' need escaping, the map's JSON quotes stay as they are
     page = fmap.get_root().render().replace("&", "&amp;").replace("'", "&#39;")
-    return HTML(f"<iframe class='wb-map' title='map' srcdoc='{page}' "
-                f"style='width:100%;height:{int(height)}px;border:1px solid #ddd' "
-                f"sandbox='allow-scripts allow-downloads'></iframe>")
+    with warnings.catch_warnings():  # IPython suggests IFrame for any <iframe>; srcdoc is the point here
+        warnings.simplefilter("ignore", UserWarning)
+        return HTML(f"<iframe class='wb-map' title='map' srcdoc='{page}' "
+                    f"style='width:100%;height:{int(height)}px;border:1px solid #ddd' "
+                    f"sandbox='allow-scripts allow-downloads'></iframe>")
 
 
 def datum_note(source_datum: str, fmap: folium.Map, lang: str = "zh") -> str:

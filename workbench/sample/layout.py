@@ -21,6 +21,14 @@ ENTERPRISES = "enterprises.csv"
 PRODUCTION = "production.parquet"
 TARGETS = "targets.csv"
 ENTERPRISE_CHECKS = "enterprise_checks.csv"
+SUPPLIERS = "suppliers.csv"
+PACKAGES = "packages.csv"
+DELIVERIES = "deliveries.csv"
+PRICES = "价格监测.csv"
+PRICES_ENCODING = "gb18030"
+PRICE_BASELINES = "price_baselines.csv"
+QUARANTINE_CHECKS = "居家隔离检查.csv"
+MEDICAL_WASTE = "medical_waste.csv"
 ADMIN_BOUNDARIES = BOUNDARIES_FILE
 ADMIN_LICENSE = BOUNDARIES_LICENSE
 CATALOG = "catalog.yaml"
@@ -48,6 +56,18 @@ INSPECTIONS_COLUMNS = {
     "整改日期": "rectified_on",
 }
 INSPECTIONS_EXTRA = {"place_name": "场所名称"}
+#: Chinese header of the price-monitoring export -> contract column
+PRICES_COLUMNS = {"日期": "date", "市场": "market", "品种": "commodity", "价格": "price", "单位": "unit"}
+#: Chinese header of the home-quarantine check sheet -> contract column
+QUARANTINE_COLUMNS = {
+    "日期": "date",
+    "社区编码": "area_id",
+    "居家隔离户数": "households",
+    "封条张贴户数": "seal_ok",
+    "门磁安装户数": "magnet_ok",
+    "核酸检测户数": "tested",
+    "消杀记录公示户数": "disinfection_record_ok",
+}
 
 
 def _flow(mapping: dict[str, str]) -> str:
@@ -80,5 +100,17 @@ datasets:
   production: {{path: {PRODUCTION}}}
   targets: {{path: {TARGETS}}}
   enterprise_checks: {{path: {ENTERPRISE_CHECKS}}}
+  suppliers: {{path: {SUPPLIERS}}}
+  packages: {{path: {PACKAGES}}}
+  deliveries: {{path: {DELIVERIES}}}
+  prices:
+    path: {PRICES}
+    encoding: {PRICES_ENCODING}
+    columns: {_flow(PRICES_COLUMNS)}
+  price_baselines: {{path: {PRICE_BASELINES}}}
+  quarantine_checks:
+    path: {QUARANTINE_CHECKS}
+    columns: {_flow(QUARANTINE_COLUMNS)}
+  medical_waste: {{path: {MEDICAL_WASTE}}}
   admin_boundaries: {{path: {ADMIN_BOUNDARIES}}}
 """

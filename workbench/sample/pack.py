@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import enterprises, layout, mass_testing, operations, outbreak, sampling
+from . import enterprises, field_checks, layout, mass_testing, operations, outbreak, sampling, supply
 from .geography import Areas, build_areas
 from .readme import readme_text
 from .settings import BOUNDARIES_DIR, Scale, random_stream
@@ -30,9 +30,12 @@ class SamplePack:
     sampling_table: pa.Table
     production: pa.Table
     inspection_story: operations.InspectionStory
+    households: np.ndarray  # per community
+    supply_story: supply.SupplyStory
+    field_story: field_checks.FieldStory
 
 
-def areas_properties(areas: Areas) -> pd.DataFrame:
+def areas_properties(areas: Areas, households: np.ndarray) -> pd.DataFrame:
     """Properties of the street features, then the community features."""
     streets = pd.DataFrame({
         "area_id": areas.street_ids,
@@ -40,6 +43,8 @@ def areas_properties(areas: Areas) -> pd.DataFrame:
         "level": "street",
         "parent_id": None,
         "population": areas.street_population,
+        "households": np.bincount(areas.community_street, weights=households,
+                                  minlength=len(areas.street_ids)).astype(np.int64),
     })
     communities = pd.DataFrame({
         "area_id": areas.community_ids,
@@ -47,6 +52,7 @@ def areas_properties(areas: Areas) -> pd.DataFrame:
         "level": "community",
         "parent_id": [areas.street_ids[s] for s in areas.community_street],
         "population": areas.community_population,
+        "households": households,
     })
     return pd.concat([streets, communities], ignore_index=True)
 
@@ -63,6 +69,14 @@ def build_pack(scale: Scale, seed: int) -> SamplePack:
     checkpoints = operations.checkpoints_table(areas, random_stream(seed, "checkpoints"))
     places = operations.places_table(areas, sites, random_stream(seed, "places"))
     inspections, story = operations.inspections_table(places, random_stream(seed, "inspections"))
+    households = supply.households(areas, random_stream(seed, "households"))
+    suppliers = supply.suppliers_table(areas, random_stream(seed, "suppliers"))
+    deliveries, unserved = supply.deliveries_table(areas, situation, households, suppliers,
+                                                   random_stream(seed, "deliveries"))
+    prices = supply.prices_table(random_stream(seed, "prices"))
+    quarantine, magnet_short = field_checks.quarantine_checks_table(
+        areas, situation, random_stream(seed, "quarantine-checks"))
+    waste, missed = field_checks.medical_waste_table(records, sites, random_stream(seed, "medical-waste"))
     tables = {
         "zones": outbreak.zones_table(areas, situation),
         "testing_sites": sites.table(),
@@ -76,6 +90,13 @@ def build_pack(scale: Scale, seed: int) -> SamplePack:
         "targets": enterprises.targets_table(),
         "enterprise_checks": enterprises.enterprise_checks_table(
             random_stream(seed, "enterprise-checks")),
+        "suppliers": suppliers,
+        "packages": supply.packages_table(suppliers),
+        "deliveries": deliveries,
+        "prices": prices,
+        "price_baselines": supply.baselines_table(prices),
+        "quarantine_checks": quarantine,
+        "medical_waste": waste,
     }
     return SamplePack(
         scale=scale,
@@ -88,6 +109,11 @@ def build_pack(scale: Scale, seed: int) -> SamplePack:
         sampling_table=sampling.sampling_arrow(records, areas, sites, secret),
         production=enterprises.production_arrow(random_stream(seed, "production")),
         inspection_story=story,
+        households=households,
+        supply_story=supply.SupplyStory(unserved=unserved, alerts=list(supply.SPIKE_ALERTS)),
+        field_story=field_checks.FieldStory(magnet_short=magnet_short,
+                                            uncollected=field_checks.uncollected_sites(waste, sites),
+                                            missed=missed),
     )
 
 
@@ -103,7 +129,7 @@ def write_pack(pack: SamplePack, out: Path) -> Path:
     """Write every file of ``pack`` into ``out``; the catalog last. Returns its path."""
     out.mkdir(parents=True, exist_ok=True)
     t = pack.tables
-    write_geojson(out / layout.AREAS, areas_properties(pack.areas),
+    write_geojson(out / layout.AREAS, areas_properties(pack.areas, pack.households),
                   np.concatenate([pack.areas.street_geoms, pack.areas.community_geoms]),
                   name="areas", datum="gcj02")
     write_csv(out / layout.ZONES, t["zones"])
@@ -116,8 +142,15 @@ def write_pack(pack: SamplePack, out: Path) -> Path:
                        ("checkpoint_daily", layout.CHECKPOINT_DAILY),
                        ("places", layout.PLACES), ("enterprises", layout.ENTERPRISES),
                        ("targets", layout.TARGETS),
-                       ("enterprise_checks", layout.ENTERPRISE_CHECKS)):
+                       ("enterprise_checks", layout.ENTERPRISE_CHECKS),
+                       ("suppliers", layout.SUPPLIERS), ("packages", layout.PACKAGES),
+                       ("deliveries", layout.DELIVERIES), ("price_baselines", layout.PRICE_BASELINES),
+                       ("medical_waste", layout.MEDICAL_WASTE)):
         write_csv(out / file, t[name])
+    price_headers = {v: k for k, v in layout.PRICES_COLUMNS.items()}
+    write_csv(out / layout.PRICES, t["prices"].rename(columns=price_headers), encoding=layout.PRICES_ENCODING)
+    quarantine_headers = {v: k for k, v in layout.QUARANTINE_COLUMNS.items()}
+    write_csv(out / layout.QUARANTINE_CHECKS, t["quarantine_checks"].rename(columns=quarantine_headers))
     write_xlsx(out / layout.INSPECTIONS, _inspections_sheet(t["inspections"]),
                sheet=layout.INSPECTIONS_SHEET)
     write_parquet(out / layout.PRODUCTION, pack.production)

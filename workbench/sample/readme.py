@@ -11,6 +11,7 @@ from .enterprises import ENTERPRISE_IDS, ENTERPRISES, MISSING_DAYS, projected_sh
 from .mass_testing import DOOR, FIXED, MOBILE
 from .operations import BRIDGE, BRIDGE_DAY, MISSING_REPORT
 from .sampling import BETWEEN_ROUNDS
+from .supply import COMMODITIES, MARKETS, PACKAGES, SUPPLIERS
 
 REPORTED_SITES = 126
 
@@ -24,7 +25,7 @@ def _files(pack: SamplePack) -> str:
     rows = [
         (layout.AREAS, "GeoJSON, UTF-8, GCJ-02",
          f"{len(areas.street_ids)} streets and {len(areas.community_ids)} communities "
-         "(Polygon; area_id, name, level, parent_id, population)"),
+         "(Polygon; area_id, name, level, parent_id, population, households)"),
         (layout.ZONES, "CSV, UTF-8", f"{len(t['zones']):,} rows: each community's zone "
          "(sealed / controlled / prevention) per day, 4-9 October"),
         (layout.TESTING_SITES, "CSV, **GB18030**, Chinese headers",
@@ -47,6 +48,22 @@ def _files(pack: SamplePack) -> str:
         (layout.TARGETS, "CSV, UTF-8", f"{len(t['targets'])} annual targets for 2022"),
         (layout.ENTERPRISE_CHECKS, "CSV, UTF-8, items as 是/否",
          f"{len(t['enterprise_checks'])} weekly \"eight in place\" checks, September-October"),
+        (layout.SUPPLIERS, "CSV, UTF-8", f"{len(t['suppliers'])} supply enterprises"),
+        (layout.PACKAGES, "CSV, UTF-8",
+         f"{len(t['packages'])} vegetable packages with price (元) and contents"),
+        (layout.DELIVERIES, "CSV, UTF-8",
+         f"{len(t['deliveries'])} rows: a supplier's deliveries to a sealed or controlled community in "
+         "an 08:00-to-08:00 day, dated the day it ends, 5-9 October"),
+        (layout.PRICES, "CSV, **GB18030**, Chinese headers",
+         f"{len(t['prices']):,} daily prices: {len(COMMODITIES)} commodities at {len(MARKETS)} markets, "
+         "1 September-9 October (renamed by the catalog)"),
+        (layout.PRICE_BASELINES, "CSV, UTF-8",
+         f"{len(t['price_baselines'])} baselines: each commodity's mean September price"),
+        (layout.QUARANTINE_CHECKS, "CSV, UTF-8, Chinese headers",
+         f"{len(t['quarantine_checks'])} rows: home-quarantine checks per community and 08:00-to-08:00 "
+         "day, counts of households only, 4-9 October"),
+        (layout.MEDICAL_WASTE, "CSV, UTF-8",
+         f"{len(t['medical_waste'])} medical-waste collections at the testing sites, 4-8 October"),
         (layout.ADMIN_BOUNDARIES, "GeoJSON, UTF-8, GCJ-02",
          "real administrative boundaries of Baotou (context layer, see below)"),
     ]
@@ -102,6 +119,8 @@ def _other_imperfections(pack: SamplePack) -> list[str]:
     missing_cp = cps.loc[cps["name"] == MISSING_REPORT[0], "checkpoint_id"].iloc[0]
     gaps = next(eid for eid, e in zip(ENTERPRISE_IDS, ENTERPRISES, strict=True) if e.missing_days)
     story = pack.inspection_story
+    supply, field = pack.supply_story, pack.field_story
+    alerts = "; ".join(f"{rule} {commodity} at {market}" for rule, commodity, market in supply.alerts)
     return [
         f"- **Missing checkpoint report**: `{missing_cp}` {MISSING_REPORT[0]} has no row for "
         f"{MISSING_REPORT[1]}.",
@@ -113,6 +132,19 @@ def _other_imperfections(pack: SamplePack) -> list[str]:
         f"{', '.join(f'`{p}`' for p in story.unvisited)}; places that failed twice: "
         f"{', '.join(f'`{p}`' for p in story.failed_twice)}; failures still open on "
         f"{layout.REPORT_DATE_TEXT}: {', '.join(f'`{i}`' for i in story.open_failures)}.",
+        f"- **Supply**: controlled community {', '.join(f'`{a}`' for a in supply.unserved)} has no "
+        f"delivery in the 24 h before {layout.REPORT_DATE_TEXT} 08:00. `areas.geojson` gives each area's "
+        "`households` (residents over 2.45-2.85 persons per household).",
+        "- **Prices**: spikes after the first sealing (5 October): spinach and eggs above their "
+        "September baseline, tomatoes rising day after day, pork jumping on the report date. Alerts "
+        f"on {layout.REPORT_DATE_TEXT} under `parameters/price_alerts.yaml`: {alerts}.",
+        f"- **Home quarantine**: sealed community `{field.magnet_short}` waits for door magnets "
+        "(about 60 % of its checked households have one); elsewhere most checked households "
+        "comply with every item.",
+        "- **Medical waste**: no collection in the 24 h before the 08:00 cut-off at "
+        f"{', '.join(f'`{s}`' for s in field.uncollected)}: the sites of the sealed communities "
+        f"(closed), the silent site, and `{field.missed}`, which the collection van skipped on the "
+        "evening of 8 October.",
     ]
 
 
@@ -147,6 +179,13 @@ def _facts(pack: SamplePack) -> list[str]:
         "lower from that day; 包头亚鑫美磁科技有限公司 (`E03`): rare-earth magnets.",
         "- The \"eight in place\" checklist (八个到位) as the eight columns of "
         f"`{layout.ENTERPRISE_CHECKS}`.",
+        f"- Supply enterprises {'、'.join(s[0] for s in SUPPLIERS[:3])} (named in the report) and "
+        f"{len(SUPPLIERS) - 3} invented ones sell vegetable packages at "
+        f"{min(p[1] for p in PACKAGES)}-{max(p[1] for p in PACKAGES)} yuan and deliver to sealed "
+        "communities (point to point) and controlled ones (collected in order).",
+        "- Home-quarantine checks count households with the door seal, the door magnet, the test and "
+        "the disinfection record board (封条、门磁、核酸检测、消杀记录公示栏); medical waste is "
+        "collected from the testing points every evening.",
     ]
 
 
