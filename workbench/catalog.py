@@ -15,6 +15,7 @@ import codecs
 import glob
 import hashlib
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -444,7 +445,10 @@ def _read_geo(spec: DatasetSpec) -> gpd.GeoDataFrame:
     options = {"encoding": spec.encoding} if spec.encoding else {}
     if spec.layer is not None:
         options["layer"] = spec.layer
-    return gpd.read_file(spec.path, engine="pyogrio", **options)
+    with warnings.catch_warnings():
+        # a mistyped value (e.g. population "many") is reported by validation, row and column named
+        warnings.filterwarnings("ignore", message="Could not parse column", category=UserWarning)
+        return gpd.read_file(spec.path, engine="pyogrio", **options)
 
 
 _READERS: dict[str, Callable[[DatasetSpec], pd.DataFrame]] = {
