@@ -188,3 +188,9 @@ def test_map_escapes_names(result, areas):
     page = supply_map(shown, polygons, lang="en").get_root().render()
     assert "\\u0026lt;img src=x" in page and "\\u0026lt;b\\u0026gt;x" in page  # escaped, then JSON-encoded
     assert "<img src=x" not in page and "\\u003cimg" not in page and "\\u003cb\\u003ex" not in page
+
+
+def test_a_date_before_any_delivery_or_watched_zone_gives_an_empty_result(sample_data):
+    d = sample_data
+    result = supply.analyse_supply(d.deliveries, d.suppliers, d.packages, d.areas, d.zones, "2022-10-01")
+    assert result.served.empty and supply.supply_figures(result)["unserved_areas"] == []

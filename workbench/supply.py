@@ -126,8 +126,9 @@ def served_areas(deliveries: pd.DataFrame, areas: pd.DataFrame, zones: pd.DataFr
             suppliers = rows.groupby("area_id")["supplier_id"].nunique()
             out["suppliers_24h"] = out["area_id"].map(suppliers).fillna(0).astype("int64")
             out["unserved"] = ~out["area_id"].isin(rows["area_id"])
-    last = delivered.groupby("area_id")["date"].max().rename("last_delivery")
-    out = out.merge(last, left_on="area_id", right_index=True, how="left")
+    # map, not merge: pandas cannot join two empty Arrow-backed string keys (before any delivery)
+    last = delivered.groupby("area_id")["date"].max()
+    out["last_delivery"] = out["area_id"].map(last) if len(last) else pd.NaT
     out["zone_order"] = out["zone"].map({z: i for i, z in enumerate(WATCHED_ZONES)})
     out = out.sort_values(["zone_order", "area_id"], ignore_index=True)
     unknown = out["households"].isna()
