@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,22 @@ def sample_data():
     from workbench.loading import load_datasets
 
     return load_datasets(open_pack(SAMPLE))
+
+
+LOCK_HOLDER = """import sys
+from workbench.locking import hold_batch_lock
+with hold_batch_lock(sys.argv[1], sys.argv[2]):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+@pytest.fixture
+def lock_holder(tmp_path):
+    """Another process holding the batch lock of ``tmp_path/reports`` for 2022-10-09 until its stdin ends."""
+    process = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(tmp_path / "reports"), "2022-10-09"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "held"
+    yield process
+    process.kill()
+    process.wait()

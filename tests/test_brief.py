@@ -621,15 +621,15 @@ def test_notebook_over_two_days_with_a_revised_pack(tmp_path):
     from workbench.report import run_report
 
     reports, runs = tmp_path / "reports", tmp_path / "runs"
-    first = run_report("daily_brief", date="2022-10-08", parameters={"reports_dir": str(reports)},
-                       reports_dir=reports, runs_dir=runs, index=False)
+    # the runner passes the reports folder itself to a notebook that declares reports_dir
+    first = run_report("daily_brief", date="2022-10-08", reports_dir=reports, runs_dir=runs, index=False)
     assert first.status == "ok", first.error
     before = json.loads(first.json_path.read_text("utf-8"))["figures"]
     assert before["since_last_run"]["previous_date"] is None and before["skipped"] == {}
     assert set(before["domains"]) == set(brief.DOMAIN_NAMES)
 
     second = run_report("daily_brief", date="2022-10-09", pack=_revised_pack(tmp_path / "revised"),
-                        parameters={"reports_dir": str(reports), "lang": "en"}, reports_dir=reports,
+                        parameters={"lang": "en"}, reports_dir=reports,
                         runs_dir=runs, name="daily_brief_en", index=False)
     assert second.status == "ok", second.error
     figures = json.loads(second.json_path.read_text("utf-8"))["figures"]

@@ -11,18 +11,11 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
 from workbench.errors import ReportError
+from workbench.execute import FIGURES_MIMETYPE, read_published
 from workbench.html_export import export_html
 from workbench.index_page import collect_runs, render_index
-from workbench.report import (
-    FIGURES_MIMETYPE,
-    NOTEBOOKS_DIR,
-    coerce_parameter,
-    pick_parameters,
-    read_published,
-    report_stem,
-    resolve_notebook,
-    run_report,
-)
+from workbench.parameters import coerce_parameter, pick_parameters
+from workbench.report import NOTEBOOKS_DIR, report_stem, resolve_notebook, run_report
 
 HERE = Path(__file__).resolve().parent / "notebooks"
 TINY, FAILING, PACK = HERE / "tiny.ipynb", HERE / "failing.ipynb", HERE / "tiny_pack"
@@ -254,9 +247,27 @@ def test_report_and_index_fit_a_phone_without_network(browser, tmp_path):
 
 @pytest.mark.slow
 def test_a_cell_that_hangs_times_out_and_keeps_its_notebook(tmp_path):
-    result = run_report(HERE / "sleeping.ipynb", pack=PACK, timeout=1,
+    result = run_report(HERE / "sleeping.ipynb", pack=PACK, cell_timeout=1,
                         reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs")
     assert not result.ok and result.error.startswith("CellTimeoutError: A cell timed out")
     assert "time.sleep" not in result.error and result.duration_s < 20
     executed = nbformat.read(result.notebook_path, as_version=4)
     assert executed.cells[0].source.startswith("**Run failed:** `CellTimeoutError")
+
+
+@pytest.mark.slow
+def test_a_report_that_overruns_its_time_is_stopped_and_keeps_its_notebook(tmp_path):
+    # three cells of 2 s: none has a limit of its own, the whole run (5 s) is too long for them
+    result = run_report(HERE / "slow_cells.ipynb", pack=PACK, timeout=5, parameters={"seconds": 2},
+                        reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs")
+    assert not result.ok and result.duration_s < 15
+    stopped = re.fullmatch(r"ReportTimeout: the report ran longer than its 5 s limit and was stopped"
+                           r"(?: in cell \[(\d)\])?", result.error)
+    assert stopped, result.error
+    record = json.loads(result.json_path.read_text(encoding="utf-8"))
+    assert record["status"] == "failed" and record["error"] == result.error and record["html"] is None
+    executed = nbformat.read(result.notebook_path, as_version=4)
+    assert executed.cells[0].source.startswith("**Run failed:** `ReportTimeout")
+    if stopped.group(1):  # the kernel started within the 5 s: the cells after the stopped one never ran
+        numbers = [cell.execution_count for cell in executed.cells if cell.cell_type == "code"]
+        assert numbers[-1] is None or numbers[-1] == int(stopped.group(1))

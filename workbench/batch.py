@@ -1,117 +1,57 @@
-"""Run every report of a schedule, unattended.
+"""Run every report of a schedule, unattended: bounded in parallel, in time, and one batch at a time.
 
-A schedule is a YAML file::
-
-    name: daily
-    reports:
-      - notebook: testing_coverage          # a bare name under notebooks/, or a path
-        parameters: {coverage_target: 0.95, lang: zh}
-        scopes: [district, streets]         # optional; 'streets' = every street of the pack
-
-Each (notebook, scope) pair is one run of :func:`workbench.report.run_report`; the files
-are named ``NAME__SCOPE``, except for the ``district`` scope (and no scope), named ``NAME``.
-Failed runs do not stop the batch; the index is updated once at the end.
+``run_batch`` reads the schedule (``workbench.schedule``), takes the lock of the reports folder
+and date (``workbench.locking``; a second batch for them is refused), runs the jobs ``jobs`` at
+a time (the longest first, by their last recorded duration), each in its own kernel and working
+directory and within its time limit, then optionally prunes old dates (``workbench.retention``)
+and rewrites the index once.
+Failed runs do not stop the batch; they are returned, not raised.
 """
 
 from __future__ import annotations
 
+import glob
+import json
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from contextlib import suppress
 from pathlib import Path
-
-import yaml
 
 from workbench.catalog import open_pack
 from workbench.errors import ReportError, WorkbenchError
-from workbench.report import (
-    RUNNER_PARAMETERS,
-    RunResult,
-    ensure_kernel,
-    report_stem,
-    resolve_date,
-    resolve_notebook,
-    run_report,
-    update_index,
-)
-
-STREETS = "streets"
+from workbench.execute import DEFAULT_TIMEOUT, ensure_kernel
+from workbench.locking import hold_batch_lock
+from workbench.report import RunResult, resolve_date, run_report, update_index
+from workbench.retention import check_keep_days, prune_reports
+from workbench.schedule import Job, expand_jobs, load_schedule
 
 
-@dataclass(frozen=True)
-class Job:
-    """One run of a schedule: a notebook, its parameters and a scope (None: not passed)."""
-
-    notebook: Path
-    parameters: dict = field(default_factory=dict)
-    scope: str | None = None
-
-    @property
-    def stem(self) -> str:
-        return report_stem(self.notebook.stem, self.scope)
+def count_cpus() -> int:
+    """Return the CPUs this process may run on (its affinity where the OS tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
-def read_yaml_mapping(path: str | os.PathLike, what: str = "YAML file") -> dict:
-    """Read a YAML file whose top level is a mapping; a ReportError names the file otherwise."""
+def bound_jobs(requested: int, runs: int) -> tuple[int, str | None]:
+    """Return how many runs to do at a time, and a note when ``requested`` exceeds the CPUs.
+
+    Every run is a kernel busy on one CPU; more runs at a time than CPUs only add memory and
+    contention. Never more than ``runs`` either (silently: nothing is lost).
+    """
+    if requested < 1:
+        raise ReportError(f"--jobs must be at least 1, got {requested}")
+    cpus = count_cpus()
+    note = f"--jobs {requested} reduced to {cpus}: one run per CPU" if requested > cpus else None
+    return max(1, min(requested, cpus, runs)), note
+
+
+def run_job(job: Job, timeout: float = DEFAULT_TIMEOUT, **options) -> RunResult:
+    """Run one job (its own ``timeout`` wins over the batch's); any error becomes a failed result."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReportError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise ReportError(f"{what} {path} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ReportError(f"{what} {path} must hold a mapping at the top level")
-    return data
-
-
-def load_schedule(path: str | os.PathLike) -> list[dict]:
-    """Return the checked report entries of a schedule: notebook (Path), parameters, scopes."""
-    entries = read_yaml_mapping(path, "schedule").get("reports")
-    if not isinstance(entries, list) or not entries:
-        raise ReportError(f"schedule {path}: 'reports' must be a non-empty list")
-    checked = []
-    for number, entry in enumerate(entries, start=1):
-        where = f"schedule {path}, report {number}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
-            raise ReportError(f"{where}: expected a mapping with a 'notebook' name")
-        parameters, scopes = entry.get("parameters") or {}, entry.get("scopes") or [None]
-        unknown = set(entry) - {"notebook", "parameters", "scopes"}
-        if unknown or not isinstance(parameters, dict) or not isinstance(scopes, list):
-            raise ReportError(f"{where}: keys are notebook, parameters (a mapping) and scopes (a list)")
-        if reserved := sorted(set(parameters) & set(RUNNER_PARAMETERS)):
-            raise ReportError(f"{where}: {', '.join(reserved)} are set by the runner, not the schedule")
-        checked.append({"notebook": resolve_notebook(entry["notebook"]), "parameters": parameters,
-                        "scopes": [None if s is None else str(s) for s in scopes]})
-    return checked
-
-
-def list_streets(pack) -> list[str]:
-    """Return the street ids of a pack's ``areas`` dataset, sorted."""
-    from workbench.loading import load_datasets
-
-    areas = load_datasets(pack, ["areas"])["areas"]
-    return sorted(areas.loc[areas["level"] == "street", "area_id"].astype(str).unique())
-
-
-def expand_jobs(entries: list[dict], pack) -> list[Job]:
-    """Return one job per (report entry, scope), expanding ``streets`` over the pack's streets."""
-    streets = list_streets(pack) if any(STREETS in e["scopes"] for e in entries) else []
-    jobs = []
-    for entry in entries:
-        for scope in entry["scopes"]:
-            for value in streets if scope == STREETS else [scope]:
-                jobs.append(Job(entry["notebook"], dict(entry["parameters"]), value))
-    stems = [job.stem for job in jobs]
-    if twice := sorted({stem for stem in stems if stems.count(stem) > 1}):
-        raise ReportError(f"the schedule runs {', '.join(twice)} more than once (same notebook and scope)")
-    return jobs
-
-
-def run_job(job: Job, **options) -> RunResult:
-    """Run one job; any error becomes a failed result, so that the batch goes on."""
-    try:
-        return run_report(job.notebook, scope=job.scope, parameters=job.parameters, index=False, **options)
+        return run_report(job.notebook, scope=job.scope, parameters=job.parameters, index=False,
+                          name=job.name, timeout=job.timeout or timeout, **options)
     except WorkbenchError as exc:
         return RunResult(job.stem, None, "failed", str(exc), 0.0)
     except Exception as exc:  # a bug or a full disk must not cost the other reports
@@ -124,6 +64,8 @@ def run_batch(
     date=None,
     pack=None,
     jobs: int = 1,
+    timeout: float = DEFAULT_TIMEOUT,
+    keep_days: int | None = None,
     reports_dir: str | os.PathLike = "reports",
     runs_dir: str | os.PathLike = "runs",
     progress: bool = True,
@@ -137,7 +79,11 @@ def run_batch(
     date, pack : optional
         Report date and data pack for every run (defaults as in ``run_report``).
     jobs : int
-        Runs at a time (each in its own kernel); 1 runs them one after another.
+        Runs at a time (each in its own kernel), at most one per CPU; 1 runs them one by one.
+    timeout : float
+        Seconds each run may take, unless its schedule entry sets ``timeout``.
+    keep_days : int, optional
+        After the runs, delete the dates older than this many days before the newest.
     reports_dir, runs_dir : path
         Output folders.
     progress : bool
@@ -147,6 +93,13 @@ def run_batch(
     -------
     list of RunResult
         In schedule order.
+
+    Raises
+    ------
+    LockedError
+        When another batch for the same reports folder and date is running; nothing was touched.
+    ReportError
+        When the schedule, the date or ``jobs`` is wrong; no report was run.
     """
     entries = load_schedule(schedule_path)
     opened = open_pack(pack)
@@ -154,25 +107,97 @@ def run_batch(
     todo = expand_jobs(entries, opened)
     if not todo:
         raise ReportError(f"schedule {schedule_path} expands to no run (does the pack list any street?)")
-    ensure_kernel()
-    options = {"date": day, "pack": opened, "reports_dir": reports_dir, "runs_dir": runs_dir}
-    show = _progress_reporter(len(todo)) if progress else lambda result: None
+    workers, note = bound_jobs(jobs, len(todo))
+    if keep_days is not None:
+        check_keep_days(keep_days)
+    say = (lambda text: print(text, file=sys.stderr, flush=True)) if progress else (lambda text: None)
+    with hold_batch_lock(reports_dir, day.isoformat()):
+        for line in (note, f"{Path(schedule_path).name} {day}: {len(todo)} report(s), {workers} at a time"):
+            if line:
+                say(line)
+        ensure_kernel()
+        options = {"date": day, "pack": opened, "reports_dir": reports_dir, "runs_dir": runs_dir,
+                   "timeout": timeout}
+        try:
+            results = run_stages(todo, workers, options, progress, reports_dir)
+            if keep_days is not None:
+                deleted, skipped = prune_reports(keep_days, reports_dir, runs_dir, spare=[day])
+                for line in [f"pruned {path}" for path in deleted] + skipped:
+                    say(line)
+        finally:
+            update_index(reports_dir)
+    return results
+
+
+def order_longest_first(todo: list[Job], reports_dir: str | os.PathLike) -> list[int]:
+    """Return the positions of ``todo``, the longest run first by its last recorded duration.
+
+    With several runs at a time, a long run started last would finish alone; runs never recorded
+    come first, in schedule order, as do runs of equal duration.
+    """
+    def last_duration(job: Job) -> float:
+        for record in sorted(Path(reports_dir).glob(f"*/{glob.escape(job.stem)}.json"), reverse=True)[:1]:
+            with suppress(OSError, ValueError, KeyError, TypeError):
+                return float(json.loads(record.read_text(encoding="utf-8"))["duration_s"])
+        return float("inf")
+
+    durations = [last_duration(job) for job in todo]
+    return sorted(range(len(todo)), key=lambda number: -durations[number])
+
+
+def run_stages(todo: list[Job], workers: int, options: dict, progress: bool,
+               reports_dir: str | os.PathLike) -> list[RunResult]:
+    """Run the jobs stage by stage (a stage starts when every earlier one has finished).
+
+    Returns the results in ``todo`` order. Within a stage, with several workers, the longest
+    runs start first.
+    """
+    show = report_progress(len(todo)) if progress else None
     results: dict[int, RunResult] = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo))), thread_name_prefix="workbench-run")
     try:
-        futures = {pool.submit(run_job, job, **options): number for number, job in enumerate(todo)}
+        for stage in sorted({job.stage for job in todo}):
+            numbers = [n for n, job in enumerate(todo) if job.stage == stage]
+            jobs = [todo[n] for n in numbers]
+            order = order_longest_first(jobs, reports_dir) if workers > 1 else None
+            done = run_jobs(jobs, workers, options, progress, order, show=show)
+            results.update(zip(numbers, done, strict=True))
+    finally:
+        if show is not None:
+            show(None)
+    return [results[number] for number in range(len(todo))]
+
+
+def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True,
+             order: list[int] | None = None, show=None) -> list[RunResult]:
+    """Run ``todo`` with ``workers`` threads (each run has its own kernel), started in ``order``.
+
+    Returns the results in ``todo`` order, whatever the order they were started or finished in.
+    ``show`` is a progress callback shared across calls (then the caller closes it).
+    """
+    owned = show is None
+    if owned:
+        show = report_progress(len(todo)) if progress else lambda result: None
+    results: dict[int, RunResult] = {}
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="workbench-run")
+    try:
+        futures = {pool.submit(run_job, todo[number], **options): number
+                   for number in (order or range(len(todo)))}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             show(results[futures[future]])
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # on Ctrl-C: no new run, running ones end
-        show(None)
-        update_index(reports_dir)
+        if owned:
+            show(None)
     return [results[number] for number in range(len(todo))]
 
 
-def _progress_reporter(total: int):
-    """Return a callback that shows each finished result: a tqdm bar on a terminal, else a line."""
+def report_progress(total: int):
+    """Return a callback that shows each finished result: a tqdm bar on a terminal, else one line.
+
+    Off a terminal (cron, systemd, Airflow) every finished report is one plain line on stderr,
+    ``[3/6] NAME ok 4.1s`` (and the error's first line when it failed); no bar, no carriage returns.
+    """
     done = 0
     bar = None
     if sys.stderr.isatty():

@@ -54,3 +54,7 @@ class DataError(WorkbenchError):
 
 class ReportError(WorkbenchError):
     """A report could not be run or published."""
+
+
+class LockedError(WorkbenchError):
+    """Another batch for the same reports folder and date is running (``workbench batch`` exits 3)."""

@@ -9,6 +9,7 @@ warnings go; they are in the run's JSON) and the runner's own outputs are left o
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ TEMPLATE_NAME = "workbench"
 #: Cells left out of the shared page: papermill's parameter cells, and cells tagged
 #: ``notebook-only`` (how-to text for analysts working in JupyterLab).
 HIDDEN_CELL_TAGS = frozenset({"parameters", "injected-parameters", "notebook-only"})
+_EXPORTERS = threading.local()  # nbconvert exporters are not meant to be shared between threads
 
 
 def strip_notebook(nb: nbformat.NotebookNode, drop_mimetypes: Iterable[str] = ()) -> nbformat.NotebookNode:
@@ -62,15 +64,22 @@ def _is_shown(output: nbformat.NotebookNode, dropped: set[str]) -> bool:
 
 
 def build_exporter(language: str = "zh") -> HTMLExporter:
-    """Return an HTML exporter with the offline ``workbench`` template and no code or prompts."""
-    return HTMLExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        language_code=language,
-    )
+    """Return an HTML exporter with the offline ``workbench`` template and no code or prompts.
+
+    One exporter per thread and language is kept: it compiles its templates on first use
+    (about half the time of exporting a report), and runs of a batch share a thread each.
+    """
+    exporters = _EXPORTERS.__dict__.setdefault("by_language", {})
+    if language not in exporters:
+        exporters[language] = HTMLExporter(
+            template_name=TEMPLATE_NAME,
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            language_code=language,
+        )
+    return exporters[language]
 
 
 def export_html(
