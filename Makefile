@@ -32,6 +32,8 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/coverage.py
+	$(BIN)/python bench/maps.py
+	$(BIN)/python bench/batch.py
 
 clean:
 	rm -rf reports runs
