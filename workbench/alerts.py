@@ -30,11 +30,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
-
 from .charts import format_quantity
 from .errors import WorkbenchError
 from .i18n import LANGUAGES, format_count, format_rate, format_share, label
+from .rulefiles import read_parameter_file
 
 DEFAULT_RULES_FILE = Path(__file__).resolve().parents[1] / "parameters" / "alerts.yaml"
 KINDS = ("list_items", "list", "value")
@@ -149,15 +148,7 @@ def read_rules(path: str | os.PathLike | None = None, domains: Collection[str] |
     A relative path that does not exist from the working directory is looked up from the
     workbench's folder (reports run in a scratch directory).
     """
-    chosen = Path(path).expanduser() if path not in (None, "") else DEFAULT_RULES_FILE
-    if not chosen.is_absolute() and not chosen.exists():
-        chosen = DEFAULT_RULES_FILE.parents[1] / chosen
-    try:
-        document = yaml.safe_load(chosen.read_text("utf-8"))
-    except OSError as exc:
-        raise WorkbenchError(f"cannot read the alert rules {chosen}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise WorkbenchError(f"{chosen}: not valid YAML ({exc})") from None
+    document, chosen = read_parameter_file(path, DEFAULT_RULES_FILE, "alert rules")
     return parse_rules(document, str(chosen), domains)
 
 

@@ -139,12 +139,16 @@ def _format_cell(value, formatter) -> tuple[str, bool]:
 
 def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
           formats: Mapping[str, Callable] | None = None, csv_name: str | None = None,
-          empty_text: str | None = None) -> HTML:
+          empty_text: str | None = None, decimals: int | None = None) -> HTML:
     """An escaped HTML table of ``columns`` (column → label key), scrolling inside its box.
 
     ``formats`` maps a column to a function returning already-safe HTML (e.g. :func:`badge`
     or a share formatter). With ``csv_name`` the table's data can be downloaded as CSV.
+    ``decimals`` rounds the float columns (shown and downloaded) to that many decimals.
     """
+    if decimals is not None:
+        floats = frame.select_dtypes("floating").columns
+        frame = frame.assign(**{c: frame[c].round(decimals) for c in floats})
     if frame.empty:
         return HTML(f'<p class="wb-note">{escape(empty_text or label("none", lang))}</p>')
     formats = formats or {}

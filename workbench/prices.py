@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .errors import WorkbenchError
+from .rulefiles import read_parameter_file
 
 #: The rules file used when none is given.
 DEFAULT_RULES_FILE = Path(__file__).resolve().parents[1] / "parameters" / "price_alerts.yaml"
@@ -91,15 +91,7 @@ def read_alert_rules(path: str | os.PathLike | None = None) -> list[AlertRule]:
     A relative path that does not exist from the working directory is looked up from the
     workbench's folder (reports run in a scratch directory).
     """
-    chosen = Path(path).expanduser() if path not in (None, "") else DEFAULT_RULES_FILE
-    if not chosen.is_absolute() and not chosen.exists():
-        chosen = DEFAULT_RULES_FILE.parents[1] / chosen
-    try:
-        document = yaml.safe_load(chosen.read_text("utf-8"))
-    except OSError as exc:
-        raise WorkbenchError(f"cannot read the price-alert rules {chosen}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise WorkbenchError(f"{chosen}: not valid YAML ({exc})") from None
+    document, chosen = read_parameter_file(path, DEFAULT_RULES_FILE, "price-alert rules")
     return parse_alert_rules(document, str(chosen))
 
 

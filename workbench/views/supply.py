@@ -17,11 +17,7 @@ TABLE_DECIMALS = 6
 
 def _table(frame: pd.DataFrame, *args, **kwargs) -> HTML:
     """:func:`workbench.display.table` of ``frame`` with its floats rounded to TABLE_DECIMALS decimals."""
-    floats = frame.select_dtypes("floating").columns
-    if len(floats):
-        frame = frame.copy()
-        frame[floats] = frame[floats].round(TABLE_DECIMALS)
-    return display.table(frame, *args, **kwargs)
+    return display.table(frame, *args, decimals=TABLE_DECIMALS, **kwargs)
 
 
 def _money(value) -> str:
