@@ -67,18 +67,7 @@ def resolve_notebook(name_or_path: str | os.PathLike) -> Path:
 
 def resolve_date(date: str | dt.date | None, pack) -> dt.date:
     """Return the report date: ``date`` (ISO text or a date), else the pack's ``report_date``."""
-    if isinstance(date, dt.datetime):
-        return date.date()
-    if isinstance(date, dt.date):
-        return date
-    if date is None:
-        if pack.report_date is None:
-            raise ReportError(f"no report date: pass --date or set report_date in {pack.root}/catalog.yaml")
-        return pack.report_date
-    try:
-        return dt.date.fromisoformat(str(date))
-    except ValueError:
-        raise ReportError(f"invalid date {date!r}: expected YYYY-MM-DD") from None
+    return pack.resolve_date(date).date()
 
 
 def report_stem(report: str, scope: str | None) -> str:
