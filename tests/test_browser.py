@@ -12,6 +12,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LOCAL = ("file:", "data:", "about:", "blob:")
 MAPLESS = ("index.html", "daily_brief")  # the index, and the brief: one light page of figures
 FIND_MAP = "window[Object.keys(window).find(k => k.startsWith('map_'))]"
+# true once the frame's map exists and is fitted to its data (not before its script has run)
+FITTED = """() => {
+    const key = Object.keys(window).find(k => k.startsWith('map_'));
+    return Boolean(key && window[key].getZoom && window[key].getZoom() >= 8);
+}"""
 COUNT_FEATURES = f"""() => {{
     const map = {FIND_MAP};
     let n = 0;
@@ -67,7 +72,7 @@ def test_reports_fit_a_phone(browser, sample_batch, tmp_path):
         page, _, _ = open_offline(browser, path, width=390)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{path.name} scrolls sideways"
         for frame in map_frames(page):  # the map fits itself once its frame is laid out
-            frame.wait_for_function(f"{FIND_MAP}.getZoom() >= 8", timeout=10_000)
+            frame.wait_for_function(FITTED, timeout=10_000)
         shot = tmp_path / f"{path.stem}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 20_000

@@ -94,7 +94,8 @@ def points_for_display(fmap: folium.Map, lon, lat) -> tuple[np.ndarray, np.ndarr
 
 
 def new_map(bounds: Sequence[float], basemap: str = "none", lang: str = "zh",
-            tianditu_key: str | None = None, height: int = 480) -> folium.Map:
+            tianditu_key: str | None = None, height: int = 480,
+            boundaries: gpd.GeoDataFrame | None = None) -> folium.Map:
     """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy in WGS-84), assets inlined.
 
     Parameters
@@ -104,6 +105,8 @@ def new_map(bounds: Sequence[float], basemap: str = "none", lang: str = "zh",
         uses GCJ-02 tiles, so every layer added later is shifted to GCJ-02.
     tianditu_key : str, optional
         Required for ``tianditu``; never stored in the repository.
+    boundaries : GeoDataFrame, optional
+        Administrative context, drawn (see :func:`add_context`) when there are no tiles.
     """
     if basemap not in BASEMAPS:
         raise WorkbenchError(f"unknown basemap {basemap!r}; expected one of {', '.join(BASEMAPS)}")
@@ -124,6 +127,8 @@ def new_map(bounds: Sequence[float], basemap: str = "none", lang: str = "zh",
     minx, miny, maxx, maxy = bounds
     (x0, x1), (y0, y1) = points_for_display(fmap, [minx, maxx], [miny, maxy])
     fmap.add_child(_FitBounds([[float(y0), float(x0)], [float(y1), float(x1)]]))
+    if boundaries is not None and basemap == "none":
+        add_context(fmap, boundaries, lang)
     return fmap
 
 
@@ -242,6 +247,19 @@ def add_polygons(fmap: folium.Map, frame: gpd.GeoDataFrame, fill: Sequence[str],
     data = feature_collection(shown, [{"fillColor": c} for c in fill], tooltips, precision=5)
     style = {"color": line_colour, "weight": weight, "fillOpacity": fill_opacity}
     fmap.add_child(DataLayer(data, name, style, highlight={"weight": 2.5, "color": "#000"}))
+    return fmap
+
+
+def add_background_areas(fmap: folium.Map, frame: gpd.GeoDataFrame, note: str, name: str,
+                         fill: str = "#eeeeee") -> folium.Map:
+    """Areas a layer does not cover (e.g. communities neither sealed nor controlled), drawn pale.
+
+    Needs ``name`` and ``geometry``; each tooltip is the area's escaped name and ``note``.
+    """
+    if len(frame):
+        tips = [f"{escape(n)} · {escape(note)}" for n in frame["name"]]
+        add_polygons(fmap, frame, [fill] * len(frame), tips, name=name, fill_opacity=0.4,
+                     line_colour="#bbb", weight=0.5)
     return fmap
 
 

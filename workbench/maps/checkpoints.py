@@ -78,9 +78,7 @@ def checkpoint_map(result: CheckpointResult, areas: gpd.GeoDataFrame,
                         pd.DataFrame({"minx": week["lon"], "miny": week["lat"],
                                       "maxx": week["lon"], "maxy": week["lat"]})])
     bounds = padded([extent["minx"].min(), extent["miny"].min(), extent["maxx"].max(), extent["maxy"].max()])
-    fmap = base.new_map(bounds, basemap, lang, tianditu_key=tianditu_key)
-    if boundaries is not None and basemap == "none":
-        base.add_context(fmap, boundaries, lang)
+    fmap = base.new_map(bounds, basemap, lang, tianditu_key=tianditu_key, boundaries=boundaries)
     if len(streets):
         base.add_outlines(fmap, streets, STREET_OUTLINE, [f"<b>{escape(n)}</b>" for n in streets["name"]],
                           name=label("street", lang), weight=1.5, dash="4 3")

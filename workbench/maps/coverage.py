@@ -56,9 +56,7 @@ def _community_map(result: CoverageResult, areas: gpd.GeoDataFrame, boundaries, 
     """A new map fitted to the result's communities (context drawn without tiles), and their shapes."""
     communities = result.table[result.table["level"] == "community"]
     shapes = areas[["area_id", "geometry"]].merge(communities, on="area_id")
-    fmap = base.new_map(shapes.total_bounds, basemap, lang, tianditu_key=tianditu_key)
-    if boundaries is not None and basemap == "none":
-        base.add_context(fmap, boundaries, lang)
+    fmap = base.new_map(shapes.total_bounds, basemap, lang, tianditu_key=tianditu_key, boundaries=boundaries)
     return fmap, shapes
 
 

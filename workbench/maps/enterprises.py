@@ -78,9 +78,8 @@ def enterprise_map(result: EnterpriseResult, boundaries: gpd.GeoDataFrame | None
         Administrative context layer, drawn when ``basemap`` is ``none``.
     """
     ents = result.enterprises
-    fmap = base.new_map(map_bounds(ents["lon"], ents["lat"]), basemap, lang, tianditu_key=tianditu_key)
-    if boundaries is not None and basemap == "none":
-        base.add_context(fmap, boundaries, lang)
+    fmap = base.new_map(map_bounds(ents["lon"], ents["lat"]), basemap, lang, tianditu_key=tianditu_key,
+                        boundaries=boundaries)
 
     checks = result.checks.set_index("enterprise_id")
     missing = result.missing.groupby("enterprise_id").size()

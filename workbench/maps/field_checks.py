@@ -48,15 +48,12 @@ def quarantine_map(result: FieldResult, areas: gpd.GeoDataFrame, boundaries: gpd
                    tianditu_key: str | None = None):
     """Communities coloured by the compliance of their weakest item; unchecked ones light grey."""
     communities = areas[areas["level"] == "community"][["area_id", "name", "geometry"]]
-    fmap = base.new_map(communities.total_bounds, basemap, lang, tianditu_key=tianditu_key)
-    if boundaries is not None and basemap == "none":
-        base.add_context(fmap, boundaries, lang)
+    fmap = base.new_map(communities.total_bounds, basemap, lang, tianditu_key=tianditu_key,
+                        boundaries=boundaries)
     checked = communities[["area_id", "geometry"]].merge(result.areas, on="area_id")
     others = communities[~communities["area_id"].isin(checked["area_id"])]
-    if len(others):
-        base.add_polygons(fmap, others, [UNCHECKED_FILL] * len(others),
-                          [f"{escape(n)} · {escape(label('fc_not_checked', lang))}" for n in others["name"]],
-                          name=label("community", lang), fill_opacity=0.4, line_colour="#bbb", weight=0.5)
+    base.add_background_areas(fmap, others, label("fc_not_checked", lang), label("community", lang),
+                              UNCHECKED_FILL)
     if len(checked):
         base.add_polygons(fmap, checked,
                           [compliance_colour(s, result.compliance_target) for s in checked["weakest_share"]],
@@ -92,9 +89,8 @@ def waste_map(result: FieldResult, areas: gpd.GeoDataFrame, boundaries: gpd.GeoD
     """The testing points coloured by hours since their medical waste was last collected."""
     communities = areas[areas["level"] == "community"]
     sites = result.sites
-    fmap = base.new_map(communities.total_bounds, basemap, lang, tianditu_key=tianditu_key)
-    if boundaries is not None and basemap == "none":
-        base.add_context(fmap, boundaries, lang)
+    fmap = base.new_map(communities.total_bounds, basemap, lang, tianditu_key=tianditu_key,
+                        boundaries=boundaries)
     streets = areas[areas["level"] == "street"]
     if len(streets):
         base.add_outlines(fmap, streets, "#777", [f"<b>{escape(n)}</b>" for n in streets["name"]],

@@ -116,9 +116,7 @@ def inspections_map(result: InspectionResult, boundaries: gpd.GeoDataFrame | Non
     pad = 0.005
     bounds = [places["lon"].min() - pad, places["lat"].min() - pad,
               places["lon"].max() + pad, places["lat"].max() + pad]
-    fmap = base.new_map(bounds, basemap, lang, tianditu_key=tianditu_key)
-    if boundaries is not None and basemap == "none":
-        base.add_context(fmap, boundaries, lang)
+    fmap = base.new_map(bounds, basemap, lang, tianditu_key=tianditu_key, boundaries=boundaries)
     dense = len(places) > cluster_above
     if dense:  # Leaflet.markercluster needs a maxZoom, which a map without tiles lacks
         fmap.options.setdefault("max_zoom", MAX_ZOOM)  # new_map sets it too

@@ -68,16 +68,12 @@ def supply_map(result: SupplyResult, areas: gpd.GeoDataFrame, boundaries: gpd.Ge
         Administrative context layer, drawn when ``basemap`` is ``none``.
     """
     communities = areas[areas["level"] == "community"][["area_id", "name", "geometry"]]
-    fmap = base.new_map(communities.total_bounds, basemap, lang, tianditu_key=tianditu_key)
-    if boundaries is not None and basemap == "none":
-        base.add_context(fmap, boundaries, lang)
+    fmap = base.new_map(communities.total_bounds, basemap, lang, tianditu_key=tianditu_key,
+                        boundaries=boundaries)
 
     watched = communities[["area_id", "geometry"]].merge(result.served, on="area_id")
     others = communities[~communities["area_id"].isin(watched["area_id"])]
-    if len(others):
-        base.add_polygons(fmap, others, [OTHER_FILL] * len(others),
-                          [f"{escape(n)} · {escape(label('prevention', lang))}" for n in others["name"]],
-                          name=label("community", lang), fill_opacity=0.4, line_colour="#bbb", weight=0.5)
+    base.add_background_areas(fmap, others, label("prevention", lang), label("community", lang), OTHER_FILL)
     if len(watched):
         base.add_polygons(fmap, watched, served_colours(watched),
                           [_area_tooltip(r, lang) for _, r in watched.iterrows()],

@@ -106,7 +106,7 @@ def today_table(result: CheckpointResult, lang: str = "zh") -> HTML:
                "status": "cp_status"}
     formats = _counts_formats(lang) | {"status": lambda s: _status_badge(bool(s), lang)}
     return _table(frame, columns, lang, formats=formats,
-                         csv_name=f"checkpoints_{result.report_date:%Y%m%d}.csv")
+                  csv_name=f"checkpoints_{result.report_date:%Y%m%d}.csv")
 
 
 def week_table(result: CheckpointResult, lang: str = "zh") -> HTML:
@@ -122,7 +122,7 @@ def week_table(result: CheckpointResult, lang: str = "zh") -> HTML:
         "status": lambda s: display.badge(label("cp_reported" if s else "cp_incomplete", lang),
                                           "good" if s else "warn")}
     return _table(frame, columns, lang, formats=formats,
-                         csv_name=f"checkpoints_{len(result.days)}d_{result.report_date:%Y%m%d}.csv")
+                  csv_name=f"checkpoints_{len(result.days)}d_{result.report_date:%Y%m%d}.csv")
 
 
 def daily_table(result: CheckpointResult, lang: str = "zh") -> HTML:
@@ -133,11 +133,11 @@ def daily_table(result: CheckpointResult, lang: str = "zh") -> HTML:
                "status": "cp_status"}
     formats = _counts_formats(lang) | {"status": lambda s: _status_badge(bool(s), lang)}
     return _table(frame, columns, lang, formats=formats,
-                         csv_name=f"checkpoints_daily_{result.report_date:%Y%m%d}.csv")
+                  csv_name=f"checkpoints_daily_{result.report_date:%Y%m%d}.csv")
 
 
 def missing_table(result: CheckpointResult, lang: str = "zh") -> HTML:
     """The checkpoint-days expected but not reported."""
     columns = {"date": "cp_day", "checkpoint_id": "area_id", "name": "checkpoint"}
     return _table(result.missing, columns, lang, csv_name="checkpoints_missing.csv",
-                         empty_text=label("cp_nothing_missing", lang))
+                  empty_text=label("cp_nothing_missing", lang))

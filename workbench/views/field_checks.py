@@ -81,7 +81,7 @@ def items_table(result: FieldResult, lang: str = "zh") -> HTML:
     columns = {"item_name": "fc_item", "rate": "fc_compliance", "status": "cp_status"}
     formats = {"status": lambda s: _badge(s, result.compliance_target, lang)}
     return _table(frame, columns, lang, formats=formats, csv_name="quarantine_items.csv",
-                         empty_text=label("fc_nothing_checked", lang))
+                  empty_text=label("fc_nothing_checked", lang))
 
 
 def _badge(share, target: float, lang: str) -> str:
@@ -108,7 +108,7 @@ def areas_table(result: FieldResult, areas: pd.DataFrame, lang: str = "zh") -> H
 
     formats = {f"share_{item}": share_cell for item in QUARANTINE_ITEMS}
     return _table(frame, columns, lang, formats=formats, csv_name="quarantine_areas.csv",
-                         empty_text=label("fc_nothing_checked", lang))
+                  empty_text=label("fc_nothing_checked", lang))
 
 
 def days_table(result: FieldResult, lang: str = "zh") -> HTML:
@@ -117,7 +117,7 @@ def days_table(result: FieldResult, lang: str = "zh") -> HTML:
                **{f"share_{item}": f"fc_{item}" for item in QUARANTINE_ITEMS}}
     formats = {f"share_{item}": display.share_formatter() for item in QUARANTINE_ITEMS}
     return _table(result.by_day, columns, lang, formats=formats, csv_name="quarantine_days.csv",
-                         empty_text=label("fc_nothing_checked", lang))
+                  empty_text=label("fc_nothing_checked", lang))
 
 
 def _hours(value) -> str:
@@ -145,7 +145,7 @@ def _site_formats(lang: str) -> dict:
 def uncollected_table(result: FieldResult, lang: str = "zh") -> HTML:
     """Testing points without a collection in the last 24 h, longest wait first."""
     return _table(_sites_frame(result.uncollected, lang), _SITE_COLUMNS, lang,
-                         formats=_site_formats(lang),
+                  formats=_site_formats(lang),
                          csv_name="waste_uncollected.csv", empty_text=label("fc_nothing_uncollected", lang))
 
 
@@ -153,4 +153,4 @@ def sites_table(result: FieldResult, lang: str = "zh") -> HTML:
     """Every testing point: last collection, hours since, the last 24 h's weight and bags."""
     rows = result.sites.sort_values(["hours_since", "site_id"], ascending=[False, True], na_position="first")
     return _table(_sites_frame(rows, lang), _SITE_COLUMNS, lang, formats=_site_formats(lang),
-                         csv_name=f"waste_sites_{result.report_date:%Y%m%d}.csv")
+                  csv_name=f"waste_sites_{result.report_date:%Y%m%d}.csv")

@@ -104,7 +104,7 @@ def areas_table(supply: SupplyResult, lang: str = "zh") -> HTML:
                                            "good" if ok else "bad"),
     }
     return _table(frame, columns, lang, formats=formats,
-                         csv_name=f"supply_areas_{supply.report_date:%Y%m%d}.csv",
+                  csv_name=f"supply_areas_{supply.report_date:%Y%m%d}.csv",
                          empty_text=label("sp_nothing_watched", lang))
 
 
@@ -178,7 +178,7 @@ def commodities_table(prices: PriceResult, lang: str = "zh") -> HTML:
                "vs_baseline": lambda v: escape(_signed(v)), "change": lambda v: escape(_signed(v)),
                "alerts": lambda n: display.badge(str(n), "bad") if n else escape("0")}
     return _table(frame, columns, lang, formats=formats,
-                         csv_name=f"prices_{prices.report_date:%Y%m%d}.csv")
+                  csv_name=f"prices_{prices.report_date:%Y%m%d}.csv")
 
 
 def price_definitions(lang: str = "zh") -> HTML:
