@@ -34,10 +34,10 @@ BIN = Path(sys.executable).parent
 
 def plan_reports(schedule: Path, pack: Path) -> tuple[str, list[tuple[Path, str, dict]]]:
     """Return the date and, per run of the schedule, (notebook, file stem, parameters passed)."""
-    from workbench.catalog import open_pack
-    from workbench.parameters import declared_parameters, runner_parameters
-    from workbench.report import resolve_date
-    from workbench.schedule import expand_jobs, load_schedule
+    from workbench.intake.catalog import open_pack
+    from workbench.runner.parameters import declared_parameters, runner_parameters
+    from workbench.runner.report import resolve_date
+    from workbench.runner.schedule import expand_jobs, load_schedule
 
     opened = open_pack(pack)
     day = resolve_date(None, opened).isoformat()

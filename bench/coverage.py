@@ -1,6 +1,6 @@
 """Benchmark: distinct persons per community in a round, at city scale (~10 M sampling rows).
 
-Compares ``workbench.coverage.count_tested`` (DuckDB) with a plain pandas
+Compares ``workbench.domains.coverage.count_tested`` (DuckDB) with a plain pandas
 ``groupby().nunique()`` on the same frame, in the same run: once with pandas 3's default
 Arrow-backed strings, once with the Python-object strings pandas 2 used by default. Each method
 runs in a fresh child process that first loads the sampling columns from Parquet; we report
@@ -58,7 +58,7 @@ def pandas_baseline(frame, start, end):
 
 
 def ours(frame, start, end):
-    from workbench.coverage import count_tested
+    from workbench.domains.coverage import count_tested
 
     return count_tested(frame, start, end).set_index("area_id")["tested"]
 
@@ -70,7 +70,7 @@ def child(method: str, parquet: str, start: str, end: str) -> None:
     frame = pd.read_parquet(parquet, columns=["person_key", "area_id", "sampled_at"])
     if method == "pandas-object":  # strings as pandas < 3 held them by default (Python objects)
         frame = frame.astype({"person_key": object, "area_id": object})
-    import workbench.coverage  # noqa: F401  (import cost is not part of the computation)
+    import workbench.domains.coverage  # noqa: F401  (import cost is not part of the computation)
 
     before = rss_bytes()
     sampler = PeakSampler()

@@ -4,7 +4,7 @@ Builds choropleths of 150, 1,500 and 15,000 polygons (a Voronoi tessellation of 
 city region, which has the shared borders real communities have) with a tooltip per polygon,
 two ways:
 
-- **workbench**: ``workbench.maps.base`` (coverage simplification in metres, coordinates
+- **workbench**: ``workbench.present.maps.base`` (coverage simplification in metres, coordinates
   rounded to ~1 m, style and escaped tooltip as the only properties, Leaflet inlined);
 - **folium**: ``folium.GeoJson`` with ``style_function`` and ``GeoJsonTooltip`` as folium's
   documentation shows, assets from CDNs (here served from the local Leaflet copy so that the
@@ -34,8 +34,8 @@ import numpy as np
 import shapely
 from shapely.geometry import box
 
-from workbench import geo
-from workbench.maps import base
+from workbench.intake import geo
+from workbench.present.maps import base
 
 REGION = (109.60, 40.50, 110.10, 40.72)  # the city-scale sample's box (WGS-84 here)
 COLOURS = ("#a50026", "#d73027", "#fc8d59", "#1a9850")

@@ -38,7 +38,7 @@ def browser():
 @pytest.fixture(scope="session")
 def sample_batch(tmp_path_factory):
     """The daily schedule run once on the sample pack: ``(reports_dir, runs_dir, results)``."""
-    from workbench.batch import run_batch
+    from workbench.runner.batch import run_batch
 
     out = tmp_path_factory.mktemp("sample_batch")
     reports, runs = out / "reports", out / "runs"
@@ -50,14 +50,14 @@ def sample_batch(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_data():
     """Every dataset of the sample pack, loaded and validated once."""
-    from workbench.catalog import open_pack
-    from workbench.loading import load_datasets
+    from workbench.intake.catalog import open_pack
+    from workbench.intake.loading import load_datasets
 
     return load_datasets(open_pack(SAMPLE))
 
 
 LOCK_HOLDER = """import sys
-from workbench.locking import hold_batch_lock
+from workbench.runner.locking import hold_batch_lock
 with hold_batch_lock(sys.argv[1], sys.argv[2]):
     print("held", flush=True)
     sys.stdin.readline()

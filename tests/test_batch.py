@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import workbench.batch
-from workbench.batch import bound_jobs, order_longest_first, run_batch, run_job
+import workbench.runner.batch
 from workbench.errors import LockedError, ReportError
-from workbench.locking import BATCH_LOCK_NAME, hold_batch_lock
-from workbench.report import RunResult
-from workbench.retention import prune_reports
-from workbench.schedule import expand_jobs, list_streets, load_schedule
+from workbench.runner.batch import bound_jobs, order_longest_first, run_batch, run_job
+from workbench.runner.locking import BATCH_LOCK_NAME, hold_batch_lock
+from workbench.runner.report import RunResult
+from workbench.runner.retention import prune_reports
+from workbench.runner.schedule import expand_jobs, list_streets, load_schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent / "notebooks"
@@ -27,11 +27,11 @@ DATE = "2022-10-09"
 
 @pytest.fixture
 def fake_areas(monkeypatch):
-    """``workbench.loading.load_datasets`` answering two streets and a community."""
+    """``workbench.intake.loading.load_datasets`` answering two streets and a community."""
     areas = pd.DataFrame({"area_id": ["S02", "S01", "C01"], "level": ["street", "street", "community"]})
-    loading = types.ModuleType("workbench.loading")
+    loading = types.ModuleType("workbench.intake.loading")
     loading.load_datasets = lambda pack, names: {"areas": areas}
-    monkeypatch.setitem(sys.modules, "workbench.loading", loading)
+    monkeypatch.setitem(sys.modules, "workbench.intake.loading", loading)
 
 
 def _schedule(tmp_path: Path, text: str) -> Path:
@@ -79,7 +79,7 @@ reports:
         seen.append(kwargs["timeout"])
         return RunResult("x", DATE, "ok", None, 0.0)
 
-    monkeypatch.setattr(workbench.batch, "run_report", recorded_run_report)
+    monkeypatch.setattr(workbench.runner.batch, "run_report", recorded_run_report)
     for job in (jobs[0], jobs[2]):
         run_job(job, timeout=900)
     assert seen == [30, 900]
@@ -92,7 +92,7 @@ reports:
     (16, 10, (2, "--jobs 16 reduced to 2: one run per CPU")),
 ])
 def test_jobs_are_bounded_by_the_cpus_with_a_note(monkeypatch, requested, runs, expected):
-    monkeypatch.setattr(workbench.batch, "count_cpus", lambda: 2)
+    monkeypatch.setattr(workbench.runner.batch, "count_cpus", lambda: 2)
     assert bound_jobs(requested, runs) == expected
 
 

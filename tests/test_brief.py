@@ -10,9 +10,12 @@ import pandas as pd
 import pytest
 from conftest import SAMPLE
 
-from workbench import alerts, brief, history, prices
+from workbench.brief import alerts, history
+from workbench.brief import changes as brief_changes
+from workbench.brief import figures as brief
+from workbench.domains import prices
 from workbench.errors import WorkbenchError
-from workbench.views import brief as view
+from workbench.present.views import brief as view
 
 RULES = alerts.read_rules(domains=brief.DOMAIN_NAMES)
 RULE = {rule.id: rule for rule in RULES}
@@ -152,7 +155,7 @@ def test_rule_raises_on_matching_items_only_with_its_evidence(rule_id):
     assert first.message("en") == en
     source = figures[rule.figure]
     assert first.evidence == (source if isinstance(source, dict) else next(
-        item for item in source if brief.item_key(item) == first.subject.replace(" / ", "/")))
+        item for item in source if brief_changes.item_key(item) == first.subject.replace(" / ", "/")))
 
 
 @pytest.mark.parametrize("rule_id,figures", [
@@ -334,7 +337,7 @@ def test_compare_figures_paths_items_and_tolerance():
                                                {"area_id": "C3", "tested": 5}],
                                "silent_sites": ["T2", "T1"]},
                   "checkpoints": {"today": {"people": 5}}}
-    revised = brief.compare_figures(published, recomputed)
+    revised = brief_changes.compare_figures(published, recomputed)
     assert revised == [
         {"domain": "coverage", "figure": "district.tested", "published": 900, "recomputed": 903,
          "difference": 3},
@@ -343,18 +346,20 @@ def test_compare_figures_paths_items_and_tolerance():
         {"domain": "coverage", "figure": "communities[C3]", "published": None,
          "recomputed": {"area_id": "C3", "tested": 5}, "difference": None},
     ]
-    assert brief.compare_figures({"d": {"x": 0.5}}, {"d": {"x": 0.5001}}, tolerance=1e-3) == []
-    (revision,) = brief.compare_figures({"d": {"x": 0.5}}, {"d": {"x": 0.5001}})
+    assert brief_changes.compare_figures({"d": {"x": 0.5}}, {"d": {"x": 0.5001}}, tolerance=1e-3) == []
+    (revision,) = brief_changes.compare_figures({"d": {"x": 0.5}}, {"d": {"x": 0.5001}})
     assert revision["difference"] == pytest.approx(1e-4)
-    assert brief.compare_figures({"d": {"x": True}}, {"d": {"x": 1}})[0]["difference"] is None
-    assert brief.compare_figures({"d": {"ids": ["a"]}}, {"d": {"ids": ["a", "b"]}})[0]["figure"] == "ids"
+    assert brief_changes.compare_figures({"d": {"x": True}}, {"d": {"x": 1}})[0]["difference"] is None
+    revised = brief_changes.compare_figures({"d": {"ids": ["a"]}}, {"d": {"ids": ["a", "b"]}})
+    assert revised[0]["figure"] == "ids"
 
 
 def test_items_are_keyed_by_their_identity():
-    assert brief.item_key({"enterprise_id": "E1", "product": "铜", "name": "x"}) == "E1/铜"
-    assert brief.item_key({"inspection_id": "I1", "place_id": "P1"}) == "I1"
-    assert brief.item_key({"price_rule": "r", "commodity": "c", "market": "m", "kind": "k"}) == "r/c/m"
-    assert brief.item_key({"value": 1}) is None
+    assert brief_changes.item_key({"enterprise_id": "E1", "product": "铜", "name": "x"}) == "E1/铜"
+    assert brief_changes.item_key({"inspection_id": "I1", "place_id": "P1"}) == "I1"
+    price_item = {"price_rule": "r", "commodity": "c", "market": "m", "kind": "k"}
+    assert brief_changes.item_key(price_item) == "r/c/m"
+    assert brief_changes.item_key({"value": 1}) is None
 
 
 def test_parameters_round_trip_through_the_record():
@@ -363,7 +368,7 @@ def test_parameters_round_trip_through_the_record():
     again = brief.BriefParameters.from_record(record, brief.BriefParameters())
     assert again == params
     assert brief.BriefParameters.from_record({"coverage_target": 0.8}, params).rectify_days == 2
-    changes = brief.parameter_changes(again, brief.BriefParameters(price_rules=PRICE_RULES))
+    changes = brief_changes.parameter_changes(again, brief.BriefParameters(price_rules=PRICE_RULES))
     assert [c["parameter"] for c in changes] == ["coverage_target", "rectify_days"]
 
 
@@ -417,7 +422,7 @@ def sample_brief(sample_data):
 
 
 def test_brief_numbers_are_the_full_reports_numbers(sample_data, sample_brief):
-    from workbench import checkpoints, coverage, enterprises, field_checks, inspections, supply
+    from workbench.domains import checkpoints, coverage, enterprises, field_checks, inspections, supply
 
     figures, _ = sample_brief
     d = sample_data
@@ -488,7 +493,7 @@ def test_a_domain_whose_analysis_cannot_run_is_left_out_with_the_reason(sample_d
 
 
 def test_an_unexpected_error_in_one_domain_leaves_the_others(sample_data, monkeypatch):
-    from workbench import inspections
+    from workbench.domains import inspections
 
     def broken(*args, **kwargs):
         raise KeyError("place_id")
@@ -539,14 +544,14 @@ def test_revised_past_figures_are_found_exactly(sample_data):
     params = brief.BriefParameters(price_rules=PRICE_RULES)
     yesterday = brief.compute_figures(sample_data, "2022-10-08", params)
     yesterday_alerts = alerts.evaluate_alerts(yesterday.domains, RULES)
-    none = brief.since_last_run(sample_data, yesterday, yesterday_alerts, RULES, None, params)
+    none = brief_changes.since_last_run(sample_data, yesterday, yesterday_alerts, RULES, None, params)
     record = {"date": "2022-10-08", "pack": {"fingerprint": "yesterday"},
-              "figures": json.loads(json.dumps(brief.brief_figures(yesterday, none, params, RULES)))}
+              "figures": json.loads(json.dumps(brief_changes.brief_figures(yesterday, none, params, RULES)))}
 
     today_data = revised_data(sample_data)
     today = brief.compute_figures(today_data, "2022-10-09", params)
     raised = alerts.evaluate_alerts(today.domains, RULES)
-    since = brief.since_last_run(today_data, today, raised, RULES, record, params)
+    since = brief_changes.since_last_run(today_data, today, raised, RULES, record, params)
     expected = expected_revisions(record["figures"]["domains"])
     assert {(r["domain"], r["figure"]): r["difference"] for r in since.revised} == expected
     tested = next(r for r in since.revised if r["figure"] == "communities[S01C002].tested")
@@ -554,13 +559,13 @@ def test_revised_past_figures_are_found_exactly(sample_data):
     assert since.parameter_changes == [] and since.notes == []
     assert since.previous_pack == {"fingerprint": "yesterday"}
 
-    unrevised = brief.since_last_run(sample_data, today, raised, RULES, record, params)
+    unrevised = brief_changes.since_last_run(sample_data, today, raised, RULES, record, params)
     assert unrevised.revised == []  # the same pack: nothing revised
 
 
 def test_a_broken_feed_leaves_the_rest_of_the_brief(tmp_path):
-    from workbench.brief_data import load_brief_data
-    from workbench.catalog import open_pack
+    from workbench.brief.data import load_brief_data
+    from workbench.intake.catalog import open_pack
 
     pack = tmp_path / "pack"
     shutil.copytree(SAMPLE, pack)
@@ -588,7 +593,7 @@ def test_page_escapes_data_and_marks_reports_not_there(sample_brief):
     hostile["coverage"]["round_name"] = "<img src=x onerror=alert(2)>"
     today = brief.BriefFigures("2022-10-09", hostile)
     raised = alerts.evaluate_alerts(today.domains, RULES)
-    since = brief.since_last_run({}, today, raised, RULES, None, params)
+    since = brief_changes.since_last_run({}, today, raised, RULES, None, params)
     links = {"testing_coverage": {"href": "testing_coverage.html", "status": "failed", "html": True}}
     parts = (view.summary(since, "en"), view.domain_cards(today, links, "en"),
              view.alerts_digest(since, "en"), view.since_section(since, "f", "en"))
@@ -618,7 +623,7 @@ def _revised_pack(root):
 
 @pytest.mark.slow
 def test_notebook_over_two_days_with_a_revised_pack(tmp_path):
-    from workbench.report import run_report
+    from workbench.runner.report import run_report
 
     reports, runs = tmp_path / "reports", tmp_path / "runs"
     # the runner passes the reports folder itself to a notebook that declares reports_dir

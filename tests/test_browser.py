@@ -107,7 +107,7 @@ def hostile_pack(tmp_path):
 
 
 def test_hostile_names_stay_text(browser, tmp_path):
-    from workbench.report import run_report
+    from workbench.runner.report import run_report
 
     result = run_report("testing_coverage", pack=hostile_pack(tmp_path), reports_dir=tmp_path / "reports",
                         runs_dir=tmp_path / "runs")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from fixtures.packs import areas_frame, coverage_pack, sites_frame, write_pack
 
-from workbench.catalog import default_pack_dir, open_pack, read_raw
 from workbench.errors import DataError, WorkbenchError
+from workbench.intake.catalog import default_pack_dir, open_pack, read_raw
 
 
 def problems_of(call, *args) -> list:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import charts
+from workbench.present import charts
 
 EVIL = '<script>alert(1)</script>"&`${x}`'
 SVG = "{http://www.w3.org/2000/svg}"

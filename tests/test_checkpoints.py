@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from workbench import checkpoints as cp
+from workbench.domains import checkpoints as cp
 from workbench.errors import WorkbenchError
 
 T = pd.Timestamp
@@ -116,8 +116,8 @@ def test_a_day_nobody_reported_is_a_warning(stations, daily):
 
 @pytest.fixture(scope="module")
 def sample():
-    from workbench.catalog import open_pack
-    from workbench.loading import load_datasets
+    from workbench.intake.catalog import open_pack
+    from workbench.intake.loading import load_datasets
 
     pack = open_pack(None)
     return pack, load_datasets(pack, ["checkpoints", "checkpoint_daily"])
@@ -138,7 +138,7 @@ def test_sample_reproduces_the_source_report(sample):
 
 @pytest.mark.slow
 def test_notebook_figures_equal_a_direct_computation(sample, tmp_path):
-    from workbench.report import run_report
+    from workbench.runner.report import run_report
 
     pack, data = sample
     run = run_report("checkpoints", reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs", index=False)
@@ -156,7 +156,7 @@ def test_map_escapes_names_and_draws_every_checkpoint(stations, daily):
     import geopandas as gpd
     import shapely
 
-    from workbench.maps.checkpoints import checkpoint_map
+    from workbench.present.maps.checkpoints import checkpoint_map
 
     hostile = stations.assign(name=["<img src=x onerror=alert(1)>", "b", "c", "d"])
     result = cp.analyse_checkpoints(hostile, daily, "2022-10-09", window=3)

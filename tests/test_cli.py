@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-import workbench.batch
-import workbench.report
+import workbench.runner.batch
+import workbench.runner.report
 from workbench.cli import main
 from workbench.errors import Problem
-from workbench.report import RunResult
+from workbench.runner.report import RunResult
 
 HERE = Path(__file__).resolve().parent / "notebooks"
 TINY, PACK = HERE / "tiny.ipynb", HERE / "tiny_pack"
@@ -67,7 +67,7 @@ def recorded_run(monkeypatch):
         calls.append((notebook, kwargs))
         return RunResult("tiny", "2022-10-09", "ok", None, 0.1)
 
-    monkeypatch.setattr(workbench.report, "run_report", fake_run_report)
+    monkeypatch.setattr(workbench.runner.report, "run_report", fake_run_report)
     return calls
 
 
@@ -86,14 +86,14 @@ def test_interrupt_exits_130(monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(workbench.report, "run_report", interrupted)
+    monkeypatch.setattr(workbench.runner.report, "run_report", interrupted)
     assert _clean_error(capsys, 130, "run", str(TINY)).strip() == "workbench run: interrupted"
 
 
 def test_batch_exits_1_when_a_report_failed_and_prints_the_index(monkeypatch, capsys, tmp_path):
     results = [RunResult("a", "2022-10-09", "ok", None, 1.0),
                RunResult("b", "2022-10-09", "failed", "boom", 1.0)]
-    monkeypatch.setattr(workbench.batch, "run_batch", lambda *args, **kwargs: results)
+    monkeypatch.setattr(workbench.runner.batch, "run_batch", lambda *args, **kwargs: results)
     assert main(["batch", DAILY, "--reports", str(tmp_path)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == ["1 ok, 1 failed b", str(tmp_path / "index.html")]
@@ -101,7 +101,8 @@ def test_batch_exits_1_when_a_report_failed_and_prints_the_index(monkeypatch, ca
 
 def test_batch_passes_timeout_and_keep_days(monkeypatch, capsys, tmp_path):
     seen = {}
-    monkeypatch.setattr(workbench.batch, "run_batch", lambda *args, **kwargs: seen.update(kwargs) or [])
+    monkeypatch.setattr(workbench.runner.batch, "run_batch",
+                        lambda *args, **kwargs: seen.update(kwargs) or [])
     assert main(["batch", DAILY, "--jobs", "2", "--timeout", "60", "--keep-days", "30"]) == 0
     assert (seen["jobs"], seen["timeout"], seen["keep_days"]) == (2, 60.0, 30)
     assert main(["batch", DAILY]) == 0
@@ -159,9 +160,9 @@ def test_sigterm_lets_the_running_report_finish_and_starts_no_other(tmp_path):
 @pytest.mark.parametrize(("severity", "code"), [("error", 1), ("warning", 0)])
 def test_validate_exits_1_only_on_errors(monkeypatch, capsys, severity, code):
     problems = [Problem("rounds", "rounds.csv", 2, "start", "a timestamp", "yesterday", severity)]
-    loading = types.ModuleType("workbench.loading")
+    loading = types.ModuleType("workbench.intake.loading")
     loading.validate_pack = lambda pack: problems
     loading.format_problems = lambda found: "\n".join(str(p) for p in found)
-    monkeypatch.setitem(sys.modules, "workbench.loading", loading)
+    monkeypatch.setitem(sys.modules, "workbench.intake.loading", loading)
     assert main(["validate", "--pack", str(PACK)]) == code
     assert "rounds.csv, row 2, column start" in capsys.readouterr().out

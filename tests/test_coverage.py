@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from workbench import coverage
+from workbench.domains import coverage
 from workbench.errors import WorkbenchError
 
 T = pd.Timestamp

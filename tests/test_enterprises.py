@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import enterprises as ent
+from workbench.domains import enterprises as ent
 from workbench.errors import WorkbenchError
 
 T = pd.Timestamp
@@ -319,9 +319,9 @@ def test_cumulative_is_flat_on_missing_days():
 
 
 def test_notebook_on_the_sample_matches_the_domain(tmp_path):
-    from workbench import catalog
-    from workbench.loading import load_datasets
-    from workbench.report import run_report
+    from workbench.intake import catalog
+    from workbench.intake.loading import load_datasets
+    from workbench.runner.report import run_report
 
     run = run_report("enterprise_output", reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs")
     assert run.ok, run.error
@@ -350,8 +350,8 @@ def test_notebook_on_the_sample_matches_the_domain(tmp_path):
 
 
 def test_hostile_names_and_products_are_escaped_everywhere(firms):
-    from workbench.maps import enterprises as enterprise_maps
-    from workbench.views import enterprises as views
+    from workbench.present.maps import enterprises as enterprise_maps
+    from workbench.present.views import enterprises as views
 
     evil = '<img src=x onerror="window.pwned=1">`${1}`'
     firms = firms.assign(name=[evil, "Dairy", "Idle"], sector=[evil, "food", "none"])
@@ -378,7 +378,7 @@ def test_notebook_runs_without_the_optional_datasets(tmp_path):
 
     from conftest import SAMPLE
 
-    from workbench.report import run_report
+    from workbench.runner.report import run_report
 
     pack = tmp_path / "pack"
     pack.mkdir()

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from fixtures.packs import areas_frame, write_pack
 
-from workbench import field_checks as fc
-from workbench.catalog import open_pack
+from workbench.domains import field_checks as fc
 from workbench.errors import DataError
-from workbench.loading import load_datasets
+from workbench.intake.catalog import open_pack
+from workbench.intake.loading import load_datasets
 
 T = pd.Timestamp
 D = T("2022-10-09")
@@ -199,7 +199,7 @@ def test_sample_tells_the_field_story(sample):
 
 @pytest.mark.slow
 def test_notebook_figures_equal_a_direct_computation(sample, tmp_path):
-    from workbench.report import run_report
+    from workbench.runner.report import run_report
 
     pack, data = sample
     run = run_report("field_checks", reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs",

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
-from workbench import geo
 from workbench.errors import WorkbenchError
+from workbench.intake import geo
 
 
 def test_wgs84_to_gcj02_known_point():

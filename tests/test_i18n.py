@@ -5,8 +5,8 @@ import urllib.parse
 import pandas as pd
 import pytest
 
-from workbench import display, i18n
-from workbench.safe_html import escape
+from workbench.present import display, i18n
+from workbench.present.safe_html import escape
 
 
 def test_every_label_has_both_languages_and_is_defined_once():

@@ -16,13 +16,13 @@ import pytest
 import yaml
 from fixtures.packs import write_pack
 
-from workbench import inspections as ins
-from workbench.catalog import open_pack
-from workbench.display import to_jsonable
+from workbench.domains import inspections as ins
 from workbench.errors import DataError, WorkbenchError
-from workbench.i18n import label
-from workbench.loading import load_datasets
-from workbench.schemas import SCHEMAS
+from workbench.intake.catalog import open_pack
+from workbench.intake.contract import SCHEMAS
+from workbench.intake.loading import load_datasets
+from workbench.present.display import to_jsonable
+from workbench.present.i18n import label
 
 DAY = "2022-10-09"
 T1, T2, T3 = "第一督查组", "第二督查组", "核酸检测组"
@@ -327,7 +327,7 @@ def _assert_inert(html: str) -> None:
 
 
 def test_tables_escape_and_redact_findings(hostile_result):
-    from workbench.views import inspections as view
+    from workbench.present.views import inspections as view
 
     for make in (view.open_table, view.repeat_table, view.team_table, view.kind_table, view.headline,
                  view.rectify_table, view.unvisited_table, view.coverage_table, view.trend_chart):
@@ -337,7 +337,7 @@ def test_tables_escape_and_redact_findings(hostile_result):
 
 
 def test_map_tooltips_escape_and_redact(hostile_result):
-    from workbench.maps.inspections import inspections_map
+    from workbench.present.maps.inspections import inspections_map
 
     page = inspections_map(hostile_result, cluster_above=3).get_root().render()
     _assert_inert(page)
@@ -346,7 +346,7 @@ def test_map_tooltips_escape_and_redact(hostile_result):
 
 
 def test_map_clusters_only_good_places_and_only_when_dense(result):
-    from workbench.maps.inspections import inspections_map
+    from workbench.present.maps.inspections import inspections_map
 
     dense = inspections_map(result, cluster_above=3)
     page = dense.get_root().render()
@@ -362,7 +362,7 @@ def test_map_clusters_only_good_places_and_only_when_dense(result):
 
 
 def test_trend_svg_breaks_the_line_on_a_day_without_visits(result):
-    from workbench.views.inspections import trend_svg
+    from workbench.present.views.inspections import trend_svg
 
     svg = trend_svg(result.daily, "en")
     assert svg.startswith("<svg") and "<style" not in svg and "NaN" not in svg and "nan" not in svg
@@ -375,7 +375,7 @@ def test_trend_svg_breaks_the_line_on_a_day_without_visits(result):
 
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
-    from workbench.report import run_report
+    from workbench.runner.report import run_report
 
     out = tmp_path_factory.mktemp("inspections")
     return run_report("inspections", reports_dir=out / "reports", runs_dir=out / "runs"), out
@@ -426,7 +426,7 @@ def test_report_html_is_offline_and_shows_every_part(sample_run):
 
 @pytest.mark.slow
 def test_report_for_an_earlier_date_with_filters_in_english(tmp_path):
-    from workbench.report import run_report
+    from workbench.runner.report import run_report
 
     run = run_report("inspections", date="2022-10-06", parameters={"team": T1, "lang": "en"},
                      reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs")

@@ -17,20 +17,19 @@ from fixtures.packs import (
     write_pack,
 )
 
-from workbench import geo
-from workbench.catalog import open_pack
 from workbench.errors import DataError
-from workbench.loading import Datasets, format_problems, load_datasets, validate_pack
-from workbench.schemas import (
-    MAX_ROWS_PER_CHECK,
-    REQUIRED_COLUMNS,
-    SCHEMAS,
+from workbench.intake import geo
+from workbench.intake.catalog import open_pack
+from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
+from workbench.intake.loading import Datasets, format_problems, load_datasets, validate_pack
+from workbench.intake.parsing import (
     parse_booleans,
     parse_dates,
     parse_numbers,
     parse_strings,
     parse_timestamps,
 )
+from workbench.intake.problems import MAX_ROWS_PER_CHECK
 
 SAMPLE_PACK = Path(__file__).resolve().parents[1] / "data" / "sample"
 

@@ -10,9 +10,9 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from workbench import geo
 from workbench.errors import WorkbenchError
-from workbench.maps import base
+from workbench.intake import geo
+from workbench.present.maps import base
 
 GCJ_POINT = (109.8400, 40.6100)  # as AMap shows a place in the zone
 

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from workbench import prices
+from workbench.domains import prices
 from workbench.errors import WorkbenchError
 
 T = pd.Timestamp
@@ -131,8 +131,8 @@ def test_unreadable_rules_file(tmp_path):
 
 
 def test_sample_spikes_raise_exactly_the_documented_alerts():
-    from workbench.catalog import open_pack
-    from workbench.loading import load_datasets
+    from workbench.intake.catalog import open_pack
+    from workbench.intake.loading import load_datasets
     from workbench.sample.supply import COMMODITIES, SPIKE_ALERTS
 
     pack = open_pack(None)

@@ -11,11 +11,11 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
 from workbench.errors import ReportError
-from workbench.execute import FIGURES_MIMETYPE, read_published
-from workbench.html_export import export_html
-from workbench.index_page import collect_runs, render_index
-from workbench.parameters import coerce_parameter, pick_parameters
-from workbench.report import NOTEBOOKS_DIR, report_stem, resolve_notebook, run_report
+from workbench.runner.execute import FIGURES_MIMETYPE, read_published
+from workbench.runner.html_export import export_html
+from workbench.runner.index_page import collect_runs, render_index
+from workbench.runner.parameters import coerce_parameter, pick_parameters
+from workbench.runner.report import NOTEBOOKS_DIR, report_stem, resolve_notebook, run_report
 
 HERE = Path(__file__).resolve().parent / "notebooks"
 TINY, FAILING, PACK = HERE / "tiny.ipynb", HERE / "failing.ipynb", HERE / "tiny_pack"
@@ -86,7 +86,7 @@ def test_read_published_takes_the_last_output():
 
 
 def test_display_and_report_agree_on_the_mimetype():
-    display = pytest.importorskip("workbench.display")
+    display = pytest.importorskip("workbench.present.display")
     assert display.FIGURES_MIMETYPE == FIGURES_MIMETYPE
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from workbench import coverage
+from workbench.domains import coverage
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +76,7 @@ def test_no_personal_identifier_reaches_a_shared_file(sample_batch, sample_data)
 
 
 def test_a_failing_run_keeps_the_previous_good_html(tmp_path):
-    from workbench.report import run_report
+    from workbench.runner.report import run_report
 
     reports, runs = tmp_path / "reports", tmp_path / "runs"
     good = run_report("testing_coverage", reports_dir=reports, runs_dir=runs)

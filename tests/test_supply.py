@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from workbench import prices, supply
+from workbench.domains import prices, supply
 from workbench.errors import WorkbenchError
 
 T = pd.Timestamp
@@ -132,8 +132,8 @@ def test_no_zone_on_the_report_date_watches_nothing(deliveries, suppliers, packa
 
 @pytest.fixture(scope="module")
 def sample():
-    from workbench.catalog import open_pack
-    from workbench.loading import load_datasets
+    from workbench.intake.catalog import open_pack
+    from workbench.intake.loading import load_datasets
 
     pack = open_pack(None)
     names = ["areas", "zones", "suppliers", "packages", "deliveries", "prices", "price_baselines"]
@@ -162,7 +162,7 @@ def test_sample_tells_the_supply_story(sample):
 
 @pytest.mark.slow
 def test_notebook_figures_equal_a_direct_computation(sample, tmp_path):
-    from workbench.report import run_report
+    from workbench.runner.report import run_report
 
     pack, data = sample
     run = run_report("supply_prices", reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs",
@@ -179,7 +179,7 @@ def test_map_escapes_names(result, areas):
     import geopandas as gpd
     import shapely
 
-    from workbench.maps.supply import supply_map
+    from workbench.present.maps.supply import supply_map
 
     hostile = result.suppliers.assign(name="<img src=x onerror=alert(1)>")
     shown = supply.SupplyResult(result.report_date, result.served, result.zones, hostile, result.packages)

@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench import coverage
-from workbench.explore import METRICS, MetricView, Threshold, register_metric
-from workbench.loading import Datasets
-from workbench.maps import base
-from workbench.widgets import Explorer
+from workbench.domains import coverage
+from workbench.intake.loading import Datasets
+from workbench.present.explore import METRICS, MetricView, Threshold, register_metric
+from workbench.present.explore.widgets import Explorer
+from workbench.present.maps import base
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"

@@ -14,16 +14,17 @@ import sys
 from pathlib import Path
 
 from workbench.errors import LockedError, WorkbenchError
+from workbench.paths import PROJECT_ROOT
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = PROJECT_ROOT
 EXIT_LOCKED = 3
 
 
 def command_run(args: argparse.Namespace) -> int:
     """Run one report; exit 1 when it failed."""
-    from workbench.parameters import coerce_parameter, declared_parameters
-    from workbench.report import resolve_notebook, run_report
-    from workbench.schedule import read_yaml_mapping
+    from workbench.runner.parameters import coerce_parameter, declared_parameters
+    from workbench.runner.report import resolve_notebook, run_report
+    from workbench.runner.schedule import read_yaml_mapping
 
     parameters = read_yaml_mapping(args.params, "parameters file") if args.params else {}
     if args.parameter:
@@ -45,7 +46,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 def command_batch(args: argparse.Namespace) -> int:
     """Run every report of a schedule; exit 1 when any failed, 3 when another batch holds the date."""
-    from workbench.batch import run_batch
+    from workbench.runner.batch import run_batch
 
     results = run_batch(args.schedule, date=args.date, pack=args.pack, jobs=args.jobs,
                         keep_days=args.keep_days, reports_dir=args.reports, runs_dir=args.runs,
@@ -58,8 +59,8 @@ def command_batch(args: argparse.Namespace) -> int:
 
 def command_prune(args: argparse.Namespace) -> int:
     """Delete the dates older than ``--keep-days`` days before the newest, then rewrite the index."""
-    from workbench.report import update_index
-    from workbench.retention import prune_reports
+    from workbench.runner.report import update_index
+    from workbench.runner.retention import prune_reports
 
     deleted, skipped = prune_reports(args.keep_days, args.reports, args.runs)
     for line in [f"pruned {path}" for path in deleted] + skipped:
@@ -71,8 +72,8 @@ def command_prune(args: argparse.Namespace) -> int:
 
 def command_validate(args: argparse.Namespace) -> int:
     """Print every problem of a data pack; exit 1 when any is an error."""
-    from workbench.catalog import open_pack
-    from workbench.loading import format_problems, validate_pack
+    from workbench.intake.catalog import open_pack
+    from workbench.intake.loading import format_problems, validate_pack
 
     problems = validate_pack(open_pack(args.pack))
     print(format_problems(problems))

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .pack import build_pack, write_pack
-from .settings import DEFAULT_SEED, SCALES, get_scale
+from workbench.sample.pack import build_pack, write_pack
+from workbench.sample.settings import DEFAULT_SEED, SCALES, get_scale
 
 __all__ = ["DEFAULT_SEED", "SCALES", "generate_pack"]
 

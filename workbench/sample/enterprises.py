@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .geography import Areas, random_points_in
-from .names import serial_ids
-from .settings import PRODUCTION_START, REPORT_DATE
+from workbench.sample.geography import Areas, random_points_in
+from workbench.sample.names import serial_ids
+from workbench.sample.settings import PRODUCTION_START, REPORT_DATE
 
 YEAR = 2022
 DAYS_IN_YEAR = 365

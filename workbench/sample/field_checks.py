@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .geography import Areas
-from .mass_testing import Sites
-from .outbreak import Outbreak
-from .sampling import Sampling
-from .settings import REPORT_DATE, ZONE_DATES
+from workbench.sample.geography import Areas
+from workbench.sample.mass_testing import Sites
+from workbench.sample.outbreak import Outbreak
+from workbench.sample.sampling import Sampling
+from workbench.sample.settings import REPORT_DATE, ZONE_DATES
 
 # --- home quarantine -----------------------------------------------------------------------
 

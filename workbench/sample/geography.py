@@ -14,8 +14,8 @@ import numpy as np
 import shapely
 from shapely.geometry import box, shape
 
-from .names import community_names, serial_ids, street_names
-from .settings import BOUNDARIES_DIR, BOUNDARIES_FILE, Scale
+from workbench.sample.names import community_names, serial_ids, street_names
+from workbench.sample.settings import BOUNDARIES_DIR, BOUNDARIES_FILE, Scale
 
 GRID = 1e-6
 MIN_POPULATION, MAX_POPULATION = 1_000, 6_000

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .settings import BOUNDARIES_FILE, BOUNDARIES_LICENSE, REPORT_DATE
+from workbench.sample.settings import BOUNDARIES_FILE, BOUNDARIES_LICENSE, REPORT_DATE
 
 REPORT_DATE_TEXT = str(REPORT_DATE)
 

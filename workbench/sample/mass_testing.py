@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .geography import Areas, random_points_in
-from .names import serial_ids
-from .outbreak import Outbreak
-from .settings import ROUNDS, Scale
+from workbench.sample.geography import Areas, random_points_in
+from workbench.sample.names import serial_ids
+from workbench.sample.outbreak import Outbreak
+from workbench.sample.settings import ROUNDS, Scale
 
 FIXED, MOBILE, DOOR = "fixed", "mobile", "door_to_door"
 

@@ -9,10 +9,10 @@ import pandas as pd
 import shapely
 from shapely.geometry import box
 
-from .geography import Areas, random_points_in
-from .mass_testing import Sites
-from .names import place_stems, serial_ids
-from .settings import CHECKPOINT_DATES, INSPECTION_DATES, REPORT_DATE
+from workbench.sample.geography import Areas, random_points_in
+from workbench.sample.mass_testing import Sites
+from workbench.sample.names import place_stems, serial_ids
+from workbench.sample.settings import CHECKPOINT_DATES, INSPECTION_DATES, REPORT_DATE
 
 # --- checkpoints -------------------------------------------------------------------------
 

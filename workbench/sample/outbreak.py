@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .geography import Areas
-from .settings import ZONE_DATES, Scale
+from workbench.sample.geography import Areas
+from workbench.sample.settings import ZONE_DATES, Scale
 
 FIRST_SEAL = np.datetime64("2022-10-05")
 

@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from . import enterprises, field_checks, layout, mass_testing, operations, outbreak, sampling, supply
-from .geography import Areas, build_areas
-from .readme import readme_text
-from .settings import BOUNDARIES_DIR, Scale, random_stream
-from .writers import copy_file, write_csv, write_geojson, write_parquet, write_text, write_xlsx
-
-
-@dataclass
-class SamplePack:
-    """Every dataset of a generated pack, plus what the README tells about it."""
-
-    scale: Scale
-    seed: int
-    areas: Areas
-    situation: outbreak.Outbreak
-    sites: mass_testing.Sites
-    tables: dict[str, pd.DataFrame]
-    records: sampling.Sampling
-    sampling_table: pa.Table
-    production: pa.Table
-    inspection_story: operations.InspectionStory
-    households: np.ndarray  # per community
-    supply_story: supply.SupplyStory
-    field_story: field_checks.FieldStory
+from workbench.sample import (
+    enterprises,
+    field_checks,
+    layout,
+    mass_testing,
+    operations,
+    outbreak,
+    sampling,
+    supply,
+)
+from workbench.sample.geography import Areas, build_areas
+from workbench.sample.model import SamplePack
+from workbench.sample.readme import readme_text
+from workbench.sample.settings import BOUNDARIES_DIR, Scale, random_stream
+from workbench.sample.writers import (
+    copy_file,
+    write_csv,
+    write_geojson,
+    write_parquet,
+    write_text,
+    write_xlsx,
+)
 
 
 def areas_properties(areas: Areas, households: np.ndarray) -> pd.DataFrame:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from . import layout
-from .enterprises import ENTERPRISE_IDS, ENTERPRISES, MISSING_DAYS, projected_share
-from .mass_testing import DOOR, FIXED, MOBILE
-from .operations import BRIDGE, BRIDGE_DAY, MISSING_REPORT
-from .sampling import BETWEEN_ROUNDS
-from .supply import COMMODITIES, MARKETS, PACKAGES, SUPPLIERS
+from workbench.sample import layout
+from workbench.sample.enterprises import ENTERPRISE_IDS, ENTERPRISES, MISSING_DAYS, projected_share
+from workbench.sample.mass_testing import DOOR, FIXED, MOBILE
+from workbench.sample.model import SamplePack
+from workbench.sample.operations import BRIDGE, BRIDGE_DAY, MISSING_REPORT
+from workbench.sample.sampling import BETWEEN_ROUNDS
+from workbench.sample.supply import COMMODITIES, MARKETS, PACKAGES, SUPPLIERS
 
 REPORTED_SITES = 126
-
-if TYPE_CHECKING:
-    from .pack import SamplePack
 
 
 def _files(pack: SamplePack) -> str:

@@ -15,10 +15,10 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from .geography import Areas
-from .mass_testing import DOOR, FIXED, Round, Sites
-from .outbreak import Outbreak
-from .settings import Scale
+from workbench.sample.geography import Areas
+from workbench.sample.mass_testing import DOOR, FIXED, Round, Sites
+from workbench.sample.outbreak import Outbreak
+from workbench.sample.settings import Scale
 
 #: Relative load of each hour of the day at a testing site (nobody is sampled at night).
 HOURLY_LOAD = np.array([

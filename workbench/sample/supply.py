@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .geography import Areas, random_points_in
-from .outbreak import FIRST_SEAL, Outbreak
-from .settings import REPORT_DATE
+from workbench.sample.geography import Areas, random_points_in
+from workbench.sample.outbreak import FIRST_SEAL, Outbreak
+from workbench.sample.settings import REPORT_DATE
 
 # --- households ----------------------------------------------------------------------------
 

@@ -1,0 +1,222 @@
+"""Road checkpoints: traffic and checks per 08:00-to-08:00 day, 7-day sums, missing reports.
+
+Definitions (DESIGN.md: "checkpoint figures are reported as given, per day and as 7-day sums"):
+
+- A ``checkpoint_daily`` row dated D covers 08:00 on D-1 to 08:00 on D (the day the period
+  ends). A report on D (after the 08:00 cut-off) shows the rows dated D as "the last 24 h".
+- The *window* of a report on D is the ``window_days`` days ending on D, both included.
+- A checkpoint is *expected* to report on every day of the window, except the days before its
+  first report ever (a checkpoint opened during the window); one that never reported is
+  expected on every day. An expected day without a row is *missing*: shown as missing,
+  never counted as zero.
+- *Window sums* add the days reported; ``days_reported`` / ``days_expected`` tell how complete
+  they are. *Per day* figures divide a sum by the days reported.
+- *Share from risk areas* = ``from_risk_areas`` / ``people`` over the same rows; *landing-test
+  share* = ``landing_tests`` / ``people``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import WorkbenchError
+
+DEFAULT_WINDOW_DAYS = 7
+#: Decimals of shares in the JSON figures (full float precision only adds noise).
+SHARE_DECIMALS = 6
+#: The figures of a checkpoint day, as the department reports them.
+COUNTS = ("vehicles", "people", "from_risk_areas", "landing_tests")
+
+
+def window_days(report_date, days: int = DEFAULT_WINDOW_DAYS) -> pd.DatetimeIndex:
+    """The ``days`` calendar days ending on ``report_date`` (midnight timestamps, oldest first)."""
+    if int(days) < 1:
+        raise WorkbenchError(f"window_days must be 1 or more, got {days!r}")
+    end = pd.Timestamp(report_date).normalize()
+    return pd.date_range(end - pd.Timedelta(days=int(days) - 1), end, freq="D")
+
+
+def daily_grid(checkpoints: pd.DataFrame, daily: pd.DataFrame, days) -> pd.DataFrame:
+    """Every (day, checkpoint) of the window that was expected or reported, missing ones marked.
+
+    Parameters
+    ----------
+    checkpoints : DataFrame
+        ``checkpoint_id``, ``name``.
+    daily : DataFrame
+        ``date`` (midnight), ``checkpoint_id`` and the :data:`COUNTS` columns; one row per
+        checkpoint and day (the schema enforces it).
+    days : sequence of date-like
+        The window, e.g. from :func:`window_days`.
+
+    Returns
+    -------
+    DataFrame
+        ``date``, ``checkpoint_id``, ``name``, the four counts (``Int64``, missing where not
+        reported), ``risk_share`` and ``landing_share`` (float, NaN where not reported or
+        ``people`` is 0), ``reported`` and ``expected`` (bool). Sorted by date, then id.
+    """
+    days = pd.DatetimeIndex([pd.Timestamp(d).normalize() for d in days])
+    ids = checkpoints["checkpoint_id"].astype(str)
+    first = daily[daily["date"] <= days.max()].groupby("checkpoint_id")["date"].min()
+    grid = pd.MultiIndex.from_product([days, ids], names=["date", "checkpoint_id"]).to_frame(index=False)
+    rows = daily[daily["date"].isin(days)][["date", "checkpoint_id", *COUNTS]]
+    grid = grid.merge(rows, on=["date", "checkpoint_id"], how="outer")
+    grid["reported"] = grid[list(COUNTS)].notna().any(axis=1)
+    opened = grid[["checkpoint_id"]].merge(first.rename("opened"), left_on="checkpoint_id", right_index=True,
+                                           how="left")["opened"]
+    grid["expected"] = opened.isna() | (grid["date"] >= opened)
+    grid = grid[grid["expected"] | grid["reported"]]
+    for column in COUNTS:
+        grid[column] = grid[column].astype("Int64")
+    grid["risk_share"] = _share(grid["from_risk_areas"], grid["people"])
+    grid["landing_share"] = _share(grid["landing_tests"], grid["people"])
+    grid["name"] = grid["checkpoint_id"].map(checkpoints.set_index("checkpoint_id")["name"])
+    columns = ["date", "checkpoint_id", "name", *COUNTS, "risk_share", "landing_share", "reported",
+               "expected"]
+    return grid.sort_values(["date", "checkpoint_id"], ignore_index=True)[columns]
+
+
+def _share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """numerator / denominator as float; NaN where either is missing or the denominator is 0."""
+    num = numerator.astype("Float64").astype("float64")
+    den = denominator.astype("Float64").astype("float64")
+    return pd.Series(np.where(den > 0, num / np.where(den > 0, den, 1), np.nan), index=numerator.index)
+
+
+def missing_reports(grid: pd.DataFrame) -> pd.DataFrame:
+    """The expected days without a row: ``date``, ``checkpoint_id``, ``name`` (by date, then id)."""
+    missing = grid[grid["expected"] & ~grid["reported"]]
+    return missing[["date", "checkpoint_id", "name"]].reset_index(drop=True)
+
+
+def sum_counts(rows: pd.DataFrame) -> dict:
+    """Sums of the four counts over the reported ``rows``, with both shares.
+
+    Returns
+    -------
+    dict
+        The :data:`COUNTS` as int, ``risk_share``, ``landing_share`` (NaN when no people).
+    """
+    reported = rows[rows["reported"]]
+    sums = {column: int(reported[column].sum()) for column in COUNTS}
+    people = sums["people"]
+    sums["risk_share"] = sums["from_risk_areas"] / people if people else float("nan")
+    sums["landing_share"] = sums["landing_tests"] / people if people else float("nan")
+    return sums
+
+
+def window_totals(grid: pd.DataFrame, checkpoints: pd.DataFrame) -> pd.DataFrame:
+    """Window sums per checkpoint, with completeness and per-day means.
+
+    Parameters
+    ----------
+    grid : DataFrame
+        From :func:`daily_grid`.
+    checkpoints : DataFrame
+        ``checkpoint_id``, ``name``, ``lon``, ``lat``.
+
+    Returns
+    -------
+    DataFrame
+        One row per checkpoint of ``checkpoints``: ``checkpoint_id``, ``name``, ``lon``,
+        ``lat``, ``days_expected``, ``days_reported``, ``complete`` (bool), the four counts
+        summed over the days reported (0 when none), ``risk_share``, ``landing_share``,
+        ``vehicles_per_day`` and ``people_per_day`` (NaN when no day was reported).
+    """
+    reported = grid[grid["reported"]]
+    sums = reported.groupby("checkpoint_id")[list(COUNTS)].sum()
+    out = checkpoints[["checkpoint_id", "name", "lon", "lat"]].copy()
+    out["days_expected"] = out["checkpoint_id"].map(grid[grid["expected"]].groupby("checkpoint_id").size())
+    out["days_reported"] = out["checkpoint_id"].map(reported.groupby("checkpoint_id").size())
+    days = ["days_expected", "days_reported"]
+    out[days] = out[days].fillna(0).astype("int64")
+    out["complete"] = out["days_reported"] >= out["days_expected"]
+    for column in COUNTS:
+        out[column] = out["checkpoint_id"].map(sums[column]).fillna(0).astype("int64")
+    out["risk_share"] = _share(out["from_risk_areas"], out["people"])
+    out["landing_share"] = _share(out["landing_tests"], out["people"])
+    days = out["days_reported"].where(out["days_reported"] > 0)
+    out["vehicles_per_day"] = out["vehicles"] / days
+    out["people_per_day"] = out["people"] / days
+    return out.reset_index(drop=True)
+
+
+@dataclass
+class CheckpointResult:
+    """Everything a checkpoint report shows, computed by :func:`analyse_checkpoints`."""
+
+    report_date: pd.Timestamp
+    days: pd.DatetimeIndex
+    grid: pd.DataFrame
+    today: pd.DataFrame
+    week: pd.DataFrame
+    missing: pd.DataFrame
+    total_today: dict
+    total_week: dict
+    warnings: list[str] = field(default_factory=list)
+
+
+def analyse_checkpoints(checkpoints: pd.DataFrame, daily: pd.DataFrame, report_date,
+                        window: int = DEFAULT_WINDOW_DAYS) -> CheckpointResult:
+    """Daily figures of the report date, window sums and missing reports of every checkpoint.
+
+    Parameters
+    ----------
+    checkpoints : DataFrame
+        ``checkpoint_id``, ``name``, ``lon``, ``lat``.
+    daily : DataFrame
+        ``date``, ``checkpoint_id``, ``vehicles``, ``people``, ``from_risk_areas``,
+        ``landing_tests``.
+    report_date : date-like
+        The rows dated on it are the last 24 h (08:00 the day before to 08:00).
+    window : int
+        Days of the window ending on the report date (default 7).
+    """
+    days = window_days(report_date, window)
+    grid = daily_grid(checkpoints, daily, days)
+    today = grid[grid["date"] == days[-1]].reset_index(drop=True)
+    warnings = []
+    later = daily[daily["date"] > days[-1]]
+    if len(later):
+        warnings.append(f"{len(later)} checkpoint_daily row(s) dated after the report date are not shown")
+    if not today["reported"].any():
+        warnings.append(f"no checkpoint reported for the day ending {days[-1]:%Y-%m-%d} 08:00")
+    return CheckpointResult(
+        report_date=days[-1], days=days, grid=grid, today=today,
+        week=window_totals(grid, checkpoints), missing=missing_reports(grid),
+        total_today=sum_counts(today) | {"reported": int(today["reported"].sum()),
+                                         "expected": int(today["expected"].sum())},
+        total_week=sum_counts(grid), warnings=warnings,
+    )
+
+
+def _day(value) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def checkpoint_figures(result: CheckpointResult) -> dict:
+    """The report's JSON ``figures``: ``daily`` (report date), ``week`` per checkpoint, ``missing``.
+
+    Shares are rounded to :data:`SHARE_DECIMALS` decimals."""
+    today = result.today[result.today["reported"]]
+    daily = [{"date": _day(r.date), "checkpoint_id": str(r.checkpoint_id),
+              **{c: int(getattr(r, c)) for c in COUNTS}} for r in today.itertuples(index=False)]
+    week = [{"checkpoint_id": str(r.checkpoint_id), "days_reported": int(r.days_reported),
+             "days_expected": int(r.days_expected), **{c: int(getattr(r, c)) for c in COUNTS},
+             "risk_share": round(r.risk_share, SHARE_DECIMALS)} for r in result.week.itertuples(index=False)]
+    return {
+        "report_date": _day(result.report_date),
+        "window": {"start": _day(result.days[0]), "end": _day(result.days[-1]), "days": len(result.days)},
+        "daily": daily,
+        "week": week,
+        "missing": [{"date": _day(r.date), "checkpoint_id": str(r.checkpoint_id)}
+                    for r in result.missing.itertuples(index=False)],
+        "total_today": {c: result.total_today[c] for c in (*COUNTS, "reported", "expected")}
+        | {"risk_share": round(result.total_today["risk_share"], SHARE_DECIMALS)},
+        "total_week": {c: result.total_week[c] for c in COUNTS}
+        | {"risk_share": round(result.total_week["risk_share"], SHARE_DECIMALS)},
+    }

@@ -1,0 +1,262 @@
+"""Prices of daily necessities: against their baseline, day over day, and early-warning alerts.
+
+Definitions:
+
+- A *series* is one commodity at one market; ``prices`` has at most one row per series and day.
+- *Against baseline* = price / ``baseline_price`` − 1, where the commodity's baseline is given in
+  ``price_baselines`` (e.g. its mean price over a calm period). When the baseline names a
+  ``unit``, prices in another unit are not compared with it (and a note says how many).
+- *Day over day* = price on D / price on D−1 − 1 for the same series; missing when either
+  day has no price (a missing day is never read as an unchanged price).
+- *Early-warning rules* (``parameters/price_alerts.yaml``), checked for every series on a day D:
+
+  - ``above_baseline``: price ≥ baseline × (1 + ``threshold``); value = price / baseline − 1.
+  - ``daily_jump``: price ≥ price of D−1 × (1 + ``threshold``); value = the day-over-day change.
+  - ``consecutive_rises``: the price rose on each of the last ``days`` days (D−days … D, every
+    day present and each price strictly above the day before); value = the number of
+    consecutive rises ending on D (at least ``days``).
+
+Only :func:`read_alert_rules` touches a file; everything else is frames in, frames out.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import WorkbenchError
+from workbench.intake.rulefiles import read_parameter_file
+from workbench.paths import PARAMETERS_DIR
+
+#: The rules file used when none is given.
+DEFAULT_RULES_FILE = PARAMETERS_DIR / "price_alerts.yaml"
+RULE_KINDS = ("above_baseline", "daily_jump", "consecutive_rises")
+SERIES = ["market", "commodity"]
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """One early-warning rule: ``kind`` with its ``threshold`` (a share) or ``days``."""
+
+    rule: str
+    kind: str
+    threshold: float | None = None
+    days: int | None = None
+
+
+def parse_alert_rules(document, source: str = "price alerts") -> list[AlertRule]:
+    """Check and convert the ``rules:`` list of a rules document (already parsed YAML).
+
+    Raises
+    ------
+    WorkbenchError
+        Naming ``source`` and the rule, for an unknown kind, a missing or non-positive
+        ``threshold`` / ``days``, or a repeated rule id.
+    """
+    entries = (document or {}).get("rules") if isinstance(document, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise WorkbenchError(f"{source}: expected a non-empty 'rules:' list")
+    rules, seen = [], set()
+    for number, entry in enumerate(entries, start=1):
+        where = f"{source}, rule {number}"
+        if not isinstance(entry, dict):
+            raise WorkbenchError(f"{where}: expected a mapping with id and kind")
+        kind = str(entry.get("kind", ""))
+        rule_id = str(entry.get("id") or kind)
+        if kind not in RULE_KINDS:
+            raise WorkbenchError(f"{where}: kind {kind!r} is not one of {', '.join(RULE_KINDS)}")
+        if rule_id in seen:
+            raise WorkbenchError(f"{where}: rule id {rule_id!r} is used twice")
+        seen.add(rule_id)
+        if kind == "consecutive_rises":
+            days = entry.get("days")
+            if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+                raise WorkbenchError(f"{where} ({rule_id}): 'days' must be a whole number of 1 or more")
+            rules.append(AlertRule(rule_id, kind, days=days))
+        else:
+            threshold = entry.get("threshold")
+            if not isinstance(threshold, int | float) or isinstance(threshold, bool) or threshold <= 0:
+                raise WorkbenchError(f"{where} ({rule_id}): 'threshold' must be a share above 0, "
+                                     "e.g. 0.10 for 10 %")
+            rules.append(AlertRule(rule_id, kind, threshold=float(threshold)))
+    return rules
+
+
+def read_alert_rules(path: str | os.PathLike | None = None) -> list[AlertRule]:
+    """Read the rules file: ``path``, or ``parameters/price_alerts.yaml`` of the workbench.
+
+    A relative path that does not exist from the working directory is looked up from the
+    workbench's folder (reports run in a scratch directory).
+    """
+    document, chosen = read_parameter_file(path, DEFAULT_RULES_FILE, "price-alert rules")
+    return parse_alert_rules(document, str(chosen))
+
+
+# ---------------------------------------------------------------- prices, baselines, changes
+
+
+def price_changes(prices: pd.DataFrame, baselines: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Every price with its previous day's price, day-over-day change and baseline comparison.
+
+    Parameters
+    ----------
+    prices : DataFrame
+        ``date``, ``market``, ``commodity``, ``price``, ``unit``.
+    baselines : DataFrame
+        ``commodity``, ``baseline_price``, ``period``; optionally ``unit``.
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        ``prices`` sorted by market, commodity and date, plus ``previous`` (price of the day
+        before, NaN when that day has no price), ``change`` (day over day), ``baseline``
+        (NaN without a comparable baseline), ``vs_baseline``; and notes on prices that could
+        not be compared.
+    """
+    out = prices.sort_values([*SERIES, "date"], ignore_index=True)
+    before = out[[*SERIES, "date", "price"]].assign(date=out["date"] + pd.Timedelta(days=1))
+    out = out.merge(before.rename(columns={"price": "previous"}), on=[*SERIES, "date"], how="left")
+    out["change"] = out["price"] / out["previous"] - 1
+    base = baselines.drop_duplicates("commodity").set_index("commodity")
+    out["baseline"] = out["commodity"].map(base["baseline_price"]).astype("float64")
+    notes = []
+    if "unit" in base.columns and "unit" in out.columns:
+        expected_unit = out["commodity"].map(base["unit"])
+        other_unit = expected_unit.notna() & (expected_unit != out["unit"])
+        if other_unit.any():
+            notes.append(f"{int(other_unit.sum()):,} price(s) in another unit than their baseline "
+                         "are not compared with it")
+            out.loc[other_unit, "baseline"] = np.nan
+    without = sorted(set(out["commodity"]) - set(base.index))
+    if without:
+        notes.append(f"no baseline for {len(without)} commodit{'y' if len(without) == 1 else 'ies'}: "
+                     + ", ".join(without[:10]))
+    out["vs_baseline"] = out["price"] / out["baseline"] - 1
+    return out, notes
+
+
+def rise_streaks(changes: pd.DataFrame) -> pd.Series:
+    """Consecutive day-over-day rises ending on each row (0 when the price did not rise).
+
+    ``changes`` as returned by :func:`price_changes` (sorted by series and date); a day
+    without a price, or a price not above the day before, ends a streak.
+    """
+    rose = (changes["change"] > 0).to_numpy()
+    series = changes[SERIES].astype(str).agg("\x1f".join, axis=1).to_numpy()
+    streak = np.zeros(len(changes), dtype=np.int64)
+    for i in range(len(changes)):
+        if rose[i]:
+            continued = i > 0 and series[i - 1] == series[i] and rose[i - 1] and \
+                changes["date"].iat[i] - changes["date"].iat[i - 1] == pd.Timedelta(days=1)
+            streak[i] = streak[i - 1] + 1 if continued else 1
+    return pd.Series(streak, index=changes.index)
+
+
+def evaluate_rules(changes: pd.DataFrame, rules: list[AlertRule], dates) -> pd.DataFrame:
+    """The alerts of ``rules`` on ``dates``, one row per (rule, series, date).
+
+    Returns
+    -------
+    DataFrame
+        ``rule``, ``kind``, ``commodity``, ``market``, ``date``, ``value``, ``price``,
+        ``unit``, ``previous``, ``baseline``, ``streak``; sorted by date, rule order,
+        commodity, market.
+    """
+    days = pd.DatetimeIndex([pd.Timestamp(d).normalize() for d in dates])
+    frame = changes.assign(streak=rise_streaks(changes))
+    frame = frame[frame["date"].isin(days)]
+    found = []
+    for order, rule in enumerate(rules):
+        if rule.kind == "above_baseline":
+            hit = frame["price"] >= frame["baseline"] * (1 + rule.threshold) - 1e-9
+            value = frame["vs_baseline"]
+        elif rule.kind == "daily_jump":
+            hit = frame["price"] >= frame["previous"] * (1 + rule.threshold) - 1e-9
+            value = frame["change"]
+        else:
+            hit = frame["streak"] >= rule.days
+            value = frame["streak"]
+        rows = frame[hit.fillna(False).astype(bool)].assign(rule=rule.rule, kind=rule.kind, order=order,
+                                                           value=value[hit.fillna(False).astype(bool)])
+        found.append(rows)
+    columns = ["rule", "kind", "commodity", "market", "date", "value", "price", "unit", "previous",
+               "baseline", "streak"]
+    alerts = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=[*columns, "order"])
+    alerts = alerts.sort_values(["date", "order", "commodity", "market"], ignore_index=True)
+    return alerts[columns]
+
+
+def commodity_summary(changes: pd.DataFrame, report_date) -> pd.DataFrame:
+    """Per commodity on the report date: mean price over the markets, against baseline and the day before.
+
+    Returns
+    -------
+    DataFrame
+        ``commodity``, ``unit``, ``markets`` (with a price on the day), ``price`` (mean),
+        ``low``, ``high``, ``baseline``, ``vs_baseline`` (mean price / baseline − 1),
+        ``previous`` (mean over the same markets the day before), ``change`` (mean price /
+        previous − 1, over markets with both days). Sorted by ``vs_baseline``, highest first.
+    """
+    day = changes[changes["date"] == pd.Timestamp(report_date).normalize()]
+    both = day[day["previous"].notna()]
+    grouped = day.groupby("commodity", sort=False)
+    out = grouped.agg(unit=("unit", "first"), markets=("market", "nunique"), price=("price", "mean"),
+                      low=("price", "min"), high=("price", "max"), baseline=("baseline", "first"))
+    paired = both.groupby("commodity").agg(now=("price", "mean"), previous=("previous", "mean"))
+    out = out.join(paired)
+    out["vs_baseline"] = out["price"] / out["baseline"] - 1
+    out["change"] = out["now"] / out["previous"] - 1
+    out = out.drop(columns="now").reset_index()
+    return out.sort_values(["vs_baseline", "commodity"], ascending=[False, True], na_position="last",
+                           ignore_index=True)
+
+
+@dataclass
+class PriceResult:
+    """Everything the price part of the supply report shows, from :func:`analyse_prices`."""
+
+    report_date: pd.Timestamp
+    rules: list[AlertRule]
+    changes: pd.DataFrame
+    summary: pd.DataFrame
+    today: pd.DataFrame  # every series on the report date
+    alerts: pd.DataFrame  # on the report date
+    recent_alerts: pd.DataFrame  # over the look-back window, report date included
+    warnings: list[str] = field(default_factory=list)
+
+
+def analyse_prices(prices: pd.DataFrame, baselines: pd.DataFrame, rules: list[AlertRule], report_date,
+                   lookback_days: int = 7) -> PriceResult:
+    """Prices on the report date against baseline and the day before, and the rules' alerts.
+
+    ``recent_alerts`` holds the alerts of the ``lookback_days`` days ending on the report
+    date (to see since when a commodity has been flagged); ``alerts`` those of the day.
+    """
+    day = pd.Timestamp(report_date).normalize()
+    changes, notes = price_changes(prices[prices["date"] <= day], baselines)
+    today = changes[changes["date"] == day].reset_index(drop=True)
+    if today.empty:
+        notes.append(f"no price reported for {day:%Y-%m-%d}")
+    yesterday = changes[changes["date"] == day - pd.Timedelta(days=1)]
+    silent = len(set(map(tuple, yesterday[SERIES].to_numpy())) - set(map(tuple, today[SERIES].to_numpy())))
+    if silent and not today.empty:
+        notes.append(f"{silent} commodity-market series priced the day before have no price "
+                     f"on {day:%Y-%m-%d}")
+    window = pd.date_range(day - pd.Timedelta(days=max(int(lookback_days), 1) - 1), day, freq="D")
+    recent = evaluate_rules(changes, rules, window)
+    return PriceResult(report_date=day, rules=rules, changes=changes, summary=commodity_summary(changes, day),
+                       today=today, alerts=recent[recent["date"] == day].reset_index(drop=True),
+                       recent_alerts=recent, warnings=notes)
+
+
+def price_alert_figures(result: PriceResult) -> list[dict]:
+    """The ``alerts`` of the JSON figures: ``rule``, ``commodity``, ``market``, ``date``, ``value``
+    (rounded to 6 decimals), ``price`` and ``compared_with`` (baseline or previous price)."""
+    return [{"rule": r.rule, "commodity": r.commodity, "market": r.market, "date": f"{r.date:%Y-%m-%d}",
+             "value": round(float(r.value), 6), "price": float(r.price),
+             "compared_with": None if r.kind == "consecutive_rises" else
+             float(r.baseline if r.kind == "above_baseline" else r.previous)}
+            for r in result.alerts.itertuples(index=False)]

@@ -1,0 +1,79 @@
+"""Personal identifiers: aggregate-only datasets refuse columns of names, ID-card or phone numbers."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from workbench.errors import Problem
+from workbench.intake.parsing import parse_strings
+from workbench.intake.problems import data_row
+
+PERSONAL_HEADER_WORDS = ("姓名", "名字", "身份证", "证件号", "手机", "电话", "联系方式", "户主")
+#: Whole column names (lower case, blanks and ``-`` read as ``_``) of personal identifiers.
+PERSONAL_HEADERS = frozenset({
+    "name", "full_name", "person_name", "resident_name", "id_card", "idcard", "id_card_no",
+    "id_number", "id_no", "identity_number", "phone", "phone_number", "telephone", "tel",
+    "mobile", "mobile_number", "cellphone", "contact", "person_key",
+})  # fmt: skip
+#: Values shaped like a Chinese ID-card number, and like a mainland mobile number.
+ID_CARD_PATTERN = r"\d{17}[\dXx]"
+MOBILE_PATTERN = r"(?:\+?86[- ]?)?1[3-9]\d{9}"
+_PERSONAL_EXPECTED = ("counts per area only, no personal identifiers (names, ID-card or phone "
+                      "numbers): a person-level file is refused")
+
+
+def _personal_header(column) -> str | None:
+    """What kind of personal identifier a column name announces, or None."""
+    name = str(column).strip()
+    if any(word in name for word in PERSONAL_HEADER_WORDS):
+        return "its name announces personal identifiers"
+    if name.lower().replace(" ", "_").replace("-", "_") in PERSONAL_HEADERS:
+        return "its name announces personal identifiers"
+    return None
+
+
+def refuse_personal_identifiers(
+    frame: pd.DataFrame, dataset: str, file: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Refuse columns of personal identifiers in a dataset that must hold aggregates only.
+
+    A column is refused when its name announces names, ID-card or phone numbers
+    (:data:`PERSONAL_HEADER_WORDS`, :data:`PERSONAL_HEADERS`), or when any of its values is
+    shaped like an 18-digit ID-card number or an 11-digit mobile number. Each refused column
+    is one error naming the file and the column (and the first row, for values); no value is
+    ever repeated in the problem, and the column is dropped so nothing downstream carries it.
+
+    Returns
+    -------
+    (DataFrame, list of Problem)
+        ``frame`` without the refused columns, and one error per refused column.
+    """
+    problems, refused = [], []
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    for column in frame.columns:
+        if column == geometry:
+            continue
+        reason, row = _personal_header(column), None
+        if reason is None:
+            reason, row = _personal_values(frame[column])
+        if reason is not None:
+            refused.append(column)
+            problems.append(Problem(dataset, file, row, str(column), _PERSONAL_EXPECTED,
+                                    f"{reason}; the column was not loaded and its values are not shown"))
+    return (frame.drop(columns=refused) if refused else frame), problems
+
+
+def _personal_values(values: pd.Series) -> tuple[str | None, int | None]:
+    """("N value(s) shaped like ...", first 1-based row) when values look like identifiers."""
+    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return None, None
+    if pd.api.types.is_float_dtype(values.dtype) and not (values.dropna() % 1 == 0).all():
+        return None, None
+    text = parse_strings(values).dropna()
+    for pattern, what in ((ID_CARD_PATTERN, "ID-card numbers"), (MOBILE_PATTERN, "mobile numbers")):
+        hits = text.str.fullmatch(pattern)
+        if hits.any():
+            first = hits.index[hits.to_numpy(dtype=bool)][0]
+            return f"{int(hits.sum()):,} value(s) shaped like {what}", data_row(first)
+    return None, None

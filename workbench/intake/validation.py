@@ -1,0 +1,184 @@
+"""Validation: a dataset goes through three steps, each reporting Problems naming file, row and column.
+
+1. **missing columns** — every required column must be present (after catalog renames);
+2. **parsing** (:func:`workbench.intake.parsing.parse_frame`) — text becomes typed columns;
+3. **validation** (:func:`validate_frame`) — the dataset's pandera schema, run lazily so that
+   every failure is reported at once; pandera's failure table becomes Problems.
+
+:func:`conform` runs all three. Problems of one (column, check) are capped at
+``MAX_ROWS_PER_CHECK`` rows plus one "... and N more rows" summary, so a huge bad file
+cannot flood the report while the count stays exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+import pandera.pandas as pa
+
+from workbench.errors import Problem
+from workbench.intake.catalog import DEFAULT_TIMEZONE
+from workbench.intake.columns import FRAME_CHECK_COLUMNS
+from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
+from workbench.intake.parsing import PARSE_EXPECTED, _points_from_geometry, parse_frame
+from workbench.intake.personal import refuse_personal_identifiers
+from workbench.intake.problems import row_problems
+
+#: Checks run on a dataset's raw frame before parsing: dataset -> functions
+#: ``(frame, dataset, file) -> (frame, problems)``.
+DATASET_CHECKS: dict[str, tuple[Callable, ...]] = {
+    "quarantine_checks": (refuse_personal_identifiers,),
+}
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    dataset: str,
+    *,
+    file: str = "",
+    skip: Mapping[str, pd.Series] | None = None,
+) -> list[Problem]:
+    """Run the dataset's pandera schema (lazily) and report its failures as Problems.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Parsed by :func:`parse_frame`. Required columns that are absent are skipped
+        (report them with :func:`missing_columns`).
+    skip : mapping of column to mask, optional
+        Rows whose value failed parsing; their "value missing" failures are not repeated.
+    """
+    schema = SCHEMAS[dataset]
+    absent = [c for c in schema.columns if c not in frame.columns]
+    if absent:
+        schema = schema.remove_columns(absent)
+        if schema.unique and set(schema.unique) & set(absent):
+            schema.unique = None
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = _without_skipped(exc.failure_cases, skip or {})
+        return _failure_problems(cases, schema, dataset, file)
+    return []
+
+
+def _without_skipped(cases: pd.DataFrame, skip: Mapping[str, pd.Series]) -> pd.DataFrame:
+    drop = pd.Series(False, index=cases.index)
+    for column, bad in skip.items():
+        drop |= (cases["column"] == column) & cases["index"].isin(bad.index[bad])
+    return cases[~drop]
+
+
+def _failure_problems(
+    cases: pd.DataFrame, schema: pa.DataFrameSchema, dataset: str, file: str
+) -> list[Problem]:
+    """Problems from pandera's failure table, capped per (column, check)."""
+    cases = _merge_frame_checks(cases)
+    problems = []
+    for (column, check), group in cases.groupby(["column", "check"], sort=False, dropna=False):
+        column = None if pd.isna(column) else column
+        found = pd.Series(group["failure_case"].to_numpy(), index=group["index"].to_numpy())
+        expected = _expected(check, column, schema)
+        problems += row_problems(dataset, file, column, found, expected)
+    return problems
+
+
+def _merge_frame_checks(cases: pd.DataFrame) -> pd.DataFrame:
+    """One failure per row for frame-wide checks (pandera lists each column apart)."""
+    wide = (cases["schema_context"] == "DataFrameSchema") & cases["index"].notna()
+    if not wide.any():
+        return cases
+    merged = []
+    for (check, index), group in cases[wide].groupby(["check", "index"], sort=False):
+        columns = FRAME_CHECK_COLUMNS.get(check, tuple(group["column"]))
+        values = dict(zip(group["column"], group["failure_case"], strict=False))
+        merged.append({
+            "schema_context": "DataFrameSchema",
+            "column": ", ".join(columns),
+            "check": check,
+            "failure_case": ", ".join(str(values.get(c, "")) for c in columns),
+            "index": index,
+        })  # fmt: skip
+    return pd.concat([cases[~wide], pd.DataFrame(merged)], ignore_index=True)
+
+
+def _expected(check: str, column: str | None, schema: pa.DataFrameSchema) -> str:
+    """Pandera's name of a check in words (our own checks carry their words already)."""
+    if check == "not_nullable":
+        return "a value (the column may not be empty)"
+    if check == "field_uniqueness":
+        return f"a unique {column} (this value occurs in other rows too)"
+    if check == "multiple_fields_uniqueness":
+        return "one row per " + " and ".join(schema.unique or [])
+    if check == "column_in_dataframe":
+        return "the column to exist"
+    if check.startswith("dtype("):
+        return f"values of type {check[len('dtype(') : -1]}"
+    return check
+
+
+def missing_columns(frame: pd.DataFrame, dataset: str) -> list[str]:
+    """Required columns of ``dataset`` absent from ``frame``."""
+    return [c for c in REQUIRED_COLUMNS.get(dataset, ()) if c not in frame.columns]
+
+
+def conform(
+    frame: pd.DataFrame,
+    dataset: str,
+    *,
+    file: str = "",
+    timezone: str = DEFAULT_TIMEZONE,
+    renames: Mapping[str, str] | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check required columns, parse, and validate one dataset; report every problem.
+
+    The dataset's :data:`DATASET_CHECKS` run first, on the frame as read (e.g. the refusal
+    of personal identifiers in ``quarantine_checks``).
+
+    A dataset without a schema (not in :data:`SCHEMAS`) is returned as it is.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        As read by :func:`workbench.intake.catalog.read_raw` (index = 0-based data row).
+    dataset : str
+    file : str
+        The file name that problems mention.
+    timezone : str
+        The pack's time zone.
+    renames : mapping, optional
+        The catalog's renames (source → contract name), quoted when a column is missing.
+
+    Returns
+    -------
+    (DataFrame, list of Problem)
+        The parsed frame (unparseable values made missing) and all problems found.
+    """
+    if dataset not in SCHEMAS:
+        return frame, []
+    frame = _points_from_geometry(frame, SCHEMAS[dataset])
+    problems = []
+    for check in DATASET_CHECKS.get(dataset, ()):
+        frame, found = check(frame, dataset, file)
+        problems += found
+    problems += [
+        _missing_column_problem(dataset, file, column, frame.columns, renames or {})
+        for column in missing_columns(frame, dataset)
+    ]
+    parsed, failed = parse_frame(frame, dataset, timezone=timezone)
+    for column, bad in failed.items():
+        kind = SCHEMAS[dataset].columns[column].metadata["kind"]
+        problems += row_problems(dataset, file, column, frame[column][bad], PARSE_EXPECTED[kind])
+    problems += validate_frame(parsed, dataset, file=file, skip=failed)
+    return parsed, problems
+
+
+def _missing_column_problem(dataset, file, column, present, renames) -> Problem:
+    sources = [source for source, target in renames.items() if target == column]
+    expected = f"a column {column!r}"
+    if sources:
+        expected += f" (renamed from {', '.join(map(repr, sources))} in catalog.yaml)"
+    shown = [str(c) for c in present]
+    found = "columns: " + ", ".join(shown[:20]) + (", ..." if len(shown) > 20 else "")
+    return Problem(dataset, file, None, column, expected, found)

@@ -1,0 +1,30 @@
+"""The contract's words: units, kinds and check items, as plain constants.
+
+No imports: domain modules take these without pulling in pandas, pandera or geopandas.
+"""
+
+#: Units the contract understands: unit → (base unit, factor to the base unit).
+UNITS = {"t": ("t", 1.0), "万吨": ("t", 1e4), "元": ("元", 1.0), "万元": ("元", 1e4), "亿元": ("元", 1e8)}
+
+#: China's rough extent, for plausibility checks of coordinates.
+LON_RANGE = (73.0, 136.0)
+LAT_RANGE = (3.0, 54.0)
+
+PLACE_KINDS = (
+    "garbage_station", "public_toilet", "park", "square", "pump_station",
+    "construction_site", "testing_site", "quarantine_hotel", "medical_institution",
+)  # fmt: skip
+#: Kinds of supply enterprises (Chinese spellings of department lists as aliases).
+SUPPLIER_KINDS = ("supermarket", "farmers_market", "trading_company", "platform", "other")
+SUPPLIER_ALIASES = {
+    "超市": "supermarket", "农贸市场": "farmers_market", "农贸": "farmers_market",
+    "商贸公司": "trading_company", "工贸": "trading_company", "工贸公司": "trading_company",
+    "电商平台": "platform", "平台": "platform", "其他": "other",
+}  # fmt: skip
+#: The items of a home-quarantine check, each counted in households compliant.
+QUARANTINE_ITEMS = ("seal_ok", "magnet_ok", "tested", "disinfection_record_ok")
+#: The "eight in place" (八个到位) items of an enterprise check.
+EIGHT_IN_PLACE = (
+    "staff_control", "prevention_mechanism", "staff_screening", "supplies",
+    "measures", "disinfection", "regular_testing", "closed_loop_management",
+)  # fmt: skip

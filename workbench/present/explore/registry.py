@@ -1,0 +1,173 @@
+"""The explorer's metrics: functions that turn a selection into a table and a map, by name.
+
+A metric is a function ``(context, selection) -> MetricView`` registered under a key with
+:func:`register_metric`; the explorer offers every registered metric whose datasets the pack
+has. The :class:`Context` holds the loaded datasets and a cache, so a metric can keep heavy
+intermediate results (a person-level count per round) while cheap steps such as classifying
+against a threshold run again on every change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+import pandas as pd
+
+from workbench.errors import WorkbenchError
+from workbench.intake.catalog import Pack
+from workbench.intake.loading import Datasets
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The slider a metric offers: its label key, range, step and default value."""
+
+    label: str
+    minimum: float
+    maximum: float
+    step: float
+    default: float
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the analyst chose: every control's value, as plain values.
+
+    Attributes
+    ----------
+    date : Timestamp
+        The report date (midnight).
+    round_id : str or None
+        None: the latest round started on or before ``date``.
+    scope : str
+        ``"district"`` or a street's ``area_id``.
+    metric : str
+        A key of :data:`METRICS`.
+    threshold : float
+        The metric's slider value (a coverage target, an alert level, ...).
+    basemap : str
+        One of :data:`workbench.present.maps.BASEMAPS` (without a key: not ``tianditu``).
+    lang : str
+        ``zh`` or ``en``.
+    """
+
+    date: pd.Timestamp
+    round_id: str | None = None
+    scope: str = "district"
+    metric: str = "coverage"
+    threshold: float = 0.95
+    basemap: str = "none"
+    lang: str = "zh"
+
+
+@dataclass
+class MetricView:
+    """What a metric shows: its table (as data and as safe HTML), its map, headline and notes."""
+
+    table: pd.DataFrame
+    fmap: folium.Map
+    table_html: str
+    summary_html: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A registered metric.
+
+    Attributes
+    ----------
+    key : str
+        Its name in :data:`METRICS` and in :class:`Selection`.
+    label : str
+        Label key of its name (see :mod:`workbench.present.i18n`).
+    compute : callable
+        ``compute(context, selection) -> MetricView``.
+    datasets : tuple of str
+        Datasets it needs; the explorer offers it only when the pack has them all.
+    optional : tuple of str
+        Datasets it uses when the pack has them (e.g. ``admin_boundaries``).
+    threshold : Threshold
+        Its slider.
+    uses_round : bool
+        Whether the round control applies (it is disabled otherwise).
+    """
+
+    key: str
+    label: str
+    compute: Callable[[Context, Selection], MetricView]
+    datasets: tuple[str, ...]
+    threshold: Threshold
+    optional: tuple[str, ...] = ()
+    uses_round: bool = True
+
+
+#: Every registered metric, by key, in the order of registration (the order of the menu).
+METRICS: dict[str, Metric] = {}
+
+
+def register_metric(key: str, *, label: str, datasets: Iterable[str], threshold: Threshold,
+                    optional: Iterable[str] = (), uses_round: bool = True) -> Callable:
+    """Register the decorated function ``(context, selection) -> MetricView`` as metric ``key``.
+
+    Registering a key again replaces the earlier metric (handy while developing one in a
+    notebook).
+    """
+
+    def decorate(compute: Callable) -> Callable:
+        METRICS[key] = Metric(key, label, compute, tuple(datasets), threshold, tuple(optional), uses_round)
+        return compute
+
+    return decorate
+
+
+def available_metrics(pack: Pack) -> list[Metric]:
+    """The registered metrics whose required datasets ``pack`` lists."""
+    return [m for m in METRICS.values() if all(pack.has(name) for name in m.datasets)]
+
+
+def datasets_to_load(metrics: Iterable[Metric], pack: Pack) -> list[str]:
+    """Every dataset the metrics need, plus the optional ones ``pack`` has, without repeats."""
+    names: dict[str, None] = {}
+    for metric in metrics:
+        names.update(dict.fromkeys(metric.datasets))
+        names.update(dict.fromkeys(n for n in metric.optional if pack.has(n)))
+    return list(names)
+
+
+class Context:
+    """The loaded datasets a metric reads, and a cache it may keep results in.
+
+    Parameters
+    ----------
+    data : Datasets
+        As returned by :func:`workbench.intake.loading.load_datasets`.
+    """
+
+    def __init__(self, data: Datasets):
+        self.data = data
+        self.pack = data.pack
+        self._cache: dict[Hashable, Any] = {}
+
+    def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value cached under ``key``, computed by ``compute()`` the first time."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def optional(self, name: str):
+        """Dataset ``name`` if it was loaded, else None."""
+        return self.data.get(name)
+
+
+def compute_view(context: Context, selection: Selection) -> MetricView:
+    """Run the metric ``selection.metric`` on ``context``."""
+    try:
+        metric = METRICS[selection.metric]
+    except KeyError:
+        known = ", ".join(METRICS) or "none"
+        raise WorkbenchError(f"unknown metric {selection.metric!r} (registered: {known})") from None
+    return metric.compute(context, selection)

@@ -1,0 +1,317 @@
+"""The explorer: ipywidgets controls that redraw a folium map and a table in place.
+
+``Explorer.from_pack()`` loads what the registered metrics (:mod:`workbench.present.explore`) need;
+``explorer.widget`` is the box to display in JupyterLab. Every change of a control
+recomputes the chosen metric through the pure domain functions and replaces the map's and
+the table's HTML, without re-running a cell. Heavy steps are cached per round by the
+metric, so moving the threshold slider only reclassifies.
+
+For tests and scripts the state is readable: ``explorer.selection`` (the controls' values),
+``explorer.table`` (the DataFrame shown) and ``explorer.map_html`` (the map's ``<iframe>``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import pandas as pd
+
+from workbench.errors import WorkbenchError
+from workbench.intake.catalog import Pack, open_pack
+from workbench.intake.loading import Datasets, load_datasets
+from workbench.present import display, maps
+from workbench.present.explore import (
+    Context,
+    Metric,
+    MetricView,
+    Selection,
+    Threshold,
+    available_metrics,
+    compute_view,
+    datasets_to_load,
+)
+from workbench.present.explore.choices import LATEST, date_range, round_options, street_options
+from workbench.present.i18n import LANGUAGES, label
+from workbench.present.safe_html import escape
+
+#: Basemaps offered (tianditu needs a key, which an exploration session does not hold).
+BASEMAPS = ("none", "osm", "amap")
+#: Each language by its own name.
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+MAP_HEIGHT = 480
+
+_WIDE = {"description_width": "initial"}
+
+
+@dataclass
+class Controls:
+    """The explorer's input widgets; set their ``value`` to drive it from code."""
+
+    date: widgets.DatePicker
+    round: widgets.Dropdown
+    street: widgets.Dropdown
+    metric: widgets.Dropdown
+    threshold: widgets.FloatSlider
+    basemap: widgets.Dropdown
+    lang: widgets.ToggleButtons
+
+    def all(self) -> list[widgets.ValueWidget]:
+        """Every control, in display order."""
+        return [self.date, self.round, self.street, self.metric, self.threshold, self.basemap, self.lang]
+
+
+@dataclass
+class Outputs:
+    """The explorer's output widgets, each an ``ipywidgets.HTML`` whose value is replaced."""
+
+    status: widgets.HTML
+    summary: widgets.HTML
+    map: widgets.HTML
+    table: widgets.HTML
+
+
+def build_controls(data: Datasets, metrics: Sequence[Metric], day: dt.date, lang: str) -> Controls:
+    """The control widgets with their ranges; options and descriptions are set by the explorer.
+
+    The date picker spans the dates of the datasets the metrics need.
+    """
+    first, last = date_range(data, datasets_to_load(metrics, data.pack))
+    day = min(max(day, first), last)
+    spec = metrics[0].threshold
+    return Controls(
+        date=widgets.DatePicker(value=day, min=first, max=last, style=_WIDE),
+        round=widgets.Dropdown(options=[("", LATEST)], value=LATEST, style=_WIDE),
+        street=widgets.Dropdown(options=[("", "district")], value="district", style=_WIDE),
+        metric=widgets.Dropdown(options=[(m.key, m.key) for m in metrics], value=metrics[0].key, style=_WIDE),
+        threshold=widgets.FloatSlider(value=spec.default, min=spec.minimum, max=spec.maximum, step=spec.step,
+                                      continuous_update=False, readout_format=".0%", style=_WIDE),
+        basemap=widgets.Dropdown(options=[(b, b) for b in BASEMAPS], value="none", style=_WIDE),
+        lang=widgets.ToggleButtons(options=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES], value=lang,
+                                   style={"button_width": "6em", "description_width": "initial"}),
+    )
+
+
+def build_outputs() -> Outputs:
+    """Empty output widgets; the map keeps its height while being replaced, the table scrolls."""
+    return Outputs(status=widgets.HTML(), summary=widgets.HTML(),
+                   map=widgets.HTML(layout=widgets.Layout(min_height=f"{MAP_HEIGHT}px")),
+                   table=widgets.HTML(layout=widgets.Layout(max_height="32em", overflow="auto")))
+
+
+def set_options(dropdown: widgets.Dropdown, options: list[tuple[str, str]], keep: bool = True) -> None:
+    """Replace a dropdown's options, keeping its value when still offered (else the first option)."""
+    value = dropdown.value
+    dropdown.options = options
+    values = [v for _, v in options]
+    dropdown.value = value if keep and value in values else values[0]
+
+
+def set_range(slider: widgets.FloatSlider, spec: Threshold, value: float) -> None:
+    """Give ``slider`` the range of ``spec`` and ``value``, whatever its range was before."""
+    slider.min, slider.max = min(slider.min, spec.minimum), max(slider.max, spec.maximum)
+    slider.step, slider.value = spec.step, value
+    slider.min, slider.max = spec.minimum, spec.maximum
+
+
+def embed_html(fmap) -> str:
+    """The map's self-contained ``<iframe srcdoc>`` HTML (IPython's iframe hint silenced)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Consider using IPython.display.IFrame")
+        return maps.embed(fmap, height=MAP_HEIGHT).data
+
+
+class Explorer:
+    """Controls, a map and a table that update in place.
+
+    Parameters
+    ----------
+    data : Datasets
+        Loaded datasets (their ``pack`` gives the report date and datum).
+    report_date : date-like, optional
+        The initial date; default the pack's ``report_date``, else the last date of the data.
+    lang : {"zh", "en"}
+    metrics : sequence of Metric, optional
+        The metrics offered; default every registered metric the pack has data for.
+
+    Attributes
+    ----------
+    controls : Controls
+    outputs : Outputs
+    widget : ipywidgets.VBox
+        Everything, to display.
+    view : MetricView or None
+        What is shown; None after an error.
+    """
+
+    def __init__(self, data: Datasets, report_date=None, lang: str = "zh",
+                 metrics: Sequence[Metric] | None = None):
+        if lang not in LANGUAGES:
+            raise WorkbenchError(f"lang {lang!r} is not one of {', '.join(LANGUAGES)}")
+        self.context = Context(data)
+        offered = list(metrics) if metrics is not None else available_metrics(data.pack)
+        if not offered:
+            raise WorkbenchError(f"no explorer metric can be computed from the datasets of {data.pack.root}")
+        self.metrics = {m.key: m for m in offered}
+        self.controls = build_controls(data, offered, self._initial_date(data, offered, report_date), lang)
+        self.outputs = build_outputs()
+        self.view: MetricView | None = None
+        self._threshold_spec = offered[0].threshold
+        self._quiet = 0
+        self.header = widgets.HTML()
+        self.widget = self._layout()
+        with self._quietly():
+            self._relabel()
+        for control in self.controls.all():
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    @classmethod
+    def from_pack(cls, pack: str | Pack | None = None, report_date=None, lang: str = "zh",
+                  metrics: Sequence[Metric] | None = None) -> Explorer:
+        """Open ``pack`` (default: the embedded sample), load what the metrics need, build.
+
+        Parameters
+        ----------
+        pack : path-like, Pack or None
+        report_date, lang, metrics
+            See :class:`Explorer`.
+        """
+        opened = pack if isinstance(pack, Pack) else open_pack(pack)
+        offered = list(metrics) if metrics is not None else available_metrics(opened)
+        data = load_datasets(opened, datasets_to_load(offered, opened))
+        return cls(data, report_date, lang, offered)
+
+    @staticmethod
+    def _initial_date(data: Datasets, metrics: Sequence[Metric], report_date) -> dt.date:
+        if report_date not in (None, "") or data.pack.report_date is not None:
+            return data.pack.resolve_date(report_date).date()
+        return date_range(data, datasets_to_load(metrics, data.pack))[1]
+
+    # -------------------------------------------------------------- state, for code and tests
+
+    @property
+    def selection(self) -> Selection:
+        """The controls' values as a :class:`~workbench.present.explore.Selection`."""
+        c = self.controls
+        round_id = None if c.round.value == LATEST else c.round.value
+        return Selection(date=pd.Timestamp(c.date.value), round_id=round_id, scope=c.street.value,
+                         metric=c.metric.value, threshold=round(float(c.threshold.value), 6),
+                         basemap=c.basemap.value, lang=c.lang.value)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The rows the table shows (empty after an error)."""
+        return self.view.table if self.view is not None else pd.DataFrame()
+
+    @property
+    def map_html(self) -> str:
+        """The map's current HTML (an ``<iframe srcdoc>``; empty after an error)."""
+        return self.outputs.map.value
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -------------------------------------------------------------- updating
+
+    def refresh(self) -> None:
+        """Recompute the chosen metric and replace the summary, map and table."""
+        lang = self.controls.lang.value
+        if self.controls.date.value is None:
+            return self._show_error(label("report_date", lang), lang)
+        self.outputs.status.value = f'<p class="wb-note">{escape(label("exp_computing", lang))}</p>'
+        started = time.perf_counter()
+        try:
+            view = compute_view(self.context, self.selection)
+        except WorkbenchError as exc:
+            return self._show_error(str(exc), lang)
+        self._show(view, time.perf_counter() - started)
+
+    def _show(self, view: MetricView, seconds: float) -> None:
+        self.view = view
+        selection = self.selection
+        metric = label(self.metrics[selection.metric].label, selection.lang)
+        done = label("exp_updated", selection.lang, metric=metric, scope=self.controls.street.label,
+                     date=f"{selection.date:%Y-%m-%d}", seconds=f"{seconds:.1f}")
+        notes = [str(w) for w in self.context.data.warnings] + list(view.notes)
+        self.outputs.status.value = (f'<p class="wb-note">{escape(done)}</p>'
+                                     + display.warnings_box(notes, selection.lang).data)
+        self.outputs.summary.value = view.summary_html
+        self.outputs.map.value = embed_html(view.fmap)
+        self.outputs.table.value = view.table_html
+
+    def _show_error(self, message: str, lang: str) -> None:
+        self.view = None
+        self.outputs.status.value = display.warnings_box([f"{label('exp_cannot_show', lang)}: {message}"],
+                                                         lang).data
+        for output in (self.outputs.summary, self.outputs.map, self.outputs.table):
+            output.value = ""
+
+    def _on_change(self, change: dict) -> None:
+        if self._quiet:
+            return
+        with self._quietly():
+            if change["owner"] is self.controls.date:
+                self._refresh_rounds()
+            elif change["owner"] is self.controls.metric:
+                self._apply_metric()
+            elif change["owner"] is self.controls.lang:
+                self._relabel()
+        self.refresh()
+
+    @contextlib.contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Change controls from code without each change triggering a recomputation."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+
+    def _refresh_rounds(self) -> None:
+        """Offer the rounds started by the chosen date, keeping the chosen one when still offered."""
+        day = self.controls.date.value
+        if day is not None:
+            rounds = self.context.optional("rounds")
+            set_options(self.controls.round, round_options(rounds, day, self.controls.lang.value))
+
+    def _apply_metric(self) -> None:
+        """Give the slider the chosen metric's range (its value kept if the range is the same)."""
+        metric = self.metrics[self.controls.metric.value]
+        spec = metric.threshold
+        if spec != self._threshold_spec:
+            set_range(self.controls.threshold, spec, spec.default)
+            self._threshold_spec = spec
+        self.controls.threshold.description = label(spec.label, self.controls.lang.value)
+        self.controls.round.disabled = not metric.uses_round or len(self.controls.round.options) < 2
+
+    def _relabel(self) -> None:
+        """Every description and option label in the chosen language."""
+        c, lang = self.controls, self.controls.lang.value
+        c.date.description = label("report_date", lang)
+        c.round.description = label("round", lang)
+        c.street.description = label("scope", lang)
+        c.metric.description = label("exp_metric", lang)
+        c.basemap.description = label("exp_basemap", lang)
+        c.lang.description = label("exp_language", lang)
+        set_options(c.metric, [(label(m.label, lang), m.key) for m in self.metrics.values()])
+        set_options(c.street, street_options(self.context.optional("areas"), lang))
+        set_options(c.basemap, [(label(f"exp_basemap_{b}", lang), b) for b in BASEMAPS])
+        self._refresh_rounds()
+        self._apply_metric()
+        self.header.value = (f'{display.REPORT_CSS}<h2>{escape(label("exp_title", lang))} · '
+                             f'{escape(self.context.pack.name)}</h2>'
+                             f'<p class="wb-note">{escape(label("exp_intro", lang))}</p>')
+
+    def _layout(self) -> widgets.VBox:
+        c, o = self.controls, self.outputs
+        rows = [widgets.HBox([c.date, c.round, c.street]), widgets.HBox([c.metric, c.threshold, c.basemap]),
+                widgets.HBox([c.lang])]
+        for row in rows:
+            row.layout = widgets.Layout(flex_flow="row wrap", align_items="center")
+        return widgets.VBox([self.header, *rows, o.status, o.summary, o.map, o.table])

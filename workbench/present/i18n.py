@@ -1,0 +1,76 @@
+"""Labels in Chinese and English, and numbers formatted for each language."""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+
+import yaml
+
+from workbench.errors import WorkbenchError
+
+LANGUAGES = ("zh", "en")
+
+LABELS_DIR = Path(__file__).with_name("labels")
+
+
+@functools.cache
+def all_labels() -> dict[str, dict[str, str]]:
+    """Every label, merged from ``workbench/labels/*.yaml`` (one file per domain).
+
+    Raises
+    ------
+    WorkbenchError
+        When a key is defined in two files or lacks a language.
+    """
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(LABELS_DIR.glob("*.yaml")):
+        for key, texts in (yaml.safe_load(path.read_text("utf-8")) or {}).items():
+            if key in merged:
+                raise WorkbenchError(f"label {key!r} is defined twice (again in {path.name})")
+            if set(texts) != set(LANGUAGES):
+                raise WorkbenchError(f"label {key!r} in {path.name} needs exactly {LANGUAGES}")
+            merged[key] = texts
+    return merged
+
+
+def label(key: str, lang: str = "zh", **values) -> str:
+    """The label ``key`` in ``lang`` (``zh`` or ``en``), with ``{placeholders}`` filled.
+
+    An unknown key is returned as it is, so a missing translation shows rather than fails.
+    """
+    texts = all_labels().get(key)
+    text = key if texts is None else texts["zh" if lang == "zh" else "en"]
+    return text.format(**values) if values else text
+
+
+def format_count(value, lang: str = "zh", compact: bool = False) -> str:
+    """An integer with thousands separators; ``compact`` uses 万/亿 (zh) or k/M (en)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    number = float(value)
+    if compact:
+        if lang == "zh":
+            for size, unit in ((1e8, "亿"), (1e4, "万")):
+                if abs(number) >= size:
+                    return f"{number / size:,.2f}".rstrip("0").rstrip(".") + unit
+        else:
+            for size, unit in ((1e6, "M"), (1e3, "k")):
+                if abs(number) >= size:
+                    return f"{number / size:,.1f}".rstrip("0").rstrip(".") + unit
+    return f"{round(number):,}"
+
+
+def format_share(value, digits: int = 1) -> str:
+    """A share (0.953) as a percentage ("95.3%"); missing values as a dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{100 * float(value):.{digits}f}%"
+
+
+def format_rate(numerator, denominator, lang: str = "zh", digits: int = 1) -> str:
+    """A rate with its numerator and denominator: ``95.3% (2,345 / 2,461)``."""
+    share = numerator / denominator if denominator else float("nan")
+    counts = f"{format_count(numerator, lang)} / {format_count(denominator, lang)}"
+    return f"{format_share(share, digits)} ({counts})"

@@ -1,0 +1,102 @@
+"""The checkpoint map: road checkpoints sized by their daily flow, street outlines for orientation."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from workbench.domains.checkpoints import CheckpointResult
+from workbench.present.i18n import format_count, format_rate, label
+from workbench.present.maps import base
+from workbench.present.palette import SITE_KIND_COLOURS, STATUS_COLOURS
+from workbench.present.safe_html import escape
+
+STREET_OUTLINE = "#777"
+
+
+def checkpoint_colours(week: pd.DataFrame, reported_today: pd.Series) -> list[str]:
+    """Grey when the checkpoint did not report the last 24 h, amber when it missed another day
+    of the window, the checkpoint colour otherwise."""
+    colours = []
+    for complete, today in zip(week["complete"], reported_today, strict=True):
+        if not today:
+            colours.append(STATUS_COLOURS["no_data"])
+        elif not complete:
+            colours.append(STATUS_COLOURS["warn"])
+        else:
+            colours.append(SITE_KIND_COLOURS["checkpoint"])
+    return colours
+
+
+def padded(bounds, share: float = 0.06) -> list[float]:
+    """``bounds`` (minx, miny, maxx, maxy) widened by ``share`` of their size on every side,
+    so that markers on the edge are drawn whole."""
+    minx, miny, maxx, maxy = (float(b) for b in bounds)
+    dx, dy = share * (maxx - minx), share * (maxy - miny)
+    return [minx - dx, miny - dy, maxx + dx, maxy + dy]
+
+
+def _tooltip(row, today, missing_days: list[str], days: int, lang: str) -> str:
+    lines = [f"<b>{escape(row['name'])}</b> ({escape(row['checkpoint_id'])})"]
+    if today is not None and bool(today["reported"]):
+        lines += [
+            "24 h: " + escape(f"{label('cp_vehicles', lang)} {format_count(today['vehicles'], lang)}, "
+                              f"{label('cp_people', lang)} {format_count(today['people'], lang)}"),
+            f"{escape(label('cp_from_risk_areas', lang))}: "
+            f"{escape(format_rate(int(today['from_risk_areas']), int(today['people']), lang))}",
+            f"{escape(label('cp_landing_tests', lang))}: "
+            f"{escape(format_count(today['landing_tests'], lang))}",
+        ]
+    else:
+        lines.append(f"<b>24 h: {escape(label('cp_missing', lang))}</b>")
+    lines.append(f"{escape(label('cp_people_per_day', lang))} ({days} d): "
+                 f"{escape(format_count(row['people_per_day'], lang))}")
+    lines.append(f"{escape(label('cp_days_reported', lang))}: "
+                 f"{escape(row['days_reported'])} / {escape(row['days_expected'])}")
+    if missing_days:
+        lines.append(f"{escape(label('cp_missing', lang))}: {escape(', '.join(missing_days))}")
+    return "<br>".join(lines)
+
+
+def checkpoint_map(result: CheckpointResult, areas: gpd.GeoDataFrame,
+                   boundaries: gpd.GeoDataFrame | None = None, basemap: str = "none",
+                   lang: str = "zh", source_datum: str = "wgs84", tianditu_key: str | None = None):
+    """The map of a :class:`~workbench.domains.checkpoints.CheckpointResult`.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        Area polygons (``area_id``, ``name``, ``level``, ``geometry``), WGS-84; streets are
+        outlined.
+    boundaries : GeoDataFrame, optional
+        Administrative context layer, drawn when ``basemap`` is ``none``.
+    """
+    week = result.week
+    streets = areas[areas["level"] == "street"]
+    extent = pd.concat([streets.geometry.bounds,
+                        pd.DataFrame({"minx": week["lon"], "miny": week["lat"],
+                                      "maxx": week["lon"], "maxy": week["lat"]})])
+    bounds = padded([extent["minx"].min(), extent["miny"].min(), extent["maxx"].max(), extent["maxy"].max()])
+    fmap = base.new_map(bounds, basemap, lang, tianditu_key=tianditu_key, boundaries=boundaries)
+    if len(streets):
+        base.add_outlines(fmap, streets, STREET_OUTLINE, [f"<b>{escape(n)}</b>" for n in streets["name"]],
+                          name=label("street", lang), weight=1.5, dash="4 3")
+
+    today = result.today.set_index("checkpoint_id")
+    missing = result.missing.groupby("checkpoint_id")["date"].apply(lambda d: [f"{x:%m-%d}" for x in d])
+    reported_today = week["checkpoint_id"].map(today["reported"]).fillna(False).astype(bool)
+    flow = week["people_per_day"].fillna(0).to_numpy(dtype=float)
+    radius = 5 + 15 * np.sqrt(flow / max(flow.max(), 1.0))
+    tips = [_tooltip(row, today.loc[row["checkpoint_id"]] if row["checkpoint_id"] in today.index else None,
+                     missing.get(row["checkpoint_id"], []), len(result.days), lang)
+            for _, row in week.iterrows()]
+    base.add_points(fmap, week["lon"], week["lat"], tips, name=label("checkpoints", lang), radius=radius,
+                    colour=checkpoint_colours(week, reported_today), outline="#000")
+
+    items = [(SITE_KIND_COLOURS["checkpoint"], label("cp_reported", lang)),
+             (STATUS_COLOURS["warn"], label("cp_incomplete", lang)),
+             (STATUS_COLOURS["no_data"], f"24 h: {label('cp_missing', lang)}")]
+    base.add_legend(fmap, [(label("cp_legend_size", lang, days=len(result.days)), items)],
+                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+    return base.finish(fmap)

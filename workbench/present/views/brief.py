@@ -1,0 +1,285 @@
+"""The daily brief's page: summary cards, one card per domain with its link, alerts, since the last run.
+
+Built from the brief's figures (plain JSON values), so the page shows exactly what the JSON
+record holds. Lists rather than wide tables: the brief is read on a phone first. Every value
+from data is escaped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+from IPython.display import HTML
+
+from workbench.brief.alerts import SEVERITIES, SEVERITY_STATUS, Alert
+from workbench.brief.changes import SinceLastRun
+from workbench.brief.figures import DOMAINS, BriefFigures
+from workbench.present import display
+from workbench.present.i18n import format_count, format_rate, format_share, label
+from workbench.present.palette import STATUS_COLOURS
+from workbench.present.safe_html import escape
+
+BRIEF_CSS = """
+<style>
+.wb-brief-card .wb-detail {margin-top: .15em;}
+.wb-brief-card a {font-size: .85em;}
+.wb-alerts, .jp-RenderedHTMLCommon ul.wb-alerts {list-style: none; padding-left: 0; margin: .3em 0;}
+.wb-alerts li {padding: .3em 0; border-bottom: 1px solid #eee;}
+.wb-alerts .wb-domain {color: #555; font-size: .85em; margin-right: .3em;}
+.wb-cleared li {color: #555;}
+</style>
+"""
+#: Severities whose alerts are listed open; the others are folded under a summary line.
+OPEN_SEVERITIES = ("high", "medium")
+
+
+# ---------------------------------------------------------------- summary
+
+
+def summary(since: SinceLastRun, lang: str = "zh") -> HTML:
+    """Cards: alerts by severity, new and cleared since the last brief, revised past figures."""
+    changes = since.alerts
+    counts = {s: sum(a.severity == s for a in changes.today) for s in SEVERITIES}
+    worst = next((s for s in SEVERITIES if counts[s]), None)
+    cards = [{"label": label("brief_alert_count", lang), "value": str(len(changes.today)),
+              "detail": " · ".join(f"{label(f'brief_severity_{s}', lang)} {counts[s]}" for s in SEVERITIES),
+              "status": SEVERITY_STATUS[worst] if worst else "good"}]
+    if since.previous_date is None:
+        cards.append({"label": label("brief_since_section", lang), "value": "—",
+                      "detail": label("brief_no_previous", lang), "status": "no_data"})
+    else:
+        compared = label("brief_compared_with", lang, date=since.previous_date)
+        cards += [
+            {"label": label("brief_new_count", lang), "value": str(len(changes.new)), "detail": compared,
+             "status": "bad" if changes.new else "good"},
+            {"label": label("brief_cleared_count", lang), "value": str(len(changes.cleared)),
+             "detail": label("brief_still_open_count", lang, n=len(changes.still_open)), "status": "neutral"},
+            {"label": label("brief_revised_count", lang), "value": str(len(since.revised)),
+             "detail": label("brief_revised_detail", lang, date=since.previous_date),
+             "status": "warn" if since.revised else "good"},
+        ]
+    return display.headline(cards)
+
+
+# ---------------------------------------------------------------- one card per domain
+
+
+def domain_cards(figures: BriefFigures, links: Mapping[str, Mapping], lang: str = "zh") -> HTML:
+    """One card per domain: its headline figure, the numbers behind it, a link to its full report."""
+    parts = []
+    for domain in DOMAINS:
+        missing = {"href": f"{domain.report}.html", "status": "missing", "html": False}
+        link = _link(links.get(domain.report, missing), lang)
+        if domain.name in figures.domains:
+            card = CARDS[domain.name](figures.domains[domain.name], lang)
+        else:
+            reason = label("brief_skipped", lang, reason=figures.skipped.get(domain.name))
+            card = {"value": "—", "details": [reason], "status": "no_data"}
+        parts.append(_card(label(f"brief_domain_{domain.name}", lang), card, link))
+    return HTML(f'{BRIEF_CSS}<div class="wb-cards">{"".join(parts)}</div>')
+
+
+def _card(title: str, card: Mapping, link_html: str) -> str:
+    colour = STATUS_COLOURS.get(card["status"], STATUS_COLOURS["neutral"])
+    details = "".join(f'<div class="wb-detail">{escape(d)}</div>' for d in card["details"])
+    return (f'<div class="wb-card wb-brief-card" style="border-left-color:{colour}">'
+            f'<div class="wb-label">{escape(title)}</div><div class="wb-value">{escape(card["value"])}</div>'
+            f'{details}<div class="wb-detail">{link_html}</div></div>')
+
+
+def _link(link: Mapping, lang: str) -> str:
+    """The link to a full report of the same run, with a badge when it failed or is not there (yet)."""
+    anchor = f'<a href="{escape(link["href"])}">{escape(label("brief_full_report", lang))} →</a>'
+    if link["status"] == "ok":
+        return anchor
+    if link["status"] == "failed":
+        text = label("brief_report_failed_kept" if link["html"] else "brief_report_failed", lang)
+        return f"{anchor} {display.badge(text, 'bad')}"
+    return f"{anchor} {display.badge(label('brief_report_missing', lang), 'no_data')}"
+
+
+def _rate(numerator, denominator, lang: str) -> str:
+    return format_rate(numerator, denominator, lang)
+
+
+def _coverage_card(f: Mapping, lang: str) -> dict:
+    district = f["district"]
+    return {"value": format_share(district["coverage"]),
+            "details": [f"{f['round_name']} · {_rate(district['tested'], district['population'], lang)}",
+                        label("brief_short", lang, n=f["short_communities"], of=f["communities_total"]),
+                        label("brief_silent", lang, n=len(f["silent_sites"]))],
+            "status": "bad" if district["short"] or f["short_communities"] else "good"}
+
+
+def _checkpoint_card(f: Mapping, lang: str) -> dict:
+    today = f["today"]
+    people = today["people"]
+    return {"value": label("brief_people_value", lang, n=format_count(people, lang)),
+            "details": [label("brief_people_detail", lang),
+                        label("brief_vehicles", lang, n=format_count(today["vehicles"], lang)),
+                        label("brief_from_risk", lang, rate=_rate(today["from_risk_areas"], people, lang)),
+                        label("brief_landing", lang, rate=_rate(today["landing_tests"], people, lang)),
+                        label("brief_reported", lang, n=today["reported"], of=today["expected"])],
+            "status": "bad" if today["reported"] < today["expected"] else "neutral"}
+
+
+def _inspection_card(f: Mapping, lang: str) -> dict:
+    t = f["totals"]
+    return {"value": format_share(t["pass_rate"]),
+            "details": [label("brief_pass_rate", lang, days=t["window_days"],
+                              rate=_rate(t["passed"], t["visits"], lang)),
+                        label("brief_open_overdue", lang, open=t["open"], overdue=t["overdue"]),
+                        label("brief_places_visited", lang, rate=_rate(t["visited"], t["places"], lang))],
+            "status": "bad" if t["overdue"] else "warn" if t["open"] else "good"}
+
+
+def _supply_card(f: Mapping, lang: str) -> dict:
+    zones = [f"{label(zone, lang)} {_rate(z['served_24h'], z['households'], lang)}"
+             for zone, z in f["zones"].items()]
+    return {"value": f"{f['unserved']} / {len(f['watched_areas'])}",
+            "details": [label("brief_unserved", lang), label("brief_served_24h", lang), *zones],
+            "status": "bad" if f["unserved"] else "good"}
+
+
+def _price_card(f: Mapping, lang: str) -> dict:
+    return {"value": str(f["alert_count"]),
+            "details": [label("brief_price_alerts", lang),
+                        label("brief_price_series", lang, n=f["series_today"])],
+            "status": "warn" if f["alert_count"] else "good"}
+
+
+def _field_card(f: Mapping, lang: str) -> dict:
+    items = f["quarantine_items"]
+    below = [i for i in items if i["below_target"]]
+    q, w = f["quarantine"], f["waste"]
+    return {"value": f"{len(below)} / {len(items)}",
+            "details": [label("brief_items_below", lang),
+                        *(f"{label('fc_' + i['item'], lang)} {_rate(i['compliant'], i['households'], lang)}"
+                          for i in below),
+                        label("brief_communities_below", lang, n=q["communities_below_target"],
+                              of=q["communities"]),
+                        label("brief_uncollected", lang, n=w["uncollected"], of=w["testing_sites"]),
+                        label("brief_waste", lang, kg=format_count(w["kg_24h"], lang))],
+            "status": "bad" if below or w["uncollected"] else "good"}
+
+
+def _enterprise_card(f: Mapping, lang: str) -> dict:
+    targets, firms = f["by_status"], f["enterprises_by_status"]
+    return {"value": str(targets["behind"]),
+            "details": [label("brief_targets_behind", lang), label("brief_targets_status", lang, **targets),
+                        label("brief_enterprises_status", lang, **firms),
+                        label("brief_missing_reports", lang, n=f["missing_reports"])],
+            "status": "bad" if targets["behind"] else "warn" if targets["at_risk"] else "good"}
+
+
+CARDS = {"coverage": _coverage_card, "checkpoints": _checkpoint_card, "inspections": _inspection_card,
+         "supply": _supply_card, "prices": _price_card, "field_checks": _field_card,
+         "enterprises": _enterprise_card}
+
+
+# ---------------------------------------------------------------- alerts
+
+
+def alerts_digest(since: SinceLastRun, lang: str = "zh") -> HTML:
+    """Today's alerts by severity, each with its evidence in words and whether it is new."""
+    today = since.alerts.today
+    if not today:
+        return HTML(f'<p class="wb-note">{escape(label("brief_no_alerts", lang))}</p>')
+    new = None if since.previous_date is None else {a.key for a in since.alerts.new}
+    parts = []
+    for severity in SEVERITIES:
+        alerts = [a for a in today if a.severity == severity]
+        if not alerts:
+            continue
+        title = f"{label(f'brief_severity_{severity}', lang)} ({len(alerts)})"
+        items = _alert_list(alerts, lang, new)
+        if severity in OPEN_SEVERITIES:
+            parts.append(f"<h3>{escape(title)}</h3>{items}")
+        else:
+            parts.append(f"<details><summary>{escape(title)}</summary>{items}</details>")
+    return HTML("".join(parts))
+
+
+def _alert_list(alerts: Sequence[Alert], lang: str, new: set | None) -> str:
+    rows = []
+    for alert in alerts:
+        state = "" if new is None else _since_badge(alert, alert.key in new, lang) + " "
+        domain = escape(label(f"brief_domain_{alert.domain}", lang))
+        rows.append(f'<li>{state}<span class="wb-domain">{domain}</span>{escape(alert.message(lang))}</li>')
+    return f'<ul class="wb-alerts">{"".join(rows)}</ul>'
+
+
+def _since_badge(alert: Alert, new: bool, lang: str) -> str:
+    """``new``, ``open since D`` or ``not compared`` (the rule was not checked the same way before)."""
+    if new:
+        return display.badge(label("brief_new", lang), "bad")
+    if alert.since is None:
+        return display.badge(label("brief_not_compared", lang), "no_data")
+    return display.badge(label("brief_open_since", lang, date=alert.since), "warn")
+
+
+# ---------------------------------------------------------------- since the last run
+
+
+def since_section(since: SinceLastRun, fingerprint: str, lang: str = "zh") -> HTML:
+    """What changed since the previous brief: cleared alerts, alerts not compared, revised figures."""
+    if since.previous_date is None:
+        return HTML(f'<p class="wb-note">{escape(label("brief_no_previous", lang))}</p>')
+    changes = since.alerts
+    previous = since.previous_pack.get("fingerprint") or "—"
+    parts = [_note(label("brief_compared_note", lang, date=since.previous_date, before=previous,
+                         today=fingerprint, new=len(changes.new), open=len(changes.still_open),
+                         cleared=len(changes.cleared)))]
+    parts.append(f"<h3>{escape(label('brief_cleared', lang))} ({len(changes.cleared)})</h3>")
+    parts.append(_plain_list([a.message(lang) for a in changes.cleared], lang, "wb-alerts wb-cleared"))
+    if changes.not_compared:
+        parts.append(f"<h3>{escape(label('brief_not_compared', lang))} ({len(changes.not_compared)})</h3>")
+        parts.append(_plain_list([f"{label(f'brief_reason_{reason}', lang)}: {a.message(lang)}"
+                                  for a, reason in changes.not_compared], lang, "wb-alerts wb-cleared"))
+    if since.parameter_changes:
+        parts.append(f"<h3>{escape(label('brief_parameter_changes', lang))}</h3>")
+        parts.append(_plain_list([f"{c['parameter']}: {_text(c['previous'])} → {_text(c['today'])}"
+                                  for c in since.parameter_changes], lang, "wb-alerts"))
+    parts.append(f"<h3>{escape(label('brief_revised', lang))} ({len(since.revised)})</h3>")
+    parts.append(_note(label("brief_revised_note", lang, date=since.previous_date)))
+    parts.append(revisions_table(since.revised, lang).data)
+    return HTML("".join(parts))
+
+
+def revisions_table(revised: Sequence[Mapping], lang: str = "zh") -> HTML:
+    """Figures of the previous date whose value changed: published, recomputed, difference."""
+    frame = pd.DataFrame([{"domain": label(f"brief_domain_{r['domain']}", lang), "figure": r["figure"],
+                           "published": _text(r["published"]), "recomputed": _text(r["recomputed"]),
+                           "difference": _text(r["difference"], signed=True)} for r in revised],
+                         columns=["domain", "figure", "published", "recomputed", "difference"])
+    columns = {"domain": "brief_domain", "figure": "brief_figure", "published": "brief_published",
+               "recomputed": "brief_recomputed", "difference": "brief_difference"}
+    return display.table(frame, columns, lang, csv_name="revised_figures.csv",
+                         empty_text=label("brief_no_revision", lang))
+
+
+def _text(value, signed: bool = False) -> str:
+    """A figure's value as short text: numbers as they are, items and lists as compact JSON."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:+,}" if signed else f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:+.6g}" if signed else f"{value:.6g}"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def _note(text: str) -> str:
+    return f'<p class="wb-note">{escape(text)}</p>'
+
+
+def _plain_list(texts: Sequence[str], lang: str, css: str) -> str:
+    if not texts:
+        return _note(label("none", lang))
+    return f'<ul class="{css}">{"".join(f"<li>{escape(t)}</li>" for t in texts)}</ul>'

@@ -1,0 +1,307 @@
+"""Headline figures, tables and charts of the enterprise-output report."""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+
+import numpy as np
+import pandas as pd
+from IPython.display import HTML
+
+from workbench.domains.enterprises import (
+    CHECK_ITEMS,
+    SEVERITY,
+    STATUS_PALETTE,
+    STATUSES,
+    EnterpriseResult,
+    convert,
+)
+from workbench.intake.vocabulary import UNITS
+from workbench.present import charts, display
+from workbench.present.i18n import format_count, format_share, label
+from workbench.present.palette import STATUS_COLOURS
+from workbench.present.safe_html import escape
+
+format_quantity = charts.format_quantity
+
+#: Light tints of the status colours, for the ranges behind a bullet graph.
+BAND_COLOURS = {"behind": "#f8cdc9", "at_risk": "#fee3cc", "on_track": "#d3ecd9"}
+TARGET_PATH_COLOUR = "#777"
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    """The readable name of a status (``no_data``: no annual target)."""
+    return label("ent_no_target" if status == "no_data" else f"ent_{status}", lang)
+
+
+def status_badge(status: str, lang: str = "zh") -> str:
+    """A coloured badge (safe HTML) for a status."""
+    return nowrap(display.badge(status_label(status, lang), STATUS_PALETTE.get(status, "no_data")))
+
+
+def nowrap(html: str) -> str:
+    """Safe HTML kept on one line (a narrow table scrolls rather than breaking it)."""
+    return f'<span style="white-space:nowrap">{html}</span>'
+
+
+def text_cell(min_em: float):
+    """A cell formatter for text that may wrap but keeps ``min_em`` wide (CJK breaks anywhere)."""
+    return lambda value: f'<span style="display:inline-block;min-width:{min_em}em">{escape(value)}</span>'
+
+
+def phrase_cell(value) -> str:
+    """A cell formatter for short phrases: breaks only between ``(≈ …)`` and `` · `` parts."""
+    parts = re.split(r" (?=\(≈|· )", str(value))
+    return " ".join(nowrap(escape(p)) for p in parts)
+
+
+def with_smaller_unit(value, unit: str) -> str:
+    """``value`` in ``unit``; below 1, followed by the same amount in a smaller unit of the table.
+
+    ``0.00613`` 万吨 → ``0.00613 (≈ 61.3 t)``; the target's unit stays first.
+    """
+    text = format_quantity(value)
+    if value is None or not np.isfinite(value) or abs(value) >= 1 or value == 0 or unit not in UNITS:
+        return text
+    base, factor = UNITS[unit]
+    smaller = sorted((u for u, (b, f) in UNITS.items() if b == base and f < factor),
+                     key=lambda u: -UNITS[u][1])
+    for other in smaller:
+        converted = convert(value, unit, other)
+        if abs(converted) >= 1:
+            return f"{text} (≈ {format_quantity(converted)} {other})"
+    return text
+
+
+def scope_label(result: EnterpriseResult, lang: str = "zh") -> str:
+    """All key enterprises (with their count), or the one enterprise's name and id."""
+    if result.enterprise is None:
+        return f"{label('ent_all', lang)} ({len(result.enterprises)})"
+    row = result.enterprises.iloc[0]
+    return f"{row['name']} ({row['enterprise_id']})"
+
+
+def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
+    """Cards: targets by status, enterprises in closed loop, checks all in place, missing reports."""
+    statuses = result.progress["status"]
+    total = len(statuses)
+    cards = []
+    for status in STATUSES:
+        count = int((statuses == status).sum())
+        names = result.progress.loc[statuses == status]
+        detail = ", ".join(f"{e} {p}" for e, p in zip(names["enterprise_id"], names["product"], strict=True))
+        if status == "on_track" or not detail:
+            detail = label("ent_targets_count", lang, n=total)
+        cards.append({"label": status_label(status, lang), "value": f"{count} / {total}", "detail": detail,
+                      "status": STATUS_PALETTE[status] if count or status == "on_track" else "good"})
+    ents = result.enterprises
+    closed = ents["closed_loop"].fillna(False).astype(bool)
+    cards.append({"label": label("ent_closed_loop_count", lang),
+                  "value": f"{int(closed.sum())} / {len(ents)}",
+                  "detail": ", ".join(ents.loc[closed, "enterprise_id"]) or label("none", lang),
+                  "status": "neutral"})
+    checks = result.checks
+    checked = checks[checks["check_date"].notna()]
+    all_ok = int(checked["all_ok"].fillna(False).sum())
+    failing = checked.loc[~checked["all_ok"].fillna(False).astype(bool), "enterprise_id"]
+    cards.append({"label": label("ent_eight_in_place", lang), "value": f"{all_ok} / {len(checked)}",
+                  "detail": ", ".join(failing) or label("none", lang),
+                  "status": "no_data" if checked.empty else "bad" if len(failing) else "good"})
+    missing = result.missing
+    cards.append({"label": label("ent_missing_reports", lang), "value": str(len(missing)),
+                  "detail": label("ent_missing_detail", lang, days=len(missing),
+                                  enterprises=missing["enterprise_id"].nunique()),
+                  "status": "bad" if len(missing) else "good"})
+    return display.headline(cards)
+
+
+def definitions(result: EnterpriseResult, lookback_weeks: int = 4, lang: str = "zh") -> HTML:
+    """The as-of statement and the exact definitions behind the figures."""
+    period = result.period
+    lines = [label("ent_as_of", lang, date=f"{period.as_of:%Y-%m-%d}", year=period.year,
+                   day=period.day_of_year, days=period.days_in_year)]
+    if period.capped:
+        lines.insert(0, label("ent_as_of_capped", lang, year=period.year))
+    lines.append(label("ent_definition", lang, risk=format_share(result.risk_ratio, 0)))
+    lines.append(label("ent_missing_definition", lang, weeks=lookback_weeks))
+    return HTML('<p class="wb-note">' + "<br>".join(escape(line) for line in lines) + "</p>")
+
+
+def _sorted_progress(result: EnterpriseResult) -> pd.DataFrame:
+    frame = result.progress.copy()
+    frame["projected_share"] = frame["projected"] / frame["target"]
+    frame["rank"] = frame["status"].map(SEVERITY)
+    return frame.sort_values(["rank", "projected_share", "enterprise_id"], kind="stable").drop(columns="rank")
+
+
+def progress_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
+    """Every target, worst first: year to date, target, progress, elapsed, projection, status."""
+    frame = _sorted_progress(result)
+    columns = {"enterprise_id": "ent_enterprise_id", "name": "ent_name", "product": "ent_product",
+               "unit": "ent_unit", "ytd": "ent_ytd", "target": "ent_target", "progress": "ent_progress",
+               "elapsed": "ent_elapsed", "projected": "ent_projected",
+               "projected_share": "ent_projected_share", "missing_days": "ent_missing_days",
+               "status": "ent_status"}
+    quantity = lambda v: nowrap(escape(format_quantity(v)))  # noqa: E731
+    share = display.share_formatter(1)
+    formats = {"ytd": quantity, "target": quantity, "projected": quantity, "progress": share,
+               "elapsed": share, "projected_share": share, "status": lambda s: status_badge(s, lang),
+               "missing_days": lambda n: escape(format_count(n, lang)) if n else "",
+               "name": text_cell(8), "product": text_cell(4), "unit": lambda u: nowrap(escape(u))}
+    return display.table(frame, columns, lang, formats=formats,
+                         csv_name=f"enterprise_progress_{result.period.as_of:%Y%m%d}.csv")
+
+
+def run_rate_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
+    """Required daily rate against the last 7- and 30-day run rates, in the target's unit per day."""
+    frame = _sorted_progress(result)
+    frame["per_day"] = [label("ent_per_day", lang, unit=u) for u in frame["unit"]]
+    frame["vs_required"] = np.where(frame["required_daily"] > 0, frame["rate_7"] / frame["required_daily"],
+                                    np.nan)
+    risk = result.risk_ratio
+
+    frame["required_text"] = [
+        label("ent_required_na", lang) if not np.isfinite(v) else label("ent_target_reached", lang) if v <= 0
+        else with_smaller_unit(v, u) for v, u in zip(frame["required_daily"], frame["unit"], strict=True)]
+    for n in (7, 30):
+        partial = [f" · {label('ent_days_reported', lang, days=d, window=w)}" if d < w else ""
+                   for d, w in zip(frame[f"days_{n}"], frame[f"window_{n}"], strict=True)]
+        frame[f"rate_{n}_text"] = [with_smaller_unit(v, u) + note for v, u, note
+                                   in zip(frame[f"rate_{n}"], frame["unit"], partial, strict=True)]
+
+    def versus(value):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        status = "good" if value >= 1 else "warn" if value >= risk else "bad"
+        return nowrap(display.badge(format_share(value, 0), status))
+
+    columns = {"enterprise_id": "ent_enterprise_id", "name": "ent_name", "product": "ent_product",
+               "per_day": "ent_unit", "required_text": "ent_required_daily", "rate_7_text": "ent_rate_7",
+               "rate_30_text": "ent_rate_30", "vs_required": "ent_rate_vs_required", "status": "ent_status"}
+    formats = {"required_text": phrase_cell, "vs_required": versus,
+               "status": lambda s: status_badge(s, lang),
+               "name": text_cell(8), "product": text_cell(4), "per_day": lambda u: nowrap(escape(u)),
+               "rate_7_text": phrase_cell, "rate_30_text": phrase_cell}
+    return display.table(frame, columns, lang, formats=formats,
+                         csv_name=f"enterprise_run_rates_{result.period.as_of:%Y%m%d}.csv")
+
+
+def month_ticks(year: int, lang: str = "zh") -> list[tuple[pd.Timestamp, str]]:
+    """The first day of each month of ``year`` with its short name."""
+    return [(pd.Timestamp(year=year, month=m, day=1), f"{m}月" if lang == "zh" else calendar.month_abbr[m])
+            for m in range(1, 13)]
+
+
+def burnup_chart(result: EnterpriseResult, enterprise_id: str, product: str, lang: str = "zh") -> str:
+    """One product's burn-up chart (SVG): cumulative output, the target path, the projection."""
+    period = result.period
+    row = result.progress[(result.progress["enterprise_id"] == enterprise_id)
+                          & (result.progress["product"] == product)].iloc[0]
+    days = result.cumulative[(result.cumulative["enterprise_id"] == enterprise_id)
+                             & (result.cumulative["product"] == product)]
+    origin = period.start - pd.Timedelta(days=1)
+    year_end = pd.Timestamp(year=period.year, month=12, day=31)
+    colour = STATUS_COLOURS[STATUS_PALETTE[row["status"]]]
+    series = [
+        charts.Series(label("ent_series_target_path", lang), [origin, year_end], [0.0, row["target"]],
+                      colour=TARGET_PATH_COLOUR, dash="6 4", width=1.5),
+        charts.Series(label("ent_series_cumulative", lang), [origin, *days["date"]],
+                      [0.0, *days["cumulative"]], colour=colour, width=2.2),
+        charts.Series(label("ent_series_projection", lang), [period.as_of, year_end],
+                      [row["ytd"], row["projected"]], colour=colour, dash="2 3", width=1.8),
+    ]
+    missing = result.missing[result.missing["enterprise_id"] == enterprise_id]
+    missing_days = [d for d, products in zip(missing["date"], missing["products"], strict=True)
+                    if product in products]
+    if missing_days:
+        at = days.set_index("date")["cumulative"].reindex(missing_days)
+        series.append(charts.Series(label("ent_series_missing", lang), missing_days, at.to_numpy(),
+                                    colour=STATUS_COLOURS["bad"], kind="points"))
+    title = f"{row['name']} · {product} ({row['unit']}) · {status_label(row['status'], lang)}"
+    return charts.line_chart(series, title, y_label=str(row["unit"]), x_range=(origin, year_end),
+                             x_ticks=month_ticks(period.year, lang),
+                             vlines=[(period.as_of, f"{period.as_of:%m-%d}")],
+                             y_format=charts.format_number)
+
+
+def _chart_heading(row, lang: str) -> str:
+    text = label("ent_chart_text", lang, ytd=format_quantity(row["ytd"]),
+                 target=format_quantity(row["target"]), unit=row["unit"],
+                 projected=format_quantity(row["projected"]),
+                 share=format_share(row["projected"] / row["target"]))
+    return (f'<div style="font-size:.9em;margin:.2em 0"><b>{escape(row["name"])}</b> · '
+            f'{escape(row["product"])} {status_badge(row["status"], lang)}<br>'
+            f'<span class="wb-note">{escape(text)}</span></div>')
+
+
+def burnup_charts(result: EnterpriseResult, lang: str = "zh") -> HTML:
+    """A burn-up chart per target, grouped by enterprise, in a grid that wraps on phones."""
+    if result.progress.empty:
+        return HTML(f'<p class="wb-note">{escape(label("none", lang))}</p>')
+    items = [_chart_heading(row, lang) + burnup_chart(result, row["enterprise_id"], row["product"], lang)
+             for _, row in result.progress.iterrows()]
+    return HTML(charts.chart_grid(items, min_width=300))
+
+
+def bullet_graphs(result: EnterpriseResult, lang: str = "zh") -> HTML:
+    """A bullet graph per target: progress over the status ranges, time elapsed as the marker."""
+    if result.progress.empty:
+        return HTML(f'<p class="wb-note">{escape(label("none", lang))}</p>')
+    risk = result.risk_ratio
+    items = []
+    for _, row in result.progress.iterrows():
+        elapsed = row["elapsed"]
+        bands = [(risk * elapsed, BAND_COLOURS["behind"]), (elapsed, BAND_COLOURS["at_risk"]),
+                 (max(1.0, row["progress"]), BAND_COLOURS["on_track"])]
+        name = f"{row['name']} · {row['product']}"
+        note = label("ent_bullet_text", lang, progress=format_share(row["progress"]),
+                     elapsed=format_share(elapsed), projected=format_share(row["projected"] / row["target"]))
+        title = f"{name}: {note} · {status_label(row['status'], lang)}"
+        items.append(charts.bullet(name, row["progress"], elapsed, bands, title=title, note=note,
+                                   bar_colour="#333"))
+    key = [(BAND_COLOURS[s], None, "band", status_label(s, lang)) for s in ("behind", "at_risk", "on_track")]
+    key += [("#333", None, "line", label("ent_bar_progress", lang)),
+            ("#000", None, "line", label("ent_marker_elapsed", lang))]
+    legend = charts.legend(key, title=label("ent_band_legend", lang), width=360, font_size=12)
+    return HTML(f'<div style="max-width:460px">{legend}</div>' + charts.chart_grid(items, min_width=280))
+
+
+def _tick(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return '<span style="color:#999">—</span>'
+    colour = STATUS_COLOURS["good" if value else "bad"]
+    return f'<span style="color:{colour};font-weight:bold">{"✓" if value else "✗"}</span>'
+
+
+def checks_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
+    """Closed loop and the latest "eight in place" check of each enterprise, failures first."""
+    frame = result.checks.copy()
+    frame["rank"] = np.where(frame["check_date"].isna(), 1, np.where(frame["all_ok"].fillna(False), 2, 0))
+    frame = frame.sort_values(["rank", "items_ok", "enterprise_id"], kind="stable")
+    frame["items_text"] = [f"{ok} / {len(CHECK_ITEMS)}" if pd.notna(d) else label("ent_not_checked", lang)
+                           for ok, d in zip(frame["items_ok"], frame["check_date"], strict=True)]
+    columns = {"enterprise_id": "ent_enterprise_id", "name": "ent_name", "closed_loop": "ent_closed_loop",
+               "closed_loop_since": "ent_closed_loop_since", "check_date": "ent_check_date",
+               "items_text": "ent_items_ok", **{item: f"ent_check_{item}" for item in CHECK_ITEMS}}
+    formats = {item: _tick for item in CHECK_ITEMS}
+    formats["name"] = text_cell(8)
+    formats["items_text"] = lambda v: nowrap(escape(v))
+    formats["closed_loop"] = lambda v: ("" if v is pd.NA or not bool(v)
+                                        else nowrap(display.badge(label("ent_closed_loop", lang), "neutral")))
+    formats["check_date"] = lambda d: nowrap(escape("" if pd.isna(d) else f"{d:%Y-%m-%d}"))
+    formats["closed_loop_since"] = lambda d: nowrap(escape(d))
+    return display.table(frame, columns, lang, formats=formats, csv_name="enterprise_checks.csv")
+
+
+def missing_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
+    """Days an enterprise normally reports but did not, with the products missing."""
+    names = result.enterprises.set_index("enterprise_id")["name"]
+    frame = result.missing.assign(name=result.missing["enterprise_id"].map(names),
+                                  product_list=[", ".join(p) for p in result.missing["products"]])
+    columns = {"enterprise_id": "ent_enterprise_id", "name": "ent_name", "date": "ent_missing_date",
+               "product_list": "ent_missing_products"}
+    formats = {"name": text_cell(8), "date": lambda d: nowrap(escape(f"{d:%Y-%m-%d}"))}
+    return display.table(frame, columns, lang, formats=formats, csv_name="enterprise_missing_reports.csv",
+                         empty_text=label("ent_nothing_missing", lang))

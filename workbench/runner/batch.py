@@ -1,0 +1,226 @@
+"""Run every report of a schedule, unattended: bounded in parallel, in time, and one batch at a time.
+
+``run_batch`` reads the schedule (``workbench.runner.schedule``), takes the lock of the reports folder
+and date (``workbench.runner.locking``; a second batch for them is refused), runs the jobs ``jobs`` at
+a time (the longest first, by their last recorded duration), each in its own kernel and working
+directory and within its time limit, then optionally prunes old dates (``workbench.runner.retention``)
+and rewrites the index once.
+Failed runs do not stop the batch; they are returned, not raised.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import suppress
+from pathlib import Path
+
+from workbench.errors import ReportError, WorkbenchError
+from workbench.intake.catalog import open_pack
+from workbench.runner.execute import DEFAULT_TIMEOUT, ensure_kernel
+from workbench.runner.locking import hold_batch_lock
+from workbench.runner.report import RunResult, resolve_date, run_report, update_index
+from workbench.runner.retention import check_keep_days, prune_reports
+from workbench.runner.schedule import Job, expand_jobs, load_schedule
+
+
+def count_cpus() -> int:
+    """Return the CPUs this process may run on (its affinity where the OS tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def bound_jobs(requested: int, runs: int) -> tuple[int, str | None]:
+    """Return how many runs to do at a time, and a note when ``requested`` exceeds the CPUs.
+
+    Every run is a kernel busy on one CPU; more runs at a time than CPUs only add memory and
+    contention. Never more than ``runs`` either (silently: nothing is lost).
+    """
+    if requested < 1:
+        raise ReportError(f"--jobs must be at least 1, got {requested}")
+    cpus = count_cpus()
+    note = f"--jobs {requested} reduced to {cpus}: one run per CPU" if requested > cpus else None
+    return max(1, min(requested, cpus, runs)), note
+
+
+def run_job(job: Job, timeout: float = DEFAULT_TIMEOUT, **options) -> RunResult:
+    """Run one job (its own ``timeout`` wins over the batch's); any error becomes a failed result."""
+    try:
+        return run_report(job.notebook, scope=job.scope, parameters=job.parameters, index=False,
+                          name=job.name, timeout=job.timeout or timeout, **options)
+    except WorkbenchError as exc:
+        return RunResult(job.stem, None, "failed", str(exc), 0.0)
+    except Exception as exc:  # a bug or a full disk must not cost the other reports
+        return RunResult(job.stem, None, "failed", f"{type(exc).__name__}: {exc}", 0.0)
+
+
+def run_batch(
+    schedule_path: str | os.PathLike,
+    *,
+    date=None,
+    pack=None,
+    jobs: int = 1,
+    timeout: float = DEFAULT_TIMEOUT,
+    keep_days: int | None = None,
+    reports_dir: str | os.PathLike = "reports",
+    runs_dir: str | os.PathLike = "runs",
+    progress: bool = True,
+) -> list[RunResult]:
+    """Run every report of a schedule; failures are returned, not raised.
+
+    Parameters
+    ----------
+    schedule_path : path
+        The schedule YAML.
+    date, pack : optional
+        Report date and data pack for every run (defaults as in ``run_report``).
+    jobs : int
+        Runs at a time (each in its own kernel), at most one per CPU; 1 runs them one by one.
+    timeout : float
+        Seconds each run may take, unless its schedule entry sets ``timeout``.
+    keep_days : int, optional
+        After the runs, delete the dates older than this many days before the newest.
+    reports_dir, runs_dir : path
+        Output folders.
+    progress : bool
+        Show a bar on a terminal, else one line per finished report (on stderr).
+
+    Returns
+    -------
+    list of RunResult
+        In schedule order.
+
+    Raises
+    ------
+    LockedError
+        When another batch for the same reports folder and date is running; nothing was touched.
+    ReportError
+        When the schedule, the date or ``jobs`` is wrong; no report was run.
+    """
+    entries = load_schedule(schedule_path)
+    opened = open_pack(pack)
+    day = resolve_date(date, opened)
+    todo = expand_jobs(entries, opened)
+    if not todo:
+        raise ReportError(f"schedule {schedule_path} expands to no run (does the pack list any street?)")
+    workers, note = bound_jobs(jobs, len(todo))
+    if keep_days is not None:
+        check_keep_days(keep_days)
+    say = (lambda text: print(text, file=sys.stderr, flush=True)) if progress else (lambda text: None)
+    with hold_batch_lock(reports_dir, day.isoformat()):
+        for line in (note, f"{Path(schedule_path).name} {day}: {len(todo)} report(s), {workers} at a time"):
+            if line:
+                say(line)
+        ensure_kernel()
+        options = {"date": day, "pack": opened, "reports_dir": reports_dir, "runs_dir": runs_dir,
+                   "timeout": timeout}
+        try:
+            results = run_stages(todo, workers, options, progress, reports_dir)
+            if keep_days is not None:
+                deleted, skipped = prune_reports(keep_days, reports_dir, runs_dir, spare=[day])
+                for line in [f"pruned {path}" for path in deleted] + skipped:
+                    say(line)
+        finally:
+            update_index(reports_dir)
+    return results
+
+
+def order_longest_first(todo: list[Job], reports_dir: str | os.PathLike) -> list[int]:
+    """Return the positions of ``todo``, the longest run first by its last recorded duration.
+
+    With several runs at a time, a long run started last would finish alone; runs never recorded
+    come first, in schedule order, as do runs of equal duration.
+    """
+    def last_duration(job: Job) -> float:
+        for record in sorted(Path(reports_dir).glob(f"*/{glob.escape(job.stem)}.json"), reverse=True)[:1]:
+            with suppress(OSError, ValueError, KeyError, TypeError):
+                return float(json.loads(record.read_text(encoding="utf-8"))["duration_s"])
+        return float("inf")
+
+    durations = [last_duration(job) for job in todo]
+    return sorted(range(len(todo)), key=lambda number: -durations[number])
+
+
+def run_stages(todo: list[Job], workers: int, options: dict, progress: bool,
+               reports_dir: str | os.PathLike) -> list[RunResult]:
+    """Run the jobs stage by stage (a stage starts when every earlier one has finished).
+
+    Returns the results in ``todo`` order. Within a stage, with several workers, the longest
+    runs start first.
+    """
+    show = report_progress(len(todo)) if progress else None
+    results: dict[int, RunResult] = {}
+    try:
+        for stage in sorted({job.stage for job in todo}):
+            numbers = [n for n, job in enumerate(todo) if job.stage == stage]
+            jobs = [todo[n] for n in numbers]
+            order = order_longest_first(jobs, reports_dir) if workers > 1 else None
+            done = run_jobs(jobs, workers, options, progress, order, show=show)
+            results.update(zip(numbers, done, strict=True))
+    finally:
+        if show is not None:
+            show(None)
+    return [results[number] for number in range(len(todo))]
+
+
+def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True,
+             order: list[int] | None = None, show=None) -> list[RunResult]:
+    """Run ``todo`` with ``workers`` threads (each run has its own kernel), started in ``order``.
+
+    Returns the results in ``todo`` order, whatever the order they were started or finished in.
+    ``show`` is a progress callback shared across calls (then the caller closes it).
+    """
+    owned = show is None
+    if owned:
+        show = report_progress(len(todo)) if progress else lambda result: None
+    results: dict[int, RunResult] = {}
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="workbench-run")
+    try:
+        futures = {pool.submit(run_job, todo[number], **options): number
+                   for number in (order or range(len(todo)))}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            show(results[futures[future]])
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # on Ctrl-C: no new run, running ones end
+        if owned:
+            show(None)
+    return [results[number] for number in range(len(todo))]
+
+
+def report_progress(total: int):
+    """Return a callback that shows each finished result: a tqdm bar on a terminal, else one line.
+
+    Off a terminal (cron, systemd, Airflow) every finished report is one plain line on stderr,
+    ``[3/6] NAME ok 4.1s`` (and the error's first line when it failed); no bar, no carriage returns.
+    """
+    done = 0
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="report", file=sys.stderr)
+
+    def show(result: RunResult | None) -> None:
+        nonlocal done
+        if result is None:
+            if bar is not None:
+                bar.close()
+            return
+        done += 1
+        line = f"[{done}/{total}] {result.stem} {result.status} {result.duration_s:.1f}s"
+        if result.error:
+            line += f": {result.error.splitlines()[0]}"
+        if bar is None:
+            print(line, file=sys.stderr, flush=True)
+        else:
+            bar.set_postfix_str(result.stem, refresh=False)
+            bar.update()
+            if not result.ok:
+                bar.write(line, file=sys.stderr)
+
+    return show

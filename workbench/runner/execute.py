@@ -1,0 +1,209 @@
+"""Execute a report notebook with papermill: unattended, bounded in time, its notebook always kept.
+
+``execute_notebook`` runs one notebook in a fresh kernel (the ``workbench`` kernelspec, which
+``ensure_kernel`` installs for this Python) and a fresh working directory. Two limits hold:
+``timeout``, the wall clock of the whole run (kernel start and every cell), and optionally
+``cell_timeout`` for any one cell. nbclient asks for each cell's limit just before running it,
+so the whole-run limit is enforced by handing every cell what is left of the run's time;
+a cell that overruns is stopped and its kernel shut down. A kernel that fails to start, a race
+of parallel runs (papermill #239, #511), is tried once more.
+
+A notebook hands its results to the runner by displaying, once, an output of the MIME type
+``FIGURES_MIMETYPE`` holding ``{"figures": {...}, "warnings": [...]}``
+(``workbench.present.display.publish`` does this); ``read_published`` takes the last one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import papermill
+import zmq
+from nbclient.exceptions import CellTimeoutError
+from nbformat import NotebookNode
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.exceptions import PapermillExecutionError
+
+from workbench.errors import ReportError
+
+FIGURES_MIMETYPE = "application/vnd.workbench.figures+json"
+KERNEL_NAME = "workbench"
+DEFAULT_TIMEOUT = 900.0
+KERNEL_START_TIMEOUT = 60
+#: Failures are in the run's JSON, not the kernel's log; an unattended run keeps no IPython history.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
+_KERNEL_START_FAILURES = ("Kernel didn't respond", "Kernel died before replying")
+_KERNEL_LOCK = threading.Lock()
+
+
+class _KeepingEngine(NBClientEngine):
+    """papermill's nbclient engine, attaching the partly executed notebook to any exception."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        try:
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        except Exception as exc:
+            exc.workbench_notebook = nb_man.nb
+            raise
+
+
+papermill_engines.register("workbench", _KeepingEngine)
+
+
+class _TimeoutNoise(logging.Filter):
+    """Drop what nbclient logs when a cell times out; the run's own record says it (and which limit)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("Timeout waiting for execute reply")
+                    or "_async_poll_output_msg" in message)  # its poll task, left pending on a timeout
+
+
+logging.getLogger("papermill").addFilter(_TimeoutNoise())
+logging.getLogger("asyncio").addFilter(_TimeoutNoise())
+
+
+def ensure_kernel(name: str = KERNEL_NAME) -> str:
+    """Install a kernelspec ``name`` for this Python (into ``sys.prefix``) unless one exists."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    with _KERNEL_LOCK:
+        if name not in KernelSpecManager().find_kernel_specs():
+            from ipykernel.kernelspec import install
+
+            install(kernel_name=name, display_name=f"Python ({name})", prefix=sys.prefix)
+    return name
+
+
+class RunClock:
+    """The time limits of one run; nbclient calls it for the limit of each cell, just before running it.
+
+    A cell gets what is left of the run's ``timeout``, or ``cell_timeout`` when that is shorter.
+    """
+
+    def __init__(self, timeout: float, cell_timeout: float | None = None):
+        self.timeout, self.cell_timeout = timeout, cell_timeout
+        self.deadline = time.monotonic() + timeout
+        self.run_limit_binds = True
+
+    def left(self) -> float:
+        """Seconds left of the run (negative once it is over)."""
+        return self.deadline - time.monotonic()
+
+    def __call__(self, cell) -> float:
+        left = max(self.left(), 0.01)  # nbclient reads 0 as "no limit"
+        self.run_limit_binds = self.cell_timeout is None or left <= self.cell_timeout
+        return left if self.run_limit_binds else self.cell_timeout
+
+    @property
+    def expired(self) -> bool:
+        """Whether the run, not one cell's own limit, ran out of time."""
+        return self.run_limit_binds and self.left() <= 0
+
+
+def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: float = DEFAULT_TIMEOUT,
+                     cell_timeout: float | None = None) -> NotebookNode:
+    """Execute ``source`` with papermill in a fresh working directory, keeping the result at ``target``.
+
+    Parameters
+    ----------
+    source, target : Path
+        The notebook to run and where the executed notebook is kept, also when the run fails
+        (a failed run's notebook then starts with a cell naming the error).
+    parameters : dict
+        Values injected after the ``parameters`` cell.
+    timeout : float
+        Seconds the whole run may take: kernel start and every cell.
+    cell_timeout : float, optional
+        Seconds any one cell may take (default: only ``timeout`` applies).
+
+    Returns
+    -------
+    NotebookNode
+        The executed notebook.
+
+    Raises
+    ------
+    ReportError
+        When a cell raised, the run or a cell overran its limit, or the kernel died.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clock = RunClock(timeout, cell_timeout)
+    for attempt in (1, 2):
+        scratch = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.ipynb")
+        try:
+            with tempfile.TemporaryDirectory(prefix="workbench-run-") as workdir:
+                nb = papermill.execute_notebook(
+                    source, scratch, parameters, engine_name="workbench", kernel_name=ensure_kernel(),
+                    language="python", progress_bar=False, log_output=False,
+                    request_save_on_cell_execute=False, timeout_func=clock,
+                    start_timeout=math.ceil(min(KERNEL_START_TIMEOUT, max(clock.left(), 1.0))),  # an int
+                    shutdown_kernel="immediate",  # every output is in: no graceful wait
+                    resources={"metadata": {"path": workdir}},  # the cwd, without a process-wide chdir
+                    extra_arguments=KERNEL_ARGUMENTS,
+                )
+            os.replace(scratch, target)
+            return nb
+        except PapermillExecutionError as exc:
+            os.replace(scratch, target)
+            raise ReportError(f"{exc.ename}: {exc.evalue} (cell [{exc.exec_count}])") from None
+        except Exception as exc:
+            if attempt == 1 and _is_kernel_start_failure(exc) and clock.left() > 0:
+                continue
+            message = describe_failure(exc, timeout if clock.expired else None)
+            partial = getattr(exc, "workbench_notebook", None)
+            if partial is not None:
+                partial.cells.insert(0, nbformat.v4.new_markdown_cell(f"**Run failed:** `{message}`"))
+                nbformat.write(partial, scratch)
+                os.replace(scratch, target)
+            raise ReportError(message) from exc
+        finally:
+            scratch.unlink(missing_ok=True)
+    raise AssertionError("unreachable")
+
+
+def describe_failure(exc: Exception, overran: float | None = None) -> str:
+    """Return the one-line error of a run that raised ``exc``; ``overran``: the run limit it exceeded."""
+    if overran is not None and isinstance(exc, CellTimeoutError | RuntimeError):
+        cells = getattr(exc, "workbench_notebook", nbformat.v4.new_notebook()).cells
+        started = [cell.get("execution_count") for cell in cells  # papermill marks it "completed"
+                   if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+        where = f" in cell [{started[-1]}]" if started and started[-1] else ""
+        return f"ReportTimeout: the report ran longer than its {overran:g} s limit and was stopped{where}"
+    return f"{type(exc).__name__}: {str(exc).strip().partition(chr(10))[0]}"  # no cell preview
+
+
+def _is_kernel_start_failure(exc: Exception) -> bool:
+    """Whether ``exc`` is one of the kernel-start races of parallel runs (papermill #239, #511)."""
+    text = str(exc)
+    return isinstance(exc, zmq.ZMQError) or any(s in text for s in _KERNEL_START_FAILURES)
+
+
+def read_published(nb: NotebookNode) -> tuple[dict, list[str]]:
+    """Return the figures and warnings of the last ``FIGURES_MIMETYPE`` output of a notebook."""
+    payload = None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            payload = output.get("data", {}).get(FIGURES_MIMETYPE, payload)
+    if payload is None:
+        return {}, ["the notebook published no figures"]
+    try:
+        payload = json.loads(payload) if isinstance(payload, str) else payload
+        figures, warnings = payload.get("figures", {}), payload.get("warnings", [])
+        if not isinstance(figures, dict) or not isinstance(warnings, list):
+            raise TypeError
+    except (ValueError, TypeError, AttributeError):
+        shape = "figures (a mapping) and warnings (a list)"
+        raise ReportError(f"the {FIGURES_MIMETYPE} output must hold {shape}") from None
+    return dict(figures), [str(w) for w in warnings]

@@ -1,0 +1,197 @@
+"""Run one report notebook and publish what it leaves.
+
+The runner follows one pipeline, one function per step: resolve the notebook, pick the
+parameters it declares (``workbench.runner.parameters``), execute it (``workbench.runner.execute``), read
+what it published, export HTML (``workbench.runner.html_export``), write the JSON record and update
+the index (``workbench.runner.index_page``); ``run_report`` wires the steps together.
+Every file is written atomically (a temporary name in the same folder, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.errors import ReportError
+from workbench.intake.catalog import Pack, open_pack
+from workbench.paths import NOTEBOOKS_DIR
+from workbench.runner.execute import DEFAULT_TIMEOUT, FIGURES_MIMETYPE, execute_notebook, read_published
+from workbench.runner.html_export import export_html
+from workbench.runner.index_page import collect_runs, render_index
+from workbench.runner.locking import hold_index_lock
+from workbench.runner.parameters import declared_parameters, runner_parameters
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run of a report left; paths are None when the run never started."""
+
+    stem: str
+    date: str | None
+    status: str
+    error: str | None
+    duration_s: float
+    json_path: Path | None = None
+    html_path: Path | None = None
+    notebook_path: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the run succeeded."""
+        return self.status == "ok"
+
+
+def resolve_notebook(name_or_path: str | os.PathLike) -> Path:
+    """Return the notebook file a bare name (``testing_coverage``) or a path designates.
+
+    Raises
+    ------
+    ReportError
+        When no such notebook exists; the message lists the notebooks available.
+    """
+    path = Path(name_or_path).expanduser()
+    file = path if path.suffix == ".ipynb" else path.with_name(path.name + ".ipynb")
+    candidates = [NOTEBOOKS_DIR / file.name, file] if len(path.parts) == 1 else [file]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.resolve()
+    available = ", ".join(sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))) or "none"
+    raise ReportError(f"no notebook {str(name_or_path)!r}; available in {NOTEBOOKS_DIR}: {available}")
+
+
+def resolve_date(date: str | dt.date | None, pack) -> dt.date:
+    """Return the report date: ``date`` (ISO text or a date), else the pack's ``report_date``."""
+    return pack.resolve_date(date).date()
+
+
+def report_stem(report: str, scope: str | None) -> str:
+    """Return the file name of a report: ``NAME``, or ``NAME__SCOPE`` unless the scope is the district."""
+    if scope is not None and (not scope or scope.startswith(".") or any(c in scope for c in "/\\:\0")):
+        raise ReportError(f"scope {scope!r} cannot be used in a file name")
+    return report if scope in (None, "district") else f"{report}__{scope}"
+
+
+def write_atomic(path: Path, content: str | bytes) -> Path:
+    """Write ``content`` to ``path`` through a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+        os.chmod(scratch, 0o644)
+        os.replace(scratch, path)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def update_index(reports_dir: str | os.PathLike = "reports") -> Path:
+    """Rewrite ``reports_dir/index.html`` from every run record found under it."""
+    reports_dir = Path(reports_dir)
+    with hold_index_lock(reports_dir):
+        return write_atomic(reports_dir / "index.html", render_index(collect_runs(reports_dir)))
+
+
+def run_report(
+    notebook: str | os.PathLike,
+    *,
+    date: str | dt.date | None = None,
+    pack=None,
+    scope: str | None = None,
+    parameters: dict | None = None,
+    reports_dir: str | os.PathLike = "reports",
+    runs_dir: str | os.PathLike = "runs",
+    name: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    cell_timeout: float | None = None,
+    index: bool = True,
+) -> RunResult:
+    """Run one report notebook; leave ``reports/D/NAME[__S].html|json`` and ``runs/D/NAME[__S].ipynb``.
+
+    Parameters
+    ----------
+    notebook : str or path
+        A bare name under ``notebooks/`` or a path to a notebook.
+    date : str or date, optional
+        Report date (default: the pack's ``report_date``).
+    pack : path or Pack, optional
+        The data pack (default: the embedded sample).
+    scope : str, optional
+        Passed as ``scope``; the files are named ``NAME__SCOPE`` unless it is ``district``.
+    parameters : dict, optional
+        Typed values; those the notebook does not declare are left out, with a warning.
+    reports_dir, runs_dir : path
+        Output folders.
+    name : str, optional
+        Report name (default: the notebook's file name).
+    timeout : float
+        Seconds the whole notebook may run (kernel start and every cell); a run that overruns
+        is stopped and recorded as failed, its partial notebook kept.
+    cell_timeout : float, optional
+        Seconds any one cell may run (default: only ``timeout`` applies).
+    index : bool
+        Whether to update ``reports_dir/index.html``.
+
+    Returns
+    -------
+    RunResult
+        A failed run is returned, not raised, and never replaces the last good HTML.
+
+    Raises
+    ------
+    ReportError
+        When the run cannot start (unknown notebook, no date, a parameter the runner owns).
+    """
+    source = resolve_notebook(notebook)
+    opened = pack if isinstance(pack, Pack) else open_pack(pack)
+    day, pack_root = resolve_date(date, opened).isoformat(), str(Path(opened.root).resolve())
+    report = name or source.stem
+    stem = report_stem(report, scope)
+    reports_dir, runs_dir = Path(reports_dir), Path(runs_dir)
+    passed, warnings = runner_parameters(declared_parameters(source), dict(parameters or {}),
+                                         day=day, pack_root=pack_root, scope=scope,
+                                         reports_root=str(reports_dir.resolve()))
+    html_path, notebook_path = reports_dir / day / f"{stem}.html", runs_dir / day / f"{stem}.ipynb"
+    fingerprint = opened.fingerprint()
+
+    started, clock = dt.datetime.now().astimezone(), time.perf_counter()
+    figures, error, html = {}, None, None
+    try:
+        nb = execute_notebook(source, notebook_path, passed, timeout=timeout, cell_timeout=cell_timeout)
+        figures, published = read_published(nb)
+        title, language = " · ".join(p for p in (report, scope, day) if p), str(passed.get("lang") or "zh")
+        page = export_html(nb, title, drop_mimetypes=[FIGURES_MIMETYPE], language=language)
+        html = write_atomic(html_path, page)
+        warnings += published
+    except ReportError as exc:
+        figures, error = {}, str(exc)
+    record = {
+        "report": report, "date": day, "scope": scope, "status": "failed" if error else "ok",
+        "parameters": passed, "pack": {"name": opened.name, "path": pack_root, "fingerprint": fingerprint},
+        "figures": figures, "warnings": warnings, "error": error,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "duration_s": round(time.perf_counter() - clock, 2),
+        "html": _relative(html, reports_dir), "notebook": _relative(notebook_path, reports_dir),
+    }
+    json_path = write_atomic(reports_dir / day / f"{stem}.json",
+                             json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
+    if index:
+        update_index(reports_dir)
+    return RunResult(stem, day, record["status"], error, record["duration_s"], json_path, html, notebook_path)
+
+
+def _relative(path: Path | None, start: Path) -> str | None:
+    """``path`` relative to ``start`` in POSIX form (absolute across drives); None stays None."""
+    if path is None:
+        return None
+    try:
+        return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()

@@ -1,0 +1,123 @@
+"""Schedules: which reports a batch runs, over which scopes, with which limits.
+
+A schedule is a YAML file::
+
+    name: daily
+    reports:
+      - notebook: testing_coverage          # a bare name under notebooks/, or a path
+        parameters: {coverage_target: 0.95, lang: zh}
+        scopes: [district, streets]         # optional; 'streets' = every street of the pack
+        timeout: 600                        # optional; seconds each of its runs may take
+      - notebook: daily_brief
+        name: daily_brief_en                # optional; the report's name (default: the notebook's)
+        parameters: {lang: en}
+        stage: 2                            # optional; starts once every earlier stage has finished
+
+Each (notebook, scope) pair is one ``Job``; its files are named ``NAME__SCOPE``, except for the
+``district`` scope (and no scope), named ``NAME``. A schedule is checked whole before any run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from workbench.errors import ReportError
+from workbench.runner.parameters import RUNNER_PARAMETERS
+from workbench.runner.report import report_stem, resolve_notebook
+
+STREETS = "streets"
+ENTRY_KEYS = ("notebook", "name", "parameters", "scopes", "timeout", "stage")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run of a schedule: a notebook, its parameters, a scope (None: not passed), a time limit."""
+
+    notebook: Path
+    parameters: dict = field(default_factory=dict)
+    scope: str | None = None
+    timeout: float | None = None
+    name: str | None = None
+    stage: int = 1
+
+    @property
+    def report(self) -> str:
+        """The report's name: the entry's ``name``, else the notebook's."""
+        return self.name or self.notebook.stem
+
+    @property
+    def stem(self) -> str:
+        """The file name of the run's outputs."""
+        return report_stem(self.report, self.scope)
+
+
+def read_yaml_mapping(path: str | os.PathLike, what: str = "YAML file") -> dict:
+    """Read a YAML file whose top level is a mapping; a ReportError names the file otherwise."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReportError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ReportError(f"{what} {path} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ReportError(f"{what} {path} must hold a mapping at the top level")
+    return data
+
+
+def load_schedule(path: str | os.PathLike) -> list[dict]:
+    """Return the checked report entries of a schedule: notebook (Path), parameters, scopes, timeout."""
+    entries = read_yaml_mapping(path, "schedule").get("reports")
+    if not isinstance(entries, list) or not entries:
+        raise ReportError(f"schedule {path}: 'reports' must be a non-empty list")
+    checked = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"schedule {path}, report {number}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
+            raise ReportError(f"{where}: expected a mapping with a 'notebook' name")
+        parameters, scopes = entry.get("parameters") or {}, entry.get("scopes") or [None]
+        if set(entry) - set(ENTRY_KEYS) or not isinstance(parameters, dict) or not isinstance(scopes, list):
+            raise ReportError(f"{where}: keys are notebook, name, parameters (a mapping), scopes (a list), "
+                              "timeout (seconds) and stage (a whole number)")
+        if reserved := sorted(set(parameters) & set(RUNNER_PARAMETERS)):
+            raise ReportError(f"{where}: {', '.join(reserved)} are set by the runner, not the schedule")
+        timeout = entry.get("timeout")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
+                                    or timeout <= 0):
+            raise ReportError(f"{where}: timeout must be a positive number of seconds, got {timeout!r}")
+        stage, name = entry.get("stage", 1), entry.get("name")
+        if isinstance(stage, bool) or not isinstance(stage, int) or stage < 1:
+            raise ReportError(f"{where}: stage must be a whole number from 1, got {stage!r}")
+        if name is not None and not isinstance(name, str):
+            raise ReportError(f"{where}: name must be text, got {name!r}")
+        checked.append({"notebook": resolve_notebook(entry["notebook"]), "parameters": parameters,
+                        "scopes": [None if s is None else str(s) for s in scopes], "timeout": timeout,
+                        "name": name, "stage": stage})
+    return checked
+
+
+def list_streets(pack) -> list[str]:
+    """Return the street ids of a pack's ``areas`` dataset, sorted."""
+    from workbench.intake.loading import load_datasets
+
+    areas = load_datasets(pack, ["areas"])["areas"]
+    return sorted(areas.loc[areas["level"] == "street", "area_id"].astype(str).unique())
+
+
+def expand_jobs(entries: list[dict], pack) -> list[Job]:
+    """Return one job per (report entry, scope), expanding ``streets`` over the pack's streets."""
+    streets = list_streets(pack) if any(STREETS in e["scopes"] for e in entries) else []
+    jobs = []
+    for entry in entries:
+        for scope in entry["scopes"]:
+            for value in streets if scope == STREETS else [scope]:
+                jobs.append(Job(entry["notebook"], dict(entry["parameters"]), value, entry.get("timeout"),
+                                entry.get("name"), entry.get("stage", 1)))
+    stems = [job.stem for job in jobs]
+    if twice := sorted({stem for stem in stems if stems.count(stem) > 1}):
+        raise ReportError(f"the schedule runs {', '.join(twice)} more than once (same name and scope): "
+                          "give one entry its own 'name'")
+    return jobs

@@ -1,0 +1,32 @@
+"""The generated pack held in memory: every dataset, plus what its README tells about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from workbench.sample import field_checks, mass_testing, operations, outbreak, sampling, supply
+from workbench.sample.geography import Areas
+from workbench.sample.settings import Scale
+
+
+@dataclass
+class SamplePack:
+    """Every dataset of a generated pack, plus what the README tells about it."""
+
+    scale: Scale
+    seed: int
+    areas: Areas
+    situation: outbreak.Outbreak
+    sites: mass_testing.Sites
+    tables: dict[str, pd.DataFrame]
+    records: sampling.Sampling
+    sampling_table: pa.Table
+    production: pa.Table
+    inspection_story: operations.InspectionStory
+    households: np.ndarray  # per community
+    supply_story: supply.SupplyStory
+    field_story: field_checks.FieldStory
