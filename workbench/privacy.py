@@ -96,7 +96,7 @@ def neutralise_formula(value):
 
 
 def spreadsheet_safe(value):
-    """A cell for a download: text masked (:func:`mask_personal`) and neutralised (:func:`neutralise_formula`)."""
+    """A download's cell: text masked (:func:`mask_personal`), then :func:`neutralise_formula`."""
     if not isinstance(value, str):
         return value
     return neutralise_formula(mask_personal(value))
