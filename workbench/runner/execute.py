@@ -136,8 +136,10 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
     Raises
     ------
     ReportError
-        When a cell raised, the run or a cell overran its limit, or the kernel died.
+        When a cell raised, the run or a cell overran its limit, or the kernel died; or before
+        anything runs, when a path holds ``{`` or ``}`` (papermill reads its paths as templates).
     """
+    check_no_template(source, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     clock = RunClock(timeout, cell_timeout)
     for attempt in (1, 2):
@@ -171,6 +173,14 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
         finally:
             scratch.unlink(missing_ok=True)
     raise AssertionError("unreachable")
+
+
+def check_no_template(*paths: Path) -> None:
+    """Refuse a path with ``{`` or ``}``: papermill fills its paths from the parameters (``{lang}``)."""
+    for path in paths:
+        if "{" in str(path) or "}" in str(path):
+            raise ReportError(f"path {str(path)!r} holds '{{' or '}}', which papermill would read as a "
+                              "template: choose a folder and name without braces")
 
 
 def describe_failure(exc: Exception, overran: float | None = None) -> str:
