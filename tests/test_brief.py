@@ -705,3 +705,38 @@ def test_an_alert_kept_from_an_earlier_record_is_masked_too():
     alert = alerts.alert_from_record(record, [])
     assert (alert.subject, alert.evidence, alert_message(alert, "zh")) == (
         "I9 [***]", {"finding": "[***]"}, "旧 [***]")
+
+
+# ---------------------------------------------------------------- history is defensive
+
+
+@pytest.mark.parametrize("figures,date,problem", [
+    ([1, 2], "2022-10-07", "'figures' is not a mapping"),
+    ({"alerts": {"rule": "x"}}, "2022-10-07", "'alerts' is not a list of alerts"),
+    ({"alerts": [{"rule": "x", "evidence": [1]}]}, "2022-10-07", "'alerts' is not a list of alerts"),
+    ({"alerts": ["x"]}, "2022-10-07", "'alerts' is not a list of alerts"),
+    ({"domains": ["coverage"]}, "2022-10-07", "'domains' is not a mapping"),
+    ({"domains": {"coverage": 3}}, "2022-10-07", "'domains' holds a value that is not a mapping"),
+    ({"rules_checked": "all"}, "2022-10-07", "'rules_checked' is not a mapping"),
+    ({"parameters": [0.95]}, "2022-10-07", "'parameters' is not a mapping"),
+    ({}, "yesterday", "date 'yesterday' is not a date"),
+])
+def test_an_earlier_record_of_the_wrong_shape_is_passed_over_with_a_note(tmp_path, figures, date, problem):
+    _record(tmp_path, "2022-10-05")
+    _record(tmp_path, "2022-10-07", text=json.dumps({"report": "daily_brief", "date": date, "status": "ok",
+                                                     "figures": figures}))
+    record, notes = history.previous_record(tmp_path, "daily_brief", "2022-10-09")
+    assert record["date"] == "2022-10-05"
+    assert notes == [f"2022-10-07/daily_brief.json has the wrong shape ({problem}): passed over"]
+
+
+def test_the_brief_still_runs_after_a_malformed_earlier_record(tmp_path, sample_data):
+    params = brief.BriefParameters(price_rules=PRICE_RULES)
+    _record(tmp_path, "2022-10-08", text=json.dumps({"report": "daily_brief", "date": "2022-10-08",
+                                                     "status": "ok", "figures": {"alerts": "broken"}}))
+    previous, notes = history.previous_record(tmp_path, "daily_brief", "2022-10-09")
+    today = brief.compute_figures(sample_data, "2022-10-09", params)
+    raised = alerts.evaluate_alerts(today.domains, RULES)
+    since = brief_changes.since_last_run(sample_data, today, raised, RULES, previous, params)
+    assert previous is None and since.previous_date is None and len(notes) == 1
+    assert view.record_figures(today, since, params, RULES, "en")["alerts"]
