@@ -24,6 +24,7 @@ from pathlib import Path
 
 from workbench.errors import ReportError, WorkbenchError
 from workbench.intake.catalog import open_pack
+from workbench.privacy import mask_personal
 from workbench.runner.execute import DEFAULT_TIMEOUT, ensure_kernel
 from workbench.runner.locking import hold_batch_lock
 from workbench.runner.records import make_record, output_path, write_record
@@ -73,7 +74,7 @@ def record_crash(job: Job, error: str, started: dt.datetime, duration_s: float, 
     """
     day = None if date is None else dt.date.fromisoformat(str(date)[:10]).isoformat()
     if day is None:
-        return RunResult(job.stem, None, "failed", error, 0.0)
+        return RunResult(job.stem, None, "failed", mask_personal(error), 0.0)
     try:
         described = {"name": pack.name, "path": str(Path(pack.root).resolve()),
                      "fingerprint": pack.fingerprint()}

@@ -2,7 +2,8 @@
 
 ``collect_runs`` reads the run records (``reports/D/NAME[__S].json``); ``render_index``
 turns them into one page with a small inline filter (by report and date) and no external
-asset. Links are built from the files' own locations, never from values inside a record.
+asset. Links are built from the files' own locations, never from values inside a record, and
+errors are masked (records written before the privacy filter may hold raw text).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
+
+from workbench.privacy import mask_personal
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#222}
@@ -110,7 +113,7 @@ def render_row(row: dict) -> str:
             html_link += ' <span class="stale">(from an earlier run)</span>'
     duration = row["duration_s"]
     duration_text = f"{duration:.1f} s" if isinstance(duration, int | float) else ""
-    error = row["error"].splitlines()[0] if row["error"] and status != "ok" else ""
+    error = mask_personal(row["error"].splitlines()[0]) if row["error"] and status != "ok" else ""
     cells = [
         escape(row["date"]), escape(row["report"]), escape(row["scope"]),
         f'<span class="badge {escape(status)}">{escape(status)}</span>',
