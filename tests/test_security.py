@@ -48,7 +48,7 @@ def test_a_missing_number_stays_in_its_number_column_and_a_flag_is_text():
 
 
 def test_tables_and_their_downloads_mask_phone_and_id_numbers_in_every_text_column():
-    frame = pd.DataFrame({"team": [f"第一组 {PHONE}"], "finding": [f"身份证{ID}"], "n": [3]})
+    frame = pd.DataFrame({"team": pd.Categorical([f"第一组 {PHONE}"]), "finding": [f"身份证{ID}"], "n": [3]})
     seen = []
     formats = {"finding": lambda v: seen.append(v) or display.escape(v)}
     html = display.table(frame, {"team": "team", "finding": "finding", "n": "n"}, "en", formats=formats,

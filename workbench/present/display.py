@@ -177,6 +177,8 @@ def _masked(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell passed through :func:`workbench.privacy.mask_personal`."""
     out = frame.copy()
     for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(object)
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(lambda v: mask_personal(v) if isinstance(v, str) else v)
     return out
