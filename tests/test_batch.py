@@ -99,14 +99,14 @@ def test_jobs_are_bounded_by_the_cpus_with_a_note(monkeypatch, requested, runs, 
 def test_runs_start_longest_first_by_their_last_recorded_duration(tmp_path):
     jobs = expand_jobs(load_schedule(_schedule(tmp_path, f"""
 reports:
-  - {{notebook: {HERE / 'tiny.ipynb'}, scopes: [S01, S02, S03, "S[4]"]}}
+  - {{notebook: {HERE / 'tiny.ipynb'}, scopes: [S01, S02, S03, "S:4"]}}
 """)), pack=object())
     for day, stem, seconds in [("2022-10-08", "tiny__S01", 50.0), ("2022-10-09", "tiny__S01", 2.0),
-                               ("2022-10-09", "tiny__S02", 9.0), ("2022-10-09", "tiny__S[4]", 1.0)]:
+                               ("2022-10-09", "tiny__S02", 9.0), ("2022-10-09", "tiny__S:4", 1.0)]:
         (tmp_path / day).mkdir(exist_ok=True)
         (tmp_path / day / f"{stem}.json").write_text(json.dumps({"duration_s": seconds}), encoding="utf-8")
-    # S03 never ran: first; then S02 (9 s), S01 (2 s on its newest date), S[4] (1 s)
-    assert [jobs[n].scope for n in order_longest_first(jobs, tmp_path)] == ["S03", "S02", "S01", "S[4]"]
+    # S03 never ran: first; then S02 (9 s), S01 (2 s on its newest date), S:4 (1 s)
+    assert [jobs[n].scope for n in order_longest_first(jobs, tmp_path)] == ["S03", "S02", "S01", "S:4"]
 
 
 def test_jobs_below_one_are_refused():

@@ -10,14 +10,17 @@ import pandas as pd
 import pytest
 from conftest import SAMPLE
 
-from workbench.brief import alerts, history
+from workbench.brief import alert_changes, alerts, history
 from workbench.brief import changes as brief_changes
 from workbench.brief import figures as brief
+from workbench.brief import rules as alert_rules
 from workbench.domains import prices
 from workbench.errors import WorkbenchError
+from workbench.present import alert_text
+from workbench.present.alert_text import alert_message
 from workbench.present.views import brief as view
 
-RULES = alerts.read_rules(domains=brief.DOMAIN_NAMES)
+RULES = alert_rules.read_rules(domains=brief.DOMAIN_NAMES)
 RULE = {rule.id: rule for rule in RULES}
 PRICE_RULES = tuple(prices.read_alert_rules())
 
@@ -151,8 +154,8 @@ def test_rule_raises_on_matching_items_only_with_its_evidence(rule_id):
     assert [a.subject for a in raised] == subjects
     assert all(a.rule == rule_id and a.domain == rule.domain and a.severity == rule.severity for a in raised)
     first = raised[0]
-    assert first.message("zh") == zh
-    assert first.message("en") == en
+    assert alert_message(first, "zh") == zh
+    assert alert_message(first, "en") == en
     source = figures[rule.figure]
     assert first.evidence == (source if isinstance(source, dict) else next(
         item for item in source if brief_changes.item_key(item) == first.subject.replace(" / ", "/")))
@@ -176,12 +179,12 @@ def test_a_domain_left_out_raises_nothing_and_alerts_come_most_severe_first():
 
 
 def test_list_rule_raises_one_alert_per_id():
-    rule = alerts.parse_rules({"rules": [{
+    rule = alert_rules.parse_rules({"rules": [{
         "id": "repeat", "domain": "inspections", "severity": "low", "kind": "list",
         "figure": "repeat_failures",
         "message": {"zh": "场所 {id} 多次不合格", "en": "Place {id} failed repeatedly"}}]})[0]
     raised = alerts.evaluate_alerts({"inspections": {"repeat_failures": ["P1", "P2"]}}, [rule])
-    assert [(a.subject, a.message("en")) for a in raised] == [("P1", "Place P1 failed repeatedly"),
+    assert [(a.subject, alert_message(a, "en")) for a in raised] == [("P1", "Place P1 failed repeatedly"),
                                                              ("P2", "Place P2 failed repeatedly")]
 
 
@@ -212,23 +215,23 @@ def _rule(**changes):
 ])
 def test_bad_rules_are_refused_with_the_rule_named(changes, expected):
     with pytest.raises(WorkbenchError, match="rule 1") as caught:
-        alerts.parse_rules(_rule(**changes), "alerts.yaml", brief.DOMAIN_NAMES)
+        alert_rules.parse_rules(_rule(**changes), "alerts.yaml", brief.DOMAIN_NAMES)
     assert expected in str(caught.value)
 
 
 def test_duplicate_rule_ids_are_refused():
     document = {"rules": _rule()["rules"] * 2}
     with pytest.raises(WorkbenchError, match="used twice: r"):
-        alerts.parse_rules(document)
+        alert_rules.parse_rules(document)
 
 
 def test_a_rule_naming_a_missing_figure_or_field_fails_clearly():
-    rules = alerts.parse_rules(_rule())
+    rules = alert_rules.parse_rules(_rule())
     with pytest.raises(WorkbenchError, match="no 'communities'"):
         alerts.evaluate_alerts({"coverage": {"district": DISTRICT}}, rules)
     with pytest.raises(WorkbenchError, match="no field 'coverage'"):
         alerts.evaluate_alerts({"coverage": {"communities": [{"area_id": "C1", "name": "x"}]}}, rules)
-    rules = alerts.parse_rules(_rule(message={"zh": "{coverage:rate}", "en": "{coverage}"}))
+    rules = alert_rules.parse_rules(_rule(message={"zh": "{coverage:rate}", "en": "{coverage}"}))
     with pytest.raises(WorkbenchError, match="needs population, tested"):
         alerts.evaluate_alerts({"coverage": {"communities": [{"area_id": "C1", "coverage": 0.5}]}}, rules)
 
@@ -238,14 +241,14 @@ def test_conditions_and_operators():
 
     def holds(**condition):
         (operator, value), = condition.items()
-        return alerts.Condition(condition.get("field", "n"), operator, value).holds(item)
+        return alert_rules.Condition(condition.get("field", "n"), operator, value).holds(item)
 
     assert holds(below=6) and not holds(below=5) and holds(at_most=5) and holds(above=4) and holds(at_least=5)
-    assert alerts.Condition("s", "one_of", ["behind", "at_risk"]).holds(item)
-    assert alerts.Condition("s", "not_equals", "on_track").holds(item)
-    assert not alerts.Condition("missing", "below", 1).holds(item)
-    assert alerts.Condition("missing", "equals", None).holds(item)
-    assert not alerts.Condition("flag", "above", 0).holds(item)  # a flag is not a number
+    assert alert_rules.Condition("s", "one_of", ["behind", "at_risk"]).holds(item)
+    assert alert_rules.Condition("s", "not_equals", "on_track").holds(item)
+    assert not alert_rules.Condition("missing", "below", 1).holds(item)
+    assert alert_rules.Condition("missing", "equals", None).holds(item)
+    assert not alert_rules.Condition("flag", "above", 0).holds(item)  # a flag is not a number
 
 
 @pytest.mark.parametrize("template,evidence,lang,expected", [
@@ -261,7 +264,7 @@ def test_conditions_and_operators():
     ("<{name}>", {"name": "<b>"}, "en", "<<b>>"),  # plain text: escaped where it reaches HTML
 ])
 def test_render_message_formats(template, evidence, lang, expected):
-    assert alerts.render_message(template, evidence, lang) == expected
+    assert alert_text.render_message(template, evidence, lang) == expected
 
 
 # ---------------------------------------------------------------- since the last run: alerts
@@ -276,8 +279,9 @@ def test_compare_alerts_new_still_open_cleared_and_since():
     checked = {"short": "d1", "silent": "d2"}
     previous = [_alert("short", "C1", since="2022-10-07"), _alert("short", "C2"), _alert("silent", "T1")]
     today = [_alert("short", "C1"), _alert("short", "C3"), _alert("silent", "T1")]
-    changes = alerts.compare_alerts(today, previous, report_date="2022-10-09", previous_date="2022-10-08",
-                                    checked_today=checked, checked_before=checked)
+    changes = alert_changes.compare_alerts(today, previous, report_date="2022-10-09",
+                                           previous_date="2022-10-08",
+                                           checked_today=checked, checked_before=checked)
     assert [a.key for a in changes.new] == [("short", "C3")]
     assert [(a.key, a.since) for a in changes.still_open] == [(("short", "C1"), "2022-10-07"),
                                                               (("silent", "T1"), "2022-10-08")]
@@ -291,9 +295,10 @@ def test_compare_alerts_new_still_open_cleared_and_since():
 def test_compare_alerts_does_not_guess_across_changed_rules_or_missing_domains():
     previous = [_alert("short", "C1"), _alert("silent", "T1"), _alert("gone", "X")]
     today = [_alert("short", "C2"), _alert("added", "Y")]
-    changes = alerts.compare_alerts(today, previous, report_date="2022-10-09", previous_date="2022-10-08",
-                                    checked_today={"short": "new-digest", "added": "a"},
-                                    checked_before={"short": "old-digest", "silent": "s", "gone": "g"})
+    changes = alert_changes.compare_alerts(today, previous, report_date="2022-10-09",
+                                           previous_date="2022-10-08",
+                                           checked_today={"short": "new-digest", "added": "a"},
+                                           checked_before={"short": "old-digest", "silent": "s", "gone": "g"})
     assert changes.new == changes.still_open == changes.cleared == []
     assert sorted((a.key, reason) for a, reason in changes.not_compared) == [
         (("added", "Y"), "rule_added"), (("gone", "X"), "not_checked_today"),
@@ -303,24 +308,25 @@ def test_compare_alerts_does_not_guess_across_changed_rules_or_missing_domains()
 
 
 def test_without_a_previous_brief_nothing_is_compared():
-    changes = alerts.compare_alerts([_alert("short", "C1")], None, report_date="2022-10-09",
-                                    previous_date=None, checked_today={"short": "d"})
+    changes = alert_changes.compare_alerts([_alert("short", "C1")], None, report_date="2022-10-09",
+                                           previous_date=None, checked_today={"short": "d"})
     assert changes.previous_date is None and changes.new == changes.cleared == []
     assert changes.today[0].since is None
 
 
 def test_rule_digest_ignores_wording_and_severity():
-    base = alerts.parse_rules(_rule())[0]
-    reworded = alerts.parse_rules(_rule(severity="low", message={"zh": "新", "en": "new"}))[0]
-    stricter = alerts.parse_rules(_rule(where={"field": "coverage", "below": 0.9}))[0]
+    base = alert_rules.parse_rules(_rule())[0]
+    reworded = alert_rules.parse_rules(_rule(severity="low", message={"zh": "新", "en": "new"}))[0]
+    stricter = alert_rules.parse_rules(_rule(where={"field": "coverage", "below": 0.9}))[0]
     assert base.digest == reworded.digest != stricter.digest
 
 
 def test_a_cleared_alert_is_worded_by_todays_rule_or_kept_as_published():
     record = {"rule": "community_coverage_short", "severity": "high", "domain": "coverage", "subject": "C1",
               "evidence": COMMUNITIES[0], "message": "旧的说法", "since": "2022-10-07"}
-    assert alerts.alert_from_record(record, RULES).message("en").startswith("和平社区, 稀土路街道 (C1)")
-    assert alerts.alert_from_record(record, []).message("en") == "旧的说法"
+    worded = alert_message(alerts.alert_from_record(record, RULES), "en")
+    assert worded.startswith("和平社区, 稀土路街道 (C1)")
+    assert alert_message(alerts.alert_from_record(record, []), "en") == "旧的说法"
 
 
 # ---------------------------------------------------------------- since the last run: revised figures
@@ -466,7 +472,7 @@ def test_every_shipped_rule_runs_on_the_sample_figures(sample_brief):
     by_rule = {}
     for alert in raised:
         by_rule.setdefault(alert.rule, []).append(alert.subject)
-        assert alert.message("zh") and alert.message("en")
+        assert alert_message(alert, "zh") and alert_message(alert, "en")
     assert sorted(by_rule["community_coverage_short"]) == ["S01C002", "S01C013", "S03C001", "S05C004"]
     assert by_rule["finding_overdue"] == ["DC20221005-056", "DC20221007-032"]
     assert by_rule["area_unserved"] == ["S05C009"]
@@ -659,3 +665,78 @@ def test_notebook_over_two_days_with_a_revised_pack(tmp_path):
     assert "Daily situation brief" in html and "Revised past figures (10)" in html
     assert "communities[S01C002].tested" in html and "New alerts" in html
     assert 'href="testing_coverage.html"' in html
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def test_every_rule_has_a_message_in_each_report_language():
+    from workbench.present.i18n import LANGUAGES
+
+    assert alert_rules.MESSAGE_LANGUAGES == LANGUAGES
+
+
+def test_a_phone_or_id_number_in_a_finding_never_reaches_the_alerts_page_or_record():
+    finding = "值守人员不足，联系人 +86 139-1234-5678，身份证 110101 19900307 123X"
+    masked = "值守人员不足，联系人 [***]，身份证 [***]"
+    findings = [{**FINDINGS[0], "finding": finding, "team": "第一督查组 13812345678"}]
+    domains = {"inspections": {"open_findings": findings}}
+    raised = alerts.evaluate_alerts(domains, [RULE["finding_overdue"]])
+    assert raised[0].evidence["finding"] == masked and raised[0].evidence["team"] == "第一督查组 [***]"
+    assert alert_message(raised[0], "zh") == (
+        f"恒大公园（P1，公园）2022-10-05 督查发现“{masked}”，4 天未整改（第一督查组 [***]）")
+    today = brief.BriefFigures("2022-10-09", domains)
+    params = brief.BriefParameters(price_rules=PRICE_RULES)
+    since = brief_changes.since_last_run({}, today, raised, RULES, None, params)
+    for lang in ("zh", "en"):
+        text = json.dumps(view.record_figures(today, since, params, RULES, lang), ensure_ascii=False)
+        page = view.alerts_digest(since, lang).data
+        for shown in (text, page):
+            assert "139" not in shown and "1234" not in shown and "13812345678" not in shown
+            assert "[***]" in shown
+    record = view.record_figures(today, since, params, RULES, "en")
+    assert record["domains"]["inspections"]["open_findings"][0]["finding"] == masked
+    assert record["alerts"][0]["message"].startswith("恒大公园 (P1, Park): finding of 2022-10-05 “值守")
+
+
+def test_an_alert_kept_from_an_earlier_record_is_masked_too():
+    record = {"rule": "gone", "severity": "low", "domain": "inspections", "subject": "I9 13912345678",
+              "evidence": {"finding": "110101199003071234"}, "message": "旧 13912345678"}
+    alert = alerts.alert_from_record(record, [])
+    assert (alert.subject, alert.evidence, alert_message(alert, "zh")) == (
+        "I9 [***]", {"finding": "[***]"}, "旧 [***]")
+
+
+# ---------------------------------------------------------------- history is defensive
+
+
+@pytest.mark.parametrize("figures,date,problem", [
+    ([1, 2], "2022-10-07", "'figures' is not a mapping"),
+    ({"alerts": {"rule": "x"}}, "2022-10-07", "'alerts' is not a list of alerts"),
+    ({"alerts": [{"rule": "x", "evidence": [1]}]}, "2022-10-07", "'alerts' is not a list of alerts"),
+    ({"alerts": ["x"]}, "2022-10-07", "'alerts' is not a list of alerts"),
+    ({"domains": ["coverage"]}, "2022-10-07", "'domains' is not a mapping"),
+    ({"domains": {"coverage": 3}}, "2022-10-07", "'domains' holds a value that is not a mapping"),
+    ({"rules_checked": "all"}, "2022-10-07", "'rules_checked' is not a mapping"),
+    ({"parameters": [0.95]}, "2022-10-07", "'parameters' is not a mapping"),
+    ({}, "yesterday", "date 'yesterday' is not a date"),
+])
+def test_an_earlier_record_of_the_wrong_shape_is_passed_over_with_a_note(tmp_path, figures, date, problem):
+    _record(tmp_path, "2022-10-05")
+    _record(tmp_path, "2022-10-07", text=json.dumps({"report": "daily_brief", "date": date, "status": "ok",
+                                                     "figures": figures}))
+    record, notes = history.previous_record(tmp_path, "daily_brief", "2022-10-09")
+    assert record["date"] == "2022-10-05"
+    assert notes == [f"2022-10-07/daily_brief.json has the wrong shape ({problem}): passed over"]
+
+
+def test_the_brief_still_runs_after_a_malformed_earlier_record(tmp_path, sample_data):
+    params = brief.BriefParameters(price_rules=PRICE_RULES)
+    _record(tmp_path, "2022-10-08", text=json.dumps({"report": "daily_brief", "date": "2022-10-08",
+                                                     "status": "ok", "figures": {"alerts": "broken"}}))
+    previous, notes = history.previous_record(tmp_path, "daily_brief", "2022-10-09")
+    today = brief.compute_figures(sample_data, "2022-10-09", params)
+    raised = alerts.evaluate_alerts(today.domains, RULES)
+    since = brief_changes.since_last_run(sample_data, today, raised, RULES, previous, params)
+    assert previous is None and since.previous_date is None and len(notes) == 1
+    assert view.record_figures(today, since, params, RULES, "en")["alerts"]

@@ -1,30 +1,34 @@
 """What changed since the last brief: alerts new, still open or cleared, and revised figures.
 
 :func:`since_last_run` compares with the previous brief's JSON record: alerts new, still open
-or cleared (:func:`workbench.brief.alerts.compare_alerts`), and *revised* figures: the previous
+or cleared (:func:`workbench.brief.alert_changes.compare_alerts`), and *revised* figures: the previous
 date's figures are recomputed from today's pack, with the previous run's parameters, and
 compared with what that run published (:func:`compare_figures`). A revision therefore means
 the source data about that date changed after it was published (late or corrected rows) —
-or the code that computes it did. :func:`brief_figures` assembles the brief's JSON figures.
+or the code that computes it did. :func:`brief_figures` assembles the brief's JSON figures;
+every text in them passes through the privacy filter (:func:`workbench.privacy.mask_values`),
+and so do the recomputed figures before they are compared with what was published.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from workbench.brief.alerts import Alert, AlertChanges, Rule, alert_from_record, compare_alerts
+from workbench.brief.alert_changes import AlertChanges, compare_alerts
+from workbench.brief.alerts import Alert, alert_from_record
 from workbench.brief.figures import BriefFigures, BriefParameters, compute_figures, rules_checked
+from workbench.brief.rules import Rule
+from workbench.errors import WorkbenchError
+from workbench.privacy import mask_values
 
 #: Relative and absolute tolerance below which two published numbers are the same.
 TOLERANCE = 1e-9
 #: Fields that identify an item of a figure list, tried in order (all fields of a tuple must be present).
 ITEM_KEYS = (("inspection_id",), ("enterprise_id", "product"), ("price_rule", "commodity", "market"),
              ("area_id",), ("site_id",), ("checkpoint_id",), ("place_id",), ("item",))
-
-
 
 # ---------------------------------------------------------------- revised figures
 
@@ -151,9 +155,14 @@ def since_last_run(data: Mapping, today: BriefFigures, alerts: Sequence[Alert], 
     changes = compare_alerts(alerts, before, report_date=today.report_date, previous_date=date,
                              checked_today=checked, checked_before=figures.get("rules_checked"))
     old_params = BriefParameters.from_record(figures.get("parameters"), params)
-    again = compute_figures(data, date, old_params)
     published = figures.get("domains") or {}
-    recomputed = json.loads(json.dumps(again.domains))
+    try:
+        again = compute_figures(data, date, old_params)
+    except (WorkbenchError, ValueError, TypeError) as exc:  # another version's parameters
+        note = f"the figures of {date} cannot be recomputed with its parameters ({type(exc).__name__})"
+        return SinceLastRun(date, changes, [], parameter_changes(old_params, params),
+                            dict(previous.get("pack") or {}), [note])
+    recomputed = mask_values(json.loads(json.dumps(again.domains)))
     notes = [f"{name}: published on {date}, cannot be recomputed now ({again.skipped.get(name, '?')})"
              for name in published if name not in recomputed]
     return SinceLastRun(date, changes, compare_figures(published, recomputed, tolerance),
@@ -170,30 +179,52 @@ def parameter_changes(before: BriefParameters, after: BriefParameters) -> list[d
 
 
 def brief_figures(today: BriefFigures, since: SinceLastRun, params: BriefParameters, rules: Sequence[Rule],
-                  lang: str = "zh") -> dict:
-    """The brief's JSON ``figures``: domains, alerts (with ``since``), and ``since_last_run``."""
+                  message: Callable[[Alert], str] | None = None) -> dict:
+    """The brief's JSON ``figures``: domains, alerts (with ``since``), and ``since_last_run``.
+
+    Parameters
+    ----------
+    today, since, params, rules
+        Today's figures, the comparison with the previous brief, the parameters and rules.
+    message : callable, optional
+        Words an alert (presentation's, e.g.
+        :func:`workbench.present.alert_text.alert_message`); each alert record then has a
+        ``message``.
+
+    Returns
+    -------
+    dict
+        JSON values, every text masked by the privacy filter.
+    """
     changes = since.alerts
 
     def keys(alerts, with_since=False):
         return [{"rule": a.rule, "subject": a.subject, **({"since": a.since} if with_since else {})}
                 for a in alerts]
 
-    return {
+    def record(alert: Alert) -> dict:
+        fields = alert.as_record()
+        if message is not None:
+            since_date = fields.pop("since")
+            fields = {**fields, "message": message(alert), "since": since_date}
+        return fields
+
+    return mask_values({
         "report_date": today.report_date,
         "parameters": params.as_record(),
         "domains": today.domains,
         "skipped": today.skipped,
         "rules_checked": rules_checked(rules, today),
-        "alerts": [alert.as_record(lang) for alert in changes.today],
+        "alerts": [record(alert) for alert in changes.today],
         "since_last_run": {
             "previous_date": since.previous_date,
             "previous_pack": since.previous_pack.get("fingerprint"),
             "new": keys(changes.new),
             "still_open": keys(changes.still_open, with_since=True),
-            "cleared": [alert.as_record(lang) for alert in changes.cleared],
+            "cleared": [record(alert) for alert in changes.cleared],
             "not_compared": [{"rule": a.rule, "subject": a.subject, "reason": reason}
                              for a, reason in changes.not_compared],
             "revised": since.revised,
             "parameter_changes": since.parameter_changes,
         },
-    }
+    })

@@ -1,7 +1,8 @@
 """What earlier runs left in the reports folder: the previous brief's record, the day's other reports.
 
 The only part of the brief that reads the reports folder (``reports/D/NAME.json``, written by
-:mod:`workbench.runner.report`). Reading never fails a brief: an unreadable record is skipped with a note.
+:mod:`workbench.runner.report`). Reading never fails a brief: a record that is unreadable, or
+whose shape is not a brief's (:func:`shape_problem`), is skipped with a note naming it.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,35 @@ def read_record(path: str | os.PathLike) -> dict | None:
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) else None
+
+
+def shape_problem(record: Mapping, folder_date: str) -> str | None:
+    """What makes ``record`` unusable as an earlier brief (None when nothing does).
+
+    Checked: the date (the record's, else its folder's) is an ISO date; ``figures``,
+    ``pack``, ``figures.domains``, ``figures.rules_checked`` and ``figures.parameters`` are
+    mappings when present; ``figures.alerts`` is a list of mappings whose ``evidence`` is a
+    mapping when present.
+    """
+    try:
+        dt.date.fromisoformat(str(record.get("date") or folder_date))
+    except ValueError:
+        return f"date {str(record.get('date'))[:20]!r} is not a date"
+    figures = record.get("figures")
+    if not isinstance(figures, Mapping):
+        return "'figures' is not a mapping"
+    for key, where in (("pack", record), ("domains", figures), ("rules_checked", figures),
+                       ("parameters", figures)):
+        if where.get(key) is not None and not isinstance(where[key], Mapping):
+            return f"'{key}' is not a mapping"
+    if isinstance(figures.get("domains"), Mapping) and not all(
+            isinstance(value, Mapping) for value in figures["domains"].values()):
+        return "'domains' holds a value that is not a mapping"
+    alerts = figures.get("alerts", [])
+    if not isinstance(alerts, list) or not all(
+            isinstance(a, Mapping) and isinstance(a.get("evidence", {}), Mapping) for a in alerts):
+        return "'alerts' is not a list of alerts"
+    return None
 
 
 def dates_before(reports_dir: str | os.PathLike | None, report_date) -> list[str]:
@@ -66,7 +96,7 @@ def previous_record(reports_dir: str | os.PathLike | None, report: str, report_d
     -------
     (dict or None, list of str)
         The record (None when there is none) and notes on the records passed over (failed
-        runs, unreadable files), newest first.
+        runs, unreadable files, records of the wrong shape), newest first.
     """
     root, notes = reports_root(reports_dir), []
     for date in dates_before(root, report_date):
@@ -78,6 +108,8 @@ def previous_record(reports_dir: str | os.PathLike | None, report: str, report_d
             notes.append(f"{date}/{report}.json is unreadable: passed over")
         elif record.get("status") != "ok":
             notes.append(f"the {report} run of {date} failed: passed over")
+        elif problem := shape_problem(record, date):
+            notes.append(f"{date}/{report}.json has the wrong shape ({problem}): passed over")
         else:
             return {**record, "date": str(record.get("date") or date)}, notes
     return None, notes

@@ -5,23 +5,29 @@ and date (``workbench.runner.locking``; a second batch for them is refused), run
 a time (the longest first, by their last recorded duration), each in its own kernel and working
 directory and within its time limit, then optionally prunes old dates (``workbench.runner.retention``)
 and rewrites the index once.
-Failed runs do not stop the batch; they are returned, not raised.
+Failed runs do not stop the batch; they are returned, not raised. A run that crashes in the
+runner itself (not in its notebook) is recorded as failed all the same (``reports/D/NAME.json``),
+so it reaches the index.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import json
 import os
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import suppress
 from pathlib import Path
 
 from workbench.errors import ReportError, WorkbenchError
 from workbench.intake.catalog import open_pack
+from workbench.privacy import mask_personal
 from workbench.runner.execute import DEFAULT_TIMEOUT, ensure_kernel
 from workbench.runner.locking import hold_batch_lock
+from workbench.runner.records import make_record, output_path, write_record
 from workbench.runner.report import RunResult, resolve_date, run_report, update_index
 from workbench.runner.retention import check_keep_days, prune_reports
 from workbench.runner.schedule import Job, expand_jobs, load_schedule
@@ -48,14 +54,37 @@ def bound_jobs(requested: int, runs: int) -> tuple[int, str | None]:
 
 
 def run_job(job: Job, timeout: float = DEFAULT_TIMEOUT, **options) -> RunResult:
-    """Run one job (its own ``timeout`` wins over the batch's); any error becomes a failed result."""
+    """Run one job (its own ``timeout`` wins over the batch's); any error becomes a failed, recorded run."""
+    started, clock = dt.datetime.now().astimezone(), time.perf_counter()
     try:
         return run_report(job.notebook, scope=job.scope, parameters=job.parameters, index=False,
                           name=job.name, timeout=job.timeout or timeout, **options)
     except WorkbenchError as exc:
-        return RunResult(job.stem, None, "failed", str(exc), 0.0)
+        error = str(exc)
     except Exception as exc:  # a bug or a full disk must not cost the other reports
-        return RunResult(job.stem, None, "failed", f"{type(exc).__name__}: {exc}", 0.0)
+        error = f"{type(exc).__name__}: {exc}"
+    return record_crash(job, error, started, time.perf_counter() - clock, **options)
+
+
+def record_crash(job: Job, error: str, started: dt.datetime, duration_s: float, *, date=None, pack=None,
+                 reports_dir: str | os.PathLike = "reports", **_) -> RunResult:
+    """Record a run that crashed in the runner as failed: ``reports/D/NAME.json``, for the index.
+
+    Without a date (a run that never started) nothing can be written; the result says so.
+    """
+    day = None if date is None else dt.date.fromisoformat(str(date)[:10]).isoformat()
+    if day is None:
+        return RunResult(job.stem, None, "failed", mask_personal(error), 0.0)
+    try:
+        described = {"name": pack.name, "path": str(Path(pack.root).resolve()),
+                     "fingerprint": pack.fingerprint()}
+    except Exception:  # the pack is what failed
+        described = {"name": getattr(pack, "name", None), "path": None, "fingerprint": None}
+    record = make_record(report=job.report, day=day, scope=job.scope, error=error, parameters=job.parameters,
+                         pack=described, figures={}, warnings=[], started=started, duration_s=duration_s,
+                         html=None, notebook=None)
+    written = write_record(output_path(reports_dir, day, f"{job.stem}.json"), record)
+    return RunResult(job.stem, day, "failed", record["error"], record["duration_s"], written)
 
 
 def run_batch(
@@ -83,7 +112,8 @@ def run_batch(
     timeout : float
         Seconds each run may take, unless its schedule entry sets ``timeout``.
     keep_days : int, optional
-        After the runs, delete the dates older than this many days before the newest.
+        After the runs, delete the dates older than this many days before the batch's date
+        (``workbench.runner.retention.prune_reports``; a folder it cannot delete is a note).
     reports_dir, runs_dir : path
         Output folders.
     progress : bool
@@ -118,14 +148,15 @@ def run_batch(
         ensure_kernel()
         options = {"date": day, "pack": opened, "reports_dir": reports_dir, "runs_dir": runs_dir,
                    "timeout": timeout}
+        results: list[RunResult] = []
         try:
             results = run_stages(todo, workers, options, progress, reports_dir)
             if keep_days is not None:
-                deleted, skipped = prune_reports(keep_days, reports_dir, runs_dir, spare=[day])
+                deleted, skipped = prune_reports(keep_days, reports_dir, runs_dir, spare=[day], as_of=day)
                 for line in [f"pruned {path}" for path in deleted] + skipped:
                     say(line)
         finally:
-            update_index(reports_dir)
+            update_index(reports_dir, unrecorded=[r for r in results if not r.ok and r.json_path is None])
     return results
 
 

@@ -11,6 +11,10 @@ of parallel runs (papermill #239, #511), is tried once more.
 A notebook hands its results to the runner by displaying, once, an output of the MIME type
 ``FIGURES_MIMETYPE`` holding ``{"figures": {...}, "warnings": [...]}``
 (``workbench.present.display.publish`` does this); ``read_published`` takes the last one.
+
+The executed notebook is an output too (``runs/D/NAME.ipynb``, and the page exported from
+it): before it is kept, every text output (streams, errors and their tracebacks, HTML, JSON)
+passes through the privacy filter (:func:`mask_outputs`); images are left as they are.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 from workbench.errors import ReportError
+from workbench.privacy import mask_values
 
 FIGURES_MIMETYPE = "application/vnd.workbench.figures+json"
 KERNEL_NAME = "workbench"
@@ -136,8 +141,10 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
     Raises
     ------
     ReportError
-        When a cell raised, the run or a cell overran its limit, or the kernel died.
+        When a cell raised, the run or a cell overran its limit, or the kernel died; or before
+        anything runs, when a path holds ``{`` or ``}`` (papermill reads its paths as templates).
     """
+    check_no_template(source, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     clock = RunClock(timeout, cell_timeout)
     for attempt in (1, 2):
@@ -153,10 +160,10 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
                     resources={"metadata": {"path": workdir}},  # the cwd, without a process-wide chdir
                     extra_arguments=KERNEL_ARGUMENTS,
                 )
-            os.replace(scratch, target)
+            _keep(mask_outputs(nb), scratch, target)
             return nb
         except PapermillExecutionError as exc:
-            os.replace(scratch, target)
+            _keep(mask_outputs(nbformat.read(scratch, as_version=4)), scratch, target)
             raise ReportError(f"{exc.ename}: {exc.evalue} (cell [{exc.exec_count}])") from None
         except Exception as exc:
             if attempt == 1 and _is_kernel_start_failure(exc) and clock.left() > 0:
@@ -165,12 +172,44 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
             partial = getattr(exc, "workbench_notebook", None)
             if partial is not None:
                 partial.cells.insert(0, nbformat.v4.new_markdown_cell(f"**Run failed:** `{message}`"))
-                nbformat.write(partial, scratch)
-                os.replace(scratch, target)
+                _keep(mask_outputs(partial), scratch, target)
             raise ReportError(message) from exc
         finally:
             scratch.unlink(missing_ok=True)
     raise AssertionError("unreachable")
+
+
+def _keep(nb: NotebookNode, scratch: Path, target: Path) -> None:
+    nbformat.write(nb, scratch)
+    os.replace(scratch, target)
+
+
+def mask_outputs(nb: NotebookNode) -> NotebookNode:
+    """``nb`` with every text output masked by the privacy filter (in place; returned).
+
+    Masked: stream text, error values and tracebacks, text and JSON MIME data of display and
+    result outputs, and markdown cells (a failed run's note). Images (base64) are left alone.
+    """
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = mask_values(cell.get("source", ""))
+        for output in cell.get("outputs", []):
+            for key in ("text", "evalue", "traceback"):
+                if key in output:
+                    output[key] = mask_values(output[key])  # text, or a list of lines
+            data = output.get("data", {})
+            for mime, value in data.items():
+                if not mime.startswith("image/"):
+                    data[mime] = mask_values(value)
+    return nb
+
+
+def check_no_template(*paths: Path) -> None:
+    """Refuse a path with ``{`` or ``}``: papermill fills its paths from the parameters (``{lang}``)."""
+    for path in paths:
+        if "{" in str(path) or "}" in str(path):
+            raise ReportError(f"path {str(path)!r} holds '{{' or '}}', which papermill would read as a "
+                              "template: choose a folder and name without braces")
 
 
 def describe_failure(exc: Exception, overran: float | None = None) -> str:

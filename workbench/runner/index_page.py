@@ -2,7 +2,8 @@
 
 ``collect_runs`` reads the run records (``reports/D/NAME[__S].json``); ``render_index``
 turns them into one page with a small inline filter (by report and date) and no external
-asset. Links are built from the files' own locations, never from values inside a record.
+asset. Links are built from the files' own locations, never from values inside a record, and
+errors are masked (records written before the privacy filter may hold raw text).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
+
+from workbench.privacy import mask_personal
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#222}
@@ -52,10 +55,10 @@ _FILTER_SCRIPT = """
 def collect_runs(reports_dir: str | os.PathLike) -> list[dict]:
     """Return one row per run record under ``reports_dir``, newest first.
 
-    Each row holds date, report, scope, status, finished_at, duration_s, error, and the
-    relative links ``json_href``, ``html_href`` (None when there is no HTML) and
-    ``html_is_last_good`` (the HTML is an earlier good run's, because this one failed).
-    An unreadable record is listed with status ``unreadable``.
+    Each row holds date, report, scope, status, finished_at, duration_s, error, ``stem`` (the
+    record's file name), and the relative links ``json_href``, ``html_href`` (None when there
+    is no HTML) and ``html_is_last_good`` (the HTML is an earlier good run's, because this one
+    failed). An unreadable record is listed with status ``unreadable``.
     """
     reports_dir = Path(reports_dir)
     rows = []
@@ -76,12 +79,22 @@ def collect_runs(reports_dir: str | os.PathLike) -> list[dict]:
             "finished_at": str(record.get("finished_at") or ""),
             "duration_s": record.get("duration_s"),
             "error": str(record.get("error") or ""),
+            "stem": path.stem,
             "json_href": _href(path, reports_dir),
             "html_href": _href(html, reports_dir) if has_html else None,
             "html_is_last_good": has_html and record.get("status") != "ok",
         })
     rows.sort(key=lambda row: (row["date"], row["finished_at"]), reverse=True)
     return rows
+
+
+def unrecorded_row(date: str, stem: str, error: str, reports_dir: str | os.PathLike) -> dict:
+    """The row of a failed run whose record could not be written (a full or read-only disk)."""
+    html = Path(reports_dir) / date / f"{stem}.html"
+    has_html = html.is_file()
+    return {"date": date, "report": stem, "scope": "", "status": "failed", "finished_at": "",
+            "duration_s": None, "error": f"{error} (no record written)", "stem": stem, "json_href": None,
+            "html_href": _href(html, Path(reports_dir)) if has_html else None, "html_is_last_good": has_html}
 
 
 def _href(path: Path, root: Path) -> str:
@@ -100,11 +113,12 @@ def render_row(row: dict) -> str:
             html_link += ' <span class="stale">(from an earlier run)</span>'
     duration = row["duration_s"]
     duration_text = f"{duration:.1f} s" if isinstance(duration, int | float) else ""
-    error = row["error"].splitlines()[0] if row["error"] and status != "ok" else ""
+    error = mask_personal(row["error"].splitlines()[0]) if row["error"] and status != "ok" else ""
     cells = [
         escape(row["date"]), escape(row["report"]), escape(row["scope"]),
         f'<span class="badge {escape(status)}">{escape(status)}</span>',
-        html_link, f'<a href="{escape(row["json_href"])}">JSON</a>', escape(duration_text),
+        html_link, "—" if row["json_href"] is None else f'<a href="{escape(row["json_href"])}">JSON</a>',
+        escape(duration_text),
     ]
     return (f'<tr data-report="{escape(row["report"])}" data-date="{escape(row["date"])}">'
             + "".join(f"<td>{cell}</td>" for cell in cells)

@@ -4,16 +4,18 @@ The runner follows one pipeline, one function per step: resolve the notebook, pi
 parameters it declares (``workbench.runner.parameters``), execute it (``workbench.runner.execute``), read
 what it published, export HTML (``workbench.runner.html_export``), write the JSON record and update
 the index (``workbench.runner.index_page``); ``run_report`` wires the steps together.
-Every file is written atomically (a temporary name in the same folder, then ``os.replace``).
+Names, paths and records: ``workbench.runner.records`` (every file written atomically, every
+output path checked to stay in ``reports/D`` or ``runs/D``, the record's text masked). A failure
+is always recorded: a page that cannot be written makes a failed record (the last good page
+stays); a record that cannot be written is said on stderr and listed in the index from memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +24,17 @@ from workbench.intake.catalog import Pack, open_pack
 from workbench.paths import NOTEBOOKS_DIR
 from workbench.runner.execute import DEFAULT_TIMEOUT, FIGURES_MIMETYPE, execute_notebook, read_published
 from workbench.runner.html_export import export_html
-from workbench.runner.index_page import collect_runs, render_index
+from workbench.runner.index_page import collect_runs, render_index, unrecorded_row
 from workbench.runner.locking import hold_index_lock
 from workbench.runner.parameters import declared_parameters, runner_parameters
+from workbench.runner.records import (
+    check_name,
+    describe_write_error,
+    make_record,
+    output_path,
+    write_atomic,
+    write_record,
+)
 
 
 @dataclass(frozen=True)
@@ -70,32 +80,35 @@ def resolve_date(date: str | dt.date | None, pack) -> dt.date:
 
 
 def report_stem(report: str, scope: str | None) -> str:
-    """Return the file name of a report: ``NAME``, or ``NAME__SCOPE`` unless the scope is the district."""
-    if scope is not None and (not scope or scope.startswith(".") or any(c in scope for c in "/\\:\0")):
-        raise ReportError(f"scope {scope!r} cannot be used in a file name")
+    """Return the file name of a report: ``NAME``, or ``NAME__SCOPE`` unless the scope is the district.
+
+    Raises
+    ------
+    ReportError
+        When the name or the scope holds a character outside the safe set
+        (:func:`workbench.runner.records.check_name`).
+    """
+    check_name(report, "report name")
+    if scope is not None:
+        check_name(scope, "scope")
     return report if scope in (None, "district") else f"{report}__{scope}"
 
 
-def write_atomic(path: Path, content: str | bytes) -> Path:
-    """Write ``content`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
-        os.chmod(scratch, 0o644)
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
-    return path
+def update_index(reports_dir: str | os.PathLike = "reports", unrecorded: Sequence[RunResult] = ()) -> Path:
+    """Rewrite ``reports_dir/index.html`` from every run record found under it.
 
-
-def update_index(reports_dir: str | os.PathLike = "reports") -> Path:
-    """Rewrite ``reports_dir/index.html`` from every run record found under it."""
+    ``unrecorded``: failed runs whose record could not be written; they are listed in place of
+    any record of the same name and date.
+    """
     reports_dir = Path(reports_dir)
     with hold_index_lock(reports_dir):
-        return write_atomic(reports_dir / "index.html", render_index(collect_runs(reports_dir)))
+        rows = collect_runs(reports_dir)
+        extra = [unrecorded_row(r.date, r.stem, r.error or "failed", reports_dir) for r in unrecorded
+                 if r.date is not None]
+        hidden = {(row["date"], row["stem"]) for row in extra}
+        rows = extra + [row for row in rows if (row["date"], row.get("stem")) not in hidden]
+        rows.sort(key=lambda row: (row["date"], row["finished_at"]), reverse=True)
+        return write_atomic(reports_dir / "index.html", render_index(rows))
 
 
 def run_report(
@@ -157,7 +170,9 @@ def run_report(
     passed, warnings = runner_parameters(declared_parameters(source), dict(parameters or {}),
                                          day=day, pack_root=pack_root, scope=scope,
                                          reports_root=str(reports_dir.resolve()))
-    html_path, notebook_path = reports_dir / day / f"{stem}.html", runs_dir / day / f"{stem}.ipynb"
+    html_path = output_path(reports_dir, day, f"{stem}.html")
+    json_path = output_path(reports_dir, day, f"{stem}.json")
+    notebook_path = output_path(runs_dir, day, f"{stem}.ipynb")
     fingerprint = opened.fingerprint()
 
     started, clock = dt.datetime.now().astimezone(), time.perf_counter()
@@ -165,26 +180,26 @@ def run_report(
     try:
         nb = execute_notebook(source, notebook_path, passed, timeout=timeout, cell_timeout=cell_timeout)
         figures, published = read_published(nb)
+        warnings += published
         title, language = " · ".join(p for p in (report, scope, day) if p), str(passed.get("lang") or "zh")
         page = export_html(nb, title, drop_mimetypes=[FIGURES_MIMETYPE], language=language)
         html = write_atomic(html_path, page)
-        warnings += published
     except ReportError as exc:
         figures, error = {}, str(exc)
-    record = {
-        "report": report, "date": day, "scope": scope, "status": "failed" if error else "ok",
-        "parameters": passed, "pack": {"name": opened.name, "path": pack_root, "fingerprint": fingerprint},
-        "figures": figures, "warnings": warnings, "error": error,
-        "started_at": started.isoformat(timespec="seconds"),
-        "finished_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "duration_s": round(time.perf_counter() - clock, 2),
-        "html": _relative(html, reports_dir), "notebook": _relative(notebook_path, reports_dir),
-    }
-    json_path = write_atomic(reports_dir / day / f"{stem}.json",
-                             json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
+    except OSError as exc:  # a full or read-only disk: the last good page stays
+        figures, error = {}, describe_write_error(exc, html_path)
+    record = make_record(report=report, day=day, scope=scope, error=error, parameters=passed,
+                         pack={"name": opened.name, "path": pack_root, "fingerprint": fingerprint},
+                         figures=figures, warnings=warnings, started=started,
+                         duration_s=time.perf_counter() - clock, html=_relative(html, reports_dir),
+                         notebook=_relative(notebook_path, reports_dir))
+    written = write_record(json_path, record)
+    result = RunResult(stem, day, record["status"] if written else "failed",
+                       record["error"] or (None if written else "the run's record could not be written"),
+                       record["duration_s"], written, html, notebook_path)
     if index:
-        update_index(reports_dir)
-    return RunResult(stem, day, record["status"], error, record["duration_s"], json_path, html, notebook_path)
+        update_index(reports_dir, unrecorded=[] if written else [result])
+    return result
 
 
 def _relative(path: Path | None, start: Path) -> str | None:

@@ -1,8 +1,9 @@
 """The daily brief's page: summary cards, one card per domain with its link, alerts, since the last run.
 
 Built from the brief's figures (plain JSON values), so the page shows exactly what the JSON
-record holds. Lists rather than wide tables: the brief is read on a phone first. Every value
-from data is escaped.
+record holds (:func:`record_figures`, the alerts worded here). Lists rather than wide tables:
+the brief is read on a phone first. Every value from data is escaped; the alerts' texts were
+masked by the privacy filter when they were raised.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from IPython.display import HTML
 
-from workbench.brief.alerts import SEVERITIES, SEVERITY_STATUS, Alert
-from workbench.brief.changes import SinceLastRun
-from workbench.brief.figures import DOMAINS, BriefFigures
+from workbench.brief.alerts import Alert
+from workbench.brief.changes import SinceLastRun, brief_figures
+from workbench.brief.figures import DOMAINS, BriefFigures, BriefParameters
+from workbench.brief.rules import SEVERITIES, Rule
 from workbench.present import display
+from workbench.present.alert_text import alert_message
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
@@ -31,8 +34,19 @@ BRIEF_CSS = """
 .wb-cleared li {color: #555;}
 </style>
 """
+#: Severity → palette status of its badge.
+SEVERITY_STATUS = {"high": "bad", "medium": "warn", "low": "neutral"}
 #: Severities whose alerts are listed open; the others are folded under a summary line.
 OPEN_SEVERITIES = ("high", "medium")
+
+
+# ---------------------------------------------------------------- the JSON figures
+
+
+def record_figures(today: BriefFigures, since: SinceLastRun, params: BriefParameters, rules: Sequence[Rule],
+                   lang: str = "zh") -> dict:
+    """The brief's JSON figures (:func:`workbench.brief.changes.brief_figures`), alerts worded in ``lang``."""
+    return brief_figures(today, since, params, rules, message=lambda alert: alert_message(alert, lang))
 
 
 # ---------------------------------------------------------------- summary
@@ -207,7 +221,8 @@ def _alert_list(alerts: Sequence[Alert], lang: str, new: set | None) -> str:
     for alert in alerts:
         state = "" if new is None else _since_badge(alert, alert.key in new, lang) + " "
         domain = escape(label(f"brief_domain_{alert.domain}", lang))
-        rows.append(f'<li>{state}<span class="wb-domain">{domain}</span>{escape(alert.message(lang))}</li>')
+        text = escape(alert_message(alert, lang))
+        rows.append(f'<li>{state}<span class="wb-domain">{domain}</span>{text}</li>')
     return f'<ul class="wb-alerts">{"".join(rows)}</ul>'
 
 
@@ -233,10 +248,10 @@ def since_section(since: SinceLastRun, fingerprint: str, lang: str = "zh") -> HT
                          today=fingerprint, new=len(changes.new), open=len(changes.still_open),
                          cleared=len(changes.cleared)))]
     parts.append(f"<h3>{escape(label('brief_cleared', lang))} ({len(changes.cleared)})</h3>")
-    parts.append(_plain_list([a.message(lang) for a in changes.cleared], lang, "wb-alerts wb-cleared"))
+    parts.append(_plain_list([alert_message(a, lang) for a in changes.cleared], lang, "wb-alerts wb-cleared"))
     if changes.not_compared:
         parts.append(f"<h3>{escape(label('brief_not_compared', lang))} ({len(changes.not_compared)})</h3>")
-        parts.append(_plain_list([f"{label(f'brief_reason_{reason}', lang)}: {a.message(lang)}"
+        parts.append(_plain_list([f"{label(f'brief_reason_{reason}', lang)}: {alert_message(a, lang)}"
                                   for a, reason in changes.not_compared], lang, "wb-alerts wb-cleared"))
     if since.parameter_changes:
         parts.append(f"<h3>{escape(label('brief_parameter_changes', lang))}</h3>")

@@ -1,0 +1,112 @@
+"""The one privacy filter: a corpus of spellings that must be masked, and of numbers that must not."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from workbench.privacy import (
+    MASK,
+    has_personal,
+    mask_personal,
+    mask_values,
+    neutralise_formula,
+    sample_of,
+    spreadsheet_safe,
+)
+
+#: text → the same text with the identifier masked
+PERSONAL = {
+    "13912345678": MASK,
+    "联系人张伟13912345678已到场": f"联系人张伟{MASK}已到场",
+    "+8613812345678": MASK,
+    "+86 138 1234 5678": MASK,
+    "+86-138-1234-5678": MASK,
+    "0086 13812345678": MASK,
+    "0086-13812345678": MASK,
+    "8613812345678": MASK,
+    "139-1234-5678": MASK,
+    "139 1234 5678": MASK,
+    "电话：139 1234 5678。": f"电话：{MASK}。",
+    "tel 15012345678, 18612345678": f"tel {MASK}, {MASK}",
+    "110101199003071234": MASK,
+    "11010119900307123X": MASK,
+    "11010119900307123x": MASK,
+    "身份证110101 19900307 123X未登记": f"身份证{MASK}未登记",
+    "110101 1990 0307 1234": MASK,
+    "110101-19900307-1234": MASK,
+    "110101900307123": MASK,  # the older 15-digit form
+    "110101 900307 123": MASK,
+    "值班电话 0472-1234567": f"值班电话 {MASK}",
+    "0472 12345678": MASK,
+}
+#: text that holds numbers but no identifier: left exactly as it is
+NOT_PERSONAL = [
+    "2022-10-05", "2022-10-05 08:00", "2022-10-05 2022-10-06 2022-10-07", "20221005", "13:45:10",
+    "12345", "1,234,567.89", "61.2亿元", "S01", "T082", "S01C002", "CP12", "E1 / 产值", "P1",
+    "4.80 元/斤", "95.3% (2,345 / 2,461)", "1234567890123456", "12345678901", "1391234567",
+    "139123456789", "-3", "0.5", "第一督查组", "",
+]
+
+
+@pytest.mark.parametrize(("text", "masked"), PERSONAL.items())
+def test_every_spelling_of_a_phone_or_id_number_is_masked(text, masked):
+    assert mask_personal(text) == masked
+    assert has_personal(text)
+    assert not has_personal(mask_personal(text))
+
+
+@pytest.mark.parametrize("text", NOT_PERSONAL)
+def test_dates_counts_ids_and_amounts_are_not_masked(text):
+    assert mask_personal(text) == text
+    assert not has_personal(text)
+
+
+@pytest.mark.parametrize("missing", [None, math.nan, pd.NA, pd.NaT])
+def test_missing_values_become_empty_text(missing):
+    assert mask_personal(missing) == ""
+    assert not has_personal(missing)
+
+
+def test_it_covers_everything_the_inspections_redact_does():
+    from workbench.present.views.inspections import redact
+
+    for text in ["13912345678", "见13912345678", "110101199003071234", "11010119900307123X",
+                 "1391234567", "2022-10-05", None, math.nan, pd.NA, "无问题"]:
+        assert mask_personal(text) == redact(text), text
+
+
+def test_a_sample_of_a_bad_cell_is_masked_short_and_on_one_line():
+    assert sample_of("张伟 13912345678") == f"张伟 {MASK}"
+    long = "一" * 60 + "\n13912345678"
+    assert sample_of(long, width=10) == "一" * 9 + "…"
+    assert "\n" not in sample_of("a\nb")
+
+
+def test_mask_values_masks_every_text_inside_and_keeps_the_rest():
+    value = {"finding": "13912345678", "age": 4, "rate": 0.5, "ok": True, "none": None,
+             "items": [{"team": "一组 139-1234-5678"}, "110101199003071234", 7]}
+    assert mask_values(value) == {"finding": MASK, "age": 4, "rate": 0.5, "ok": True, "none": None,
+                                  "items": [{"team": f"一组 {MASK}"}, MASK, 7]}
+
+
+@pytest.mark.parametrize(("cell", "safe"), [
+    ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+    ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+    ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ("-3", "-3"), ("+1.5", "+1.5"), ("-12.5%", "-12.5%"),
+    (-3, -3), (-0.25, -0.25),
+    ("和平社区", "和平社区"), ("a=b", "a=b"),
+])
+def test_formula_cells_are_neutralised_and_numbers_stay_numbers(cell, safe):
+    assert neutralise_formula(cell) == safe
+
+
+def test_a_download_cell_is_masked_then_neutralised():
+    assert spreadsheet_safe("=13912345678") == f"'={MASK}"
+    assert spreadsheet_safe(5) == 5
