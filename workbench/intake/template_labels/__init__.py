@@ -1,0 +1,20 @@
+"""Words of the department templates: each dataset's title and each column's headers, notes, example.
+
+One :class:`DatasetLabels` per dataset of the contract, grouped by domain like
+:mod:`workbench.intake.contract`. The XLSX templates (:mod:`workbench.intake.templates`) and
+the column tables of ``docs/datasets.md`` (:mod:`workbench.intake.contract_doc`) both read
+them, so a header, its meaning and the file a department fills can never disagree.
+Examples are written as contract values (``"sealed"``, ``True``, ``"2022-10-09"``); each
+template spells them in its language (封控区, 是).
+"""
+
+from __future__ import annotations
+
+from workbench.intake.template_labels import enterprises, field, supervision, supply, testing
+from workbench.intake.template_labels.model import ColumnLabels, DatasetLabels
+
+_GROUPS = (testing, supervision, enterprises, supply, field)
+
+LABELS: dict[str, DatasetLabels] = {name: d for group in _GROUPS for name, d in group.LABELS.items()}
+
+__all__ = ["LABELS", "ColumnLabels", "DatasetLabels"]
