@@ -89,6 +89,15 @@ def command_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_template(args: argparse.Namespace) -> int:
+    """Write one XLSX template per dataset of the contract, and their catalog.yaml, into ``--out``."""
+    from workbench.intake.templates import write_templates
+
+    for path in write_templates(args.out, lang=args.lang):
+        print(path)
+    return 0
+
+
 def positive_seconds(text: str) -> float:
     """Parse a ``--timeout`` value: a positive number of seconds."""
     try:
@@ -158,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, metavar="N", help="random seed (default: the sample's)")
     sample.add_argument("--scale", choices=("district", "city"), help="size of the pack (default: district)")
     sample.set_defaults(handler=command_sample)
+
+    template = commands.add_parser("template", help="write XLSX templates for departments, and their catalog")
+    template.add_argument("--out", metavar="DIR", default="templates", help="folder (default: templates)")
+    template.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
+    template.set_defaults(handler=command_template)
     return parser
 
 

@@ -154,6 +154,17 @@ def range_rule(column: pa.Column) -> tuple[str, list[float]] | None:
     return None
 
 
+def range_text(column: pa.Column) -> str:
+    """The numeric check of ``column`` in symbols: ``> 0``, ``≥ 0``, ``2000 … 2100``; empty if none."""
+    rule = range_rule(column)
+    if rule is None:
+        return ""
+    operator, limits = rule
+    if operator == "between":
+        return f"{limits[0]:g} … {limits[1]:g}"
+    return f"{'>' if operator == '>' else '≥'} {limits[0]:g}"
+
+
 def column_note(dataset: str, name: str, lang: str) -> str:
     """The note row's text of a column: required or optional, its meaning, its dropdown values."""
     column = SCHEMAS[dataset].columns[name]
@@ -165,7 +176,7 @@ def column_note(dataset: str, name: str, lang: str) -> str:
         else f"{need}: {LABELS[dataset].note(name, lang)}"
     )
     values = allowed_values(column, lang)
-    if values and column.metadata["kind"] == "enum":
+    if values and column.metadata["kind"] == "enum" and not all(v in note for v in values):
         note += (
             f"（{words['values']}：{'、'.join(values)}）"
             if lang == "zh"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from workbench.intake.template_labels.model import DatasetLabels, labels
 
 _UNIT_NOTE = (
-    "单位：t、万吨、元、万元、亿元（下拉选择）",
+    "单位：吨(t)、万吨、元、万元、亿元（下拉选择）",
     "unit: t, 万吨 (10⁴ t), 元, 万元 (10⁴ 元), 亿元 (10⁸ 元)",
 )
 #: The "eight in place" (八个到位) items: (column, Chinese header, English header).
