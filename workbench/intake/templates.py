@@ -307,10 +307,7 @@ def _write_about(sheet: Worksheet, dataset: str, lang: str) -> None:
     yes, no = _WORDS[lang]["yes"], _WORDS[lang]["no"]
     for name, column in SCHEMAS[dataset].columns.items():
         values = allowed_values(column, lang)
-        bounds = range_rule(column)
-        rule = (
-            ", ".join(values) if values else (" ".join(map(str, (bounds[0], *bounds[1]))) if bounds else "")
-        )
+        rule = ", ".join(values) if values else range_text(column)
         required = yes if column.required and not column.nullable else no
         sheet.append(
             [LABELS[dataset].header(name, lang), name, required, rule, LABELS[dataset].note(name, lang)]
