@@ -23,9 +23,10 @@ import pandas as pd
 
 from workbench.errors import DataError, Problem
 from workbench.intake import geo
-from workbench.intake.catalog import CATALOG_FILE, Pack, open_pack, read_raw
+from workbench.intake.catalog import CATALOG_FILE, Pack, open_pack
 from workbench.intake.contract import POINT_DATASETS, REFERENCES, Reference
 from workbench.intake.problems import row_problems
+from workbench.intake.readers import read_raw
 from workbench.intake.validation import conform
 
 #: Points are placed in areas of this level (the finest one).
