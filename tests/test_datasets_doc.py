@@ -57,7 +57,8 @@ def test_a_column_row_states_kind_requirement_values_and_aliases():
     assert "| `households` | 户数 | whole number | optional | > 0 |" in areas
     assert "| `area_id` | 区划编码 | identifier (text) | required | unique |" in areas
     assert "| `year` | 年度 | whole number | required | 2000 … 2100 |" in section("targets")
-    assert "| `unit` | 单位 | one of a list | required | `t` (吨), `万吨`, `元`, `万元`, `亿元` |" in section("targets")
+    units = "| `unit` | 单位 | one of a list | required | `t` (吨), `万吨`, `元`, `万元`, `亿元` |"
+    assert units in section("targets")
     assert "- Each row: start no later than end." in section("rounds")
     assert ("- `area_id` must be one of the `area_id` values of `areas` (level `community`)."
             in section("sampling"))
