@@ -23,7 +23,7 @@ import pandera.pandas as pa
 from workbench.errors import WorkbenchError
 from workbench.intake.contract import REFERENCES, SCHEMAS
 from workbench.intake.template_labels import LABELS
-from workbench.intake.templates import range_text
+from workbench.intake.template_labels.values import range_text
 from workbench.paths import PROJECT_ROOT
 
 DOC_PATH = PROJECT_ROOT / "docs" / "datasets.md"

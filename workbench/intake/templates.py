@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pandas as pd
 import pandera.pandas as pa
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -32,6 +31,16 @@ from workbench.errors import WorkbenchError
 from workbench.intake.catalog import CATALOG_FILE
 from workbench.intake.contract import POLYGON_DATASETS, SCHEMAS
 from workbench.intake.template_labels import LABELS
+from workbench.intake.template_labels.values import allowed_values, range_rule, range_text, spell_value
+
+__all__ = [
+    "allowed_values",
+    "catalog_text",
+    "spell_value",
+    "tabular_datasets",
+    "write_template",
+    "write_templates",
+]
 
 LANGUAGES = ("zh", "en")
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
@@ -41,7 +50,6 @@ SHEETS = {
 }
 #: Datasets drawn only as map context: left commented out in the catalog (a listed file must exist).
 CONTEXT_DATASETS = ("admin_boundaries",)
-BOOLEAN_WORDS = {"zh": ("是", "否"), "en": ("yes", "no")}
 #: Excel number formats by column kind (ids and text are text cells: ``007`` stays ``007``).
 NUMBER_FORMATS = {"id": "@", "text": "@", "date": "yyyy-mm-dd", "timestamp": "yyyy-mm-dd hh:mm:ss"}
 _LAST_ROW = 1_048_576
@@ -87,82 +95,6 @@ def template_file(dataset: str) -> str:
 def _check_lang(lang: str) -> None:
     if lang not in LANGUAGES:
         raise WorkbenchError(f"template language {lang!r}: expected one of {', '.join(LANGUAGES)}")
-
-
-# ---------------------------------------------------------------- values spelled for a department
-
-
-def allowed_values(column: pa.Column, lang: str) -> list[str] | None:
-    """The dropdown of an enumeration or boolean column in ``lang``; None for other kinds.
-
-    An enumeration offers, for each contract value, its first alias in the contract (封控区 for
-    ``sealed``, 吨 for ``t``) in Chinese, else the value itself; the parser reads both back.
-    """
-    kind = column.metadata["kind"]
-    if kind == "bool":
-        return list(BOOLEAN_WORDS[lang])
-    if kind != "enum":
-        return None
-    values = _enum_values(column)
-    if lang == "en":
-        return values
-    first_alias = {}
-    for alias, value in column.metadata["aliases"].items():
-        first_alias.setdefault(value, alias)
-    return [first_alias.get(value, value) for value in values]
-
-
-def _enum_values(column: pa.Column) -> list[str]:
-    for check in column.checks:
-        if "allowed_values" in (check.statistics or {}):
-            return [str(v) for v in check.statistics["allowed_values"]]
-    raise WorkbenchError(f"enumeration {column.name!r} declares no allowed values")
-
-
-def spell_value(value, column: pa.Column, lang: str):
-    """``value`` as a department would type it into a template cell of ``column``.
-
-    Contract values of enumerations become their dropdown word, booleans 是/否 (yes/no),
-    dates and timestamps datetime cells; a missing value is an empty cell (None).
-    """
-    if value is None or (not isinstance(value, str | bool) and pd.isna(value)):
-        return None
-    kind = column.metadata["kind"]
-    if kind == "bool":
-        yes, no = BOOLEAN_WORDS[lang]
-        return yes if bool(value) else no
-    if kind == "enum":
-        words = dict(zip(_enum_values(column), allowed_values(column, lang), strict=True))
-        return words.get(str(value), str(value))
-    if kind in ("date", "timestamp"):
-        return pd.Timestamp(value).to_pydatetime()
-    if kind in ("id", "text"):
-        return str(value)
-    if kind == "int":
-        return int(value)
-    return float(value)
-
-
-def range_rule(column: pa.Column) -> tuple[str, list[float]] | None:
-    """The contract's numeric check of ``column`` as (operator, bounds), e.g. ``(">=", [0])``."""
-    rules = {"greater_than": ">", "greater_than_or_equal_to": ">=", "in_range": "between"}
-    for check in column.checks:
-        operator = rules.get(check.name)
-        if operator:
-            stats = check.statistics
-            return operator, [stats["min_value"]] + ([stats["max_value"]] if "max_value" in stats else [])
-    return None
-
-
-def range_text(column: pa.Column) -> str:
-    """The numeric check of ``column`` in symbols: ``> 0``, ``≥ 0``, ``2000 … 2100``; empty if none."""
-    rule = range_rule(column)
-    if rule is None:
-        return ""
-    operator, limits = rule
-    if operator == "between":
-        return f"{limits[0]:g} … {limits[1]:g}"
-    return f"{'>' if operator == '>' else '≥'} {limits[0]:g}"
 
 
 def column_note(dataset: str, name: str, lang: str) -> str:

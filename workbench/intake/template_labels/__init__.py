@@ -3,7 +3,8 @@
 One :class:`DatasetLabels` per dataset of the contract, grouped by domain like
 :mod:`workbench.intake.contract`. The XLSX templates (:mod:`workbench.intake.templates`) and
 the column tables of ``docs/datasets.md`` (:mod:`workbench.intake.contract_doc`) both read
-them, so a header, its meaning and the file a department fills can never disagree.
+them, so a header, its meaning and the file a department fills can never disagree;
+:mod:`.values` spells contract values as a department types them (封控区, 是, 吨).
 Examples are written as contract values (``"sealed"``, ``True``, ``"2022-10-09"``); each
 template spells them in its language (封控区, 是).
 """
