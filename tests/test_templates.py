@@ -186,34 +186,27 @@ def test_cli_template(tmp_path, capsys):
     assert cli_main(["template", "--lang", "fr"]) == 2
 
 
-def fill_zones(folder: Path, rows: list[tuple]) -> None:
+def fill_zones(folder: Path, sheet: str, rows: list[tuple]) -> None:
     book = openpyxl.load_workbook(folder / "zones.xlsx")
     for row in rows:
-        book["填报"].append(row)
+        book[sheet].append(row)
     book.save(folder / "zones.xlsx")
 
 
-def test_a_filled_template_reads_from_row_4_with_the_catalog(tmp_path):
-    write_templates(tmp_path, "zh")
-    fill_zones(
-        tmp_path,
-        [
-            (pd.Timestamp("2022-10-09").to_pydatetime(), "S01C004", "封控区"),
-            ("2022-10-09", "S01C005", "管控区"),
-        ],
-    )
+@pytest.mark.parametrize(("lang", "sheet", "sealed", "controlled"), [("zh", "填报", "封控区", "管控区"),
+                                                                     ("en", "data", "sealed", "Controlled")])
+def test_a_filled_template_reads_from_row_4_with_the_catalog(tmp_path, lang, sheet, sealed, controlled):
+    write_templates(tmp_path, lang)
+    fill_zones(tmp_path, sheet, [(pd.Timestamp("2022-10-09").to_pydatetime(), "S01C004", sealed),
+                                 ("2022-10-09", "S01C005", controlled)])
     shutil.copy(SAMPLE_PACK_DIR / "areas.geojson", tmp_path / "areas.geojson")
     catalog = yaml.safe_load((tmp_path / "catalog.yaml").read_text("utf-8"))
-    catalog["datasets"] = {
-        "areas": {"path": "areas.geojson", "datum": "gcj02"},
-        "zones": catalog["datasets"]["zones"],
-    }
+    zones_entry = catalog["datasets"]["zones"]
+    catalog["datasets"] = {"areas": {"path": "areas.geojson", "datum": "gcj02"}, "zones": zones_entry}
     (tmp_path / "catalog.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), "utf-8")
     zones = load_datasets(open_pack(tmp_path), ["zones"]).zones
-    assert zones[["area_id", "zone"]].to_dict("list") == {
-        "area_id": ["S01C004", "S01C005"],
-        "zone": ["sealed", "controlled"],
-    }
+    assert zones[["area_id", "zone"]].to_dict("list") == {"area_id": ["S01C004", "S01C005"],
+                                                          "zone": ["sealed", "controlled"]}
     assert zones["date"].tolist() == [pd.Timestamp("2022-10-09")] * 2
 
 
