@@ -22,7 +22,7 @@ import pandera.pandas as pa
 
 from workbench.errors import WorkbenchError
 from workbench.intake.contract import REFERENCES, SCHEMAS
-from workbench.intake.template_labels import LABELS
+from workbench.intake.template_labels import labels_of
 from workbench.intake.template_labels.values import range_text
 from workbench.paths import PROJECT_ROOT
 
@@ -73,7 +73,7 @@ def _value_with_aliases(value: str, aliases: dict[str, str]) -> str:
 
 def column_table(dataset: str) -> str:
     """The Markdown block of ``dataset``: its column table, uniqueness, row checks and references."""
-    schema, labels = SCHEMAS[dataset], LABELS[dataset]
+    schema, labels = SCHEMAS[dataset], labels_of(dataset)
     lines = [
         "| column | template header (zh) | kind | required | values and checks | meaning |",
         "|---|---|---|---|---|---|",
@@ -110,7 +110,7 @@ def summary_table() -> str:
             for c, col in schema.columns.items()
             if col.required
         )
-        lines.append(f"| [`{name}`](#{name}) | {LABELS[name].row_en} | {required} |")
+        lines.append(f"| [`{name}`](#{name}) | {labels_of(name).row_en} | {required} |")
     return "\n".join(lines) + "\n"
 
 

@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbench.errors import WorkbenchError
 from workbench.intake.catalog import CATALOG_FILE
 from workbench.intake.contract import POLYGON_DATASETS, SCHEMAS
-from workbench.intake.template_labels import LABELS
+from workbench.intake.template_labels import labels_of
 from workbench.intake.template_labels.values import allowed_values, range_rule, range_text, spell_value
 
 __all__ = [
@@ -103,9 +103,9 @@ def column_note(dataset: str, name: str, lang: str) -> str:
     words = _WORDS[lang]
     need = words["required"] if column.required and not column.nullable else words["optional"]
     note = (
-        f"{need}｜{LABELS[dataset].note(name, lang)}"
+        f"{need}｜{labels_of(dataset).note(name, lang)}"
         if lang == "zh"
-        else f"{need}: {LABELS[dataset].note(name, lang)}"
+        else f"{need}: {labels_of(dataset).note(name, lang)}"
     )
     values = allowed_values(column, lang)
     if values and column.metadata["kind"] == "enum" and not all(v in note for v in values):
@@ -159,7 +159,7 @@ def write_template(dataset: str, path: str | os.PathLike, lang: str = "zh") -> P
 
 def _lay_out(sheet: Worksheet, dataset: str, lang: str) -> None:
     """Title, note and header rows, column widths and formats, panes frozen above the data."""
-    labels, columns = LABELS[dataset], SCHEMAS[dataset].columns
+    labels, columns = labels_of(dataset), SCHEMAS[dataset].columns
     title = labels.title_zh if lang == "zh" else labels.title_en
     row = labels.row_zh if lang == "zh" else labels.row_en
     sheet.cell(
@@ -227,7 +227,7 @@ def _input_rule(column: pa.Column, lang: str) -> DataValidation | None:
 
 def _write_example_row(sheet: Worksheet, dataset: str, lang: str) -> None:
     for index, (name, column) in enumerate(SCHEMAS[dataset].columns.items(), start=1):
-        example = LABELS[dataset].columns[name].example
+        example = labels_of(dataset).columns[name].example
         sheet.cell(FIRST_DATA_ROW, index, spell_value(example, column, lang))
 
 
@@ -242,7 +242,7 @@ def _write_about(sheet: Worksheet, dataset: str, lang: str) -> None:
         rule = ", ".join(values) if values else range_text(column)
         required = yes if column.required and not column.nullable else no
         sheet.append(
-            [LABELS[dataset].header(name, lang), name, required, rule, LABELS[dataset].note(name, lang)]
+            [labels_of(dataset).header(name, lang), name, required, rule, labels_of(dataset).note(name, lang)]
         )
     for letter, width in zip("ABCDE", (22, 24, 8, 40, 60), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -278,7 +278,7 @@ def catalog_text(lang: str = "zh") -> str:
 
 def _renames(dataset: str, lang: str) -> str:
     pairs = (
-        f"{_yaml_key(LABELS[dataset].header(c, lang))}: {c}"
+        f"{_yaml_key(labels_of(dataset).header(c, lang))}: {c}"
         for c in SCHEMAS[dataset].columns
         if c != "geometry"
     )

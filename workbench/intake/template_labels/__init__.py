@@ -11,6 +11,7 @@ template spells them in its language (封控区, 是).
 
 from __future__ import annotations
 
+from workbench.intake.contract import SCHEMAS
 from workbench.intake.template_labels import enterprises, field, supervision, supply, testing
 from workbench.intake.template_labels.model import ColumnLabels, DatasetLabels
 
@@ -18,4 +19,21 @@ _GROUPS = (testing, supervision, enterprises, supply, field)
 
 LABELS: dict[str, DatasetLabels] = {name: d for group in _GROUPS for name, d in group.LABELS.items()}
 
-__all__ = ["LABELS", "ColumnLabels", "DatasetLabels"]
+
+def labels_of(dataset: str) -> DatasetLabels:
+    """The labels of ``dataset``, with every column of its schema.
+
+    A dataset or column added to the contract without labels yet gets its contract name as
+    header and its kind as note, so a template is still written (``tests/test_templates.py``
+    fails until its labels are added here).
+    """
+    known = LABELS.get(dataset) or DatasetLabels(dataset, dataset, dataset, dataset)
+    columns = {
+        name: known.columns.get(name)
+        or ColumnLabels(name, name, column.metadata["kind"], column.metadata["kind"])
+        for name, column in SCHEMAS[dataset].columns.items()
+    }
+    return DatasetLabels(known.title_zh, known.title_en, known.row_zh, known.row_en, columns)
+
+
+__all__ = ["LABELS", "ColumnLabels", "DatasetLabels", "labels_of"]
