@@ -26,12 +26,13 @@ import pandas as pd
 
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import CATALOG_FILE, Pack, open_pack
-from workbench.intake.contract import POINT_DATASETS, REFERENCES, Reference
+from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES, Reference
 from workbench.intake.origins import Origin
 from workbench.intake.placing import PLACEMENT_LEVEL, place_points, to_wgs84
 from workbench.intake.problems import row_problems
 from workbench.intake.readers import read_with_origin
-from workbench.intake.validation import conform
+from workbench.intake.shapes import check_polygons
+from workbench.intake.validation import conform, missing_columns
 
 __all__ = ["PLACEMENT_LEVEL", "Datasets", "format_problems", "load_datasets", "place_points", "validate_pack"]
 
@@ -136,6 +137,10 @@ def load_datasets(pack: Pack, names: Iterable[str] | str | None = None, *, stric
             frames[name], origins[name] = frame, origin
     problems += check_references(frames, pack, origins)
     frames = {name: to_wgs84(pack, name, frame) for name, frame in frames.items()}
+    for name in POLYGON_DATASETS:
+        if name in frames:
+            frames[name], found = check_polygons(frames[name], name, origins[name])
+            problems += found
     frames, found = place_points(frames, pack)
     problems = sorted(problems + found, key=_sort_key)
     if strict and any(p.severity == "error" for p in problems):
@@ -193,6 +198,8 @@ def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, Origin | 
         problems.append(Problem(name, spec.file, None, None, "rows of data", found, severity="warning"))
     options = {"timezone": pack.timezone, "renames": spec.columns, "origin": origin}
     frame, found = conform(raw, name, file=spec.file, **options)
+    if missing_columns(frame, name):  # unusable: later steps would look for the missing column
+        return None, None, problems + found
     return frame, origin, problems + found
 
 
