@@ -6,10 +6,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fixtures.packs import write_pack
+import shapely
+import yaml
+from fixtures.packs import areas_frame, coverage_pack, inspections_frame, places_frame, write_pack
 
 from workbench.errors import DataError
 from workbench.intake.catalog import open_pack
+from workbench.intake.loading import format_problems, load_datasets, validate_pack
 from workbench.intake.readers import find_header, read_raw, read_with_origin
 
 SITES_CSV = (
@@ -99,3 +102,219 @@ def test_find_header_takes_the_row_with_most_names_and_the_first_without_any():
     rows = [["标题"], [], ["site_id", "名称"], ["site_id", "name", "lon"], ["name", "lon", "site_id"]]
     assert find_header(rows, names) == 3
     assert find_header([["a"], ["b"]], names) == 0
+
+
+# ---------------------------------------------------------------- one dataset, many files
+
+CHECKPOINTS = "checkpoint_id,name,lon,lat\nK1,一号卡口,109.805,40.605\nK2,二号卡口,109.815,40.605\n"
+DAY_HEADER = "date,checkpoint_id,vehicles,people,from_risk_areas,landing_tests\n"
+
+
+def daily_pack(root: Path, days: dict[str, str], path="checkpoint_daily/*.csv") -> Path:
+    """checkpoints, and checkpoint_daily as one CSV per day in a folder."""
+    (root / "checkpoint_daily").mkdir(parents=True)
+    for name, text in days.items():
+        (root / "checkpoint_daily" / name).write_text(DAY_HEADER + text, encoding="utf-8")
+    return write_pack(root, {"checkpoints.csv": CHECKPOINTS},
+                      {"checkpoints": "checkpoints.csv", "checkpoint_daily": path})  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["checkpoint_daily/*.csv", "checkpoint_daily", "checkpoint_daily/"])
+def test_a_dataset_as_a_glob_or_a_folder_reads_every_file_in_order(tmp_path, path):
+    days = {
+        "2022-10-09.csv": "2022-10-09,K1,3,4,0,1\n",
+        "2022-10-08.csv": "2022-10-08,K1,1,2,0,0\n2022-10-08,K2,5,6,1,1\n",
+    }
+    daily_pack(tmp_path, days, path)
+    data = load_datasets(open_pack(tmp_path), ["checkpoint_daily"])
+    frame = data.checkpoint_daily
+    assert list(frame["vehicles"]) == [1, 5, 3]  # files sorted by name: the 8th first
+    assert data.origins["checkpoint_daily"].locate([0, 1, 2]) == [
+        ("checkpoint_daily/2022-10-08.csv", 2, None),
+        ("checkpoint_daily/2022-10-08.csv", 3, None),
+        ("checkpoint_daily/2022-10-09.csv", 2, None),
+    ]
+
+
+def test_every_problem_of_a_many_file_dataset_names_its_file_and_line(tmp_path):
+    daily_pack(
+        tmp_path,
+        {"a.csv": "2022-10-08,K1,1,2,0,0\n", "b.csv": "2022-10-09,K1,1,2,0,0\n2022-10-09,K1,x,2,0,0\n"},
+    )
+    problems = validate_pack(open_pack(tmp_path))
+    [bad] = [p for p in problems if p.column == "vehicles"]
+    assert (bad.file, bad.row, bad.found) == ("checkpoint_daily/b.csv", 3, "x")
+
+
+def test_the_same_row_in_two_files_is_kept_once_and_reported(tmp_path):
+    daily_pack(
+        tmp_path,
+        {"a.csv": "2022-10-08,K1,1,2,0,0\n", "b.csv": "2022-10-09,K2,4,4,0,0\n2022-10-08,K1,1,2,0,0\n"},
+    )
+    data = load_datasets(open_pack(tmp_path), ["checkpoint_daily"])
+    assert len(data.checkpoint_daily) == 2
+    [warning] = [p for p in data.warnings if p.dataset == "checkpoint_daily"]
+    assert (warning.severity, warning.file, warning.row) == ("warning", "checkpoint_daily/b.csv", 3)
+    assert warning.found == "same row as checkpoint_daily/a.csv row 2"
+
+
+def test_files_of_one_dataset_must_share_their_columns(tmp_path):
+    daily_pack(tmp_path, {"a.csv": "2022-10-08,K1,1,2,0,0\n"})
+    (tmp_path / "checkpoint_daily" / "b.csv").write_text(
+        "date,checkpoint_id\n2022-10-09,K1\n", encoding="utf-8"
+    )
+    [problem] = [p for p in validate_pack(open_pack(tmp_path)) if p.dataset == "checkpoint_daily"]
+    assert problem.file == "checkpoint_daily/b.csv" and "missing: from_risk_areas" in problem.found
+
+
+def test_a_glob_matching_nothing_is_a_catalog_problem(tmp_path):
+    daily_pack(tmp_path, {}, "checkpoint_daily/*.csv")
+    with pytest.raises(DataError) as caught:
+        open_pack(tmp_path)
+    [problem] = caught.value.problems
+    assert problem.dataset == "checkpoint_daily" and problem.found == "none found"
+
+
+# ---------------------------------------------------------------- packs are closed (issue 12.7)
+
+
+@pytest.mark.parametrize(
+    "path", ["../secret.csv", "/tmp/../{root}/../secret.csv", "../*.csv", "sub/../../secret.csv"]
+)
+def test_a_path_outside_the_pack_is_refused_without_reading_it(tmp_path, path):
+    (tmp_path / "secret.csv").write_text("site_id,name\nT1,机密 13912345678\n", encoding="utf-8")
+    root = tmp_path / "pack"
+    write_pack(root, {}, {"testing_sites": path.format(root=root)})
+    with pytest.raises(DataError) as caught:
+        open_pack(root)
+    [problem] = caught.value.problems
+    assert (problem.dataset, problem.column, problem.expected) == (
+        "testing_sites",
+        "path",
+        "a path inside the pack folder",
+    )
+    assert "机密" not in str(caught.value) and "13912345678" not in str(caught.value)
+
+
+def test_a_symlink_leading_out_of_the_pack_is_refused(tmp_path):
+    (tmp_path / "secret.csv").write_text("site_id,name\nT1,机密\n", encoding="utf-8")
+    root = write_pack(tmp_path / "pack", {}, {"testing_sites": "sites.csv"})
+    (root / "sites.csv").symlink_to(tmp_path / "secret.csv")
+    with pytest.raises(DataError) as caught:
+        open_pack(root)
+    assert caught.value.problems[0].expected == "a path inside the pack folder"
+
+
+# ---------------------------------------------------------------- masked samples (issue 12.1)
+
+
+def test_a_bad_cell_is_shown_masked_and_short(tmp_path):
+    inspections = inspections_frame()
+    inspections.loc[1, "staffing_ok"] = "张伟 13912345678 " + "很长的备注" * 40
+    write_pack(tmp_path, {"places.csv": places_frame(), "inspections.csv": inspections},
+               {"places": "places.csv", "inspections": "inspections.csv"})  # fmt: skip
+    [problem] = [p for p in validate_pack(open_pack(tmp_path)) if p.column == "staffing_ok"]
+    assert problem.found.startswith("张伟 [***] 很长的备注") and len(problem.found) == 40
+    assert "13912345678" not in format_problems([problem]) and "13912345678" not in str(problem)
+
+
+# ---------------------------------------------------------------- validate never tracebacks
+
+
+def _areas_pack(root: Path, areas, name="areas.geojson") -> Path:
+    return write_pack(root, {name: areas}, {"areas": name})
+
+
+def _swapped(areas):
+    return areas.set_geometry(areas.geometry.map(lambda g: shapely.transform(g, lambda xy: xy[:, ::-1])))
+
+
+def _bowtie(areas):
+    areas = areas.copy()
+    areas.loc[1, "geometry"] = shapely.Polygon(
+        [(109.80, 40.60), (109.81, 40.61), (109.81, 40.60), (109.80, 40.61)]
+    )
+    return areas
+
+
+def _without(root: Path, suffix: str) -> Path:
+    (root / f"areas{suffix}").unlink()
+    return root
+
+
+def test_areas_id_column_still_in_chinese_is_a_missing_column(tmp_path):
+    root = coverage_pack(tmp_path, areas=areas_frame().rename(columns={"area_id": "社区编码"}))
+    problems = validate_pack(open_pack(root))
+    assert [(p.dataset, p.column, p.expected) for p in problems if p.severity == "error"] == [
+        ("areas", "area_id", "a column 'area_id'")
+    ]
+    assert "社区编码" in problems[0].found
+
+
+@pytest.mark.parametrize("suffix", [".dbf", ".shx"])
+def test_a_shapefile_without_its_sidecar_is_a_clear_error(tmp_path, suffix):
+    root = _without(_areas_pack(tmp_path, areas_frame(), "areas.shp"), suffix)
+    [problem] = validate_pack(root)
+    assert problem.file == "areas.shp" and suffix in problem.expected and problem.found == f"no areas{suffix}"
+
+
+def test_a_self_intersecting_polygon_is_repaired_with_a_warning_naming_the_row(tmp_path):
+    root = coverage_pack(tmp_path, areas=_bowtie(areas_frame()))
+    data = load_datasets(open_pack(root))
+    [warning] = [p for p in data.warnings if p.column == "geometry"]
+    assert (warning.severity, warning.row) == ("warning", 2) and "Self-intersection" in warning.found
+    assert data.areas.geometry.is_valid.all()
+    assert list(data.sampling["area_id"]) == ["007", "007", "008"]  # placement still works
+
+
+def test_polygons_with_swapped_axes_are_refused_like_points(tmp_path):
+    problems = validate_pack(open_pack(_areas_pack(tmp_path, _swapped(areas_frame()))))
+    assert [(p.row, p.column) for p in problems] == [(1, "geometry"), (2, "geometry"), (3, "geometry")]
+    assert "swapped" in problems[0].expected and problems[0].found.startswith("extent 40.6, 109.8")
+
+
+@pytest.mark.parametrize("name,content", [
+    ("areas.geojson", b"\x00\x01 not json {"),
+    ("areas.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Feature"}]}'),
+    ("areas.xlsx", b"PK\x03\x04 broken zip"),
+    ("areas.parquet", b"PAR1 nonsense"),
+    ("areas.csv", bytes(range(256)) * 4),
+    ("areas.csv", b"area_id,name\n\"unclosed,x\n"),
+    ("areas.csv", b""),
+    ("areas.gpkg", b"SQLite format 3\x00garbage"),
+])  # fmt: skip
+def test_garbage_files_end_as_problems_never_a_traceback(tmp_path, name, content):
+    root = _areas_pack(tmp_path, content, name)
+    problems = validate_pack(root)
+    assert problems and all(p.dataset == "areas" and p.file == name for p in problems)
+    assert "reports it cannot run:" in format_problems(problems)
+
+
+def test_an_xlsx_problem_names_the_sheet_and_cell(tmp_path):
+    rows = [list(inspections_frame().columns), *inspections_frame().astype(object).where(
+        inspections_frame().notna(), None).values.tolist()]  # fmt: skip
+    rows[2][4] = "maybe"  # staffing_ok of the second visit
+    titled_workbook(tmp_path / "督查.xlsx", rows)
+    entry = {"path": "督查.xlsx", "sheet": "督查记录"}
+    write_pack(tmp_path, {"places.csv": places_frame()}, {"places": "places.csv", "inspections": entry})
+    [problem] = [p for p in validate_pack(open_pack(tmp_path)) if p.severity == "error"]
+    # title line 1, blank line 2, header line 3, the second visit on line 5; staffing_ok in column E
+    assert (problem.file, problem.row, problem.cell, problem.found) == (
+        "督查.xlsx",
+        5,
+        "督查记录!E5",
+        "maybe",
+    )
+    assert "督查记录!E5" in str(problem) and "督查记录!E5" in format_problems([problem])
+
+
+def test_a_feed_with_a_header_only_is_a_no_rows_warning(tmp_path):
+    root = coverage_pack(tmp_path)
+    (root / "zones.csv").write_text("date,area_id,zone\n", encoding="utf-8")
+    catalog = yaml.safe_load((root / "catalog.yaml").read_text("utf-8"))
+    catalog["datasets"]["zones"] = "zones.csv"
+    (root / "catalog.yaml").write_text(yaml.safe_dump(catalog), encoding="utf-8")
+    data = load_datasets(open_pack(root), ["zones"])
+    assert len(data.zones) == 0
+    [warning] = [p for p in data.warnings if p.dataset == "zones"]
+    assert (warning.severity, warning.found) == ("warning", "no rows: the file has a header only")

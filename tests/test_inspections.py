@@ -302,7 +302,7 @@ def test_loader_rejects_a_visit_to_an_unknown_place(tmp_path):
     with pytest.raises(DataError) as caught:
         load_datasets(open_pack(root), ["inspections"])
     [problem] = [p for p in caught.value.problems if p.column == "place_id"]
-    assert (problem.file, problem.row, problem.found) == ("inspections.csv", 3, "P404")
+    assert (problem.file, problem.row, problem.found) == ("inspections.csv", 4, "P404")  # line 4
 
 
 # ---------------------------------------------------------------- views and map: escaped, redacted

@@ -209,7 +209,7 @@ def test_sample_for_an_unknown_area_is_an_error(tmp_path):
     sampling = sampling_frame()
     sampling.loc[2, "area_id"] = "999"
     [problem] = errors_in(load_problems(coverage_pack(tmp_path, sampling=sampling)), "area_id")
-    assert (problem.file, problem.row, problem.found) == ("sampling.csv", 3, "999")
+    assert (problem.file, problem.row, problem.found) == ("sampling.csv", 4, "999")  # data row 3: line 4
     assert "areas.geojson" in problem.expected
 
 
@@ -217,14 +217,14 @@ def test_sample_in_a_street_is_an_error(tmp_path):
     sampling = sampling_frame()
     sampling.loc[0, "area_id"] = "S1"
     [problem] = errors_in(load_problems(coverage_pack(tmp_path, sampling=sampling)), "area_id")
-    assert (problem.row, problem.found) == (1, "S1") and "level community" in problem.expected
+    assert (problem.row, problem.found) == (2, "S1") and "level community" in problem.expected
 
 
 def test_unparseable_boolean_is_an_error(tmp_path):
     inspections = inspections_frame()
     inspections.loc[1, "staffing_ok"] = "maybe"
     [problem] = errors_in(load_problems(inspections_pack(tmp_path, inspections)), "staffing_ok")
-    assert (problem.row, problem.found) == (2, "maybe")
+    assert (problem.row, problem.found) == (3, "maybe")  # the line, header on line 1
 
 
 def test_all_problems_are_reported_together(tmp_path):
@@ -255,14 +255,14 @@ def test_round_start_after_end(tmp_path):
     rounds = pd.DataFrame({"round_id": ["R1"], "name": ["第一轮"], "start": ["2022-10-05 07:00"],
                            "end": ["2022-10-04 18:00"]})  # fmt: skip
     [problem] = load_problems(write_pack(tmp_path, {"rounds.csv": rounds}, {"rounds": "rounds.csv"}))
-    assert problem.column == "start, end" and problem.row == 1
+    assert problem.column == "start, end" and problem.row == 2
 
 
 def test_validate_pack_never_raises_and_formats_a_table(tmp_path):
     sampling = sampling_frame()
     sampling.loc[0, "site_id"] = "T9"
     problems = validate_pack(open_pack(coverage_pack(tmp_path, sampling=sampling)))
-    assert [(p.column, p.row) for p in problems] == [("site_id", 1)]
+    assert [(p.column, p.row) for p in problems] == [("site_id", 2)]
     text = format_problems(problems)
     assert text.splitlines()[0].split() == [
         "severity",
@@ -273,7 +273,9 @@ def test_validate_pack_never_raises_and_formats_a_table(tmp_path):
         "expected",
         "found",
     ]
-    assert "T9" in text and text.endswith("1 error(s), 0 warning(s)")
+    assert "T9" in text and "\n1 error(s), 0 warning(s)\n" in text
+    # validate ends with the reports this pack can run: sampling has an error, coverage cannot run
+    assert "\n  testing_coverage: rounds is not in catalog.yaml; sampling has errors\n" in text
 
 
 def test_validate_pack_reports_catalog_problems_of_a_folder(tmp_path):

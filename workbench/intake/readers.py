@@ -117,7 +117,7 @@ def _read_one(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, P
     except pd.errors.EmptyDataError:
         raise DataError([empty]) from None
     except Exception as exc:  # every reader library raises its own types; report them all alike
-        found = f"{type(exc).__name__}: {exc}"
+        found = f"{type(exc).__name__}: {exc}".replace(str(path), file)
         raise DataError([_problem(spec, file, f"a readable {spec.format} file", found)]) from None
     frame = _rename_columns(frame, spec, file)
     return frame, part.with_columns(tuple(map(str, frame.columns)))

@@ -21,6 +21,7 @@ from workbench.errors import Problem
 from workbench.intake.catalog import DEFAULT_TIMEZONE
 from workbench.intake.columns import FRAME_CHECK_COLUMNS
 from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
+from workbench.intake.origins import Origin
 from workbench.intake.parsing import PARSE_EXPECTED, _points_from_geometry, parse_frame
 from workbench.intake.personal import refuse_personal_identifiers
 from workbench.intake.problems import row_problems
@@ -36,7 +37,7 @@ def validate_frame(
     frame: pd.DataFrame,
     dataset: str,
     *,
-    file: str = "",
+    file: str | Origin = "",
     skip: Mapping[str, pd.Series] | None = None,
 ) -> list[Problem]:
     """Run the dataset's pandera schema (lazily) and report its failures as Problems.
@@ -46,6 +47,8 @@ def validate_frame(
     frame : DataFrame
         Parsed by :func:`parse_frame`. Required columns that are absent are skipped
         (report them with :func:`missing_columns`).
+    file : str or Origin
+        The file name, or the Origin of the rows (file, line, cell of each).
     skip : mapping of column to mask, optional
         Rows whose value failed parsing; their "value missing" failures are not repeated.
     """
@@ -71,7 +74,7 @@ def _without_skipped(cases: pd.DataFrame, skip: Mapping[str, pd.Series]) -> pd.D
 
 
 def _failure_problems(
-    cases: pd.DataFrame, schema: pa.DataFrameSchema, dataset: str, file: str
+    cases: pd.DataFrame, schema: pa.DataFrameSchema, dataset: str, file: str | Origin
 ) -> list[Problem]:
     """Problems from pandera's failure table, capped per (column, check)."""
     cases = _merge_frame_checks(cases)
@@ -130,6 +133,7 @@ def conform(
     file: str = "",
     timezone: str = DEFAULT_TIMEZONE,
     renames: Mapping[str, str] | None = None,
+    origin: Origin | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Check required columns, parse, and validate one dataset; report every problem.
 
@@ -149,6 +153,8 @@ def conform(
         The pack's time zone.
     renames : mapping, optional
         The catalog's renames (source → contract name), quoted when a column is missing.
+    origin : Origin, optional
+        Where each row comes from; problems then name each row's file, line and cell.
 
     Returns
     -------
@@ -158,9 +164,10 @@ def conform(
     if dataset not in SCHEMAS:
         return frame, []
     frame = _points_from_geometry(frame, SCHEMAS[dataset])
+    where = origin or file
     problems = []
     for check in DATASET_CHECKS.get(dataset, ()):
-        frame, found = check(frame, dataset, file)
+        frame, found = check(frame, dataset, where)
         problems += found
     problems += [
         _missing_column_problem(dataset, file, column, frame.columns, renames or {})
@@ -169,8 +176,8 @@ def conform(
     parsed, failed = parse_frame(frame, dataset, timezone=timezone)
     for column, bad in failed.items():
         kind = SCHEMAS[dataset].columns[column].metadata["kind"]
-        problems += row_problems(dataset, file, column, frame[column][bad], PARSE_EXPECTED[kind])
-    problems += validate_frame(parsed, dataset, file=file, skip=failed)
+        problems += row_problems(dataset, where, column, frame[column][bad], PARSE_EXPECTED[kind])
+    problems += validate_frame(parsed, dataset, file=where, skip=failed)
     return parsed, problems
 
 
