@@ -9,7 +9,6 @@ import re
 import pytest
 import yaml
 
-from workbench.brief.figures import DOMAINS
 from workbench.errors import WorkbenchError
 from workbench.intake import contract_doc
 from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
@@ -64,27 +63,31 @@ def test_a_column_row_states_kind_requirement_values_and_aliases():
             in section("sampling"))
 
 
-def reports_named(name: str) -> set[str]:
-    line = re.search(r"\*\*Reports:\*\*(.*?)\n\n", section(name), re.DOTALL)
+def reports_line(name: str) -> str:
+    line = re.search(r"^\*\*Reports:\*\* (.*)$", section(name), re.MULTILINE)
     assert line, f"section {name} names no reports"
-    return set(re.findall(r"`(\w+)`", line.group(1)))
+    return line.group(1)
 
 
-def datasets_read_by(notebook: str) -> set[str]:
-    """Dataset names quoted in a notebook's code cells (the lists it loads, the ones it checks)."""
-    cells = json.loads((NOTEBOOKS_DIR / f"{notebook}.ipynb").read_text("utf-8"))["cells"]
-    code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    return {name for name in SCHEMAS if f'"{name}"' in code or f"'{name}'" in code}
+def test_each_dataset_names_the_reports_that_need_it_or_take_it_optionally():
+    assert reports_line("sampling") == "required by `testing_coverage`."
+    areas = "required by `testing_coverage`, `checkpoints`, `supply_prices`, `field_checks`."
+    assert reports_line("areas") == areas
+    assert reports_line("zones") == ("optional for `testing_coverage`, `supply_prices` "
+                                     "(the sealed/controlled/prevention status of areas).")
+    assert reports_line("admin_boundaries").startswith("optional for `testing_coverage`, `inspections`, ")
+    assert reports_line("enterprise_checks").startswith("optional for `enterprise_output`")
 
 
-def test_reports_named_are_those_that_read_the_dataset():
+def test_the_reports_named_are_notebooks_of_the_daily_schedule_that_load_what_they_need():
     schedule = yaml.safe_load((PARAMETERS_DIR / "daily.yaml").read_text("utf-8"))
     notebooks = {entry["notebook"] for entry in schedule["reports"]}
-    readers = {n: datasets_read_by(n) for n in notebooks if n != "daily_brief"}
-    readers["daily_brief"] = {d for domain in DOMAINS for d in (*domain.datasets, *domain.optional)}
-    for name in SCHEMAS:
-        expected = {notebook for notebook, read in readers.items() if name in read}
-        assert reports_named(name) == expected, name
+    named = {r for name in SCHEMAS for r in re.findall(r"`(\w+)`", reports_line(name))}
+    assert named == notebooks - {"daily_brief"}
+    for notebook in named:
+        cells = json.loads((NOTEBOOKS_DIR / f"{notebook}.ipynb").read_text("utf-8"))["cells"]
+        code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        assert f'load_report(pk, "{notebook}")' in code, notebook
 
 
 def test_render_refuses_a_doc_without_a_dataset_block_or_with_an_unknown_one():

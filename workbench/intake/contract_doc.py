@@ -3,8 +3,10 @@
 ``docs/datasets.md`` is written by hand (what one row is, how a dataset is read, which reports
 use it) except the blocks between ``<!-- generated: NAME -->`` and ``<!-- /generated -->``:
 ``NAME`` is ``summary`` (every dataset, what one row is, its required columns) or a dataset,
-whose block is its column table (name, Chinese template header, kind, required or optional,
-allowed values and their aliases, checks, uniqueness) and the references it must satisfy.
+whose block is the reports that need it or take it optionally (from
+:data:`workbench.intake.needs.REPORT_NEEDS`), its column table (name, Chinese template header,
+kind, required or optional, allowed values and their aliases, checks, uniqueness) and the
+references it must satisfy.
 
 Regenerate after changing a schema::
 
@@ -22,6 +24,7 @@ import pandera.pandas as pa
 
 from workbench.errors import WorkbenchError
 from workbench.intake.contract import REFERENCES, SCHEMAS
+from workbench.intake.needs import REPORT_NEEDS
 from workbench.intake.template_labels import labels_of
 from workbench.intake.template_labels.values import range_text
 from workbench.paths import PROJECT_ROOT
@@ -71,10 +74,26 @@ def _value_with_aliases(value: str, aliases: dict[str, str]) -> str:
     return f"`{value}`" + (f" ({', '.join(spellings)})" if spellings else "")
 
 
+def reports_line(dataset: str) -> str:
+    """Which reports need ``dataset`` and which take it optionally (and for what), from ``REPORT_NEEDS``."""
+    required = [f"`{n.report}`" for n in REPORT_NEEDS.values() if dataset in n.required]
+    by_section: dict[str, list[str]] = {}
+    for needs in REPORT_NEEDS.values():
+        for optional in needs.optional:
+            if optional.dataset == dataset:
+                by_section.setdefault(optional.section, []).append(f"`{needs.report}`")
+    parts = [f"required by {', '.join(required)}"] if required else []
+    parts += [f"optional for {', '.join(reports)} ({section})" for section, reports in by_section.items()]
+    return "**Reports:** " + ("; ".join(parts) or "none of the daily schedule") + "."
+
+
 def column_table(dataset: str) -> str:
-    """The Markdown block of ``dataset``: its column table, uniqueness, row checks and references."""
+    """The Markdown block of ``dataset``: the reports using it, its column table, uniqueness,
+    row checks and references."""
     schema, labels = SCHEMAS[dataset], labels_of(dataset)
     lines = [
+        reports_line(dataset),
+        "",
         "| column | template header (zh) | kind | required | values and checks | meaning |",
         "|---|---|---|---|---|---|",
     ]
