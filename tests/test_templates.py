@@ -321,3 +321,15 @@ def test_excel_limits_of_lists_and_messages(zh_folder, tmp_path):
         for sheet in openpyxl.load_workbook(path).worksheets:
             for rule in sheet.data_validations.dataValidation:
                 assert len(rule.formula1 or "") <= 255 and len(rule.error or "") <= 255, path.name
+
+
+def test_unfilled_templates_validate_as_empty_feeds_never_reading_notes_or_examples(tmp_path):
+    write_templates(tmp_path, "zh")
+    shutil.copy(SAMPLE_PACK_DIR / "areas.geojson", tmp_path / "areas.geojson")
+    catalog = yaml.safe_load((tmp_path / "catalog.yaml").read_text("utf-8"))
+    catalog["datasets"]["areas"]["datum"] = "gcj02"
+    (tmp_path / "catalog.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), "utf-8")
+    problems = validate_pack(open_pack(tmp_path))
+    assert [p for p in problems if p.severity == "error"] == []
+    empty = sorted(p.dataset for p in problems if p.found == "no rows: the file has a header only")
+    assert empty == sorted(tabular_datasets())
