@@ -90,6 +90,17 @@ def test_example_row_is_on_its_own_sheet_spelled_in_chinese(zh_folder):
     assert inspection[4:7] == ("是", "是", "否")
 
 
+def test_about_sheet_lists_every_column_with_its_contract_name(zh_folder):
+    about = rows_of(zh_folder / "inspections.xlsx", "说明")
+    assert about[0] == ("表头", "字段名", "必填", "可选值与检查", "说明")
+    assert about[1] == ("督查编号", "inspection_id", "是", "不重复", "每次督查的唯一编号")
+    assert about[5] == ("人员配备", "staffing_ok", "是", "是, 否", "人员配备是否到位：是/否")
+    assert about[8][:3] == ("问题", "finding", "否")
+    assert [row[1] for row in about[1:]] == list(SCHEMAS["inspections"].columns)
+    targets = rows_of(zh_folder / "targets.xlsx", "说明")
+    assert [row[3] for row in targets[1:]] == ["2000 … 2100", None, None, "> 0", "吨, 万吨, 元, 万元, 亿元"]
+
+
 def test_dropdowns_for_enumerations_booleans_and_units(zh_folder):
     assert validations(zh_folder / "zones.xlsx", "填报") == {"C4:C1048576": '"封控区,管控区,防范区"'}
     inspections = validations(zh_folder / "inspections.xlsx", "填报")

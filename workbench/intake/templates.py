@@ -60,17 +60,19 @@ _WORDS = {
         "required": "必填",
         "optional": "选填",
         "values": "可选值",
+        "unique": "不重复",
         "about_header": ("表头", "字段名", "必填", "可选值与检查", "说明"),
         "yes": "是",
         "no": "否",
     },
     "en": {
-        "title": "{title}: fill one row per {row}, from row {first} on. Row {note} holds the notes and "
+        "title": "{title}: one row is {row}; fill from row {first} on. Row {note} holds the notes and "
         "row {header} the headers: do not change or delete them. The '{example}' sheet is an example "
         "and is never read.",
         "required": "required",
         "optional": "optional",
         "values": "values",
+        "unique": "unique",
         "about_header": ("header", "contract name", "required", "values and checks", "meaning"),
         "yes": "yes",
         "no": "no",
@@ -240,6 +242,7 @@ def _write_about(sheet: Worksheet, dataset: str, lang: str) -> None:
     for name, column in SCHEMAS[dataset].columns.items():
         values = allowed_values(column, lang)
         rule = ", ".join(values) if values else range_text(column)
+        rule = "; ".join(part for part in (rule, _WORDS[lang]["unique"] if column.unique else "") if part)
         required = yes if column.required and not column.nullable else no
         sheet.append(
             [labels_of(dataset).header(name, lang), name, required, rule, labels_of(dataset).note(name, lang)]
