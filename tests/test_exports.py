@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 import shapely
 import yaml
@@ -13,6 +14,7 @@ from fixtures.packs import areas_frame, coverage_pack, inspections_frame, places
 from workbench.errors import DataError
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import format_problems, load_datasets, validate_pack
+from workbench.intake.parsing import parse_timestamps
 from workbench.intake.readers import find_header, read_raw, read_with_origin
 
 SITES_CSV = (
@@ -318,3 +320,42 @@ def test_a_feed_with_a_header_only_is_a_no_rows_warning(tmp_path):
     assert len(data.zones) == 0
     [warning] = [p for p in data.warnings if p.dataset == "zones"]
     assert (warning.severity, warning.found) == ("warning", "no rows: the file has a header only")
+
+
+# ---------------------------------------------------------------- dates, times, normalisation
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("44835", "2022-10-01 00:00:00"),
+    ("44835.5", "2022-10-01 12:00:00"),
+    ("44843.336805555555", "2022-10-09 08:05:00"),
+    ("2022年10月9日", "2022-10-09 00:00:00"),
+    ("2022年10月9日 8时5分", "2022-10-09 08:05:00"),
+    ("2022年10月9日8时", "2022-10-09 08:00:00"),
+    ("2022年10月9日 8时5分30秒", "2022-10-09 08:05:30"),
+    ("2022/10/9 8:05", "2022-10-09 08:05:00"),
+    ("2022-10-09T08:05:00+00:00", "2022-10-09 16:05:00"),
+])  # fmt: skip
+def test_department_spellings_of_dates_and_times(text, expected):
+    stamps, bad = parse_timestamps(pd.Series([text, "2022-10-09 07:00"]))
+    assert str(stamps[0]) == expected and not bad.any()
+
+
+def test_a_time_alone_and_numbers_beyond_excel_serials_are_not_dates():
+    stamps, bad = parse_timestamps(pd.Series(["8时5分", "12", "100000", "2022-10-09"]))
+    assert bad.tolist() == [True, True, True, False]
+
+
+def test_identifiers_and_numbers_are_normalised_with_a_warning_count(tmp_path):
+    sites = (
+        "site_id,name,kind,lon,lat,capacity_per_hour\n"
+        "T０1,一号点,ｆｉｘｅｄ,109.805,40.605,１２０\nT 02 ,二号点,mobile,109.815,40.605,80\n"
+    )
+    write_pack(tmp_path, {"sites.csv": sites}, {"testing_sites": "sites.csv"})
+    data = load_datasets(open_pack(tmp_path), ["testing_sites"])
+    frame = data.testing_sites
+    assert list(frame["site_id"]) == ["T01", "T02"] and list(frame["kind"]) == ["fixed", "mobile"]
+    assert list(frame["capacity_per_hour"]) == [120, 80]
+    counts = {p.column: p.found.split()[0] for p in data.warnings if "normalised" in p.found}
+    assert counts == {"site_id": "2", "kind": "1", "capacity_per_hour": "1"}
+    assert frame["name"].tolist() == ["一号点", "二号点"]  # free text is left as written
