@@ -283,6 +283,28 @@ def _parse_by_offset(text: pd.Series, fmt: str, timezone: str) -> pd.Series:
     return out
 
 
+def date_only(values: pd.Series, stamps: pd.Series) -> pd.Series:
+    """Which ``stamps`` were written as a date alone: at midnight, with no time in the text."""
+    midnight = stamps.notna() & (stamps == stamps.dt.normalize())
+    if not midnight.any() or pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return midnight & False
+    text = values[midnight].astype("str")
+    with_time = text.str.contains(r"[:时点T]|\d\.\d", regex=True, na=False)
+    out = pd.Series(False, index=values.index)
+    out[midnight] = ~with_time.to_numpy(dtype=bool)
+    return out
+
+
+def end_of_day_when_date_only(values: pd.Series, stamps: pd.Series) -> pd.Series:
+    """``stamps`` with each value written as a date alone moved to the end of that day."""
+    alone = date_only(values, stamps)
+    if not alone.any():
+        return stamps
+    stamps = stamps.copy()
+    stamps[alone] = stamps[alone] + pd.Timedelta(days=1) - pd.Timedelta(1, "us")  # µs: what every consumer keeps
+    return stamps
+
+
 def parse_geometry(values: pd.Series) -> tuple[gpd.GeoSeries, pd.Series]:
     """Geometries as they are, or from WKT text (e.g. a CSV with a ``geometry`` column)."""
     if isinstance(values.dtype, gpd.array.GeometryDtype):
@@ -307,6 +329,9 @@ def parse_column(values: pd.Series, column: pa.Column, timezone: str) -> tuple[p
         return _parse_enum(values, column.metadata["aliases"]), pd.Series(False, index=values.index)
     if kind in ("int", "float"):
         return parse_numbers(values, integer=kind == "int")
+    if kind == "timestamp" and column.metadata.get("date_only") == "end_of_day":
+        stamps, bad = parse_timestamps(values, timezone)
+        return end_of_day_when_date_only(values, stamps), bad
     parsers = {
         "bool": parse_booleans,
         "timestamp": lambda v: parse_timestamps(v, timezone),
