@@ -301,7 +301,7 @@ def end_of_day_when_date_only(values: pd.Series, stamps: pd.Series) -> pd.Series
     if not alone.any():
         return stamps
     stamps = stamps.copy()
-    stamps[alone] = stamps[alone] + pd.Timedelta(days=1) - pd.Timedelta(1, "us")  # µs: what every consumer keeps
+    stamps[alone] = stamps[alone] + pd.Timedelta(days=1) - pd.Timedelta(1, "us")  # µs: pandas keeps it
     return stamps
 
 
