@@ -5,14 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 import shapely
 import yaml
-from fixtures.packs import areas_frame, coverage_pack, inspections_frame, places_frame, write_pack
+from fixtures.packs import (
+    areas_frame,
+    coverage_pack,
+    inspections_frame,
+    places_frame,
+    sampling_frame,
+    write_pack,
+)
 
+from workbench.domains import coverage
 from workbench.errors import DataError
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import format_problems, load_datasets, validate_pack
+from workbench.intake.needs import empty_frame
+from workbench.intake.parsing import parse_timestamps
 from workbench.intake.readers import find_header, read_raw, read_with_origin
 
 SITES_CSV = (
@@ -318,3 +329,81 @@ def test_a_feed_with_a_header_only_is_a_no_rows_warning(tmp_path):
     assert len(data.zones) == 0
     [warning] = [p for p in data.warnings if p.dataset == "zones"]
     assert (warning.severity, warning.found) == ("warning", "no rows: the file has a header only")
+
+
+# ---------------------------------------------------------------- dates, times, normalisation
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("44835", "2022-10-01 00:00:00"),
+    ("44835.5", "2022-10-01 12:00:00"),
+    ("44843.336805555555", "2022-10-09 08:05:00"),
+    ("2022年10月9日", "2022-10-09 00:00:00"),
+    ("2022年10月9日 8时5分", "2022-10-09 08:05:00"),
+    ("2022年10月9日8时", "2022-10-09 08:00:00"),
+    ("2022年10月9日 8时5分30秒", "2022-10-09 08:05:30"),
+    ("2022/10/9 8:05", "2022-10-09 08:05:00"),
+    ("2022-10-09T08:05:00+00:00", "2022-10-09 16:05:00"),
+])  # fmt: skip
+def test_department_spellings_of_dates_and_times(text, expected):
+    stamps, bad = parse_timestamps(pd.Series([text, "2022-10-09 07:00"]))
+    assert str(stamps[0]) == expected and not bad.any()
+
+
+def test_a_time_alone_and_numbers_beyond_excel_serials_are_not_dates():
+    stamps, bad = parse_timestamps(pd.Series(["8时5分", "12", "100000", "2022-10-09"]))
+    assert bad.tolist() == [True, True, True, False]
+
+
+def test_identifiers_and_numbers_are_normalised_with_a_warning_count(tmp_path):
+    sites = (
+        "site_id,name,kind,lon,lat,capacity_per_hour\n"
+        "T０1,一号点,ｆｉｘｅｄ,109.805,40.605,１２０\nT 02 ,二号点,mobile,109.815,40.605,80\n"
+    )
+    write_pack(tmp_path, {"sites.csv": sites}, {"testing_sites": "sites.csv"})
+    data = load_datasets(open_pack(tmp_path), ["testing_sites"])
+    frame = data.testing_sites
+    assert list(frame["site_id"]) == ["T01", "T02"] and list(frame["kind"]) == ["fixed", "mobile"]
+    assert list(frame["capacity_per_hour"]) == [120, 80]
+    counts = {p.column: p.found.split()[0] for p in data.warnings if "normalised" in p.found}
+    assert counts == {"site_id": "2", "kind": "1", "capacity_per_hour": "1"}
+    assert frame["name"].tolist() == ["一号点", "二号点"]  # free text is left as written
+
+
+def _rounds_pack(root: Path, rounds_csv: str, sampled: list[str]) -> Path:
+    sampling = sampling_frame().assign(sampled_at=sampled)
+    root = coverage_pack(root, sampling=sampling)
+    (root / "rounds.csv").write_text("round_id,name,start,end\n" + rounds_csv, encoding="utf-8")
+    catalog = yaml.safe_load((root / "catalog.yaml").read_text("utf-8"))
+    catalog["datasets"]["rounds"] = "rounds.csv"
+    (root / "catalog.yaml").write_text(yaml.safe_dump(catalog), encoding="utf-8")
+    return root
+
+
+def test_a_round_given_as_dates_ends_at_the_end_of_its_last_day(tmp_path):
+    root = _rounds_pack(
+        tmp_path, "R1,第一轮,2022-10-08,2022-10-08\n", ["2022-10-08", "2022-10-08", "2022-10-08"]
+    )
+    data = load_datasets(open_pack(root))
+    [end] = data.rounds["end"]
+    assert end == pd.Timestamp("2022-10-08 23:59:59.999999")
+    assert data.rounds["start"][0] == pd.Timestamp("2022-10-08 00:00")
+    result = coverage.analyse_coverage(data.sampling, data.areas, data.testing_sites, data.rounds,
+                                       empty_frame("zones"), pd.Timestamp("2022-10-09"))  # fmt: skip
+    # p001, p002 in 007 and p003 in 008: 3 persons of 3,000 in the street, not 0
+    assert coverage.coverage_figures(result)["district"]["tested"] == 3
+
+
+def test_a_round_end_with_a_time_keeps_it(tmp_path):
+    root = _rounds_pack(tmp_path, "R1,第一轮,2022-10-08 07:00,2022年10月8日 18时\n", ["2022-10-08 08:00"] * 3)
+    assert load_datasets(open_pack(root)).rounds["end"][0] == pd.Timestamp("2022-10-08 18:00")
+
+
+def test_date_only_samples_before_a_round_starting_that_morning_are_dated_at_its_start(tmp_path):
+    sampled = ["2022-10-08", "2022-10-08", "2022-10-07"]
+    root = _rounds_pack(tmp_path, "R1,第一轮,2022-10-08 07:00,2022-10-08 18:00\n", sampled)
+    data = load_datasets(open_pack(root))
+    assert [str(t) for t in data.sampling["sampled_at"]] == ["2022-10-08 07:00:00", "2022-10-08 07:00:00",
+                                                              "2022-10-07 00:00:00"]  # fmt: skip
+    [warning] = [p for p in data.warnings if p.column == "sampled_at"]
+    assert warning.severity == "warning" and warning.found.startswith("2 rows at 00:00 (a date alone)")

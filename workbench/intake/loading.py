@@ -28,7 +28,7 @@ from workbench.errors import DataError, Problem
 from workbench.intake.catalog import CATALOG_FILE, Pack, open_pack
 from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES, Reference
 from workbench.intake.origins import Origin
-from workbench.intake.placing import PLACEMENT_LEVEL, place_points, to_wgs84
+from workbench.intake.placing import PLACEMENT_LEVEL, date_only_samples, place_points, to_wgs84
 from workbench.intake.problems import row_problems
 from workbench.intake.readers import read_with_origin
 from workbench.intake.shapes import check_polygons
@@ -142,7 +142,13 @@ def load_datasets(pack: Pack, names: Iterable[str] | str | None = None, *, stric
             frames[name], found = check_polygons(frames[name], name, origins[name])
             problems += found
     frames, found = place_points(frames, pack)
-    problems = sorted(problems + found, key=_sort_key)
+    problems += found
+    if "sampling" in frames and "rounds" in frames:
+        frames["sampling"], found = date_only_samples(
+            frames["sampling"], frames["rounds"], pack.spec("sampling").file
+        )
+        problems += found
+    problems = sorted(problems, key=_sort_key)
     if strict and any(p.severity == "error" for p in problems):
         raise DataError(problems)
     return Datasets(pack, frames, problems, origins)

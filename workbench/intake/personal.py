@@ -20,8 +20,10 @@ PERSONAL_HEADERS = frozenset({
 #: Values shaped like a Chinese ID-card number, and like a mainland mobile number.
 ID_CARD_PATTERN = r"\d{17}[\dXx]"
 MOBILE_PATTERN = r"(?:\+?86[- ]?)?1[3-9]\d{9}"
-_PERSONAL_EXPECTED = ("counts per area only, no personal identifiers (names, ID-card or phone "
-                      "numbers): a person-level file is refused")
+_PERSONAL_EXPECTED = (
+    "counts per area only, no personal identifiers (names, ID-card or phone "
+    "numbers): a person-level file is refused"
+)
 
 
 def _personal_header(column) -> str | None:

@@ -128,6 +128,43 @@ def _place_samples(
     return sampling.assign(area_id=area_id).dropna(subset=["area_id"]), problems
 
 
+def date_only_samples(
+    sampling: pd.DataFrame, rounds: pd.DataFrame, file: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Date samples given as a date alone (00:00) at the start of the round that covers that day.
+
+    A ``sampled_at`` written as a date alone reads as 00:00, before a round that starts that
+    morning: it would silently count in no round. Such a sample (exactly 00:00, outside every
+    round, on a day a round covers) is dated at that round's start, and a warning gives the
+    count. Needs ``sampled_at`` (sampling) and ``start``, ``end`` (rounds).
+    """
+    if sampling.empty or rounds.empty or "sampled_at" not in sampling.columns:
+        return sampling, []
+    stamps = sampling["sampled_at"]
+    midnight = stamps.notna() & (stamps == stamps.dt.normalize())
+    if not midnight.any():
+        return sampling, []
+    spans = rounds.dropna(subset=["start", "end"])
+    inside = pd.Series(False, index=sampling.index)
+    for start, end in zip(spans["start"], spans["end"], strict=True):
+        inside |= stamps.between(start, end)
+    moved = stamps.copy()
+    candidates = midnight & ~inside
+    for start, end in zip(spans["start"], spans["end"], strict=True):
+        covers = candidates & (stamps <= end) & (stamps + pd.Timedelta(days=1) > start) & (stamps < start)
+        moved[covers] = start
+        candidates &= ~covers
+    count = int((moved != stamps).sum())
+    if not count:
+        return sampling, []
+    found = (
+        f"{_rows(count)} at 00:00 (a date alone) outside every round: dated at the start of the day's round"
+    )
+    return sampling.assign(sampled_at=moved), [
+        _warning("sampling", file, "sampled_at", "a date and time", found)
+    ]
+
+
 def _rows(count: int) -> str:
     return f"{count:,} row" + ("" if count == 1 else "s")
 

@@ -248,8 +248,8 @@ def _cell_text(value) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+    if isinstance(value, datetime):  # a date cell without a time is a date alone
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
     if isinstance(value, time):
         return value.isoformat()
     text = str(value)

@@ -22,7 +22,13 @@ from workbench.intake.catalog import DEFAULT_TIMEZONE
 from workbench.intake.columns import FRAME_CHECK_COLUMNS
 from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
 from workbench.intake.origins import Origin
-from workbench.intake.parsing import PARSE_EXPECTED, _points_from_geometry, parse_frame
+from workbench.intake.parsing import (
+    NORMALISED_KINDS,
+    PARSE_EXPECTED,
+    _points_from_geometry,
+    normalise_text,
+    parse_frame,
+)
 from workbench.intake.personal import refuse_personal_identifiers
 from workbench.intake.problems import row_problems
 
@@ -173,12 +179,31 @@ def conform(
         _missing_column_problem(dataset, file, column, frame.columns, renames or {})
         for column in missing_columns(frame, dataset)
     ]
+    frame, found = _normalised(frame, dataset, file)
+    problems += found
     parsed, failed = parse_frame(frame, dataset, timezone=timezone)
     for column, bad in failed.items():
         kind = SCHEMAS[dataset].columns[column].metadata["kind"]
         problems += row_problems(dataset, where, column, frame[column][bad], PARSE_EXPECTED[kind])
     problems += validate_frame(parsed, dataset, file=where, skip=failed)
     return parsed, problems
+
+
+_NORMALISED_EXPECTED = "plain identifiers and numbers (full-width characters, stray blanks: normalised)"
+
+
+def _normalised(frame: pd.DataFrame, dataset: str, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Identifiers, choices and numbers NFKC-normalised; one warning per column with the count."""
+    changed, problems = {}, []
+    for name, column in SCHEMAS[dataset].columns.items():
+        kind = column.metadata["kind"]
+        if name in frame.columns and kind in NORMALISED_KINDS:
+            values, count = normalise_text(frame[name], drop_blanks=NORMALISED_KINDS[kind])
+            if count:
+                changed[name] = values
+                found = f"{count:,} value(s) normalised, e.g. full-width S０1 read as S01"
+                problems.append(Problem(dataset, file, None, name, _NORMALISED_EXPECTED, found, "warning"))
+    return (frame.assign(**changed) if changed else frame), problems
 
 
 def _missing_column_problem(dataset, file, column, present, renames) -> Problem:
