@@ -83,6 +83,13 @@ def test_zones_layout_title_notes_headers_then_empty_data(zh_folder):
     assert first_data == (None, None, None)
 
 
+def test_a_round_end_note_says_what_a_date_alone_means(zh_folder, tmp_path):
+    zh_note = rows_of(zh_folder / "rounds.xlsx", "填报", 2, 2)[0][3]
+    assert zh_note == "必填｜结束时间，不早于开始时间；只填日期视为当天结束"
+    en_note = rows_of(write_template("rounds", tmp_path / "rounds.xlsx", "en"), "data", 2, 2)[0][3]
+    assert en_note == "required: end, not before the start; a date alone means the end of that day"
+
+
 def test_example_row_is_on_its_own_sheet_spelled_in_chinese(zh_folder):
     example = rows_of(zh_folder / "zones.xlsx", "示例", 4, 4)[0]
     assert example == (pd.Timestamp("2022-10-09").to_pydatetime(), "S01C004", "封控区")

@@ -64,6 +64,8 @@ def values_and_checks(column: pa.Column) -> str:
         parts.append(range_text(column))
     if column.metadata["kind"] == "geometry":
         parts.append("Polygon or MultiPolygon")
+    if column.metadata.get("date_only") == "end_of_day":
+        parts.append("a date alone means the end of that day")
     if column.unique:
         parts.append("unique")
     return "; ".join(parts)

@@ -61,6 +61,7 @@ _WORDS = {
         "optional": "选填",
         "values": "可选值",
         "unique": "不重复",
+        "end_of_day": "；只填日期视为当天结束",
         "about_header": ("表头", "字段名", "必填", "可选值与检查", "说明"),
         "yes": "是",
         "no": "否",
@@ -73,6 +74,7 @@ _WORDS = {
         "optional": "optional",
         "values": "values",
         "unique": "unique",
+        "end_of_day": "; a date alone means the end of that day",
         "about_header": ("header", "contract name", "required", "values and checks", "meaning"),
         "yes": "yes",
         "no": "no",
@@ -109,6 +111,8 @@ def column_note(dataset: str, name: str, lang: str) -> str:
         if lang == "zh"
         else f"{need}: {labels_of(dataset).note(name, lang)}"
     )
+    if column.metadata.get("date_only") == "end_of_day":
+        note += words["end_of_day"]
     values = allowed_values(column, lang)
     if values and column.metadata["kind"] == "enum" and not all(v in note for v in values):
         note += (
