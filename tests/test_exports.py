@@ -471,3 +471,26 @@ def test_a_gbk_shapefile_reads_without_mojibake(tmp_path, cpg, entry):
     write_pack(_gbk_shapefile(tmp_path, cpg), {}, {"areas": entry})
     frame = read_raw(open_pack(tmp_path), "areas")
     assert list(frame["name"]) == ["滨河街道", "阿尔丁社区", "友谊社区"]
+
+
+# ---------------------------------------------------------------- units (issue 10.8)
+
+ENTERPRISES = "enterprise_id,name,sector,lon,lat,employees,closed_loop\nE1,稀土一厂,稀土,109.8,40.6,120,是\n"
+TARGETS = "year,enterprise_id,product,target,unit\n2022,E1,氧化镨钕,1000,t\n2022,E1,产值,5,亿元\n"
+
+
+def test_a_production_unit_of_another_kind_than_its_target_is_reported_with_file_and_row(tmp_path):
+    production = (
+        "date,enterprise_id,product,quantity,unit\n"
+        "2022-10-08,E1,氧化镨钕,3,t\n"
+        "2022-10-08,E1,产值,2,万元\n"
+        "2022-10-09,E1,氧化镨钕,4,万元\n"  # 万元 against a target in t: cannot be compared
+        "2021-10-09,E1,氧化镨钕,4,万元\n"  # no target in 2021: counts towards nothing
+    )
+    files = {"enterprises.csv": ENTERPRISES, "targets.csv": TARGETS, "production.csv": production}
+    names = {"enterprises": "enterprises.csv", "targets": "targets.csv", "production": "production.csv"}
+    problems = validate_pack(open_pack(write_pack(tmp_path, files, names)))
+    [problem] = [p for p in problems if p.severity == "error"]
+    where = (problem.dataset, problem.file, problem.row, problem.column)
+    assert where == ("production", "production.csv", 4, "unit")
+    assert problem.found == "万元 (its target is in t)"

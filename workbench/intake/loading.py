@@ -26,12 +26,12 @@ import pandas as pd
 
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import CATALOG_FILE, TEXT_FORMATS, Pack, open_pack
-from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES, Reference
+from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES
 from workbench.intake.origins import Origin
 from workbench.intake.placing import PLACEMENT_LEVEL, date_only_samples, place_points, to_wgs84
-from workbench.intake.problems import row_problems
 from workbench.intake.readers import read_with_origin
-from workbench.intake.setaside import SET_ASIDE, can_set_aside, without_repeated_rows, without_total_rows
+from workbench.intake.references import check_references, check_units
+from workbench.intake.setaside import without_repeated_rows, without_total_rows
 from workbench.intake.shapes import check_polygons
 from workbench.intake.validation import conform, missing_columns
 
@@ -137,7 +137,7 @@ def load_datasets(pack: Pack, names: Iterable[str] | str | None = None, *, stric
         if frame is not None:
             frames[name], origins[name] = frame, origin
     found, unknown = check_references(frames, pack, origins)
-    problems += found
+    problems += found + check_units(frames, pack, origins)
     for name, bad in unknown.items():
         frames[name] = frames[name][~bad]
     frames = {name: to_wgs84(pack, name, frame) for name, frame in frames.items()}
@@ -214,75 +214,6 @@ def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, Origin | 
     if missing_columns(frame, name):  # unusable: later steps would look for the missing column
         return None, None, problems + found
     return frame, origin, problems + found
-
-
-# ---------------------------------------------------------------- references
-
-
-def check_references(
-    frames: Mapping[str, pd.DataFrame], pack: Pack, origins: Mapping[str, Origin] | None = None
-) -> tuple[list[Problem], dict[str, pd.Series]]:
-    """Problems for identifiers that point nowhere, among the ``frames`` loaded.
-
-    Checks every :data:`~workbench.intake.contract.REFERENCES` pair whose both ends are loaded
-    (missing values are skipped: they are placed or reported elsewhere), and that a
-    community's ``parent_id`` is a street of ``areas``.
-
-    Returns
-    -------
-    (list of Problem, dict of str to Series)
-        The problems, and per record dataset the mask of rows to set aside (their problems
-        are warnings; see :mod:`workbench.intake.setaside`).
-    """
-    origins = origins or {}
-    problems, unknown = [], {}
-    for ref in REFERENCES:
-        source, target = frames.get(ref.dataset), frames.get(ref.target)
-        if source is not None and target is not None and ref.column in source.columns:
-            where = origins.get(ref.dataset) or pack.spec(ref.dataset).file
-            bad = _unknown(source[ref.column], target, ref)
-            if bad is None or not bad.any():
-                continue
-            aside = can_set_aside(ref.dataset, bad | unknown.get(ref.dataset, False), len(source))
-            problems += _unknown_problems(source[ref.column][bad], ref, pack, where, aside)
-            if aside:
-                unknown[ref.dataset] = bad | unknown.get(ref.dataset, False)
-    if "areas" in frames:
-        problems += _check_area_parents(frames["areas"], origins.get("areas") or pack.spec("areas").file)
-    return problems, unknown
-
-
-def _unknown(values: pd.Series, target: pd.DataFrame, ref: Reference) -> pd.Series | None:
-    """Mask of ``values`` not among the target's ids (of ``ref.level``, if given)."""
-    if ref.target_column not in target.columns:
-        return None
-    if ref.level is not None and "level" in target.columns:
-        target = target[target["level"] == ref.level]
-    return values.notna() & ~values.isin(target[ref.target_column].dropna().unique())
-
-
-def _unknown_problems(
-    values: pd.Series, ref: Reference, pack: Pack, where: str | Origin, aside: bool
-) -> list[Problem]:
-    """Problems for the unknown ``values`` (warnings when their rows were set aside)."""
-    listed = f"{ref.target}.{ref.target_column} ({pack.spec(ref.target).file})"
-    if ref.level is not None:
-        listed += f" of level {ref.level}"
-    expected = f"an id listed in {listed}" + (SET_ASIDE if aside else "")
-    return row_problems(
-        ref.dataset, where, ref.column, values, expected, severity="warning" if aside else "error"
-    )
-
-
-def _check_area_parents(areas: pd.DataFrame, file: str | Origin) -> list[Problem]:
-    """Each community's ``parent_id`` must be the ``area_id`` of a street."""
-    if not {"area_id", "level", "parent_id"} <= set(areas.columns):
-        return []
-    level_of = areas.drop_duplicates("area_id").set_index("area_id")["level"]
-    communities = areas[areas["level"] == PLACEMENT_LEVEL]
-    not_street = ~communities["parent_id"].map(level_of).isin(["street"])
-    expected = "the area_id of a street in areas (a community's parent)"
-    return row_problems("areas", file, "parent_id", communities["parent_id"][not_street], expected)
 
 
 # ---------------------------------------------------------------- validate and print
