@@ -30,10 +30,14 @@ meaningless stops it. Decided per check:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.errors import Problem
 from workbench.intake.origins import Origin
+from workbench.intake.parsing import arrow_strings
 from workbench.intake.problems import row_problems
 
 #: Datasets whose rows are records (events, daily counts): a failing row can be set aside.
@@ -57,20 +61,18 @@ def without_total_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame,
     """Set aside rows with a cell marking a total (``合计``, ``总计``, ``小计``, ...).
 
     Only text cells of the first three columns are looked at (where exports put the word),
-    each with one vectorised pass; one warning per file, with the count and the first lines.
+    each with one pass of Arrow's compute kernels; one warning per file, with the count and
+    the first lines.
     """
-    marked = pd.Series(False, index=raw.index)
+    marked = np.zeros(len(raw), dtype=bool)
+    markers = pa.array(sorted(TOTAL_MARKERS))
     for column in list(raw.columns[:3]):
-        values = raw[column]
-        if column == "geometry" or not (
-            pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)
-        ):
+        arrow = arrow_strings(raw[column]) if column != "geometry" else None
+        if arrow is None:
             continue
-        short = values.str.len() <= 14
-        if not short.any():
-            continue
-        words = values[short].str.replace(r"[\s:：]", "", regex=True).str.lower()
-        marked[short] |= words.isin(TOTAL_MARKERS).to_numpy(dtype=bool)
+        words = pc.utf8_lower(pc.replace_substring_regex(arrow, r"[\s:：]", ""))
+        marked |= pc.fill_null(pc.is_in(words, value_set=markers), False).to_numpy(zero_copy_only=False)
+    marked = pd.Series(marked, index=raw.index)
     if not marked.any():
         return raw, []
     files = pd.Series(origin.files_of(raw.index[marked].to_numpy()), index=raw.index[marked])
