@@ -308,7 +308,7 @@ def test_an_xlsx_problem_names_the_sheet_and_cell(tmp_path):
     titled_workbook(tmp_path / "督查.xlsx", rows)
     entry = {"path": "督查.xlsx", "sheet": "督查记录"}
     write_pack(tmp_path, {"places.csv": places_frame()}, {"places": "places.csv", "inspections": entry})
-    [problem] = [p for p in validate_pack(open_pack(tmp_path)) if p.severity == "error"]
+    [problem] = [p for p in validate_pack(open_pack(tmp_path)) if p.column == "staffing_ok"]
     # title line 1, blank line 2, header line 3, the second visit on line 5; staffing_ok in column E
     assert (problem.file, problem.row, problem.cell, problem.found) == (
         "督查.xlsx",
@@ -407,3 +407,90 @@ def test_date_only_samples_before_a_round_starting_that_morning_are_dated_at_its
                                                               "2022-10-07 00:00:00"]  # fmt: skip
     [warning] = [p for p in data.warnings if p.column == "sampled_at"]
     assert warning.severity == "warning" and warning.found.startswith("2 rows at 00:00 (a date alone)")
+
+
+# ---------------------------------------------------------------- totals, rows set aside
+
+
+def test_total_and_subtotal_rows_are_set_aside_with_a_count(tmp_path):
+    rows = [
+        ["date", "checkpoint_id", "vehicles", "people", "from_risk_areas", "landing_tests"],
+        ["2022-10-08", "K1", 1, 2, 0, 0],
+        ["小计", None, 1, 2, 0, 0],
+        ["2022-10-08", "K2", 5, 6, 1, 1],
+        ["合 计：", None, 6, 8, 1, 1],
+    ]
+    titled_workbook(tmp_path / "daily.xlsx", rows, title="卡口日报", sheet="日报")
+    write_pack(tmp_path, {"checkpoints.csv": CHECKPOINTS},
+               {"checkpoints": "checkpoints.csv", "checkpoint_daily": "daily.xlsx"})  # fmt: skip
+    data = load_datasets(open_pack(tmp_path))
+    assert list(data.checkpoint_daily["vehicles"]) == [1, 5]  # 1 + 5, not 1 + 1 + 5 + 6
+    [warning] = [p for p in data.warnings if "total" in p.found]
+    assert (warning.severity, warning.file) == ("warning", "daily.xlsx")
+    assert warning.found == "2 total/subtotal row(s) set aside (line 5, 7)"
+
+
+def test_one_bad_count_sets_its_row_aside_and_the_rest_is_used(tmp_path):
+    daily_pack(
+        tmp_path, {"a.csv": "2022-10-08,K1,1,2,0,0\n2022-10-08,K2,many,2,0,0\n2022-10-09,K1,4,4,0,0\n"}
+    )
+    data = load_datasets(open_pack(tmp_path))
+    assert list(data.checkpoint_daily["vehicles"]) == [1, 4]
+    [warning] = [p for p in data.warnings if p.column == "vehicles"]
+    assert (warning.file, warning.row, warning.found) == ("checkpoint_daily/a.csv", 3, "many")
+    assert warning.severity == "warning" and "set aside" in warning.expected
+
+
+def test_a_bad_row_of_a_reference_dataset_stops_it(tmp_path):
+    (tmp_path / "checkpoints.csv").write_text(CHECKPOINTS + "K3,三号卡口,east,40.6\n", encoding="utf-8")
+    write_pack(tmp_path, {}, {"checkpoints": "checkpoints.csv"})
+    with pytest.raises(DataError) as caught:
+        load_datasets(open_pack(tmp_path))
+    [problem] = caught.value.problems
+    assert (problem.severity, problem.row, problem.column) == ("error", 4, "lon")
+
+
+# ---------------------------------------------------------------- shapefile encodings
+
+
+def _gbk_shapefile(root: Path, cpg: str | None) -> Path:
+    areas = areas_frame().assign(name=["滨河街道", "阿尔丁社区", "友谊社区"])
+    areas.to_file(root / "areas.shp", driver="ESRI Shapefile", engine="pyogrio", encoding="GBK")
+    (root / "areas.cpg").unlink(missing_ok=True)
+    if cpg is not None:
+        (root / "areas.cpg").write_text(cpg, encoding="ascii")
+    return root
+
+
+@pytest.mark.parametrize("cpg,entry", [
+    (None, "areas.shp"),  # detected
+    ("GBK", "areas.shp"),  # from the .cpg
+    (None, {"path": "areas.shp", "encoding": "gbk"}),  # from the catalog
+])  # fmt: skip
+def test_a_gbk_shapefile_reads_without_mojibake(tmp_path, cpg, entry):
+    write_pack(_gbk_shapefile(tmp_path, cpg), {}, {"areas": entry})
+    frame = read_raw(open_pack(tmp_path), "areas")
+    assert list(frame["name"]) == ["滨河街道", "阿尔丁社区", "友谊社区"]
+
+
+# ---------------------------------------------------------------- units (issue 10.8)
+
+ENTERPRISES = "enterprise_id,name,sector,lon,lat,employees,closed_loop\nE1,稀土一厂,稀土,109.8,40.6,120,是\n"
+TARGETS = "year,enterprise_id,product,target,unit\n2022,E1,氧化镨钕,1000,t\n2022,E1,产值,5,亿元\n"
+
+
+def test_a_production_unit_of_another_kind_than_its_target_is_reported_with_file_and_row(tmp_path):
+    production = (
+        "date,enterprise_id,product,quantity,unit\n"
+        "2022-10-08,E1,氧化镨钕,3,t\n"
+        "2022-10-08,E1,产值,2,万元\n"
+        "2022-10-09,E1,氧化镨钕,4,万元\n"  # 万元 against a target in t: cannot be compared
+        "2021-10-09,E1,氧化镨钕,4,万元\n"  # no target in 2021: counts towards nothing
+    )
+    files = {"enterprises.csv": ENTERPRISES, "targets.csv": TARGETS, "production.csv": production}
+    names = {"enterprises": "enterprises.csv", "targets": "targets.csv", "production": "production.csv"}
+    problems = validate_pack(open_pack(write_pack(tmp_path, files, names)))
+    [problem] = [p for p in problems if p.severity == "error"]
+    where = (problem.dataset, problem.file, problem.row, problem.column)
+    assert where == ("production", "production.csv", 4, "unit")
+    assert problem.found == "万元 (its target is in t)"

@@ -25,12 +25,13 @@ from collections.abc import Iterable, Iterator, Mapping
 import pandas as pd
 
 from workbench.errors import DataError, Problem
-from workbench.intake.catalog import CATALOG_FILE, Pack, open_pack
-from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES, Reference
+from workbench.intake.catalog import CATALOG_FILE, TEXT_FORMATS, Pack, open_pack
+from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES
 from workbench.intake.origins import Origin
 from workbench.intake.placing import PLACEMENT_LEVEL, date_only_samples, place_points, to_wgs84
-from workbench.intake.problems import row_problems
 from workbench.intake.readers import read_with_origin
+from workbench.intake.references import check_references, check_units
+from workbench.intake.setaside import without_repeated_rows, without_total_rows
 from workbench.intake.shapes import check_polygons
 from workbench.intake.validation import conform, missing_columns
 
@@ -135,7 +136,10 @@ def load_datasets(pack: Pack, names: Iterable[str] | str | None = None, *, stric
         problems += found
         if frame is not None:
             frames[name], origins[name] = frame, origin
-    problems += check_references(frames, pack, origins)
+    found, unknown = check_references(frames, pack, origins)
+    problems += found + check_units(frames, pack, origins)
+    for name, bad in unknown.items():
+        frames[name] = frames[name][~bad]
     frames = {name: to_wgs84(pack, name, frame) for name, frame in frames.items()}
     for name in POLYGON_DATASETS:
         if name in frames:
@@ -198,7 +202,10 @@ def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, Origin | 
     except Exception as exc:  # a reader's fault must end as a problem of the dataset, never a traceback
         found = f"{type(exc).__name__}: {exc}"
         return None, None, [Problem(name, spec.file, None, None, f"a readable {spec.format} file", found)]
-    raw, problems = _without_repeated_rows(raw, origin)
+    raw, problems = without_repeated_rows(raw, origin)
+    if spec.format in TEXT_FORMATS:
+        raw, found = without_total_rows(raw, origin)
+        problems += found
     if raw.empty:
         found = "no rows: the file has a header only" if len(spec.files) == 1 else "no rows in any file"
         problems.append(Problem(name, spec.file, None, None, "rows of data", found, severity="warning"))
@@ -207,77 +214,6 @@ def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, Origin | 
     if missing_columns(frame, name):  # unusable: later steps would look for the missing column
         return None, None, problems + found
     return frame, origin, problems + found
-
-
-def _without_repeated_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame, list[Problem]]:
-    """Keep once a row delivered in two files of one dataset (a warning names both)."""
-    if len(origin.parts) < 2 or raw.empty:
-        return raw, []
-    table = pd.DataFrame(raw.drop(columns="geometry")) if "geometry" in raw.columns else raw
-    hashes = pd.util.hash_pandas_object(table, index=False)
-    files = pd.Series(origin.files_of(raw.index.to_numpy()), index=raw.index)
-    repeated = hashes.duplicated(keep="first")
-    across = repeated & (files != files.groupby(hashes).transform("first"))
-    if not across.any():
-        return raw, []
-    first_label = pd.Series(raw.index, index=raw.index).groupby(hashes).transform("first")
-    first_at = origin.locate(first_label[across].to_numpy())
-    found = pd.Series([f"same row as {file} row {row}" for file, row, _ in first_at], index=raw.index[across])
-    expected = "each row in one file only (this one was kept once and this copy set aside)"
-    problems = row_problems(origin.dataset, origin, None, found, expected, severity="warning")
-    return raw[~across], problems
-
-
-# ---------------------------------------------------------------- references
-
-
-def check_references(
-    frames: Mapping[str, pd.DataFrame], pack: Pack, origins: Mapping[str, Origin] | None = None
-) -> list[Problem]:
-    """Problems for identifiers that point nowhere, among the ``frames`` loaded.
-
-    Checks every :data:`~workbench.intake.contract.REFERENCES` pair whose both ends are loaded
-    (missing values are skipped: they are placed or reported elsewhere), and that a
-    community's ``parent_id`` is a street of ``areas``.
-    """
-    origins = origins or {}
-    problems = []
-    for ref in REFERENCES:
-        source, target = frames.get(ref.dataset), frames.get(ref.target)
-        if source is not None and target is not None and ref.column in source.columns:
-            where = origins.get(ref.dataset) or pack.spec(ref.dataset).file
-            problems += _unknown_references(source[ref.column], target, ref, pack, where)
-    if "areas" in frames:
-        problems += _check_area_parents(frames["areas"], origins.get("areas") or pack.spec("areas").file)
-    return problems
-
-
-def _unknown_references(
-    values: pd.Series, target: pd.DataFrame, ref: Reference, pack: Pack, where: str | Origin
-) -> list[Problem]:
-    """Problems for ``values`` not among the target's ids (of ``ref.level``, if given)."""
-    if ref.target_column not in target.columns:
-        return []
-    source_where = where
-    where = f"{ref.target}.{ref.target_column} ({pack.spec(ref.target).file})"
-    if ref.level is not None and "level" in target.columns:
-        target = target[target["level"] == ref.level]
-        where = f"{where} of level {ref.level}"
-    unknown = values.notna() & ~values.isin(target[ref.target_column].dropna().unique())
-    if not unknown.any():
-        return []
-    return row_problems(ref.dataset, source_where, ref.column, values[unknown], f"an id listed in {where}")
-
-
-def _check_area_parents(areas: pd.DataFrame, file: str | Origin) -> list[Problem]:
-    """Each community's ``parent_id`` must be the ``area_id`` of a street."""
-    if not {"area_id", "level", "parent_id"} <= set(areas.columns):
-        return []
-    level_of = areas.drop_duplicates("area_id").set_index("area_id")["level"]
-    communities = areas[areas["level"] == PLACEMENT_LEVEL]
-    not_street = ~communities["parent_id"].map(level_of).isin(["street"])
-    expected = "the area_id of a street in areas (a community's parent)"
-    return row_problems("areas", file, "parent_id", communities["parent_id"][not_street], expected)
 
 
 # ---------------------------------------------------------------- validate and print

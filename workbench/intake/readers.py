@@ -11,6 +11,9 @@ gives as ``header_row: N`` (1-based, as Excel or a text editor numbers lines); w
 first of the first :data:`HEADER_SEARCH_ROWS` lines that holds the most column names the dataset
 may have (contract names or the catalog's rename sources). Lines above the header are ignored.
 
+**Shapefile encodings.** The catalog's ``encoding`` wins, then the ``.cpg`` beside the
+``.shp`` (GDAL reads it), else the encoding is detected (:func:`dbf_encoding`): never mojibake.
+
 **Where rows come from.** Every frame comes with an :class:`~workbench.intake.origins.Origin`
 that maps each row back to its file and to the line the analyst sees (header included) or, for
 XLSX, the sheet and cell.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import glob
 import io
 import warnings
 from collections.abc import Callable, Iterator
@@ -261,7 +265,10 @@ def _read_parquet(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFram
 
 
 def _read_geo(spec: DatasetSpec, path: Path, file: str) -> tuple[gpd.GeoDataFrame, Part]:
-    options = {"encoding": spec.encoding} if spec.encoding else {}
+    encoding = spec.encoding
+    if encoding is None and spec.format == "shapefile" and not _sidecar(path, ".cpg"):
+        encoding = dbf_encoding(_sidecar(path, ".dbf"))
+    options = {"encoding": encoding} if encoding else {}
     if spec.layer is not None:
         options["layer"] = spec.layer
     with warnings.catch_warnings():
@@ -276,6 +283,48 @@ _READERS: dict[str, Callable[[DatasetSpec, Path, str], tuple[pd.DataFrame, Part]
     "parquet": _read_parquet,
     **{fmt: _read_geo for fmt in GEO_FORMATS},
 }
+
+
+def _sidecar(path: Path, suffix: str) -> Path | None:
+    """A shapefile's sidecar file (``.dbf``, ``.cpg``), whatever the case of its suffix."""
+    for candidate in path.parent.glob(glob.escape(path.stem) + ".*"):
+        if candidate.suffix.lower() == suffix:
+            return candidate
+    return None
+
+
+#: DBF language-driver bytes of Chinese code pages (936: GBK) in the file header.
+_DBF_CHINESE_DRIVERS = frozenset({0x4D, 0x7A})
+_DBF_SAMPLE = 4 << 20
+
+
+def dbf_encoding(dbf: Path | None) -> str | None:
+    """The text encoding of a shapefile's ``.dbf`` that has no ``.cpg``: detected.
+
+    Without a ``.cpg``, GDAL reads attributes as ISO-8859-1 and Chinese names become
+    mojibake. Detected: the header's language driver (936, GBK), else the records' bytes
+    (up to 4 MiB) decoding strictly as UTF-8, else GB18030 (a superset of GBK). None for
+    plain ASCII or no .dbf.
+    """
+    if dbf is None:
+        return None
+    with open(dbf, "rb") as f:
+        head = f.read(32)
+        if len(head) < 32:
+            return None
+        header_length = int.from_bytes(head[8:10], "little")
+        f.seek(header_length)
+        sample = f.read(_DBF_SAMPLE)
+    if head[29] in _DBF_CHINESE_DRIVERS:
+        return "GB18030"
+    if sample.isascii():
+        return None
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if len(sample) < _DBF_SAMPLE or exc.start < len(sample) - 4:  # a cut last character is no evidence
+            return "GB18030"
+    return "UTF-8"
 
 
 # ---------------------------------------------------------------- CSV encodings

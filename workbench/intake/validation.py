@@ -31,6 +31,7 @@ from workbench.intake.parsing import (
 )
 from workbench.intake.personal import refuse_personal_identifiers
 from workbench.intake.problems import row_problems
+from workbench.intake.setaside import SET_ASIDE, can_set_aside
 
 #: Checks run on a dataset's raw frame before parsing: dataset -> functions
 #: ``(frame, dataset, file) -> (frame, problems)``.
@@ -165,7 +166,8 @@ def conform(
     Returns
     -------
     (DataFrame, list of Problem)
-        The parsed frame (unparseable values made missing) and all problems found.
+        The parsed frame (unparseable values made missing, or, in a record dataset, their
+        rows set aside: see :mod:`workbench.intake.setaside`) and all problems found.
     """
     if dataset not in SCHEMAS:
         return frame, []
@@ -182,11 +184,26 @@ def conform(
     frame, found = _normalised(frame, dataset, file)
     problems += found
     parsed, failed = parse_frame(frame, dataset, timezone=timezone)
+    aside = _set_aside(dataset, failed, len(frame))
     for column, bad in failed.items():
         kind = SCHEMAS[dataset].columns[column].metadata["kind"]
-        problems += row_problems(dataset, where, column, frame[column][bad], PARSE_EXPECTED[kind])
+        expected = PARSE_EXPECTED[kind] + (SET_ASIDE if aside is not None else "")
+        severity = "error" if aside is None else "warning"
+        problems += row_problems(dataset, where, column, frame[column][bad], expected, severity=severity)
+    if aside is not None:
+        parsed, failed = parsed[~aside], {}
     problems += validate_frame(parsed, dataset, file=where, skip=failed)
     return parsed, problems
+
+
+def _set_aside(dataset: str, failed: Mapping[str, pd.Series], rows: int) -> pd.Series | None:
+    """The rows with an unparseable value, when they may be set aside (:mod:`~workbench.intake.setaside`)."""
+    if not failed:
+        return None
+    union = None
+    for bad in failed.values():
+        union = bad if union is None else union | bad
+    return union if can_set_aside(dataset, union, rows) else None
 
 
 _NORMALISED_EXPECTED = "plain identifiers and numbers (full-width characters, stray blanks: normalised)"
