@@ -72,10 +72,9 @@ def command_prune(args: argparse.Namespace) -> int:
 
 def command_validate(args: argparse.Namespace) -> int:
     """Print every problem of a data pack; exit 1 when any is an error."""
-    from workbench.intake.catalog import open_pack
     from workbench.intake.loading import format_problems, validate_pack
 
-    problems = validate_pack(open_pack(args.pack))
+    problems = validate_pack(args.pack)  # a catalog that cannot be opened gives its problems too
     print(format_problems(problems))
     return 1 if any(problem.severity == "error" for problem in problems) else 0
 
@@ -86,6 +85,15 @@ def command_sample(args: argparse.Namespace) -> int:
 
     options = {key: value for key, value in (("seed", args.seed), ("scale", args.scale)) if value is not None}
     print(generate_pack(args.out, **options))
+    return 0
+
+
+def command_template(args: argparse.Namespace) -> int:
+    """Write one XLSX template per dataset of the contract, and their catalog.yaml, into ``--out``."""
+    from workbench.intake.templates import write_templates
+
+    for path in write_templates(args.out, lang=args.lang):
+        print(path)
     return 0
 
 
@@ -158,6 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, metavar="N", help="random seed (default: the sample's)")
     sample.add_argument("--scale", choices=("district", "city"), help="size of the pack (default: district)")
     sample.set_defaults(handler=command_sample)
+
+    template = commands.add_parser("template", help="write XLSX templates for departments, and their catalog")
+    template.add_argument("--out", metavar="DIR", default="templates", help="folder (default: templates)")
+    template.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
+    template.set_defaults(handler=command_template)
     return parser
 
 

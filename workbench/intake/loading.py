@@ -7,7 +7,12 @@ anything is raised, so one run of ``validate`` shows an analyst all there is to 
 After loading (see docs/internals.md): coordinates are WGS-84 (point datasets keep
 ``lon``/``lat``; polygon datasets are GeoDataFrames in EPSG:4326), timestamps are naive
 local time, booleans are nullable, identifiers are strings, and each frame's index is the
-0-based data row of its file.
+0-based data row over the dataset's files; ``Datasets.origins`` maps it back to each row's
+file and line (:mod:`workbench.intake.origins`).
+
+A dataset whose file has a header and no rows (an empty ``zones`` feed) is loaded with a
+warning "no rows", so that a report can say the feed was empty rather than show an all-clear.
+The same row delivered in two files of one dataset is kept once, with a warning naming both.
 """
 
 from __future__ import annotations
@@ -17,19 +22,20 @@ import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 
-import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from workbench.errors import DataError, Problem
-from workbench.intake import geo
-from workbench.intake.catalog import CATALOG_FILE, Pack, open_pack, read_raw
-from workbench.intake.contract import POINT_DATASETS, REFERENCES, Reference
-from workbench.intake.problems import row_problems
-from workbench.intake.validation import conform
+from workbench.intake.catalog import CATALOG_FILE, TEXT_FORMATS, Pack, open_pack
+from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES
+from workbench.intake.origins import Origin
+from workbench.intake.placing import PLACEMENT_LEVEL, date_only_samples, place_points, to_wgs84
+from workbench.intake.readers import read_with_origin
+from workbench.intake.references import check_references, check_units
+from workbench.intake.setaside import without_repeated_rows, without_total_rows
+from workbench.intake.shapes import check_polygons
+from workbench.intake.validation import conform, missing_columns
 
-#: Points are placed in areas of this level (the finest one).
-PLACEMENT_LEVEL = "community"
+__all__ = ["PLACEMENT_LEVEL", "Datasets", "format_problems", "load_datasets", "place_points", "validate_pack"]
 
 
 class Datasets(Mapping[str, pd.DataFrame]):
@@ -42,12 +48,21 @@ class Datasets(Mapping[str, pd.DataFrame]):
     warnings : list of Problem
         Every problem reported while loading that did not stop it: warnings (rows set
         aside, areas placed by coordinates), and errors too when loaded with ``strict=False``.
+    origins : dict of str to Origin
+        Where each row of a dataset read from files comes from (file, line, XLSX cell).
     """
 
-    def __init__(self, pack: Pack, frames: Mapping[str, pd.DataFrame], warnings: Iterable[Problem] = ()):
+    def __init__(
+        self,
+        pack: Pack,
+        frames: Mapping[str, pd.DataFrame],
+        warnings: Iterable[Problem] = (),
+        origins: Mapping[str, Origin] | None = None,
+    ):
         self._frames = dict(frames)
         self.pack = pack
         self.warnings = list(warnings)
+        self.origins = dict(origins or {})
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         try:
@@ -115,19 +130,32 @@ def load_datasets(pack: Pack, names: Iterable[str] | str | None = None, *, stric
     """
     requested = list(pack.datasets) if names is None else [names] if isinstance(names, str) else list(names)
     order, problems = _load_order(pack, requested)
-    frames = {}
+    frames, origins = {}, {}
     for name in order:
-        frame, found = _read_dataset(pack, name)
+        frame, origin, found = _read_dataset(pack, name)
         problems += found
         if frame is not None:
-            frames[name] = frame
-    problems += check_references(frames, pack)
-    frames = {name: _to_wgs84(pack, name, frame) for name, frame in frames.items()}
+            frames[name], origins[name] = frame, origin
+    found, unknown = check_references(frames, pack, origins)
+    problems += found + check_units(frames, pack, origins)
+    for name, bad in unknown.items():
+        frames[name] = frames[name][~bad]
+    frames = {name: to_wgs84(pack, name, frame) for name, frame in frames.items()}
+    for name in POLYGON_DATASETS:
+        if name in frames:
+            frames[name], found = check_polygons(frames[name], name, origins[name])
+            problems += found
     frames, found = place_points(frames, pack)
-    problems = sorted(problems + found, key=_sort_key)
+    problems += found
+    if "sampling" in frames and "rounds" in frames:
+        frames["sampling"], found = date_only_samples(
+            frames["sampling"], frames["rounds"], pack.spec("sampling").file
+        )
+        problems += found
+    problems = sorted(problems, key=_sort_key)
     if strict and any(p.severity == "error" for p in problems):
         raise DataError(problems)
-    return Datasets(pack, frames, problems)
+    return Datasets(pack, frames, problems, origins)
 
 
 def _dependencies(name: str) -> list[tuple[str, bool]]:
@@ -164,177 +192,28 @@ def _load_order(pack: Pack, requested: list[str]) -> tuple[list[str], list[Probl
     return order, problems
 
 
-def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read, parse and validate one dataset; (None, problems) when it cannot be read."""
+def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, Origin | None, list[Problem]]:
+    """Read, parse and validate one dataset; (None, None, problems) when it cannot be read."""
     spec = pack.spec(name)
     try:
-        raw = read_raw(pack, name)
+        raw, origin = read_with_origin(pack, name)
     except DataError as exc:
-        return None, exc.problems
-    return conform(raw, name, file=spec.file, timezone=pack.timezone, renames=spec.columns)
-
-
-# ---------------------------------------------------------------- references
-
-
-def check_references(frames: Mapping[str, pd.DataFrame], pack: Pack) -> list[Problem]:
-    """Problems for identifiers that point nowhere, among the ``frames`` loaded.
-
-    Checks every :data:`~workbench.intake.contract.REFERENCES` pair whose both ends are loaded
-    (missing values are skipped: they are placed or reported elsewhere), and that a
-    community's ``parent_id`` is a street of ``areas``.
-    """
-    problems = []
-    for ref in REFERENCES:
-        source, target = frames.get(ref.dataset), frames.get(ref.target)
-        if source is not None and target is not None and ref.column in source.columns:
-            problems += _unknown_references(source[ref.column], target, ref, pack)
-    if "areas" in frames:
-        problems += _check_area_parents(frames["areas"], pack.spec("areas").file)
-    return problems
-
-
-def _unknown_references(values: pd.Series, target: pd.DataFrame, ref: Reference, pack: Pack) -> list[Problem]:
-    """Problems for ``values`` not among the target's ids (of ``ref.level``, if given)."""
-    if ref.target_column not in target.columns:
-        return []
-    where = f"{ref.target}.{ref.target_column} ({pack.spec(ref.target).file})"
-    if ref.level is not None and "level" in target.columns:
-        target = target[target["level"] == ref.level]
-        where = f"{where} of level {ref.level}"
-    unknown = values.notna() & ~values.isin(target[ref.target_column].dropna().unique())
-    if not unknown.any():
-        return []
-    file = pack.spec(ref.dataset).file
-    return row_problems(ref.dataset, file, ref.column, values[unknown], f"an id listed in {where}")
-
-
-def _check_area_parents(areas: pd.DataFrame, file: str) -> list[Problem]:
-    """Each community's ``parent_id`` must be the ``area_id`` of a street."""
-    if not {"area_id", "level", "parent_id"} <= set(areas.columns):
-        return []
-    level_of = areas.drop_duplicates("area_id").set_index("area_id")["level"]
-    communities = areas[areas["level"] == PLACEMENT_LEVEL]
-    not_street = ~communities["parent_id"].map(level_of).isin(["street"])
-    expected = "the area_id of a street in areas (a community's parent)"
-    return row_problems("areas", file, "parent_id", communities["parent_id"][not_street], expected)
-
-
-# ---------------------------------------------------------------- coordinates
-
-
-def _to_wgs84(pack: Pack, name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Geometry and point datasets' lon/lat converted to WGS-84 from the dataset's datum.
-
-    A geo file in a projected CRS (e.g. a shapefile in CGCS2000 Gauss-Krüger) is
-    reprojected from the CRS it declares, unless the catalog declares a datum for it.
-    """
-    datum = pack.datum_of(name)
-    if isinstance(frame, gpd.GeoDataFrame):
-        projected = frame.crs is not None and frame.crs.is_projected
-        if pack.spec(name).datum is None and projected:
-            frame = frame.to_crs("EPSG:4326")
-        else:
-            frame = geo.geometry_to_wgs84(frame, datum)
-    if name in POINT_DATASETS and datum != geo.WGS84 and {"lon", "lat"} <= set(frame.columns):
-        lon, lat = geo.to_wgs84(_floats(frame["lon"]), _floats(frame["lat"]), datum)
-        frame = frame.assign(lon=lon, lat=lat)
-    return frame
-
-
-def _floats(values: pd.Series) -> np.ndarray:
-    return values.to_numpy(dtype="float64", na_value=np.nan)
-
-
-def place_points(frames: Mapping[str, pd.DataFrame], pack: Pack) -> tuple[dict, list[Problem]]:
-    """Fill missing ``area_id`` of point datasets (by coordinates) and of samples (by site).
-
-    Needs ``areas`` (WGS-84) among ``frames``; points are placed in communities. A point
-    dataset without an ``area_id`` column gains one silently; empty cells of a column the
-    file has are filled with a warning stating the count. Samples whose area cannot be
-    found are set aside, with a warning.
-
-    Returns
-    -------
-    (dict, list of Problem)
-        The frames (new objects where changed) and the warnings.
-    """
-    out, problems = dict(frames), []
-    areas = frames.get("areas")
-    if areas is None or "geometry" not in areas.columns:
-        return out, problems
-    targets = _placement_areas(areas)
-    for name in POINT_DATASETS:
-        if name in out and {"lon", "lat"} <= set(out[name].columns):
-            out[name], found = _place_by_coordinates(out[name], targets, name, pack.spec(name).file)
-            problems += found
-    if "sampling" in out and "testing_sites" in out:
-        out["sampling"], found = _place_samples(
-            out["sampling"], out["testing_sites"], pack.spec("sampling").file
-        )
+        return None, None, exc.problems
+    except Exception as exc:  # a reader's fault must end as a problem of the dataset, never a traceback
+        found = f"{type(exc).__name__}: {exc}"
+        return None, None, [Problem(name, spec.file, None, None, f"a readable {spec.format} file", found)]
+    raw, problems = without_repeated_rows(raw, origin)
+    if spec.format in TEXT_FORMATS:
+        raw, found = without_total_rows(raw, origin)
         problems += found
-    return out, problems
-
-
-def _placement_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The communities with a geometry (all areas if there are no communities)."""
-    usable = areas[areas.geometry.notna() & areas["area_id"].notna()]
-    if "level" in usable.columns and (usable["level"] == PLACEMENT_LEVEL).any():
-        return usable[usable["level"] == PLACEMENT_LEVEL]
-    return usable
-
-
-def _place_by_coordinates(
-    frame: pd.DataFrame, areas: gpd.GeoDataFrame, dataset: str, file: str
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Fill empty ``area_id`` of points (lon/lat in WGS-84) with the area containing them."""
-    declared = "area_id" in frame.columns
-    area_id = frame["area_id"] if declared else pd.Series(np.nan, index=frame.index, dtype="str")
-    missing = area_id.isna()
-    if not missing.any():
-        return frame, []
-    placed = geo.assign_areas(_floats(frame["lon"][missing]), _floats(frame["lat"][missing]), areas)
-    area_id = area_id.copy()
-    area_id[missing] = placed
-    frame = frame.assign(area_id=area_id)
-    if not declared:
-        return frame, []
-    outside = int(pd.isna(placed).sum())
-    found = f"{_rows(int(missing.sum()) - outside)} without area_id placed by their coordinates"
-    if outside:
-        found += f"; {_rows(outside)} in no area keep an empty area_id"
-    return frame, [_warning(dataset, file, "area_id", "an area_id in every row", found)]
-
-
-def _place_samples(
-    sampling: pd.DataFrame, sites: pd.DataFrame, file: str
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Fill empty ``area_id`` of samples with their site's area; set aside those left without."""
-    if "area_id" not in sampling.columns or "site_id" not in sampling.columns:
-        return sampling, []
-    missing = sampling["area_id"].isna()
-    if not missing.any():
-        return sampling, []
-    site_area = sites.dropna(subset=["area_id"]).drop_duplicates("site_id").set_index("site_id")["area_id"]
-    area_id = sampling["area_id"].copy()
-    area_id[missing] = sampling["site_id"][missing].map(site_area)
-    unplaced = int(area_id.isna().sum())
-    expected, problems = "an area_id in every row", []
-    if unplaced < missing.sum():
-        found = f"{_rows(int(missing.sum()) - unplaced)} without area_id placed by their site's coordinates"
-        problems.append(_warning("sampling", file, "area_id", expected, found))
-    if unplaced:
-        found = f"{_rows(unplaced)} set aside: no area_id, and their site is unknown or in no area"
-        problems.append(_warning("sampling", file, "area_id", expected, found))
-    return sampling.assign(area_id=area_id).dropna(subset=["area_id"]), problems
-
-
-def _rows(count: int) -> str:
-    return f"{count:,} row" + ("" if count == 1 else "s")
-
-
-def _warning(dataset: str, file: str, column: str, expected: str, found: str) -> Problem:
-    return Problem(dataset, file, None, column, expected, found, severity="warning")
+    if raw.empty:
+        found = "no rows: the file has a header only" if len(spec.files) == 1 else "no rows in any file"
+        problems.append(Problem(name, spec.file, None, None, "rows of data", found, severity="warning"))
+    options = {"timezone": pack.timezone, "renames": spec.columns, "origin": origin}
+    frame, found = conform(raw, name, file=spec.file, **options)
+    if missing_columns(frame, name):  # unusable: later steps would look for the missing column
+        return None, None, problems + found
+    return frame, origin, problems + found
 
 
 # ---------------------------------------------------------------- validate and print
@@ -354,7 +233,22 @@ def validate_pack(pack: Pack | str | os.PathLike | None) -> list[Problem]:
             pack = open_pack(pack)
         except DataError as exc:
             return sorted(exc.problems, key=_sort_key)
-    return load_datasets(pack, strict=False).warnings
+    from workbench.intake.needs import format_readiness, readiness  # needs loads through this module
+
+    try:
+        problems = load_datasets(pack, strict=False).warnings
+    except Exception as exc:  # validate ends with problems, never a traceback, whatever the pack
+        problems = [Problem("pack", CATALOG_FILE, None, None, "a pack the workbench can read",
+                            f"{type(exc).__name__}: {exc}")]  # fmt: skip
+    return Findings(problems, format_readiness(readiness(pack, problems)))
+
+
+class Findings(list):
+    """The problems ``validate_pack`` found, and a summary of the reports the pack can run."""
+
+    def __init__(self, problems: Iterable[Problem], summary: str = ""):
+        super().__init__(problems)
+        self.summary = summary
 
 
 def _sort_key(problem: Problem) -> tuple:
@@ -375,20 +269,22 @@ def format_problems(problems: Iterable[Problem]) -> str:
     Wide (Chinese) characters count as two columns, so the table stays aligned in a
     terminal; cells longer than 60 columns are cut with "…".
     """
+    readiness = getattr(problems, "summary", "")
     problems = sorted(problems, key=_sort_key)
     errors = sum(p.severity == "error" for p in problems)
     summary = f"{errors} error(s), {len(problems) - errors} warning(s)"
+    ending = [summary, "", readiness] if readiness else [summary]
     if not problems:
-        return "no problems found\n" + summary
+        return "\n".join(["no problems found", *ending])
     rows = [_HEADERS] + [_cells(p) for p in problems]
     widths = [max(_width(row[i]) for row in rows) for i in range(len(_HEADERS))]
     lines = ["  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join([*lines, "", summary])
+    return "\n".join([*lines, "", *ending])
 
 
 def _cells(problem: Problem) -> tuple[str, ...]:
-    row = "" if problem.row is None else str(problem.row)
+    row = problem.cell or ("" if problem.row is None else str(problem.row))
     values = (problem.severity, problem.dataset, problem.file, row, problem.column or "")
     return tuple(_cut(str(v)) for v in (*values, problem.expected, problem.found))
 

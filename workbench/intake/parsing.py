@@ -4,16 +4,27 @@ Booleans from true/false, 1/0, 是/否, Y/N, yes/no; timestamps and dates (a val
 offset is converted to the pack's time zone, then the zone is dropped); numbers, also
 ``1,234``; identifiers stay strings (``007`` stays ``007``). A value that cannot be parsed is
 reported by the caller and becomes missing.
+
+Dates and times as department exports write them, all parsed vectorised: ISO 8601 and
+``2022/10/9 8:05``; ``2022年10月9日``, ``8时5分``, ``2022年10月9日 8时5分``; Excel serial
+numbers (``44835`` is 2022-10-01, ``44835.5`` its noon; 20000 to 80000, i.e. 1954 to 2119).
+
+Identifiers, choices and numbers are normalised first (:func:`normalise_text`): Unicode NFKC
+(full-width ``S０1`` becomes ``S01``, a no-break space a space) and stray blanks removed
+(identifiers keep no blank at all); the caller reports how many values changed.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_array
+import pyarrow.compute as pc
 import shapely
 from pandas.tseries.api import guess_datetime_format
 
@@ -27,6 +38,18 @@ _BOOLEAN_WORDS = {
     "y": True, "n": False, "yes": True, "no": False,
 }  # fmt: skip
 _THOUSANDS = r",(?=\d{3}(?!\d))"
+#: Excel serial day numbers accepted as dates (1954-10-03 to 2119-01-09), and their day 0.
+EXCEL_SERIALS = (20_000, 80_000)
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: Chinese date and time words, replaced in order to reach ISO 8601.
+_CHINESE_STAMP = (
+    (r"(\d+)\s*年\s*(\d+)\s*月\s*(\d+)\s*[日号]?", r"\1-\2-\3 "),
+    (r"(\d+)\s*[时點点]\s*(\d+)\s*分\s*(\d+)\s*秒", r"\1:\2:\3"),
+    (r"(\d+)\s*[时點点]\s*(\d+)\s*分?", r"\1:\2"),
+    (r"(\d+)\s*[时點点]", r"\1:00"),
+    (r"(?<!\d)(\d)(?!\d)", r"0\1"),  # 2022-10-9 8:5 -> 2022-10-09 08:05
+    (r"\s+", " "),
+)
 _OFFSET = r"(?:[zZ]|[+-]\d\d(?::?\d\d)?)$"
 
 #: What a value that failed parsing should have looked like, by column kind.
@@ -45,6 +68,56 @@ def _as_text(values: pd.Series) -> pd.Series:
     text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("str")
     text = text.str.strip()
     return text.mask(text == "")
+
+
+#: Column kinds normalised by :func:`normalise_text`, and whether all their blanks go.
+NORMALISED_KINDS = {"id": True, "enum": False, "int": True, "float": True}
+
+
+def normalise_text(values: pd.Series, *, drop_blanks: bool) -> tuple[pd.Series, int]:
+    """NFKC-normalised text (full-width digits and letters to ASCII), blanks stripped.
+
+    The scan for values to touch (non-ASCII ones and, with ``drop_blanks``, those with an
+    inner blank) runs in Arrow's compute kernels; only those values are normalised, so a
+    clean column of 734,672 values costs a few milliseconds.
+
+    Returns
+    -------
+    (Series, int)
+        The values (the same object when nothing changed), and how many changed.
+    """
+    arrow = arrow_strings(values)
+    if arrow is None:
+        return values, 0
+    odd = pc.invert(pc.string_is_ascii(arrow))
+    if drop_blanks:
+        odd = pc.or_(odd, pc.match_substring(arrow, " "))  # other blanks are not ASCII, or rare
+    odd = pc.fill_null(odd, False).to_numpy(zero_copy_only=False)
+    if not odd.any():
+        return values, 0
+    text = values[odd].astype("str")
+    fixed = text.map(lambda v: unicodedata.normalize("NFKC", v).strip())  # the few odd values only
+    if drop_blanks:
+        fixed = fixed.str.replace(r"\s+", "", regex=True)
+    changed = fixed != text.str.strip()
+    if not changed.any():
+        return values, 0
+    out = values.astype("str") if pd.api.types.is_object_dtype(values.dtype) else values.copy()
+    out[odd] = fixed
+    return out, int(changed.sum())
+
+
+def arrow_strings(values: pd.Series) -> pa_array.Array | None:
+    """``values`` as an Arrow string array (zero-copy for Arrow-backed text); None if not text."""
+    if not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
+        return None
+    try:
+        arrow = pa_array.array(values, from_pandas=True)
+    except (pa_array.ArrowInvalid, pa_array.ArrowTypeError):  # mixed types: not a text column
+        return None
+    return (
+        arrow if pa_array.types.is_string(arrow.type) or pa_array.types.is_large_string(arrow.type) else None
+    )
 
 
 def parse_strings(values: pd.Series) -> pd.Series:
@@ -161,13 +234,49 @@ def _parse_stamp_text(text: pd.Series, timezone: str) -> pd.Series:
 
 
 def _parse_other_spellings(text: pd.Series, timezone: str) -> pd.Series:
-    """Chinese dates (``2022年10月9日 8:00``) and other formats.
+    """Excel serial numbers, Chinese dates and times (``2022年10月9日 8时5分``), other formats.
 
-    The format guessed from the first value is applied to all, vectorised; what remains
-    goes through pandas' per-value parser, unless there are more than
-    ``_PER_VALUE_LIMIT`` such values (then they count as unparseable rather than take minutes).
+    Chinese words are rewritten to ISO 8601 and parsed vectorised; then the format guessed
+    from the first value left is applied to all; what remains goes through pandas' per-value
+    parser, unless there are more than ``_PER_VALUE_LIMIT`` such values (then they count as
+    unparseable rather than take minutes).
     """
-    text = text.str.replace(r"[年月]", "-", regex=True).str.replace(r"日|\s+", " ", regex=True).str.strip()
+    stamps = _excel_serials(text)
+    left = stamps.isna()
+    if not left.any():
+        return stamps
+    text = text[left]
+    text = text[text.str.contains(r"\d{4}", regex=True)]  # a time or a number alone is no timestamp
+    if text.empty:
+        return stamps
+    for pattern, replacement in _CHINESE_STAMP:
+        text = text.str.replace(pattern, replacement, regex=True)
+    text = text.str.strip()
+    try:
+        rewritten = pd.to_datetime(text, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+    except ValueError:  # naive values mixed with values carrying an offset
+        rewritten = _parse_by_offset(text, "ISO8601", timezone)
+    stamps[text.index] = rewritten
+    text = text[rewritten.isna()]
+    if text.empty:
+        return stamps
+    stamps[text.index] = _parse_guessed(text, timezone)
+    return stamps
+
+
+def _excel_serials(text: pd.Series) -> pd.Series:
+    """Excel serial day numbers (with a fraction for the time of day), to the second; else NaT."""
+    numbers = pd.to_numeric(text, errors="coerce")
+    serial = numbers.between(*EXCEL_SERIALS)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if serial.any():
+        days = pd.to_timedelta(numbers[serial], unit="D").dt.round("s")
+        out[serial] = _EXCEL_EPOCH + days
+    return out
+
+
+def _parse_guessed(text: pd.Series, timezone: str) -> pd.Series:
+    """The format guessed from the first value applied to all; per-value for the rest (capped)."""
     guessed = guess_datetime_format(text.iloc[0])
     if guessed:
         stamps = _parse_by_offset(text, guessed, timezone)
@@ -190,6 +299,28 @@ def _parse_by_offset(text: pd.Series, fmt: str, timezone: str) -> pd.Series:
         aware = pd.to_datetime(text[has_offset], format=fmt, errors="coerce", utc=True)
         out[has_offset] = _local_naive(aware, timezone)
     return out
+
+
+def date_only(values: pd.Series, stamps: pd.Series) -> pd.Series:
+    """Which ``stamps`` were written as a date alone: at midnight, with no time in the text."""
+    midnight = stamps.notna() & (stamps == stamps.dt.normalize())
+    if not midnight.any() or pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return midnight & False
+    text = values[midnight].astype("str")
+    with_time = text.str.contains(r"[:时点T]|\d\.\d", regex=True, na=False)
+    out = pd.Series(False, index=values.index)
+    out[midnight] = ~with_time.to_numpy(dtype=bool)
+    return out
+
+
+def end_of_day_when_date_only(values: pd.Series, stamps: pd.Series) -> pd.Series:
+    """``stamps`` with each value written as a date alone moved to the end of that day."""
+    alone = date_only(values, stamps)
+    if not alone.any():
+        return stamps
+    stamps = stamps.copy()
+    stamps[alone] = stamps[alone] + pd.Timedelta(days=1) - pd.Timedelta(1, "us")  # µs: pandas keeps it
+    return stamps
 
 
 def parse_geometry(values: pd.Series) -> tuple[gpd.GeoSeries, pd.Series]:
@@ -216,6 +347,9 @@ def parse_column(values: pd.Series, column: pa.Column, timezone: str) -> tuple[p
         return _parse_enum(values, column.metadata["aliases"]), pd.Series(False, index=values.index)
     if kind in ("int", "float"):
         return parse_numbers(values, integer=kind == "int")
+    if kind == "timestamp" and column.metadata.get("date_only") == "end_of_day":
+        stamps, bad = parse_timestamps(values, timezone)
+        return end_of_day_when_date_only(values, stamps), bad
     parsers = {
         "bool": parse_booleans,
         "timestamp": lambda v: parse_timestamps(v, timezone),
