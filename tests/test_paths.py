@@ -94,7 +94,7 @@ def test_init_lays_out_a_working_folder(tmp_path, capsys):
 def test_init_accepts_an_empty_folder_and_refuses_anything_else(tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert lay_out_working_folder(empty)[0] == empty / "notebooks"
+    assert lay_out_working_folder(empty, version=__version__)[0] == empty / "notebooks"
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "notes.txt").write_text("mine", encoding="utf-8")
     (tmp_path / "file").write_text("mine", encoding="utf-8")
@@ -111,13 +111,14 @@ def test_init_says_when_nothing_is_shipped(tmp_path):
     package = tmp_path / "site-packages" / "workbench"
     package.mkdir(parents=True)
     with pytest.raises(WorkbenchError, match="no notebooks or parameters shipped in"):
-        lay_out_working_folder(tmp_path / "site", paths.shipped_layout(package))
+        lay_out_working_folder(tmp_path / "site", version="0",
+                               shipped=paths.shipped_layout(package))
     assert not (tmp_path / "site").exists()
 
 
 def test_a_process_started_in_a_working_folder_uses_it(tmp_path):
     site = tmp_path / "site"
-    lay_out_working_folder(site)
+    lay_out_working_folder(site, version=__version__)
     probe = ("import json, workbench.paths as p; print(json.dumps([p.LAYOUT.kind, str(p.NOTEBOOKS_DIR), "
              "str(p.PARAMETERS_DIR), str(p.REPORTS_DIR), str(p.SAMPLE_PACK_DIR)]))")
     env = {key: value for key, value in os.environ.items() if key != paths.HOME_ENV}

@@ -132,7 +132,7 @@ def command_init(args: argparse.Namespace) -> int:
     """Lay out a working folder (notebooks, parameters, reports, README) and say what to do next."""
     from workbench.runner.working_folder import lay_out_working_folder
 
-    for path in lay_out_working_folder(args.folder):
+    for path in lay_out_working_folder(args.folder, version=__version__):
         print(path)
     print(f"next: cd {args.folder} && workbench batch parameters/daily.yaml  (see {args.folder}/README.md)")
     return 0

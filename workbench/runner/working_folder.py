@@ -12,7 +12,6 @@ import os
 import shutil
 from pathlib import Path
 
-from workbench import __version__
 from workbench.errors import WorkbenchError
 from workbench.paths import MARKER_FILE, Layout, shipped_layout
 
@@ -61,13 +60,16 @@ workbench: {version}
 """
 
 
-def lay_out_working_folder(target: str | os.PathLike, shipped: Layout | None = None) -> list[Path]:
+def lay_out_working_folder(target: str | os.PathLike, *, version: str,
+                           shipped: Layout | None = None) -> list[Path]:
     """Make a working folder at ``target``: notebooks, parameters, an empty reports folder, a README.
 
     Parameters
     ----------
     target : path-like
         The folder to make; it must not exist, or be empty.
+    version : str
+        The workbench's version, written in the README and the marker file.
     shipped : Layout, optional
         Where the notebooks and parameters are copied from (default: the checkout, or the
         package data of an installed wheel).
@@ -95,11 +97,11 @@ def lay_out_working_folder(target: str | os.PathLike, shipped: Layout | None = N
         for file in files:
             shutil.copy2(file, folder / name / file.name)
     (folder / "reports").mkdir()
-    readme = README.format(version=__version__, today=dt.date.today().isoformat(), marker=MARKER_FILE,
+    readme = README.format(version=version, today=dt.date.today().isoformat(), marker=MARKER_FILE,
                            folder=folder.resolve(), notebooks=_names(sources["notebooks"]),
                            parameters=_names(sources["parameters"]))
     (folder / "README.md").write_text(readme, encoding="utf-8")
-    (folder / MARKER_FILE).write_text(MARKER.format(version=__version__), encoding="utf-8")
+    (folder / MARKER_FILE).write_text(MARKER.format(version=version), encoding="utf-8")
     return [folder / "notebooks", folder / "parameters", folder / "reports", folder / "README.md",
             folder / MARKER_FILE]
 
