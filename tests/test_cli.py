@@ -73,6 +73,7 @@ def recorded_run(monkeypatch):
         return RunResult("tiny", "2022-10-09", "ok", None, 0.1)
 
     monkeypatch.setattr(workbench.runner.report, "run_report", fake_run_report)
+    monkeypatch.setattr(workbench.runner.execute, "ensure_kernel", lambda: "workbench")
     return calls
 
 
@@ -234,6 +235,7 @@ def test_run_on_a_terminal_shows_the_progress_line(monkeypatch, capsys):
         return RunResult("tiny", "2022-10-09", "ok", None, 0.12)
 
     monkeypatch.setattr(workbench.runner.report, "run_report", slow_run_report)
+    monkeypatch.setattr(workbench.runner.execute, "ensure_kernel", lambda: "workbench")
     assert main(["run", str(TINY)]) == 0
     assert terminal.getvalue().startswith("\rtiny: running 0 s") and terminal.getvalue().endswith("\033[K")
     assert capsys.readouterr().out == "tiny ok 0.1s\n"

@@ -28,6 +28,7 @@ PROGRESS_INTERVAL = 1.0
 
 def command_run(args: argparse.Namespace) -> int:
     """Run one report; exit 1 when it failed."""
+    from workbench.runner.execute import ensure_kernel
     from workbench.runner.parameters import check_declared, coerce_parameter, declared_parameters
     from workbench.runner.report import resolve_notebook, run_report
     from workbench.runner.schedule import read_yaml_mapping
@@ -39,6 +40,7 @@ def command_run(args: argparse.Namespace) -> int:
         check_declared([name for name, _ in args.parameter], declared, notebook.stem)
         for name, value in args.parameter:
             parameters[name] = coerce_parameter(value, declared[name].get("default"), name=name)
+    ensure_kernel()  # its first-run note must not land inside the progress line
     with progress_line(Path(args.notebook).stem):
         result = run_report(args.notebook, date=args.date, pack=args.pack, scope=args.scope,
                             parameters=parameters, reports_dir=args.reports, runs_dir=args.runs,

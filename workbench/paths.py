@@ -106,14 +106,14 @@ def find_layout(cwd: str | os.PathLike | None = None, environ: Mapping[str, str]
     return Layout("working folder", home, shipped.shipped, home / "reports")
 
 
-def _current_directory() -> Path | None:
+def _current_directory() -> Path:
     try:
         return Path.cwd()
-    except OSError:  # the working directory was deleted
-        return None
+    except OSError:  # the working directory was deleted: never default to a folder of the package
+        return Path.home()
 
 
-LAYOUT = find_layout(_current_directory() or PACKAGE_DIR)
+LAYOUT = find_layout(_current_directory())
 #: The folder holding ``notebooks/`` and ``parameters/`` (a working folder, a checkout, the package data).
 PROJECT_ROOT = LAYOUT.root
 NOTEBOOKS_DIR = LAYOUT.notebooks
