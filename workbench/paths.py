@@ -60,14 +60,17 @@ class Layout:
 
     @property
     def notebooks(self) -> Path:
+        """The report notebooks."""
         return self.root / "notebooks"
 
     @property
     def parameters(self) -> Path:
+        """Schedules and rule files."""
         return self.root / "parameters"
 
     @property
     def sample_pack(self) -> Path:
+        """The embedded synthetic sample pack (always the shipped one)."""
         return self.shipped / "data" / "sample"
 
 
