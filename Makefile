@@ -9,15 +9,32 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 KERNEL := workbench
 
-.PHONY: install report test lint bench clean
+.PHONY: install notebook-filter report test lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (set PYTHON=/path/to/python3.11)"; exit 1; }
 	@echo "Installing into $(VENV) with $(PYTHON) ..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (workbench)" >/dev/null
+	@$(MAKE) --no-print-directory notebook-filter
 	@touch $(STAMP)
+
+# Committed notebooks stay without outputs: git stores every *.ipynb through nbstripout (cell ids
+# kept, so that the committed notebooks pass through unchanged); `git diff` shows them stripped.
+# A notebook saved with outputs in JupyterLab keeps them in the working tree only.
+NBSTRIPOUT := "$(abspath $(BIN))/python" -m nbstripout --keep-id
+notebook-filter:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '$(NBSTRIPOUT)' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config filter.nbstripout.required true && \
+	  git config diff.ipynb.textconv '$(NBSTRIPOUT) -t' && \
+	  attributes="$$(git rev-parse --git-path info/attributes)" && mkdir -p "$$(dirname "$$attributes")" && \
+	  { grep -qsx '\*.ipynb filter=nbstripout diff=ipynb' "$$attributes" \
+	    || echo '*.ipynb filter=nbstripout diff=ipynb' >> "$$attributes"; } && \
+	  echo "git stores notebooks without outputs (nbstripout filter, in $$attributes)"; \
+	else echo "not a git checkout: no notebook filter set up"; fi
 
 install: $(STAMP)
 

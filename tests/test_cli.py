@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -12,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
+import workbench.cli
 import workbench.runner.batch
+import workbench.runner.execute
 import workbench.runner.report
-from workbench.cli import main
+from workbench import __version__
+from workbench.cli import main, progress_line
 from workbench.errors import Problem
 from workbench.runner.report import RunResult
 
@@ -68,6 +73,7 @@ def recorded_run(monkeypatch):
         return RunResult("tiny", "2022-10-09", "ok", None, 0.1)
 
     monkeypatch.setattr(workbench.runner.report, "run_report", fake_run_report)
+    monkeypatch.setattr(workbench.runner.execute, "ensure_kernel", lambda: "workbench")
     return calls
 
 
@@ -75,10 +81,10 @@ def test_run_types_p_values_like_the_notebook_defaults(recorded_run, tmp_path):
     params = tmp_path / "params.yaml"
     params.write_text("coverage_target: 0.5\nlang: en\n", encoding="utf-8")
     argv = ["run", str(TINY), "--params", str(params), "-p", "code", "007", "-p", "coverage_target", "0.9",
-            "-p", "undeclared", "x", "--scope", "S01", "--date", "2022-10-08"]
+            "--scope", "S01", "--date", "2022-10-08"]
     assert main(argv) == 0
     notebook, kwargs = recorded_run[0]
-    assert kwargs["parameters"] == {"coverage_target": 0.9, "lang": "en", "code": "007", "undeclared": "x"}
+    assert kwargs["parameters"] == {"coverage_target": 0.9, "lang": "en", "code": "007"}
     assert (kwargs["scope"], kwargs["date"]) == ("S01", "2022-10-08")
 
 
@@ -166,3 +172,100 @@ def test_validate_exits_1_only_on_errors(monkeypatch, capsys, severity, code):
     monkeypatch.setitem(sys.modules, "workbench.intake.loading", loading)
     assert main(["validate", "--pack", str(PACK)]) == code
     assert "rounds.csv, row 2, column start" in capsys.readouterr().out
+
+
+def test_an_undeclared_p_name_exits_2_listing_the_notebook_parameters(recorded_run, capsys):
+    err = _clean_error(capsys, 2, "run", str(TINY), "-p", "coverage_targt", "0.9", "-p", "lang", "en")
+    assert err.strip() == ("workbench run: error: tiny declares no parameter 'coverage_targt' (did you mean "
+                           "'coverage_target'?); -p can set: coverage_target (default 0.95), "
+                           'code (default "001"), lang (default "zh")')
+    assert recorded_run == []  # nothing ran
+
+
+def test_several_undeclared_p_names_are_all_named(recorded_run, capsys):
+    err = _clean_error(capsys, 2, "run", str(TINY), "-p", "zzz", "1", "-p", "qqq", "2", "-p", "zzz", "3")
+    assert "declares no parameter 'zzz', 'qqq';" in err and recorded_run == []
+
+
+def test_version_and_python_dash_m(capsys):
+    assert main(["--version"]) == 0 and capsys.readouterr().out == f"workbench {__version__}\n"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, "-m", "workbench", "--version"], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"workbench {__version__}\n", "")
+    done = subprocess.run([sys.executable, "-m", "workbench", "run"], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode == 2 and done.stderr.startswith("usage: workbench run")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_line_ticks_on_a_terminal_and_is_erased():
+    stream = _Terminal()
+    with progress_line("tiny", stream, interval=0.05):
+        time.sleep(0.2)
+    text = stream.getvalue()
+    assert text.startswith("\rtiny: running 0 s") and text.endswith("\r\033[K")
+    assert text.count("\rtiny: running ") >= 3  # at 0, 0.05, 0.10, 0.15 s
+
+
+def test_progress_line_writes_nothing_off_a_terminal():
+    stream = io.StringIO()
+    with progress_line("tiny", stream, interval=0.01):
+        time.sleep(0.05)
+    assert stream.getvalue() == ""
+
+
+def test_run_off_a_terminal_prints_no_progress(recorded_run, capsys):
+    assert main(["run", str(TINY)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == "tiny ok 0.1s\n"
+
+
+def test_run_on_a_terminal_shows_the_progress_line(monkeypatch, capsys):
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(workbench.cli, "PROGRESS_INTERVAL", 0.05)
+
+    def slow_run_report(notebook, **kwargs):
+        time.sleep(0.12)
+        return RunResult("tiny", "2022-10-09", "ok", None, 0.12)
+
+    monkeypatch.setattr(workbench.runner.report, "run_report", slow_run_report)
+    monkeypatch.setattr(workbench.runner.execute, "ensure_kernel", lambda: "workbench")
+    assert main(["run", str(TINY)]) == 0
+    assert terminal.getvalue().startswith("\rtiny: running 0 s") and terminal.getvalue().endswith("\033[K")
+    assert capsys.readouterr().out == "tiny ok 0.1s\n"
+
+
+@pytest.fixture
+def kernel_specs(monkeypatch):
+    """Pretend the kernelspecs found are ``specs``; record the installs instead of making them."""
+    from ipykernel import kernelspec
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs, installed = {}, []
+    monkeypatch.setattr(KernelSpecManager, "find_kernel_specs", lambda self: dict(specs))
+
+    def install(kernel_name, display_name, prefix):
+        installed.append((kernel_name, display_name, prefix))
+        return f"{prefix}/share/jupyter/kernels/{kernel_name}"
+
+    monkeypatch.setattr(kernelspec, "install", install)
+    return specs, installed
+
+
+def test_registering_the_kernel_says_so_once_on_stderr(kernel_specs, capsys):
+    specs, installed = kernel_specs
+    assert workbench.runner.execute.ensure_kernel() == "workbench"
+    assert installed == [("workbench", "Python (workbench)", sys.prefix)]
+    err = capsys.readouterr().err
+    assert err == (f"workbench: first run: registered the Jupyter kernel 'workbench' for {sys.executable} "
+                   f"in {sys.prefix}/share/jupyter/kernels/workbench "
+                   "(remove: jupyter kernelspec remove workbench)\n")
+    specs["workbench"] = "somewhere"
+    assert workbench.runner.execute.ensure_kernel() == "workbench"
+    assert len(installed) == 1 and capsys.readouterr().err == ""

@@ -1,1 +1,3 @@
 """Situation-analysis workbench."""
+
+__version__ = "0.1.0"

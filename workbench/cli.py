@@ -1,4 +1,6 @@
-"""``workbench run / batch / prune / validate / sample``: parse the arguments, call the package.
+"""``workbench run / batch / prune / validate / sample / init``: parse the arguments, call the package.
+
+``python -m workbench`` is the same command; ``workbench --version`` prints the version.
 
 Exit status: 0 all went well; 1 a report failed (or a pack has fatal problems); 2 a usage or
 data error, printed as one clean message on stderr; 3 another batch for the same date and
@@ -9,32 +11,40 @@ Heavy modules (papermill, nbconvert, geopandas) are imported by the command that
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
+from workbench import __version__, paths
 from workbench.errors import LockedError, WorkbenchError
-from workbench.paths import PROJECT_ROOT
 
-REPO = PROJECT_ROOT
 EXIT_LOCKED = 3
+PROGRESS_INTERVAL = 1.0
 
 
 def command_run(args: argparse.Namespace) -> int:
     """Run one report; exit 1 when it failed."""
-    from workbench.runner.parameters import coerce_parameter, declared_parameters
+    from workbench.runner.execute import ensure_kernel
+    from workbench.runner.parameters import check_declared, coerce_parameter, declared_parameters
     from workbench.runner.report import resolve_notebook, run_report
     from workbench.runner.schedule import read_yaml_mapping
 
     parameters = read_yaml_mapping(args.params, "parameters file") if args.params else {}
     if args.parameter:
-        declared = declared_parameters(resolve_notebook(args.notebook))
+        notebook = resolve_notebook(args.notebook)
+        declared = declared_parameters(notebook)
+        check_declared([name for name, _ in args.parameter], declared, notebook.stem)
         for name, value in args.parameter:
-            default = declared.get(name, {}).get("default")
-            parameters[name] = coerce_parameter(value, default, name=name) if name in declared else value
-    result = run_report(args.notebook, date=args.date, pack=args.pack, scope=args.scope,
-                        parameters=parameters, reports_dir=args.reports, runs_dir=args.runs,
-                        **timeout_option(args))
+            parameters[name] = coerce_parameter(value, declared[name].get("default"), name=name)
+    ensure_kernel()  # its first-run note must not land inside the progress line
+    with progress_line(Path(args.notebook).stem):
+        result = run_report(args.notebook, date=args.date, pack=args.pack, scope=args.scope,
+                            parameters=parameters, reports_dir=args.reports, runs_dir=args.runs,
+                            **timeout_option(args))
     print(f"{result.stem} {result.status} {result.duration_s:.1f}s")
     if result.error:
         print(result.error, file=sys.stderr)
@@ -42,6 +52,37 @@ def command_run(args: argparse.Namespace) -> int:
         if path is not None:
             print(path)
     return 0 if result.ok else 1
+
+
+@contextmanager
+def progress_line(name: str, stream=None, interval: float = PROGRESS_INTERVAL):
+    """While the block runs, keep one line ``NAME: running 12 s`` on ``stream`` (stderr) if it is a terminal.
+
+    Off a terminal (cron, systemd, a pipe) nothing is written. The line is erased at the end,
+    so that what the command prints afterwards starts on a clean line.
+    """
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        yield
+        return
+    started, stop = time.monotonic(), threading.Event()
+
+    def tick() -> None:
+        while True:
+            stream.write(f"\r{name}: running {time.monotonic() - started:.0f} s")
+            stream.flush()
+            if stop.wait(interval):
+                return
+
+    ticker = threading.Thread(target=tick, name="workbench-progress", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        ticker.join()
+        stream.write("\r\033[K")  # back to the line's start, erase it
+        stream.flush()
 
 
 def command_batch(args: argparse.Namespace) -> int:
@@ -97,6 +138,16 @@ def command_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_init(args: argparse.Namespace) -> int:
+    """Lay out a working folder (notebooks, parameters, reports, README) and say what to do next."""
+    from workbench.runner.working_folder import lay_out_working_folder
+
+    for path in lay_out_working_folder(args.folder, version=__version__):
+        print(path)
+    print(f"next: cd {args.folder} && workbench batch parameters/daily.yaml  (see {args.folder}/README.md)")
+    return 0
+
+
 def positive_seconds(text: str) -> float:
     """Parse a ``--timeout`` value: a positive number of seconds."""
     try:
@@ -134,6 +185,7 @@ def add_run_options(sub: argparse.ArgumentParser, *, pack: bool = True, outputs:
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``workbench`` command."""
     parser = argparse.ArgumentParser(prog="workbench", description="Situation-analysis workbench.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run one report notebook")
@@ -162,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=command_validate)
 
     sample = commands.add_parser("sample", help="regenerate the synthetic sample pack")
-    sample.add_argument("--out", metavar="DIR", default=str(REPO / "data" / "sample"))
+    sample.add_argument("--out", metavar="DIR", default=default_sample_out(),
+                        help="output folder (default: data/sample in a checkout, else ./sample)")
     sample.add_argument("--seed", type=int, metavar="N", help="random seed (default: the sample's)")
     sample.add_argument("--scale", choices=("district", "city"), help="size of the pack (default: district)")
     sample.set_defaults(handler=command_sample)
@@ -171,7 +224,22 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--out", metavar="DIR", default="templates", help="folder (default: templates)")
     template.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
     template.set_defaults(handler=command_template)
+
+    init = commands.add_parser("init", help="lay out a working folder: notebooks, parameters, reports")
+    init.add_argument("folder", metavar="DIR", help="the folder to make (new, or empty)")
+    init.set_defaults(handler=command_init)
     return parser
+
+
+def default_sample_out() -> str:
+    """The checkout's ``data/sample`` (regenerated in place); an installed package is never written to."""
+    return str(paths.SAMPLE_PACK_DIR) if paths.LAYOUT.kind == "checkout" else "sample"
+
+
+def export_working_folder() -> None:
+    """Name the working folder in ``$WORKBENCH_HOME``: report kernels run in a scratch directory."""
+    if paths.LAYOUT.kind == "working folder":
+        os.environ.setdefault(paths.HOME_ENV, str(paths.LAYOUT.root))
 
 
 def raise_interrupt(signum, frame) -> None:
@@ -196,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already printed by argparse
         return exc.code if isinstance(exc.code, int) else 2
+    export_working_folder()
     previous = signal.signal(signal.SIGTERM, raise_interrupt)  # systemd stop, Airflow timeout: like Ctrl-C
     try:
         return args.handler(args)

@@ -80,14 +80,20 @@ logging.getLogger("asyncio").addFilter(_TimeoutNoise())
 
 
 def ensure_kernel(name: str = KERNEL_NAME) -> str:
-    """Install a kernelspec ``name`` for this Python (into ``sys.prefix``) unless one exists."""
+    """Install a kernelspec ``name`` for this Python (into ``sys.prefix``) unless one exists.
+
+    The first time (a fresh install), a one-line note on stderr says where it was registered:
+    Jupyter sees it from then on, and removing it is the user's to know.
+    """
     from jupyter_client.kernelspec import KernelSpecManager
 
     with _KERNEL_LOCK:
         if name not in KernelSpecManager().find_kernel_specs():
             from ipykernel.kernelspec import install
 
-            install(kernel_name=name, display_name=f"Python ({name})", prefix=sys.prefix)
+            where = install(kernel_name=name, display_name=f"Python ({name})", prefix=sys.prefix)
+            print(f"workbench: first run: registered the Jupyter kernel {name!r} for {sys.executable} "
+                  f"in {where} (remove: jupyter kernelspec remove {name})", file=sys.stderr, flush=True)
     return name
 
 

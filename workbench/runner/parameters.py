@@ -2,14 +2,17 @@
 
 papermill injects parameters after the cell tagged ``parameters``; a parameter the notebook
 does not declare would only be warned about by papermill, so it is left out here (with a
-warning in the run's record). Values typed on a command line (``-p NAME VALUE``) are typed
-like the notebook's declared default, never guessed: ``007`` stays the text ``"007"``.
+warning in the run's record). On a command line an undeclared ``-p NAME`` is an error instead
+(``check_declared``: a misspelt name must not pass unnoticed). Values typed on a command line
+(``-p NAME VALUE``) are typed like the notebook's declared default, never guessed: ``007``
+stays the text ``"007"``.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
+import difflib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +68,39 @@ def coerce_parameter(value: str, declared_default_source: str | None, *, name: s
         raise ReportError(f"parameter {name!r} expects a {kind} (default {declared_default_source}), "
                           f"got {value!r}") from exc
     return None if default is None and value == "None" else value
+
+
+def check_declared(names: list[str], declared: dict, notebook: str) -> None:
+    """Raise when a name of ``names`` (``-p NAME`` values) is not a parameter the notebook declares.
+
+    Parameters
+    ----------
+    names : list of str
+        The parameter names given.
+    declared : dict
+        The notebook's parameters, as returned by :func:`declared_parameters`.
+    notebook : str
+        The notebook's name, for the message.
+
+    Raises
+    ------
+    ReportError
+        Naming the unknown parameters (with the closest declared name, when one is close) and
+        listing those ``-p`` can set, with their defaults.
+    """
+    settable = [name for name in declared if name not in RUNNER_PARAMETERS]
+    unknown = [name for name in dict.fromkeys(names) if name not in declared]
+    if not unknown:
+        return
+    guesses = [f"{name!r} (did you mean {close[0]!r}?)" if (close := closest(name, settable)) else repr(name)
+               for name in unknown]
+    listed = ", ".join(f"{name} (default {declared[name].get('default')})" for name in settable) or "none"
+    raise ReportError(f"{notebook} declares no parameter {', '.join(guesses)}; -p can set: {listed}")
+
+
+def closest(name: str, names: list[str]) -> list[str]:
+    """The one name of ``names`` closest to a misspelt ``name``, if any is close (a list of 0 or 1)."""
+    return difflib.get_close_matches(name, names, n=1)
 
 
 def pick_parameters(declared: dict, given: dict) -> tuple[dict, list[str]]:
