@@ -111,10 +111,11 @@ def coverage_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tupl
     return plain({
         "round_id": full["round_id"], "round_name": full["round"]["name"],
         "coverage_target": full["coverage_target"],
-        "district": {**full["district"], "short": result.district["short"]},
+        "district": {**full["district"], "short": result.district["short"], "band": result.district["band"],
+                     "tone": coverage.coverage_tone(result.district)},
         "short_communities": full["short_communities"], "communities_total": result.district["communities"],
         "communities": records(table, ["area_id", "name", "street", "tested", "population", "coverage",
-                                       "short", "gap"]),
+                                       "short", "gap", "band"]),
         "silent_sites": records(result.silent, ["site_id", "name", "kind", "silent_on", "last_reported"]),
     }), list(result.warnings)
 
@@ -181,12 +182,12 @@ def field_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
         window_days=p.field_window_days, compliance_target=p.compliance_target)
     full = field_checks.field_figures(result)
     items = result.items.rename(columns={"share": "compliance"})
-    items["below_target"] = items["compliance"] < result.compliance_target
+    items["below_target"] = items["band"].isin(["near", "short"])
     areas = _streets(result.areas, data["areas"])
     areas["compliant"] = [row[row["weakest_item"]] if isinstance(row["weakest_item"], str) else None
                           for row in areas.to_dict("records")]
     areas = areas.rename(columns={"weakest_share": "compliance"})
-    areas["below_target"] = areas["compliance"] < result.compliance_target
+    areas["below_target"] = areas["band"].isin(["near", "short"])
     waste = {"kg_24h": full["waste_kg_24h"], "bags_24h": full["waste_bags_24h"],
              "testing_sites": full["testing_sites"], "uncollected": len(full["uncollected_sites"])}
     uncollected = result.uncollected.assign(hours_since=result.uncollected["hours_since"].round(1))
@@ -194,9 +195,10 @@ def field_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
         "cutoff": full["cutoff"], "compliance_target": result.compliance_target,
         "quarantine": {"households": full["quarantine_households"], "communities": full["quarantine_areas"],
                        "communities_below_target": int(areas["below_target"].sum())},
-        "quarantine_items": records(items, ["item", "compliant", "households", "compliance", "below_target"]),
+        "quarantine_items": records(items, ["item", "compliant", "households", "compliance", "below_target",
+                                            "band"]),
         "quarantine_communities": records(areas, ["area_id", "name", "street", "households", "weakest_item",
-                                                  "compliant", "compliance", "below_target"]),
+                                                  "compliant", "compliance", "below_target", "band"]),
         "waste": waste,
         "uncollected_sites": records(uncollected, ["site_id", "name", "kind", "last_collected",
                                                    "hours_since"]),

@@ -32,9 +32,12 @@ from folium.map import Layer
 from IPython.display import HTML
 from jinja2 import Template
 
+from workbench.domains import bands
+from workbench.domains.bands import tone
 from workbench.errors import WorkbenchError
 from workbench.intake import geo
-from workbench.present.i18n import label
+from workbench.present.i18n import format_share, label
+from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
 
 BASEMAPS = ("none", "osm", "tianditu", "amap")
@@ -369,3 +372,22 @@ def datum_note(source_datum: str, fmap: folium.Map, lang: str = "zh") -> str:
     if shown == geo.GCJ02:
         return "GCJ-02 (AMap)"
     return label("datum_note", lang, datum=source_datum.upper())
+
+
+def band_colours(bands) -> list[str]:
+    """The colour of each band of :mod:`workbench.domains.bands` (its tone's status colour)."""
+    return [STATUS_COLOURS[tone(b)] for b in bands]
+
+
+def band_legend(target: float, lang: str) -> list[tuple[str, str]]:
+    """Legend items of the target bands, derived from :func:`workbench.domains.bands.band_ranges`."""
+    items = []
+    for r in bands.band_ranges(target):
+        if r.low is None:
+            text = f"< {format_share(r.high, 0)}"
+        elif r.high is None:
+            text = f"≥ {format_share(r.low, 0)} ({label('reached', lang)})"
+        else:
+            text = f"{format_share(r.low, 0)} – < {format_share(r.high, 0)}"
+        items.append((STATUS_COLOURS[r.tone], text))
+    return [*items, (STATUS_COLOURS["no_data"], label("no_data", lang))]

@@ -13,23 +13,6 @@ from workbench.present.palette import COVERAGE_COLOURS, SITE_KIND_COLOURS, STATU
 from workbench.present.safe_html import escape
 
 
-def coverage_classes(target: float) -> list[float]:
-    """Upper bounds of the four coverage classes: far short, short, nearly there, reached."""
-    return [max(target - 0.10, 0.0), max(target - 0.05, 0.0), target - 1e-12, np.inf]
-
-
-def classify_coverage(coverage: pd.Series, target: float) -> list[str]:
-    """A colour per value: three shades of short below ``target``, green at or above, grey if missing."""
-    colours = np.full(len(coverage), STATUS_COLOURS["no_data"], dtype=object)
-    known = coverage.notna().to_numpy()
-    if known.any():
-        # class i: bins[i-1] < value <= bins[i], as mapclassify.UserDefined, without its import
-        # (scipy.stats and scikit-learn: about 1 s of every report's kernel start)
-        classes = np.searchsorted(coverage_classes(target), coverage[known].to_numpy(), side="left")
-        colours[known] = np.asarray(COVERAGE_COLOURS, dtype=object)[classes]
-    return list(colours)
-
-
 def _community_tooltip(row, lang: str) -> str:
     rate = format_rate(row["tested"], row["population"], lang)
     parts = [f"<b>{escape(row['name'])}</b> ({escape(row['area_id'])})",
@@ -93,7 +76,7 @@ def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Data
         Administrative context layer, drawn when ``basemap`` is ``none``.
     """
     fmap, shapes = _community_map(result, areas, boundaries, basemap, lang, tianditu_key)
-    base.add_polygons(fmap, shapes, classify_coverage(shapes["coverage"], result.target),
+    base.add_polygons(fmap, shapes, base.band_colours(shapes["band"]),
                       [_community_tooltip(r, lang) for _, r in shapes.iterrows()],
                       name=label("legend_coverage", lang))
     zone_items = _add_zones(fmap, result, areas, lang)
@@ -105,14 +88,7 @@ def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Data
                     name=label("sites", lang), radius=np.where(sites["silent"], 7, _site_radius(sites)),
                     colour=colours, outline=outlines)
 
-    t = result.target
-    coverage_items = [
-        (COVERAGE_COLOURS[0], f"< {format_share(t - 0.10, 0)}"),
-        (COVERAGE_COLOURS[1], f"{format_share(t - 0.10, 0)} – {format_share(t - 0.05, 0)}"),
-        (COVERAGE_COLOURS[2], f"{format_share(t - 0.05, 0)} – {format_share(t, 0)}"),
-        (COVERAGE_COLOURS[3], f"≥ {format_share(t, 0)} ({label('reached', lang)})"),
-        (STATUS_COLOURS["no_data"], label("no_data", lang)),
-    ]
+    coverage_items = base.band_legend(result.target, lang)
     site_items = [(SITE_KIND_COLOURS[k], label(k, lang)) for k in ("fixed", "mobile", "door_to_door")]
     site_items.append((STATUS_COLOURS["no_data"], label("silent_site", lang)))
     base.add_legend(fmap, [(label("legend_coverage", lang), coverage_items),

@@ -110,7 +110,7 @@ def _coverage_card(f: Mapping, lang: str) -> dict:
             "details": [f"{f['round_name']} · {_rate(district['tested'], district['population'], lang)}",
                         label("brief_short", lang, n=f["short_communities"], of=f["communities_total"]),
                         label("brief_silent", lang, n=len(f["silent_sites"]))],
-            "status": "bad" if district["short"] or f["short_communities"] else "good"}
+            "status": district.get("tone", "no_data")}  # the coverage report's tone (domains.coverage)
 
 
 def _checkpoint_card(f: Mapping, lang: str) -> dict:

@@ -1,0 +1,153 @@
+"""Bands against a target and elapsed-time bands, pinned at every boundary by hand; the maps, the
+tables, the report's headline and the daily brief all draw the same band.
+
+The expectations are written out by hand (85 / 100 = 85.0 %, a 95 % target: the ``near`` band is
+[85 %, 95 %), and so on); none is computed with the function under test.
+"""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from workbench.domains import bands, coverage
+from workbench.domains import field_checks as fc
+from workbench.present.palette import STATUS_COLOURS
+
+TARGET = 0.95
+
+
+@pytest.mark.parametrize("tested,population,band", [
+    (95, 100, "reached"),  # exactly at target
+    (57, 60, "reached"),  # 95 % again, through another float division
+    (949, 1000, "near"),  # 94.9 %
+    (90, 100, "near"),  # exactly 90.0 %
+    (85, 100, "near"),  # exactly 85.0 %: the lower bound of near is inclusive
+    (17, 20, "near"),  # 85 % through another division
+    (849, 1000, "short"),  # 84.9 %
+    (0, 10, "short"),
+])
+def test_target_band_at_every_boundary(tested, population, band):
+    assert bands.target_band(tested / population, TARGET) == band
+
+
+def test_a_share_without_a_base_has_no_band():
+    assert bands.target_band(float("nan"), TARGET) == "no_data"
+    assert bands.target_band(None, TARGET) == "no_data"
+
+
+def test_target_bands_of_a_series_equal_the_single_values():
+    shares = pd.Series([0.95, 0.9, 0.85, 0.8499, np.nan], index=list("abcde"))
+    assert bands.target_bands(shares, TARGET).to_dict() == {
+        "a": "reached", "b": "near", "c": "near", "d": "short", "e": "no_data"}
+
+
+def test_the_legend_is_the_rule_s_thresholds():
+    ranges = bands.band_ranges(TARGET)
+    assert [(r.band, r.low, r.high) for r in ranges] == [
+        ("short", None, pytest.approx(0.85)), ("near", pytest.approx(0.85), 0.95), ("reached", 0.95, None)]
+    assert [r.tone for r in ranges] == ["bad", "warn", "good"]
+
+
+@pytest.mark.parametrize("hours,band", [
+    (0.0, "within"), (23.99, "within"), (24.0, "late"), (47.99, "late"), (48.0, "overdue"),
+    (float("nan"), "overdue"),  # never collected
+])
+def test_elapsed_band_at_every_boundary(hours, band):
+    assert bands.elapsed_band(hours, 24.0) == band
+
+
+# ---------------------------------------------------------------- coverage: table, headline, brief
+
+
+def _areas(populations: dict) -> pd.DataFrame:
+    rows = [{"area_id": "S1", "name": "street", "level": "street", "parent_id": None, "population": 0}]
+    rows += [{"area_id": a, "name": a, "level": "community", "parent_id": "S1", "population": p}
+             for a, p in populations.items()]
+    return pd.DataFrame(rows)
+
+
+def test_coverage_table_bands_and_short_at_the_boundaries():
+    areas = _areas({"C85": 100, "C90": 100, "C95": 60, "C849": 1000, "C0": 0})
+    tested = pd.DataFrame({"area_id": ["C85", "C90", "C95", "C849"], "tested": [85, 90, 57, 849]})
+    table = coverage.coverage_table(tested, areas, TARGET).set_index("area_id")
+    assert table["band"].to_dict() == {"S1": "near", "C85": "near", "C90": "near", "C95": "reached",
+                                       "C849": "short", "C0": "no_data"}
+    # exactly at target (57 / 60) is not short and has no gap; 85 % of 100 is 10 persons short
+    assert table.loc["C95", ["short", "gap"]].tolist() == [False, 0]
+    assert table.loc["C85", ["short", "gap"]].tolist() == [True, 10]
+    assert table.loc["C849", "gap"] == 101  # 950 - 849
+    # the street: 1,081 of 1,260 = 85.79 %
+    assert table.loc["S1", ["tested", "population"]].tolist() == [1081, 1260]
+
+
+def test_the_district_tone_is_its_band_s_tone():
+    areas = _areas({"C1": 100, "C2": 100})
+    near = coverage.total_coverage(coverage.coverage_table(
+        pd.DataFrame({"area_id": ["C1", "C2"], "tested": [90, 90]}), areas, TARGET), TARGET)
+    assert (near["coverage"], near["band"], coverage.coverage_tone(near)) == (0.9, "near", "warn")
+    # the district reached its target although one community is short: the figure is green
+    reached = coverage.total_coverage(coverage.coverage_table(
+        pd.DataFrame({"area_id": ["C1", "C2"], "tested": [100, 90]}), areas, TARGET), TARGET)
+    assert reached["short_communities"] == 1
+    assert (reached["band"], coverage.coverage_tone(reached)) == ("reached", "good")
+
+
+def test_brief_and_report_give_the_coverage_headline_the_same_tone(sample_data):
+    from workbench.brief import figures as brief
+    from workbench.present.views import brief as brief_view
+    from workbench.present.views import coverage as coverage_view
+
+    d = sample_data
+    result = coverage.analyse_coverage(d.sampling, d.areas, d.testing_sites, d.rounds, d.zones, "2022-10-09")
+    report_tone = coverage.coverage_tone(result.district)
+    figures = brief.compute_figures(d, "2022-10-09").domains["coverage"]
+    assert figures["district"]["tone"] == report_tone
+    assert brief_view.CARDS["coverage"](figures, "en")["status"] == report_tone
+    headline = coverage_view.headline(result, "en").data
+    first_card = re.search(r"border-left-color:(#[0-9a-f]+)", headline).group(1)
+    assert first_card == STATUS_COLOURS[report_tone]
+
+
+# ---------------------------------------------------------------- the maps draw the band
+
+
+def _shapes(ids):
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame({"area_id": ids, "geometry": [box(109.8 + i * 0.01, 40.6, 109.809 + i * 0.01, 40.61)
+                                                          for i in range(len(ids))]}, crs="EPSG:4326")
+
+
+def test_coverage_and_quarantine_maps_colour_85_percent_alike():
+    from workbench.present.maps import base
+
+    # the coverage map once drew 85.0 % "far short" and the quarantine map amber
+    colours = base.band_colours([bands.target_band(85 / 100, TARGET), bands.target_band(17 / 20, TARGET)])
+    assert colours == [STATUS_COLOURS["warn"], STATUS_COLOURS["warn"]]
+    legend = base.band_legend(TARGET, "en")
+    assert legend[1] == (STATUS_COLOURS["warn"], "85% – < 95%")
+    assert legend[0] == (STATUS_COLOURS["bad"], "< 85%")
+
+
+def test_field_checks_bands_in_the_result():
+    checks = pd.DataFrame({"date": pd.to_datetime(["2022-10-09"] * 3), "area_id": ["C1", "C2", "C3"],
+                           "households": [100, 20, 100], "seal_ok": [85, 19, 84], "magnet_ok": [100, 20, 100],
+                           "tested": [100, 20, 100], "disinfection_record_ok": [100, 20, 100]})
+    areas = pd.DataFrame({"area_id": ["C1", "C2", "C3"], "name": ["a", "b", "c"], "parent_id": "S1"})
+    sites = pd.DataFrame({"site_id": ["A", "B", "C"], "name": list("abc"), "kind": "fixed", "lon": 109.8,
+                          "lat": 40.6})
+    waste = pd.DataFrame({"collected_at": pd.to_datetime(["2022-10-08 08:00", "2022-10-08 08:01"]),
+                          "site_id": ["A", "B"], "weight_kg": [1.0, 1.0], "bags": [1, 1]})
+    result = fc.analyse_field_checks(checks, waste, sites, areas, "2022-10-09", compliance_target=TARGET)
+    assert result.areas.set_index("area_id")["band"].to_dict() == {"C1": "near", "C2": "reached",
+                                                                   "C3": "short"}
+    # seal: 188 of 220 = 85.45 %: near; the others 220 / 220
+    assert result.items.set_index("item")["band"].to_dict() == {
+        "seal_ok": "near", "magnet_ok": "reached", "tested": "reached", "disinfection_record_ok": "reached"}
+    sites_out = result.sites.set_index("site_id")
+    # A collected exactly 24 h before the 08:00 cut-off: uncollected and late; B 23 h 59 min: collected
+    assert sites_out["uncollected"].to_dict() == {"A": True, "B": False, "C": True}
+    assert sites_out["waste_band"].to_dict() == {"A": "late", "B": "within", "C": "overdue"}
