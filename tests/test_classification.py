@@ -10,7 +10,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import box
 
 from workbench.domains import bands, coverage
 from workbench.domains import field_checks as fc
@@ -112,13 +111,6 @@ def test_brief_and_report_give_the_coverage_headline_the_same_tone(sample_data):
 
 
 # ---------------------------------------------------------------- the maps draw the band
-
-
-def _shapes(ids):
-    import geopandas as gpd
-
-    return gpd.GeoDataFrame({"area_id": ids, "geometry": [box(109.8 + i * 0.01, 40.6, 109.809 + i * 0.01, 40.61)
-                                                          for i in range(len(ids))]}, crs="EPSG:4326")
 
 
 def test_coverage_and_quarantine_maps_colour_85_percent_alike():
