@@ -38,7 +38,7 @@ def enterprise_tooltip(row: pd.Series, targets: pd.DataFrame, check: pd.Series |
                      f"({escape(format_quantity(t['ytd']))} / {escape(format_quantity(t['target']))} "
                      f"{escape(t['unit'])}) · "
                      f"{escape(label('ent_projected_share', lang))} "
-                     f"{escape(format_share(t['projected'] / t['target']))} · "
+                     f"{escape(format_share(t['projected_share']))} · "
                      f"{escape(_status_name(t['status'], lang))}")
     if check is not None and pd.notna(check["check_date"]):
         failed = "、".join(label(f"ent_check_{i}", lang) for i in check["failed_items"])
