@@ -7,6 +7,7 @@ import pytest
 
 from workbench.domains import prices, supply
 from workbench.errors import WorkbenchError
+from workbench.intake.rulefiles import read_parameter_file
 
 T = pd.Timestamp
 D = T("2022-10-09")
@@ -144,7 +145,9 @@ def _sample_results(pack, data):
     day = pack.resolve_date(None)
     result = supply.analyse_supply(data.deliveries, data.suppliers, data.packages, data.areas, data.zones,
                                    day)
-    price_result = prices.analyse_prices(data.prices, data.price_baselines, prices.read_alert_rules(), day)
+    document, source = read_parameter_file(None, prices.DEFAULT_RULES_FILE, "price-alert rules")
+    price_result = prices.analyse_prices(data.prices, data.price_baselines,
+                                         prices.parse_alert_rules(document, source), day)
     return result, price_result
 
 
@@ -161,7 +164,8 @@ def test_sample_tells_the_supply_story(sample):
 
 
 @pytest.mark.slow
-def test_notebook_figures_equal_a_direct_computation(sample, tmp_path):
+def test_wiring_notebook_figures_equal_a_direct_computation(sample, tmp_path):
+    """A wiring check: the figures themselves are pinned by the hand-computed fixtures above."""
     from workbench.runner.report import run_report
 
     pack, data = sample
@@ -169,7 +173,8 @@ def test_notebook_figures_equal_a_direct_computation(sample, tmp_path):
                      index=False)
     assert run.status == "ok", run.error
     record = json.loads(run.json_path.read_text("utf-8"))
-    expected = supply.supply_figures(*_sample_results(pack, data))
+    result, price_result = _sample_results(pack, data)
+    expected = {**supply.supply_figures(result), "alerts": prices.price_alert_figures(price_result)}
     assert record["figures"] == json.loads(json.dumps(expected))
     assert record["figures"]["unserved_areas"] == ["S05C009"]
     assert len(record["figures"]["alerts"]) == 8

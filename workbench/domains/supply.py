@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench.domains.prices import PriceResult, price_alert_figures
 from workbench.errors import WorkbenchError
 
 #: Persons per household when an area has no household count (7th national census, 2020).
@@ -228,10 +227,10 @@ def analyse_supply(deliveries: pd.DataFrame, suppliers: pd.DataFrame, packages: 
                         packages=package_table(packages, suppliers), warnings=notes)
 
 
-def supply_figures(result: SupplyResult, prices: PriceResult | None = None) -> dict:
+def supply_figures(result: SupplyResult) -> dict:
     """The JSON ``figures``: ``unserved_areas``, ``served_share`` (24 h) and ``served_share_3d`` by
-    zone (rounded to :data:`SHARE_DECIMALS`), package price range; with ``prices`` (a
-    :class:`~workbench.domains.prices.PriceResult`) the ``alerts``."""
+    zone (rounded to :data:`SHARE_DECIMALS`), package price range. The report adds the price
+    ``alerts`` (:func:`workbench.domains.prices.price_alert_figures`) itself."""
     zones = result.zones.set_index("zone")
     figures = {
         "report_date": f"{result.report_date:%Y-%m-%d}",
@@ -242,6 +241,4 @@ def supply_figures(result: SupplyResult, prices: PriceResult | None = None) -> d
         "package_price": {"low": float(result.packages["price"].min()) if len(result.packages) else None,
                           "high": float(result.packages["price"].max()) if len(result.packages) else None},
     }
-    if prices is not None:
-        figures["alerts"] = price_alert_figures(prices)
     return figures
