@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench.domains.common import days_ending
 from workbench.errors import WorkbenchError
 
 #: The rules file used when none is given, relative to the workbench's folder.
@@ -236,7 +237,7 @@ def analyse_prices(prices: pd.DataFrame, baselines: pd.DataFrame, rules: list[Al
     if silent and not today.empty:
         notes.append(f"{silent} commodity-market series priced the day before have no price "
                      f"on {day:%Y-%m-%d}")
-    window = pd.date_range(day - pd.Timedelta(days=max(int(lookback_days), 1) - 1), day, freq="D")
+    window = days_ending(day, lookback_days, "lookback_days")
     recent = evaluate_rules(changes, rules, window)
     return PriceResult(report_date=day, rules=rules, changes=changes, summary=commodity_summary(changes, day),
                        today=today, alerts=recent[recent["date"] == day].reset_index(drop=True),

@@ -10,7 +10,8 @@ Definitions:
 
 - The areas watched are the communities whose zone on D is ``sealed`` or ``controlled``.
 - *Households served per household* over a window = Σ ``households_served`` of the area's
-  rows in the window ÷ the area's households. Over 3 days it may exceed 1: a household served
+  rows in the window ÷ the area's households (unknown, never infinite, for an area of 0
+  households). Over 3 days it may exceed 1: a household served
   on two days counts twice. A zone's figure sums its areas' numerators and denominators.
 - An area is *unserved* when it has no delivery in the last 24 h: no row dated D with
   ``households_served`` or ``packages_delivered`` above 0.
@@ -23,9 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
+from workbench.domains.common import days_ending, ratio
 from workbench.errors import WorkbenchError
 
 #: Persons per household when an area has no household count (7th national census, 2020).
@@ -72,9 +73,8 @@ def zones_on(zones: pd.DataFrame, report_date) -> pd.Series:
 
 
 def window_dates(report_date, days: int) -> pd.DatetimeIndex:
-    """The ``days`` reporting days ending on the report date."""
-    end = pd.Timestamp(report_date).normalize()
-    return pd.date_range(end - pd.Timedelta(days=days - 1), end, freq="D")
+    """The ``days`` reporting days ending on the report date (see :mod:`workbench.domains.common`)."""
+    return days_ending(report_date, days, "days")
 
 
 def served_areas(deliveries: pd.DataFrame, areas: pd.DataFrame, zones: pd.DataFrame, report_date,
@@ -118,7 +118,7 @@ def served_areas(deliveries: pd.DataFrame, areas: pd.DataFrame, zones: pd.DataFr
         rows = delivered[delivered["date"].isin(window_dates(report_date, days))]
         sums = rows.groupby("area_id")[["households_served", "orders", "packages_delivered"]].sum()
         out[f"served_{key}"] = out["area_id"].map(sums["households_served"]).fillna(0).astype("int64")
-        out[f"share_{key}"] = out[f"served_{key}"] / out["households"].astype("float64")
+        out[f"share_{key}"] = ratio(out[f"served_{key}"], out["households"])
         if key == "24h":
             out["orders_24h"] = out["area_id"].map(sums["orders"]).fillna(0).astype("int64")
             out["packages_24h"] = out["area_id"].map(sums["packages_delivered"]).fillna(0).astype("int64")
@@ -157,8 +157,7 @@ def zone_shares(served: pd.DataFrame) -> pd.DataFrame:
         households = int(part["households"].sum())
         s24, s3 = int(part["served_24h"].sum()), int(part["served_3d"].sum())
         rows.append({"zone": zone, "areas": len(part), "households": households, "served_24h": s24,
-                     "served_3d": s3, "share_24h": s24 / households if households else np.nan,
-                     "share_3d": s3 / households if households else np.nan,
+                     "served_3d": s3, "share_24h": ratio(s24, households), "share_3d": ratio(s3, households),
                      "unserved": int(part["unserved"].sum())})
     return pd.DataFrame(rows, columns=["zone", "areas", "households", "served_24h", "served_3d", "share_24h",
                                        "share_3d", "unserved"])
