@@ -156,13 +156,14 @@ def test_map_escapes_names_and_draws_every_checkpoint(stations, daily):
     import geopandas as gpd
     import shapely
 
+    from workbench.present.maps.base import MapOptions
     from workbench.present.maps.checkpoints import checkpoint_map
 
     hostile = stations.assign(name=["<img src=x onerror=alert(1)>", "b", "c", "d"])
     result = cp.analyse_checkpoints(hostile, daily, "2022-10-09", window=3)
     areas = gpd.GeoDataFrame({"area_id": ["S1"], "name": ["`${x}`"], "level": ["street"]},
                              geometry=[shapely.box(109.6, 40.5, 110.0, 40.7)], crs="EPSG:4326")
-    page = checkpoint_map(result, areas, lang="en").get_root().render()
+    page = checkpoint_map(result, areas, MapOptions(lang="en")).get_root().render()
     # the page's JSON writes "<" as \u003c and "&" as \u0026: an escaped name reads \u0026lt;img
     assert "\\u0026lt;img src=x" in page
     assert "<img src=x" not in page and "\\u003cimg" not in page

@@ -184,13 +184,14 @@ def test_map_escapes_names(result, areas):
     import geopandas as gpd
     import shapely
 
+    from workbench.present.maps.base import MapOptions
     from workbench.present.maps.supply import supply_map
 
     hostile = result.suppliers.assign(name="<img src=x onerror=alert(1)>")
     shown = supply.SupplyResult(result.report_date, result.served, result.zones, hostile, result.packages)
     boxes = [shapely.box(109.8 + i / 100, 40.6, 109.81 + i / 100, 40.61) for i in range(len(areas))]
     polygons = gpd.GeoDataFrame(areas.assign(name="<b>x</b>"), geometry=boxes, crs="EPSG:4326")
-    page = supply_map(shown, polygons, lang="en").get_root().render()
+    page = supply_map(shown, polygons, MapOptions(lang="en")).get_root().render()
     assert "\\u0026lt;img src=x" in page and "\\u0026lt;b\\u0026gt;x" in page  # escaped, then JSON-encoded
     assert "<img src=x" not in page and "\\u003cimg" not in page and "\\u003cb\\u003ex" not in page
 

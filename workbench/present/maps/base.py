@@ -20,6 +20,7 @@ import functools
 import re
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 
 import folium
@@ -391,3 +392,24 @@ def band_legend(target: float, lang: str) -> list[tuple[str, str]]:
             text = f"{format_share(r.low, 0)} – < {format_share(r.high, 0)}"
         items.append((STATUS_COLOURS[r.tone], text))
     return [*items, (STATUS_COLOURS["no_data"], label("no_data", lang))]
+
+
+@dataclass(frozen=True, eq=False)
+class MapOptions:
+    """What every map of the reports shares: its context layer, basemap, language, the data's datum
+    and the Tianditu key (one small object rather than the same five keywords on every map)."""
+
+    boundaries: gpd.GeoDataFrame | None = None
+    basemap: str = "none"
+    lang: str = "zh"
+    source_datum: str = "wgs84"
+    tianditu_key: str | None = None
+
+    def new_map(self, bounds: Sequence[float]) -> folium.Map:
+        """:func:`new_map` fitted to ``bounds`` with these options."""
+        return new_map(bounds, self.basemap, self.lang, tianditu_key=self.tianditu_key,
+                       boundaries=self.boundaries)
+
+    def datum_note(self, fmap: folium.Map) -> str:
+        """:func:`datum_note` of the data drawn on ``fmap``."""
+        return datum_note(self.source_datum, fmap, self.lang)

@@ -60,8 +60,7 @@ def _tooltip(row, today, missing_days: list[str], days: int, lang: str) -> str:
 
 
 def checkpoint_map(result: CheckpointResult, areas: gpd.GeoDataFrame,
-                   boundaries: gpd.GeoDataFrame | None = None, basemap: str = "none",
-                   lang: str = "zh", source_datum: str = "wgs84", tianditu_key: str | None = None):
+                   options: base.MapOptions | None = None):
     """The map of a :class:`~workbench.domains.checkpoints.CheckpointResult`.
 
     Parameters
@@ -69,16 +68,18 @@ def checkpoint_map(result: CheckpointResult, areas: gpd.GeoDataFrame,
     areas : GeoDataFrame
         Area polygons (``area_id``, ``name``, ``level``, ``geometry``), WGS-84; streets are
         outlined.
-    boundaries : GeoDataFrame, optional
-        Administrative context layer, drawn when ``basemap`` is ``none``.
+    options : MapOptions, optional
+        Context layer, basemap, language and datum (:class:`~workbench.present.maps.base.MapOptions`).
     """
+    options = options or base.MapOptions()
+    lang = options.lang
     week = result.week
     streets = areas[areas["level"] == "street"]
     extent = pd.concat([streets.geometry.bounds,
                         pd.DataFrame({"minx": week["lon"], "miny": week["lat"],
                                       "maxx": week["lon"], "maxy": week["lat"]})])
     bounds = padded([extent["minx"].min(), extent["miny"].min(), extent["maxx"].max(), extent["maxy"].max()])
-    fmap = base.new_map(bounds, basemap, lang, tianditu_key=tianditu_key, boundaries=boundaries)
+    fmap = options.new_map(bounds)
     if len(streets):
         base.add_outlines(fmap, streets, STREET_OUTLINE, [f"<b>{escape(n)}</b>" for n in streets["name"]],
                           name=label("street", lang), weight=1.5, dash="4 3")
@@ -98,5 +99,5 @@ def checkpoint_map(result: CheckpointResult, areas: gpd.GeoDataFrame,
              (STATUS_COLOURS["warn"], label("cp_incomplete", lang)),
              (STATUS_COLOURS["no_data"], f"24 h: {label('cp_missing', lang)}")]
     base.add_legend(fmap, [(label("cp_legend_size", lang, days=len(result.days)), items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)

@@ -34,12 +34,11 @@ def _site_tooltip(row, lang: str) -> str:
     return "<br>".join(lines)
 
 
-def _community_map(result: CoverageResult, areas: gpd.GeoDataFrame, boundaries, basemap: str,
-                   lang: str, tianditu_key: str | None) -> tuple:
+def _community_map(result: CoverageResult, areas: gpd.GeoDataFrame, options: base.MapOptions) -> tuple:
     """A new map fitted to the result's communities (context drawn without tiles), and their shapes."""
     communities = result.table[result.table["level"] == "community"]
     shapes = areas[["area_id", "geometry"]].merge(communities, on="area_id")
-    fmap = base.new_map(shapes.total_bounds, basemap, lang, tianditu_key=tianditu_key, boundaries=boundaries)
+    fmap = options.new_map(shapes.total_bounds)
     return fmap, shapes
 
 
@@ -62,8 +61,7 @@ def _site_radius(sites: pd.DataFrame) -> np.ndarray:
 
 
 def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.DataFrame,
-                 boundaries: gpd.GeoDataFrame | None = None, basemap: str = "none",
-                 lang: str = "zh", source_datum: str = "wgs84", tianditu_key: str | None = None):
+                 options: base.MapOptions | None = None):
     """The coverage map of a :class:`~workbench.domains.coverage.CoverageResult`.
 
     Parameters
@@ -72,10 +70,12 @@ def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Data
         Area polygons (``area_id``, ``geometry``), WGS-84.
     sites : DataFrame
         Output of :func:`workbench.domains.coverage.site_round_summary` for the sites to show.
-    boundaries : GeoDataFrame, optional
-        Administrative context layer, drawn when ``basemap`` is ``none``.
+    options : MapOptions, optional
+        Context layer, basemap, language and datum (:class:`~workbench.present.maps.base.MapOptions`).
     """
-    fmap, shapes = _community_map(result, areas, boundaries, basemap, lang, tianditu_key)
+    options = options or base.MapOptions()
+    lang = options.lang
+    fmap, shapes = _community_map(result, areas, options)
     base.add_polygons(fmap, shapes, base.band_colours(shapes["band"]),
                       [_community_tooltip(r, lang) for _, r in shapes.iterrows()],
                       name=label("legend_coverage", lang))
@@ -94,7 +94,7 @@ def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Data
     base.add_legend(fmap, [(label("legend_coverage", lang), coverage_items),
                            (label("zones", lang), zone_items),
                            (label("legend_sites", lang), site_items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)
 
 
@@ -125,15 +125,15 @@ def _gap_legend(bounds: list[int], lang: str) -> list[tuple[str, str]]:
     return [*items, (STATUS_COLOURS["no_data"], label("no_data", lang))]
 
 
-def gap_map(result: CoverageResult, areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = None,
-            basemap: str = "none", lang: str = "zh", source_datum: str = "wgs84",
-            tianditu_key: str | None = None):
+def gap_map(result: CoverageResult, areas: gpd.GeoDataFrame, options: base.MapOptions | None = None):
     """Communities shaded by their gap to the target (persons still to test), with risk zones.
 
     Where :func:`coverage_map` shows how far a community is below the target as a share,
     this shows how many people that is: where door-to-door teams are needed most.
     """
-    fmap, shapes = _community_map(result, areas, boundaries, basemap, lang, tianditu_key)
+    options = options or base.MapOptions()
+    lang = options.lang
+    fmap, shapes = _community_map(result, areas, options)
     bounds = gap_classes(shapes["gap"])
     fill = [STATUS_COLOURS["no_data"] if pd.isna(c) else colour
             for c, colour in zip(shapes["coverage"], classify_gap(shapes["gap"], bounds), strict=True)]
@@ -142,7 +142,7 @@ def gap_map(result: CoverageResult, areas: gpd.GeoDataFrame, boundaries: gpd.Geo
     zone_items = _add_zones(fmap, result, areas, lang)
     base.add_legend(fmap, [(label("gap", lang), _gap_legend(bounds, lang)),
                            (label("zones", lang), zone_items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)
 
 
@@ -152,8 +152,7 @@ SITE_LOAD_COLOURS = {"over": STATUS_COLOURS["bad"], "below": STATUS_COLOURS["goo
 
 
 def site_load_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.DataFrame,
-                  boundaries: gpd.GeoDataFrame | None = None, basemap: str = "none", lang: str = "zh",
-                  source_datum: str = "wgs84", tianditu_key: str | None = None, alert: float = 1.0):
+                  options: base.MapOptions | None = None, alert: float = 1.0):
     """Testing sites coloured by their load state over the community outlines of the scope.
 
     Parameters
@@ -164,7 +163,9 @@ def site_load_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Dat
     alert : float
         The alert level ``status`` was computed with, stated in the legend.
     """
-    fmap, shapes = _community_map(result, areas, boundaries, basemap, lang, tianditu_key)
+    options = options or base.MapOptions()
+    lang = options.lang
+    fmap, shapes = _community_map(result, areas, options)
     tips = [f"<b>{escape(name)}</b> ({escape(code)})"
             for name, code in zip(shapes["name"], shapes["area_id"], strict=True)]
     base.add_polygons(fmap, shapes, ["#ffffff"] * len(shapes), tips, name=label("community", lang),
@@ -179,5 +180,5 @@ def site_load_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Dat
              (SITE_LOAD_COLOURS["below"], f"{label('exp_below_alert', lang)} (< {format_share(alert, 0)})"),
              (SITE_LOAD_COLOURS["silent"], label("silent_site", lang))]
     base.add_legend(fmap, [(label("exp_legend_site_load", lang), items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)

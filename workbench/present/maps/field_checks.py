@@ -35,13 +35,12 @@ def _area_tooltip(row, lang: str) -> str:
     return "<br>".join(lines)
 
 
-def quarantine_map(result: FieldResult, areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = None,
-                   basemap: str = "none", lang: str = "zh", source_datum: str = "wgs84",
-                   tianditu_key: str | None = None):
+def quarantine_map(result: FieldResult, areas: gpd.GeoDataFrame, options: base.MapOptions | None = None):
     """Communities coloured by the compliance of their weakest item; unchecked ones light grey."""
+    options = options or base.MapOptions()
+    lang = options.lang
     communities = areas[areas["level"] == "community"][["area_id", "name", "geometry"]]
-    fmap = base.new_map(communities.total_bounds, basemap, lang, tianditu_key=tianditu_key,
-                        boundaries=boundaries)
+    fmap = options.new_map(communities.total_bounds)
     checked = communities[["area_id", "geometry"]].merge(result.areas, on="area_id")
     others = communities[~communities["area_id"].isin(checked["area_id"])]
     base.add_background_areas(fmap, others, label("fc_not_checked", lang), label("community", lang),
@@ -54,7 +53,7 @@ def quarantine_map(result: FieldResult, areas: gpd.GeoDataFrame, boundaries: gpd
     items = [*base.band_legend(result.compliance_target, lang)[:-1],
              (UNCHECKED_FILL, label("fc_not_checked", lang))]
     base.add_legend(fmap, [(label("fc_legend_compliance", lang), items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)
 
 
@@ -72,14 +71,13 @@ def _site_tooltip(row, lang: str) -> str:
     return "<br>".join(lines)
 
 
-def waste_map(result: FieldResult, areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = None,
-              basemap: str = "none", lang: str = "zh", source_datum: str = "wgs84",
-              tianditu_key: str | None = None):
+def waste_map(result: FieldResult, areas: gpd.GeoDataFrame, options: base.MapOptions | None = None):
     """The testing points coloured by hours since their medical waste was last collected."""
+    options = options or base.MapOptions()
+    lang = options.lang
     communities = areas[areas["level"] == "community"]
     sites = result.sites
-    fmap = base.new_map(communities.total_bounds, basemap, lang, tianditu_key=tianditu_key,
-                        boundaries=boundaries)
+    fmap = options.new_map(communities.total_bounds)
     streets = areas[areas["level"] == "street"]
     if len(streets):
         base.add_outlines(fmap, streets, "#777", [f"<b>{escape(n)}</b>" for n in streets["name"]],
@@ -92,5 +90,5 @@ def waste_map(result: FieldResult, areas: gpd.GeoDataFrame, boundaries: gpd.GeoD
                     name=label("sites", lang), radius=radius,
                     colour=base.band_colours(sites["waste_band"]), outline=outline)
     base.add_legend(fmap, [(label("fc_legend_hours", lang), elapsed_legend(lang))],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)
