@@ -137,7 +137,9 @@ def test_sample_reproduces_the_source_report(sample):
 
 
 @pytest.mark.slow
-def test_notebook_figures_equal_a_direct_computation(sample, tmp_path):
+def test_wiring_notebook_figures_equal_a_direct_computation(sample, tmp_path):
+    """A wiring check (the expectation comes from the functions under test); the figures themselves are
+    pinned by the hand-computed fixtures of this file."""
     from workbench.runner.report import run_report
 
     pack, data = sample

@@ -165,7 +165,8 @@ def test_sample_tells_the_supply_story(sample):
 
 @pytest.mark.slow
 def test_wiring_notebook_figures_equal_a_direct_computation(sample, tmp_path):
-    """A wiring check: the figures themselves are pinned by the hand-computed fixtures above."""
+    """A wiring check (the expectation comes from the functions under test); the figures themselves are
+    pinned by the hand-computed fixtures of this file."""
     from workbench.runner.report import run_report
 
     pack, data = sample
