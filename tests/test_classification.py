@@ -143,3 +143,89 @@ def test_field_checks_bands_in_the_result():
     # A collected exactly 24 h before the 08:00 cut-off: uncollected and late; B 23 h 59 min: collected
     assert sites_out["uncollected"].to_dict() == {"A": True, "B": False, "C": True}
     assert sites_out["waste_band"].to_dict() == {"A": "late", "B": "within", "C": "overdue"}
+
+
+# ---------------------------------------------------------------- enterprises: one status rule
+
+
+def _one_target(ytd: float, day: str = "2022-03-14", target: float = 100.0):
+    """Progress of one target of ``target`` t with ``ytd`` t by ``day`` (2022-03-14: day 73 of 365)."""
+    from workbench.domains import enterprises as ent
+
+    production = pd.DataFrame({"date": pd.to_datetime(["2022-03-01"]), "enterprise_id": "E1", "product": "铜",
+                               "quantity": [ytd], "unit": "t"})
+    goals = pd.DataFrame({"enterprise_id": ["E1"], "product": ["铜"], "target": [target], "unit": ["t"]})
+    return ent.progress_table(production, goals, ent.resolve_period(day), 0.9).iloc[0]
+
+
+@pytest.mark.parametrize("ytd,share,status", [
+    (20.0, 1.0, "on_track"),  # 20 / 73 × 365 = 100 = the target exactly
+    (18.0, 0.9, "at_risk"),  # 90 = 0.9 × the target exactly
+    (17.99, 0.8995, "behind"),
+])
+def test_projected_share_is_in_the_domain_with_its_status(ytd, share, status):
+    row = _one_target(ytd)
+    assert row["projected_share"] == pytest.approx(share, abs=1e-12)
+    assert row["status"] == status
+
+
+@pytest.mark.parametrize("rate,required,share,status", [
+    (10.0, 10.0, 1.0, "on_track"),  # exactly the required rate
+    (0.7 / 0.07, 10.0, 1.0, "on_track"),  # 9.999999999999998: on track within the tolerance (once "warn")
+    (10.0 * (1 - 1e-10), 10.0, 1.0, "on_track"),  # at the tolerance
+    (10.0 * (1 - 1e-6), 10.0, 0.999999, "at_risk"),  # beyond it
+    (9.0, 10.0, 0.9, "at_risk"),  # exactly the risk ratio
+    (8.99, 10.0, 0.899, "behind"),
+])
+def test_run_rate_status_is_the_status_rule(rate, required, share, status):
+    from workbench.domains import enterprises as ent
+
+    shares, statuses = ent.run_rate_status(pd.Series([rate]), pd.Series([required]), 0.9)
+    assert shares.iloc[0] == pytest.approx(share, abs=1e-9)
+    assert statuses.iloc[0] == status
+
+
+def test_run_rate_status_without_a_required_rate_is_empty():
+    from workbench.domains import enterprises as ent
+
+    # target passed (required ≤ 0) or 31 December (NaN): no share, no status, no badge
+    shares, statuses = ent.run_rate_status(pd.Series([5.0, 5.0, 5.0]), pd.Series([0.0, -1.0, np.nan]))
+    assert shares.isna().all() and statuses.isna().all()
+
+
+def test_bullet_bands_are_the_status_rule_with_its_tolerance():
+    from workbench.domains import enterprises as ent
+    from workbench.present.views import enterprises as view
+
+    ranges = ent.status_ranges(0.5, 0.9)
+    assert [(r.band, r.low, r.high) for r in ranges] == [
+        ("behind", 0.0, 0.45 * (1 - 1e-9)), ("at_risk", 0.45 * (1 - 1e-9), 0.5 * (1 - 1e-9)),
+        ("on_track", 0.5 * (1 - 1e-9), None)]
+    assert view.bullet_bands(0.5, 0.9, 0.3) == [(0.45 * (1 - 1e-9), view.BAND_COLOURS["behind"]),
+                                                 (0.5 * (1 - 1e-9), view.BAND_COLOURS["at_risk"]),
+                                                 (1.0, view.BAND_COLOURS["on_track"])]
+    # a progress a hair under the elapsed share is on track, and drawn in the on-track band
+    progress = 0.5 * (1 - 1e-10)
+    assert ent.classify_status([progress], [0.5], 0.9)[0] == "on_track"
+    on_track_from = view.bullet_bands(0.5, 0.9, progress)[1][0]
+    assert progress >= on_track_from
+
+
+# ---------------------------------------------------------------- testing sites keep their declared community
+
+
+def test_declared_community_is_kept_and_disagreements_counted():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from workbench.domains import testing_sites
+
+    areas = gpd.GeoDataFrame({"area_id": ["S1", "C1", "C2"], "level": ["street", "community", "community"]},
+                             geometry=[box(0, 0, 2, 1), box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+    sites = pd.DataFrame({"site_id": ["A", "B", "C", "D"], "lon": [0.5, 0.5, 1.5, 5.0], "lat": [0.5] * 4,
+                          "area_id": ["C2", None, "C2", None]})
+    placed, disagreeing = testing_sites.sites_in_areas(sites, areas)
+    # A declares C2 but stands in C1: kept, and counted; B is placed; C agrees; D is outside every community
+    assert placed["area_id"].tolist()[:3] == ["C2", "C1", "C2"] and pd.isna(placed["area_id"].iloc[3])
+    assert placed["located_in"].tolist()[:3] == ["C1", "C1", "C2"] and pd.isna(placed["located_in"].iloc[3])
+    assert disagreeing == 1

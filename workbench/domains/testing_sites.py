@@ -38,7 +38,8 @@ def sites_in_areas(sites: pd.DataFrame, areas) -> tuple[pd.DataFrame, int]:
     (DataFrame, int)
         ``sites`` with ``area_id`` (declared, else placed; None when neither) and
         ``located_in`` (the community containing the coordinates); and the number of sites
-        whose declared community is not the one their coordinates lie in.
+        whose declared community is not the one their coordinates lie in (also when they lie in
+        none).
     """
     communities = areas[areas["level"] == "community"]
     out = sites.copy()
