@@ -229,3 +229,38 @@ def test_declared_community_is_kept_and_disagreements_counted():
     assert placed["area_id"].tolist()[:3] == ["C2", "C1", "C2"] and pd.isna(placed["area_id"].iloc[3])
     assert placed["located_in"].tolist()[:3] == ["C1", "C1", "C2"] and pd.isna(placed["located_in"].iloc[3])
     assert disagreeing == 1
+
+
+def test_a_reached_district_with_a_short_community_has_one_tone_in_report_and_brief():
+    """Once the report's headline was green and the brief's card red for the same figure."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from workbench.brief import figures as brief
+    from workbench.present.views import brief as brief_view
+    from workbench.present.views import coverage as coverage_view
+
+    areas = gpd.GeoDataFrame({"area_id": ["S1", "C1", "C2"], "name": ["s", "c1", "c2"],
+                              "level": ["street", "community", "community"], "parent_id": [None, "S1", "S1"],
+                              "population": [0, 100, 100]},
+                             geometry=[box(0, 0, 2, 1), box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+    # C1: 100 of 100, C2: 90 of 100: the district 190 of 200 = 95 % reaches the target, C2 is short
+    people = [(f"a{i}", "C1") for i in range(100)] + [(f"b{i}", "C2") for i in range(90)]
+    sampling = pd.DataFrame({"person_key": [p for p, _ in people], "area_id": [a for _, a in people],
+                             "site_id": "T1", "sampled_at": pd.Timestamp("2022-10-09 09:00")})
+    data = {"areas": areas, "sampling": sampling,
+            "testing_sites": pd.DataFrame({"site_id": ["T1"], "name": ["t"], "kind": ["fixed"], "lon": [0.5],
+                                           "lat": [0.5], "capacity_per_hour": [500]}),
+            "rounds": pd.DataFrame({"round_id": ["R1"], "name": ["r"],
+                                    "start": [pd.Timestamp("2022-10-09 07:00")],
+                                    "end": [pd.Timestamp("2022-10-09 18:00")]}),
+            "zones": pd.DataFrame({"date": pd.to_datetime([]), "area_id": pd.Series([], dtype=str),
+                                   "zone": pd.Series([], dtype=str)})}
+    result = coverage.analyse_coverage(data["sampling"], areas, data["testing_sites"], data["rounds"],
+                                       data["zones"], "2022-10-09", target=TARGET)
+    assert (result.total["coverage"], result.total["short_communities"]) == (0.95, 1)
+    headline = coverage_view.headline(result, "en").data
+    report_colour = re.search(r"border-left-color:(#[0-9a-f]+)", headline).group(1)
+    figures, _ = brief.coverage_brief(data, pd.Timestamp("2022-10-09"), brief.BriefParameters())
+    card = brief_view.CARDS["coverage"](figures, "en")
+    assert report_colour == STATUS_COLOURS[card["status"]] == STATUS_COLOURS["good"]
