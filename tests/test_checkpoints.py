@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 import pytest
+from fixtures.reports import sample_report_figures
 
 from workbench.domains import checkpoints as cp
 from workbench.errors import WorkbenchError
@@ -140,17 +141,13 @@ def test_sample_reproduces_the_source_report(sample):
 def test_wiring_notebook_figures_equal_a_direct_computation(sample, tmp_path):
     """A wiring check (the expectation comes from the functions under test); the figures themselves are
     pinned by the hand-computed fixtures of this file."""
-    from workbench.runner.report import run_report
-
     pack, data = sample
-    run = run_report("checkpoints", reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs", index=False)
-    assert run.status == "ok", run.error
-    record = json.loads(run.json_path.read_text("utf-8"))
+    figures, html_path = sample_report_figures("checkpoints", tmp_path)
     expected = cp.checkpoint_figures(cp.analyse_checkpoints(data.checkpoints, data.checkpoint_daily,
                                                             pack.resolve_date(None)))
-    assert record["figures"] == json.loads(json.dumps(expected))
-    assert {"date": "2022-10-06", "checkpoint_id": "CP06"} in record["figures"]["missing"]
-    html = run.html_path.read_text("utf-8")
+    assert figures == json.loads(json.dumps(expected))
+    assert {"date": "2022-10-06", "checkpoint_id": "CP06"} in figures["missing"]
+    html = html_path.read_text("utf-8")
     assert "黄河大桥卡口" in html and "19,606" in html
 
 

@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 import pytest
+from fixtures.reports import sample_report_figures
 
 from workbench.domains import prices, supply
 from workbench.errors import WorkbenchError
@@ -167,18 +168,13 @@ def test_sample_tells_the_supply_story(sample):
 def test_wiring_notebook_figures_equal_a_direct_computation(sample, tmp_path):
     """A wiring check (the expectation comes from the functions under test); the figures themselves are
     pinned by the hand-computed fixtures of this file."""
-    from workbench.runner.report import run_report
-
     pack, data = sample
-    run = run_report("supply_prices", reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs",
-                     index=False)
-    assert run.status == "ok", run.error
-    record = json.loads(run.json_path.read_text("utf-8"))
+    figures, _ = sample_report_figures("supply_prices", tmp_path)
     result, price_result = _sample_results(pack, data)
     expected = {**supply.supply_figures(result), "alerts": prices.price_alert_figures(price_result)}
-    assert record["figures"] == json.loads(json.dumps(expected))
-    assert record["figures"]["unserved_areas"] == ["S05C009"]
-    assert len(record["figures"]["alerts"]) == 8
+    assert figures == json.loads(json.dumps(expected))
+    assert figures["unserved_areas"] == ["S05C009"]
+    assert len(figures["alerts"]) == 8
 
 
 def test_map_escapes_names(result, areas):

@@ -413,3 +413,28 @@ class MapOptions:
     def datum_note(self, fmap: folium.Map) -> str:
         """:func:`datum_note` of the data drawn on ``fmap``."""
         return datum_note(self.source_datum, fmap, self.lang)
+
+
+def community_map(areas: gpd.GeoDataFrame, rows, options: MapOptions, others_note: str,
+                  others_fill: str) -> tuple[folium.Map, gpd.GeoDataFrame]:
+    """A map fitted to the communities of ``areas``; those without a row in ``rows`` drawn pale.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        ``area_id``, ``name``, ``level``, ``geometry``.
+    rows : DataFrame
+        One row per community a layer shows (``area_id`` and its figures).
+
+    Returns
+    -------
+    (folium.Map, GeoDataFrame)
+        The map, and the communities with their ``rows`` (``area_id``, ``geometry`` and the
+        columns of ``rows``), for the caller to draw.
+    """
+    communities = areas[areas["level"] == "community"][["area_id", "name", "geometry"]]
+    fmap = options.new_map(communities.total_bounds)
+    shown = communities[["area_id", "geometry"]].merge(rows, on="area_id")
+    others = communities[~communities["area_id"].isin(shown["area_id"])]
+    add_background_areas(fmap, others, others_note, label("community", options.lang), others_fill)
+    return fmap, shown

@@ -39,12 +39,8 @@ def quarantine_map(result: FieldResult, areas: gpd.GeoDataFrame, options: base.M
     """Communities coloured by the compliance of their weakest item; unchecked ones light grey."""
     options = options or base.MapOptions()
     lang = options.lang
-    communities = areas[areas["level"] == "community"][["area_id", "name", "geometry"]]
-    fmap = options.new_map(communities.total_bounds)
-    checked = communities[["area_id", "geometry"]].merge(result.areas, on="area_id")
-    others = communities[~communities["area_id"].isin(checked["area_id"])]
-    base.add_background_areas(fmap, others, label("fc_not_checked", lang), label("community", lang),
-                              UNCHECKED_FILL)
+    fmap, checked = base.community_map(areas, result.areas, options, label("fc_not_checked", lang),
+                                       UNCHECKED_FILL)
     if len(checked):
         base.add_polygons(fmap, checked,
                           base.band_colours(checked["band"]),

@@ -67,12 +67,7 @@ def supply_map(result: SupplyResult, areas: gpd.GeoDataFrame, options: base.MapO
     """
     options = options or base.MapOptions()
     lang = options.lang
-    communities = areas[areas["level"] == "community"][["area_id", "name", "geometry"]]
-    fmap = options.new_map(communities.total_bounds)
-
-    watched = communities[["area_id", "geometry"]].merge(result.served, on="area_id")
-    others = communities[~communities["area_id"].isin(watched["area_id"])]
-    base.add_background_areas(fmap, others, label("prevention", lang), label("community", lang), OTHER_FILL)
+    fmap, watched = base.community_map(areas, result.served, options, label("prevention", lang), OTHER_FILL)
     if len(watched):
         base.add_polygons(fmap, watched, served_colours(watched),
                           [_area_tooltip(r, lang) for _, r in watched.iterrows()],
