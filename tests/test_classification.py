@@ -114,12 +114,12 @@ def test_brief_and_report_give_the_coverage_headline_the_same_tone(sample_data):
 
 
 def test_coverage_and_quarantine_maps_colour_85_percent_alike():
-    from workbench.present.maps import base
+    from workbench.present.maps import classes
 
     # the coverage map once drew 85.0 % "far short" and the quarantine map amber
-    colours = base.band_colours([bands.target_band(85 / 100, TARGET), bands.target_band(17 / 20, TARGET)])
+    colours = classes.band_colours([bands.target_band(85 / 100, TARGET), bands.target_band(17 / 20, TARGET)])
     assert colours == [STATUS_COLOURS["warn"], STATUS_COLOURS["warn"]]
-    legend = base.band_legend(TARGET, "en")
+    legend = classes.band_legend(TARGET, "en")
     assert legend[1] == (STATUS_COLOURS["warn"], "85% – < 95%")
     assert legend[0] == (STATUS_COLOURS["bad"], "< 85%")
 

@@ -15,13 +15,9 @@ Design rules (see PITFALLS.md):
 
 from __future__ import annotations
 
-import base64
-import functools
-import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 
 import folium
 import geopandas as gpd
@@ -33,12 +29,10 @@ from folium.map import Layer
 from IPython.display import HTML
 from jinja2 import Template
 
-from workbench.domains import bands
-from workbench.domains.bands import tone
 from workbench.errors import WorkbenchError
 from workbench.intake import geo
-from workbench.present.i18n import format_share, label
-from workbench.present.palette import STATUS_COLOURS
+from workbench.present.i18n import label
+from workbench.present.maps.assets import inline_assets
 from workbench.present.safe_html import escape
 
 BASEMAPS = ("none", "osm", "tianditu", "amap")
@@ -52,35 +46,6 @@ _TILES = {
 _TIANDITU = "https://t0.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0" \
             "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}" \
             "&TILECOL={{x}}&tk={key}"
-
-
-@functools.cache
-def _asset_text(package: str, filename: str) -> str:
-    """Read a file shipped in an ``xstatic.pkg`` package's data folder."""
-    return resources.files(f"xstatic.pkg.{package}").joinpath("data", filename).read_text("utf-8")
-
-
-def _inline_css_images(css: str, package: str) -> str:
-    """Replace ``url(images/x.png)`` in a stylesheet by data URIs, so no file is requested."""
-
-    def to_data_uri(match: re.Match) -> str:
-        path = resources.files(f"xstatic.pkg.{package}").joinpath("data", match.group(1))
-        return f"url(data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()})"
-
-    return re.sub(r"url\((images/[\w.-]+\.png)\)", to_data_uri, css)
-
-
-@functools.cache
-def inline_assets(cluster: bool = False) -> str:
-    """The ``<style>`` and ``<script>`` elements a map needs, inlined from installed packages."""
-    css = [_inline_css_images(_asset_text("leaflet", "leaflet.css"), "leaflet")]
-    js = [_asset_text("leaflet", "leaflet.js")]
-    if cluster:
-        css += [_asset_text("leaflet_markercluster", f) for f in ("MarkerCluster.css",
-                                                                  "MarkerCluster.Default.css")]
-        js.append(_asset_text("leaflet_markercluster", "leaflet.markercluster.js"))
-    js = [re.sub(r"//# sourceMappingURL=\S+", "", text) for text in js]
-    return "".join(f"<style>{c}</style>" for c in css) + "".join(f"<script>{j}</script>" for j in js)
 
 
 def _display_datum(fmap: folium.Map) -> str:
@@ -373,25 +338,6 @@ def datum_note(source_datum: str, fmap: folium.Map, lang: str = "zh") -> str:
     if shown == geo.GCJ02:
         return "GCJ-02 (AMap)"
     return label("datum_note", lang, datum=source_datum.upper())
-
-
-def band_colours(bands) -> list[str]:
-    """The colour of each band of :mod:`workbench.domains.bands` (its tone's status colour)."""
-    return [STATUS_COLOURS[tone(b)] for b in bands]
-
-
-def band_legend(target: float, lang: str) -> list[tuple[str, str]]:
-    """Legend items of the target bands, derived from :func:`workbench.domains.bands.band_ranges`."""
-    items = []
-    for r in bands.band_ranges(target):
-        if r.low is None:
-            text = f"< {format_share(r.high, 0)}"
-        elif r.high is None:
-            text = f"≥ {format_share(r.low, 0)} ({label('reached', lang)})"
-        else:
-            text = f"{format_share(r.low, 0)} – < {format_share(r.high, 0)}"
-        items.append((STATUS_COLOURS[r.tone], text))
-    return [*items, (STATUS_COLOURS["no_data"], label("no_data", lang))]
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from workbench.domains.coverage import CoverageResult
 from workbench.present.i18n import format_count, format_rate, format_share, label
-from workbench.present.maps import base
+from workbench.present.maps import base, classes
 from workbench.present.palette import COVERAGE_COLOURS, SITE_KIND_COLOURS, STATUS_COLOURS, ZONE_COLOURS
 from workbench.present.safe_html import escape
 
@@ -76,7 +76,7 @@ def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Data
     options = options or base.MapOptions()
     lang = options.lang
     fmap, shapes = _community_map(result, areas, options)
-    base.add_polygons(fmap, shapes, base.band_colours(shapes["band"]),
+    base.add_polygons(fmap, shapes, classes.band_colours(shapes["band"]),
                       [_community_tooltip(r, lang) for _, r in shapes.iterrows()],
                       name=label("legend_coverage", lang))
     zone_items = _add_zones(fmap, result, areas, lang)
@@ -88,7 +88,7 @@ def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Data
                     name=label("sites", lang), radius=np.where(sites["silent"], 7, _site_radius(sites)),
                     colour=colours, outline=outlines)
 
-    coverage_items = base.band_legend(result.target, lang)
+    coverage_items = classes.band_legend(result.target, lang)
     site_items = [(SITE_KIND_COLOURS[k], label(k, lang)) for k in ("fixed", "mobile", "door_to_door")]
     site_items.append((STATUS_COLOURS["no_data"], label("silent_site", lang)))
     base.add_legend(fmap, [(label("legend_coverage", lang), coverage_items),

@@ -11,7 +11,7 @@ from workbench.domains import bands
 from workbench.domains.field_checks import UNCOLLECTED_HOURS, FieldResult
 from workbench.intake.vocabulary import QUARANTINE_ITEMS
 from workbench.present.i18n import format_count, format_rate, label
-from workbench.present.maps import base
+from workbench.present.maps import base, classes
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
 
@@ -43,10 +43,10 @@ def quarantine_map(result: FieldResult, areas: gpd.GeoDataFrame, options: base.M
                                        UNCHECKED_FILL)
     if len(checked):
         base.add_polygons(fmap, checked,
-                          base.band_colours(checked["band"]),
+                          classes.band_colours(checked["band"]),
                           [_area_tooltip(r, lang) for _, r in checked.iterrows()],
                           name=label("fc_legend_compliance", lang))
-    items = [*base.band_legend(result.compliance_target, lang)[:-1],
+    items = [*classes.band_legend(result.compliance_target, lang)[:-1],
              (UNCHECKED_FILL, label("fc_not_checked", lang))]
     base.add_legend(fmap, [(label("fc_legend_compliance", lang), items)],
                     note=options.datum_note(fmap), lang=lang)
@@ -84,7 +84,7 @@ def waste_map(result: FieldResult, areas: gpd.GeoDataFrame, options: base.MapOpt
     outline = ["#000" if u else "#fff" for u in sites["uncollected"]]
     base.add_points(fmap, sites["lon"], sites["lat"], [_site_tooltip(r, lang) for _, r in sites.iterrows()],
                     name=label("sites", lang), radius=radius,
-                    colour=base.band_colours(sites["waste_band"]), outline=outline)
+                    colour=classes.band_colours(sites["waste_band"]), outline=outline)
     base.add_legend(fmap, [(label("fc_legend_hours", lang), elapsed_legend(lang))],
                     note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)
