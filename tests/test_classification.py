@@ -264,3 +264,45 @@ def test_a_reached_district_with_a_short_community_has_one_tone_in_report_and_br
     figures, _ = brief.coverage_brief(data, pd.Timestamp("2022-10-09"), brief.BriefParameters())
     card = brief_view.CARDS["coverage"](figures, "en")
     assert report_colour == STATUS_COLOURS[card["status"]] == STATUS_COLOURS["good"]
+
+
+# ---------------------------------------------------------------- one tone per headline figure
+
+
+@pytest.mark.parametrize("tone_of,args,expected", [
+    ("checkpoints.reporting_tone", (7, 7), "good"), ("checkpoints.reporting_tone", (6, 7), "bad"),
+    ("inspections.findings_tone", (0, 0), "good"), ("inspections.findings_tone", (1, 0), "warn"),
+    ("inspections.findings_tone", (3, 1), "bad"),
+    ("supply.unserved_tone", (0,), "good"), ("supply.unserved_tone", (1,), "bad"),
+    ("prices.alerts_tone", (0,), "good"), ("prices.alerts_tone", (2,), "warn"),
+    ("enterprises.targets_tone", ({"behind": 0, "at_risk": 0, "on_track": 3},), "good"),
+    ("enterprises.targets_tone", ({"behind": 0, "at_risk": 1, "on_track": 2},), "warn"),
+    ("enterprises.targets_tone", ({"behind": 1, "at_risk": 1, "on_track": 1},), "bad"),
+])
+def test_headline_tones(tone_of, args, expected):
+    import importlib
+
+    module, name = tone_of.split(".")
+    assert getattr(importlib.import_module(f"workbench.domains.{module}"), name)(*args) == expected
+
+
+def _first_card_colour(html: str, card: int = 0) -> str:
+    return re.findall(r"border-left-color:(#[0-9a-f]+)", html)[card]
+
+
+def test_brief_cards_and_report_headlines_share_their_tones(sample_data):
+    """Checkpoints reporting, open findings: the brief once said "neutral" where the report said "good"."""
+    from workbench.brief import figures as brief
+    from workbench.domains import checkpoints, inspections
+    from workbench.present.views import brief as brief_view
+    from workbench.present.views import checkpoints as checkpoint_view
+    from workbench.present.views import inspections as inspection_view
+
+    d, day = sample_data, "2022-10-09"
+    figures = brief.compute_figures(d, day).domains
+    cp = checkpoints.analyse_checkpoints(d.checkpoints, d.checkpoint_daily, day)
+    assert STATUS_COLOURS[brief_view.CARDS["checkpoints"](figures["checkpoints"], "en")["status"]] == \
+        _first_card_colour(checkpoint_view.headline(cp, "en").data)
+    ins = inspections.analyse_inspections(d.inspections, d.places, day)
+    assert STATUS_COLOURS[brief_view.CARDS["inspections"](figures["inspections"], "en")["status"]] == \
+        _first_card_colour(inspection_view.headline(ins, "en").data, 1)

@@ -126,8 +126,9 @@ def checkpoint_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tu
                                              window=p.checkpoint_window_days)
     full = checkpoints.checkpoint_figures(result)
     columns = ["checkpoint_id", "name", "reported", *checkpoints.COUNTS]
+    tone = checkpoints.reporting_tone(full["total_today"]["reported"], full["total_today"]["expected"])
     return plain({"window": full["window"], "today": full["total_today"], "week": full["total_week"],
-                  "checkpoints": records(result.today, columns),
+                  "tone": tone, "checkpoints": records(result.today, columns),
                   "missing_in_window": len(full["missing"])}), list(result.warnings)
 
 
@@ -141,8 +142,9 @@ def inspection_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tu
               "pass_rate": full["pass_rate"], "open": len(full["open"]), "overdue": len(full["overdue"]),
               "places": result.totals["places"], "visited": result.totals["visited"]}
     columns = ["inspection_id", "date", "team", "place_id", "name", "kind", "finding", "age_days", "overdue"]
+    tone = inspections.findings_tone(totals["open"], totals["overdue"])
     return plain({"window": full["window"], "rectify_days": full["rectify_days"], "totals": totals,
-                  "open_findings": records(result.open, columns),
+                  "tone": tone, "open_findings": records(result.open, columns),
                   "repeat_failures": full["repeat_failures"], "not_visited": full["not_visited"]}), \
         list(result.warnings)
 
@@ -158,6 +160,7 @@ def supply_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[
     columns = ["area_id", "name", "street", "zone", "households", "served_24h", "share_24h", "last_delivery",
                "unserved"]
     return plain({"zones": zones, "unserved": len(full["unserved_areas"]),
+                  "tone": supply.unserved_tone(len(full["unserved_areas"])),
                   "watched_areas": records(_streets(result.served, data["areas"]), columns)}), \
         list(result.warnings)
 
@@ -171,7 +174,8 @@ def price_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
                "value": a["value"], "price": a["price"], "unit": unit, "compared_with": a["compared_with"]}
               for a, kind, unit in zip(prices.price_alert_figures(result), result.alerts["kind"],
                                        result.alerts["unit"], strict=True)]
-    return plain({"series_today": len(result.today), "alert_count": len(alerts), "alerts": alerts}), \
+    return plain({"series_today": len(result.today), "alert_count": len(alerts), "alerts": alerts,
+                  "tone": prices.alerts_tone(len(alerts))}), \
         list(result.warnings)
 
 
@@ -214,6 +218,7 @@ def enterprise_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tu
             "status")
     return plain({"year": full["year"], "as_of": full["as_of"], "risk_ratio": full["risk_ratio"],
                   "by_status": full["by_status"], "enterprises_by_status": full["enterprises_by_status"],
+                  "tone": enterprises.targets_tone(full["by_status"]),
                   "missing_reports": len(full["missing_reports"]),
                   "targets": [{k: row[k] for k in keep} for row in full["progress"]]}), list(result.warnings)
 

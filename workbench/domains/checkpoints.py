@@ -77,6 +77,14 @@ def daily_grid(checkpoints: pd.DataFrame, daily: pd.DataFrame, days) -> pd.DataF
     return grid.sort_values(["date", "checkpoint_id"], ignore_index=True)[columns]
 
 
+def reporting_tone(reported: int, expected: int) -> str:
+    """The palette key of "checkpoints reported of those expected": ``good`` when all did, else ``bad``.
+
+    The report's headline and the daily brief colour the day's figures with it.
+    """
+    return "good" if reported >= expected else "bad"
+
+
 def missing_reports(grid: pd.DataFrame) -> pd.DataFrame:
     """The expected days without a row: ``date``, ``checkpoint_id``, ``name`` (by date, then id)."""
     reported = grid.pivot(index="date", columns="checkpoint_id", values="reported").fillna(False).astype(bool)

@@ -225,6 +225,11 @@ def analyse_enterprises(enterprises: pd.DataFrame, production: pd.DataFrame, tar
                             cumulative=cumulative_output(produced, goals, period), warnings=warnings)
 
 
+def targets_tone(by_status: dict) -> str:
+    """The palette key of the targets by status: ``bad`` with any behind, ``warn`` with any at risk."""
+    return "bad" if by_status.get("behind") else "warn" if by_status.get("at_risk") else "good"
+
+
 def status_counts(statuses) -> dict[str, int]:
     """``{on_track, at_risk, behind: count}`` (every status present, zero when absent)."""
     values = list(statuses)

@@ -107,6 +107,14 @@ def check_places(inspections: pd.DataFrame, places: pd.DataFrame, file: str = "i
                                      expected))
 
 
+def findings_tone(open_count: int, overdue_count: int) -> str:
+    """The palette key of the open findings: ``bad`` with any overdue, ``warn`` with any open, else ``good``.
+
+    The report's headline and the daily brief colour the figure with it.
+    """
+    return "bad" if overdue_count else "warn" if open_count else "good"
+
+
 def drop_future(inspections: pd.DataFrame, report_date) -> tuple[pd.DataFrame, list[str]]:
     """Visits dated on or before the report date, and a warning for those set aside."""
     day = report_day(report_date)

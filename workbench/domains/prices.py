@@ -244,6 +244,14 @@ def analyse_prices(prices: pd.DataFrame, baselines: pd.DataFrame, rules: list[Al
                        recent_alerts=recent, warnings=notes)
 
 
+def alerts_tone(alerts: int) -> str:
+    """The palette key of the day's price alerts: ``warn`` (an early warning) when any, else ``good``.
+
+    The report's headline and the daily brief colour the figure with it.
+    """
+    return "warn" if alerts else "good"
+
+
 def price_alert_figures(result: PriceResult) -> list[dict]:
     """The ``alerts`` of the JSON figures: ``rule``, ``commodity``, ``market``, ``date``, ``value``
     (rounded to 6 decimals), ``price`` and ``compared_with`` (baseline or previous price)."""

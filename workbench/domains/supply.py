@@ -143,6 +143,11 @@ def _delivered(deliveries: pd.DataFrame) -> pd.DataFrame:
     return deliveries[(deliveries["households_served"] > 0) | (deliveries["packages_delivered"] > 0)]
 
 
+def unserved_tone(unserved: int) -> str:
+    """The palette key of the unserved areas: ``bad`` when any, else ``good`` (report and brief alike)."""
+    return "bad" if unserved else "good"
+
+
 def zone_shares(served: pd.DataFrame) -> pd.DataFrame:
     """Households served per household of each watched zone, 24 h and 3 days.
 

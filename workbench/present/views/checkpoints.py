@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from workbench.domains.checkpoints import CheckpointResult
+from workbench.domains.checkpoints import CheckpointResult, reporting_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
@@ -62,7 +62,7 @@ def headline(result: CheckpointResult, lang: str = "zh") -> HTML:
     cards = [
         {"label": f"{label('cp_people', lang)} · 24 h", "value": format_count(today["people"], lang),
          "detail": f"{label('cp_vehicles', lang)} {format_count(today['vehicles'], lang)} · {reported}",
-         "status": "good" if today["reported"] == today["expected"] else "bad"},
+         "status": reporting_tone(today["reported"], today["expected"])},
         {"label": f"{label('cp_risk_share', lang)} · 24 h",
          "value": format_share(today["risk_share"]),
          "detail": f"{label('cp_from_risk_areas', lang)} {format_count(today['from_risk_areas'], lang)}"

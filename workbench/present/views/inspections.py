@@ -12,7 +12,7 @@ import re
 import pandas as pd
 from IPython.display import HTML
 
-from workbench.domains.inspections import STATUSES, InspectionResult
+from workbench.domains.inspections import STATUSES, InspectionResult, findings_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.palette import STATUS_COLOURS
@@ -92,7 +92,7 @@ def headline(result: InspectionResult, lang: str = "zh") -> HTML:
          "status": "neutral"},
         {"label": label("insp_open_findings", lang), "value": format_count(t["open"], lang),
          "detail": label("insp_overdue_detail", lang, n=t["overdue"], days=result.rectify_days),
-         "status": "bad" if t["overdue"] else "warn" if t["open"] else "good"},
+         "status": findings_tone(t["open"], t["overdue"])},
         {"label": label("insp_rectify_time", lang),
          "value": "—" if r["median"] is None
                   else label("insp_rectify_value", lang, median=_number(r["median"])),
