@@ -79,7 +79,8 @@ __all__ = ["CHECK_ITEMS", "DEFAULT_RISK_RATIO", "RUN_RATE_WINDOWS", "SEVERITY", 
            "conversion_factor", "convert", "cumulative_output", "enterprise_figures", "in_target_units",
            "latest_checks", "missing_days_per_target", "missing_reports", "production_in_period",
            "progress_table", "rate_share_status", "resolve_period", "run_rate_status", "run_rates",
-           "select_enterprises", "status_counts", "status_ranges", "worst_status", "year_targets"]
+           "select_enterprises", "status_counts", "status_ranges", "targets_tone", "worst_status",
+           "year_targets"]
 
 
 # ---------------------------------------------------------------- progress

@@ -12,6 +12,11 @@ import pandas as pd
 from workbench.domains.common import ratio, time_since, window_start
 
 DEFAULT_WINDOW_DAYS = 7
+#: A place's status on the map, most urgent first (see :func:`place_status`).
+STATUSES = ("overdue", "open", "not_visited", "rectified", "passed")
+#: The palette key of each status: tables, the map and its legend colour a place with it.
+STATUS_TONES = {"overdue": "bad", "open": "warn", "not_visited": "no_data", "rectified": "neutral",
+                "passed": "good"}
 DEFAULT_REPEAT_DAYS = 30
 REPEAT_MIN_FAILURES = 2
 

@@ -50,6 +50,8 @@ from workbench.domains.inspection_places import (
     DEFAULT_WINDOW_DAYS,
     PLACE_KINDS,
     REPEAT_MIN_FAILURES,
+    STATUS_TONES,
+    STATUSES,
     coverage_by_kind,
     place_status,
     repeat_failures,
@@ -68,13 +70,12 @@ from workbench.errors import DataError, WorkbenchError
 from workbench.intake.problems import row_problems
 
 __all__ = ["DEFAULT_RECTIFY_DAYS", "DEFAULT_REPEAT_DAYS", "DEFAULT_WINDOW_DAYS", "ITEMS", "PLACE_KINDS",
-           "REPEAT_MIN_FAILURES", "STATUSES", "InspectionResult", "analyse_inspections", "check_places",
-           "classify_visits", "coverage_by_kind", "daily_trend", "drop_future", "inspection_figures",
-           "item_failures", "open_findings", "pass_rates", "place_status", "rectify_by_team", "rectify_times",
-           "repeat_failures", "report_day", "team_sort_key", "unvisited_places", "window_start"]
+           "REPEAT_MIN_FAILURES", "STATUSES", "STATUS_TONES", "InspectionResult", "analyse_inspections",
+           "check_places", "classify_visits", "coverage_by_kind", "daily_trend", "drop_future",
+           "findings_tone", "inspection_figures", "item_failures", "open_findings", "pass_rates",
+           "place_status", "rectify_by_team", "rectify_times", "repeat_failures", "report_day",
+           "team_sort_key", "unvisited_places", "window_start"]
 
-#: A place's status on the map, most urgent first (see :func:`place_status`).
-STATUSES = ("overdue", "open", "not_visited", "rectified", "passed")
 
 DEFAULT_RECTIFY_DAYS = 1
 

@@ -13,12 +13,12 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from workbench.domains.inspections import InspectionResult
+from workbench.domains.inspections import STATUS_TONES, InspectionResult
 from workbench.present.i18n import label
 from workbench.present.maps import base
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
-from workbench.present.views.inspections import STATUS_TONES, kind_label, redact, status_label
+from workbench.present.views.inspections import kind_label, redact, status_label
 
 #: Drawing order: the good statuses first (below), the urgent ones last (on top).
 DRAW_ORDER = ("passed", "rectified", "not_visited", "open", "overdue")
