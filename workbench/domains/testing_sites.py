@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench.domains.common import missing_cells, ratio, reporting_grid
+from workbench.domains.common import missing_cells, ratio, reporting_grid, window_start
 from workbench.domains.sql import query
 from workbench.intake import geo
 
@@ -88,22 +88,36 @@ def site_daily_load(sampling: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame
 
 
 def habitual_sites(reported: pd.DataFrame, active_days: pd.DatetimeIndex, days,
-                   lookback_days: int, min_share: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Which site is expected to report on each checked day, and on how many days it did before.
+                   lookback_days: int, min_share: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Which site is expected to report on each checked day, from its habit over the look-back.
 
-    ``reported`` is a :func:`~workbench.domains.common.reporting_grid` over at least
-    ``active_days``; returns (expected, days reported in the look-back) indexed by ``days``.
+    Parameters
+    ----------
+    reported : DataFrame
+        A :func:`~workbench.domains.common.reporting_grid` (days × sites) over at least ``active_days``.
+    active_days : DatetimeIndex
+        The days on which any site reported.
+    days : sequence of Timestamp
+        The days to check.
+
+    Returns
+    -------
+    (DataFrame, DataFrame, Series)
+        ``expected`` (days × sites, bool), ``counts`` (days × sites: active days of the
+        look-back on which the site reported) and the number of active days of each day's look-back.
     """
-    expected = pd.DataFrame(False, index=pd.DatetimeIndex(days, name="date"), columns=reported.columns)
-    counts = pd.DataFrame(0, index=expected.index, columns=reported.columns)
-    windows = {}
-    for day in expected.index:
-        window = active_days[(active_days < day) & (active_days >= day - pd.Timedelta(days=lookback_days))]
-        windows[day] = len(window)
+    index = pd.DatetimeIndex(days, name="date")
+    expected = pd.DataFrame(False, index=index, columns=reported.columns)
+    counts = pd.DataFrame(0, index=index, columns=reported.columns)
+    active = pd.Series(0, index=index, dtype="int64")
+    for day in index:
+        start = window_start(day - pd.Timedelta(days=1), lookback_days, "lookback_days")
+        window = active_days[(active_days < day) & (active_days >= start)]
+        active[day] = len(window)
         if len(window):
             counts.loc[day] = reported.loc[window].sum().to_numpy()
             expected.loc[day] = (counts.loc[day] >= min_share * len(window)).to_numpy()
-    return expected, counts.assign(_active=pd.Series(windows))
+    return expected, counts, active
 
 
 def silent_sites(
@@ -140,14 +154,14 @@ def silent_sites(
         return pd.DataFrame(columns=columns)
     active = pd.DatetimeIndex(sorted(reported_rows["date"].unique()))
     grid = reporting_grid(reported_rows, ["site_id"], active.union(pd.DatetimeIndex(checked)))
-    expected, counts = habitual_sites(grid, active, checked, lookback_days, min_share)
+    expected, counts, active_in_lookback = habitual_sites(grid, active, checked, lookback_days, min_share)
     found = missing_cells(grid.loc[expected.index], expected)
     if found.empty:
         return pd.DataFrame(columns=columns)
     found = found.rename(columns={"date": "silent_on"}).drop_duplicates("site_id")
     found["days_reported"] = [int(counts.at[d, s]) for d, s in zip(found["silent_on"], found["site_id"],
                                                                    strict=True)]
-    found["active_days"] = [int(counts.at[d, "_active"]) for d in found["silent_on"]]
+    found["active_days"] = [int(active_in_lookback[d]) for d in found["silent_on"]]
     found["last_reported"] = [last_before(reported_rows, site, day)
                               for site, day in zip(found["site_id"], found["silent_on"], strict=True)]
     found = found.sort_values(["silent_on", "site_id"]).merge(sites[["site_id", "name", "kind"]],
