@@ -306,3 +306,13 @@ def test_brief_cards_and_report_headlines_share_their_tones(sample_data):
     ins = inspections.analyse_inspections(d.inspections, d.places, day)
     assert STATUS_COLOURS[brief_view.CARDS["inspections"](figures["inspections"], "en")["status"]] == \
         _first_card_colour(inspection_view.headline(ins, "en").data, 1)
+
+
+def test_checkpoint_states_on_the_window():
+    from workbench.domains import checkpoints
+
+    week = pd.DataFrame({"checkpoint_id": ["A", "B", "C", "D"], "complete": [True, False, True, False]})
+    today = pd.DataFrame({"checkpoint_id": ["A", "B", "C"], "reported": [True, True, False]})
+    # C reported every other day but not today; D has no row today at all
+    assert checkpoints.checkpoint_states(week, today).tolist() == [
+        "complete", "incomplete", "missing_today", "missing_today"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from workbench.domains.common import days_ending, missing_cells, ratio
@@ -75,6 +76,23 @@ def daily_grid(checkpoints: pd.DataFrame, daily: pd.DataFrame, days) -> pd.DataF
     columns = ["date", "checkpoint_id", "name", *COUNTS, "risk_share", "landing_share", "reported",
                "expected"]
     return grid.sort_values(["date", "checkpoint_id"], ignore_index=True)[columns]
+
+
+#: A checkpoint's state over the window: missing the last 24 h, another day missing, complete.
+STATES = ("missing_today", "incomplete", "complete")
+
+
+def checkpoint_states(week: pd.DataFrame, today: pd.DataFrame) -> pd.Series:
+    """Each checkpoint's state (:data:`STATES`) on the rows of ``week``.
+
+    ``missing_today`` when it has no report for the last 24 h (whatever the other days),
+    ``incomplete`` when it missed another expected day of the window, else ``complete``.
+    ``week`` is :func:`window_totals`, ``today`` the grid rows of the report date.
+    """
+    reported_today = week["checkpoint_id"].map(today.set_index("checkpoint_id")["reported"])
+    reported_today = reported_today.astype("boolean").fillna(False).astype(bool)
+    states = np.where(~reported_today, "missing_today", np.where(week["complete"], "complete", "incomplete"))
+    return pd.Series(states, index=week.index, name="state", dtype=object)
 
 
 def reporting_tone(reported: int, expected: int) -> str:
@@ -185,9 +203,10 @@ def analyse_checkpoints(checkpoints: pd.DataFrame, daily: pd.DataFrame, report_d
         warnings.append(f"{len(later)} checkpoint_daily row(s) dated after the report date are not shown")
     if not today["reported"].any():
         warnings.append(f"no checkpoint reported for the day ending {days[-1]:%Y-%m-%d} 08:00")
+    week = window_totals(grid, checkpoints)
+    week["state"] = checkpoint_states(week, today).to_numpy()
     return CheckpointResult(
-        report_date=days[-1], days=days, grid=grid, today=today,
-        week=window_totals(grid, checkpoints), missing=missing_reports(grid),
+        report_date=days[-1], days=days, grid=grid, today=today, week=week, missing=missing_reports(grid),
         total_today=sum_counts(today) | {"reported": int(today["reported"].sum()),
                                          "expected": int(today["expected"].sum())},
         total_week=sum_counts(grid), warnings=warnings,
