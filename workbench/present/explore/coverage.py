@@ -10,6 +10,7 @@ from __future__ import annotations
 from workbench.domains import coverage
 from workbench.present.explore.registry import Context, MetricView, Selection, Threshold, register_metric
 from workbench.present.maps import coverage as coverage_maps
+from workbench.present.maps.base import MapOptions
 from workbench.present.views import coverage as view
 
 DATASETS = ("areas", "zones", "testing_sites", "rounds", "sampling")
@@ -38,9 +39,9 @@ def coverage_result(context: Context, selection: Selection, target: float) -> co
                                      tested=tested, daily_load=load)
 
 
-def _map_options(context: Context, selection: Selection) -> dict:
-    return {"boundaries": context.optional("admin_boundaries"), "basemap": selection.basemap,
-            "lang": selection.lang, "source_datum": context.pack.datum}
+def _map_options(context: Context, selection: Selection) -> MapOptions:
+    return MapOptions(boundaries=context.optional("admin_boundaries"), basemap=selection.basemap,
+                      lang=selection.lang, source_datum=context.pack.datum)
 
 
 def _scope_sites(context: Context, result: coverage.CoverageResult):
@@ -56,7 +57,7 @@ def coverage_view(context: Context, selection: Selection) -> MetricView:
     areas, lang = context.data.areas, selection.lang
     result = coverage_result(context, selection, selection.threshold)
     fmap = coverage_maps.coverage_map(result, areas, _scope_sites(context, result),
-                                      **_map_options(context, selection))
+                                      _map_options(context, selection))
     return MetricView(view.area_rows(result), fmap, view.area_table(result, areas, lang).data,
                       view.headline(result, lang).data, result.warnings)
 
@@ -66,7 +67,7 @@ def gap_view(context: Context, selection: Selection) -> MetricView:
     """Communities short of the target, largest gap first; communities shaded by gap."""
     areas, lang = context.data.areas, selection.lang
     result = coverage_result(context, selection, selection.threshold)
-    fmap = coverage_maps.gap_map(result, areas, **_map_options(context, selection))
+    fmap = coverage_maps.gap_map(result, areas, _map_options(context, selection))
     return MetricView(result.short.reset_index(drop=True), fmap, view.short_table(result, areas, lang).data,
                       view.headline(result, lang).data, result.warnings)
 
@@ -79,7 +80,7 @@ def site_load_view(context: Context, selection: Selection) -> MetricView:
     result = coverage_result(context, selection, coverage.DEFAULT_TARGET)
     sites = _scope_sites(context, result)
     sites = view.site_load_rows(sites.assign(status=coverage.site_load_status(sites, alert)))
-    fmap = coverage_maps.site_load_map(result, context.data.areas, sites, alert=alert,
-                                       **_map_options(context, selection))
+    fmap = coverage_maps.site_load_map(result, context.data.areas, sites, _map_options(context, selection),
+                                       alert=alert)
     return MetricView(sites, fmap, view.site_load_table(sites, lang).data,
                       view.site_load_headline(sites, alert, result, lang).data, result.warnings)
