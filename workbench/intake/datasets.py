@@ -31,6 +31,7 @@ from workbench.intake.references import check_references, check_units
 from workbench.intake.setaside import without_repeated_rows, without_total_rows
 from workbench.intake.shapes import check_polygons
 from workbench.intake.validation import conform, missing_columns
+from workbench.privacy import sample_of
 
 
 class Datasets(Mapping[str, pd.DataFrame]):
@@ -195,7 +196,7 @@ def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, Origin | 
     except DataError as exc:
         return None, None, exc.problems
     except Exception as exc:  # a reader's fault must end as a problem of the dataset, never a traceback
-        found = f"{type(exc).__name__}: {exc}"
+        found = sample_of(f"{type(exc).__name__}: {exc}", 160)
         return None, None, [Problem(name, spec.file, None, None, f"a readable {spec.format} file", found)]
     raw, problems = without_repeated_rows(raw, origin)
     if spec.format in TEXT_FORMATS:

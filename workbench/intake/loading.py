@@ -17,6 +17,7 @@ from workbench.intake.catalog import CATALOG_FILE, Pack, open_pack
 from workbench.intake.datasets import Datasets, load_datasets, sort_key
 from workbench.intake.needs import format_readiness, readiness
 from workbench.intake.placing import PLACEMENT_LEVEL, place_points
+from workbench.privacy import sample_of
 
 __all__ = ["PLACEMENT_LEVEL", "Datasets", "format_problems", "load_datasets", "place_points", "validate_pack"]
 
@@ -38,8 +39,8 @@ def validate_pack(pack: Pack | str | os.PathLike | None) -> list[Problem]:
     try:
         problems = load_datasets(pack, strict=False).warnings
     except Exception as exc:  # validate ends with problems, never a traceback, whatever the pack
-        problems = [Problem("pack", CATALOG_FILE, None, None, "a pack the workbench can read",
-                            f"{type(exc).__name__}: {exc}")]  # fmt: skip
+        found = sample_of(f"{type(exc).__name__}: {exc}", 160)
+        problems = [Problem("pack", CATALOG_FILE, None, None, "a pack the workbench can read", found)]
     return Findings(problems, format_readiness(readiness(pack, problems)))
 
 

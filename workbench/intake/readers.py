@@ -32,12 +32,14 @@ from itertools import islice
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import GEO_FORMATS, DatasetSpec, Pack
 from workbench.intake.contract import SCHEMAS
 from workbench.intake.origins import Origin, Part
+from workbench.privacy import sample_of
 
 #: Lines searched for the header row when the catalog gives no ``header_row``.
 HEADER_SEARCH_ROWS = 30
@@ -121,7 +123,7 @@ def _read_one(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, P
     except pd.errors.EmptyDataError:
         raise DataError([empty]) from None
     except Exception as exc:  # every reader library raises its own types; report them all alike
-        found = f"{type(exc).__name__}: {exc}".replace(str(path), file)
+        found = sample_of(f"{type(exc).__name__}: {exc}".replace(str(path), file), 160)  # never a whole line
         raise DataError([_problem(spec, file, f"a readable {spec.format} file", found)]) from None
     frame = _rename_columns(frame, spec, file)
     return frame, part.with_columns(tuple(map(str, frame.columns)))
@@ -183,14 +185,32 @@ def _header_position(spec: DatasetSpec, rows: list[list[str]]) -> int:
 
 
 def _read_csv(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, Part]:
+    """A CSV from its header line; blank lines inside the data keep every line number exact."""
     encoding = csv_encoding(spec, path, file)
     header = _header_position(spec, _first_csv_rows(path, encoding))
     options = {"dtype": str, "encoding": encoding, "skiprows": header}
+    if _has_blank_lines(path):
+        frame = pd.read_csv(path, engine="c", skip_blank_lines=False, **options)
+        blank = frame.isna().all(axis=1).to_numpy()
+        lines = np.arange(header + 2, header + 2 + len(frame))[~blank]
+        return frame[~blank].reset_index(drop=True), Part(file, header + 2, lines=tuple(lines.tolist()))
     try:
         frame = pd.read_csv(path, engine="pyarrow", **options)
     except pd.errors.ParserError:  # pyarrow names no line; pandas' own parser does
         frame = pd.read_csv(path, engine="c", **options)
     return frame, Part(file=file, first_line=header + 2)
+
+
+def _has_blank_lines(path: Path) -> bool:
+    """Whether a text file has an empty line before its end (one byte scan, in chunks)."""
+    previous = b""
+    for chunk, final in _chunks(path):
+        joined = previous + chunk
+        body = joined.rstrip(b"\r\n") if final else joined
+        if b"\n\n" in body or b"\n\r\n" in body:
+            return True
+        previous = chunk[-2:]
+    return False
 
 
 def _first_csv_rows(path: Path, encoding: str) -> list[list[str]]:
