@@ -181,8 +181,8 @@ def _read_csv(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, P
     if has_blank_lines(path):
         frame = pd.read_csv(path, engine="c", skip_blank_lines=False, **options)
         blank = frame.isna().all(axis=1).to_numpy()
-        lines = np.arange(header + 2, header + 2 + len(frame))[~blank]
-        return frame[~blank].reset_index(drop=True), Part(file, header + 2, lines=tuple(lines.tolist()))
+        lines = np.arange(header + 2, header + 2 + len(frame), dtype="int64")[~blank]
+        return frame[~blank].reset_index(drop=True), Part(file, header + 2, lines=lines)
     try:
         frame = pd.read_csv(path, engine="pyarrow", **options)
     except pd.errors.ParserError:  # pyarrow names no line; pandas' own parser does
@@ -216,11 +216,11 @@ def _read_xlsx(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, 
     names = [n or f"Unnamed: {i}" for i, n in enumerate(names + [None] * (width - len(names)))]
     frame = pd.DataFrame([r + [None] * (width - len(r)) for r in body], columns=names, dtype="str")
     blank = frame.isna().all(axis=1).to_numpy()
-    lines = pd.RangeIndex(header + 2, header + 2 + len(frame))
+    lines = np.arange(header + 2, header + 2 + len(frame), dtype="int64")
     frame = frame[~blank]
     keep = [not n.startswith("Unnamed: ") or frame[n].notna().any() for n in names]
     frame = frame.loc[:, keep]
-    part = Part(file, header + 2, title, tuple(lines[~blank]), column_letters=_letters(keep))
+    part = Part(file, header + 2, title, lines[~blank], column_letters=_letters(keep))
     return frame.reset_index(drop=True), part
 
 
