@@ -512,3 +512,10 @@ def test_column_names_quoted_in_a_problem_are_masked(tmp_path):
     sites_pack(tmp_path, {"sites.csv": text}, "sites.csv")
     [problem] = [p for p in validate_pack(open_pack(tmp_path)) if p.severity == "error"]
     assert problem.column == "name" and "张伟[***]" in problem.found and "13912345678" not in problem.found
+
+
+def test_a_folder_dataset_skips_hidden_and_lock_files(tmp_path):
+    daily_pack(tmp_path, {"a.csv": "2022-10-08,K1,1,2,0,0\n"}, "checkpoint_daily")
+    (tmp_path / "checkpoint_daily" / "~$b.csv").write_bytes(b"\x00lock")
+    (tmp_path / "checkpoint_daily" / ".c.csv").write_bytes(b"\x00hidden")
+    assert open_pack(tmp_path).spec("checkpoint_daily").files == ("checkpoint_daily/a.csv",)
