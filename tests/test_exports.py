@@ -399,6 +399,30 @@ def test_a_round_end_with_a_time_keeps_it(tmp_path):
     assert load_datasets(open_pack(root)).rounds["end"][0] == pd.Timestamp("2022-10-08 18:00")
 
 
+def test_an_xlsx_round_ending_at_midnight_in_a_date_time_cell_stays_midnight(tmp_path):
+    """Excel stores 2022-10-09 00:00 and the date 2022-10-09 alike: the cell's format tells them apart."""
+    import datetime as dt
+
+    root = _rounds_pack(tmp_path, "R1,x,2022-10-08,2022-10-08\n", ["2022-10-08 08:00"] * 3)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["round_id", "name", "start", "end"])
+    ws.append(["R1", "第一轮", dt.datetime(2022, 10, 8, 7, 0), dt.datetime(2022, 10, 9, 0, 0)])
+    ws.append(["R2", "第二轮", dt.datetime(2022, 10, 10), dt.datetime(2022, 10, 10)])
+    for cell in ("C2", "D2"):
+        ws[cell].number_format = "yyyy-mm-dd hh:mm"
+    for cell in ("C3", "D3"):
+        ws[cell].number_format = "yyyy-mm-dd"
+    book.save(root / "rounds.xlsx")
+    catalog = yaml.safe_load((root / "catalog.yaml").read_text("utf-8"))
+    catalog["datasets"]["rounds"] = "rounds.xlsx"
+    (root / "catalog.yaml").write_text(yaml.safe_dump(catalog), encoding="utf-8")
+    rounds = load_datasets(open_pack(root), ["rounds"]).rounds.set_index("round_id")
+    assert rounds.loc["R1", "end"] == pd.Timestamp("2022-10-09 00:00")
+    assert rounds.loc["R2", "start"] == pd.Timestamp("2022-10-10 00:00")
+    assert rounds.loc["R2", "end"] == pd.Timestamp("2022-10-10 23:59:59.999999")
+
+
 def test_date_only_samples_before_a_round_starting_that_morning_are_dated_at_its_start(tmp_path):
     sampled = ["2022-10-08", "2022-10-08", "2022-10-07"]
     root = _rounds_pack(tmp_path, "R1,第一轮,2022-10-08 07:00,2022-10-08 18:00\n", sampled)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import glob
 import io
+import re
 import warnings
 from collections.abc import Callable
 from datetime import datetime, time
@@ -204,7 +205,8 @@ def _read_xlsx(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = _sheet(book, spec, file)
-        rows = [list(map(_cell_text, row)) for row in sheet.iter_rows(values_only=True)]
+        rows = [[_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
+                for row in sheet.iter_rows()]
         title = sheet.title
     finally:
         book.close()
@@ -243,18 +245,32 @@ def _letters(keep: list[bool]) -> tuple[str, ...]:
     return tuple(get_column_letter(i + 1) for i, kept in enumerate(keep) if kept)
 
 
-def _cell_text(value) -> str | None:
-    """An XLSX cell as text: whole floats without ``.0``, dates in ISO form; blanks None."""
+def _cell_text(value, number_format: str | None = None) -> str | None:
+    """An XLSX cell as text: whole floats without ``.0``, dates in ISO form; blanks None.
+
+    A date cell is a date alone only when its number format shows no time of day: a round that
+    ends at ``2022-10-09 00:00`` typed in a date-and-time cell must stay midnight, not become
+    the end of that day (a date alone as a round's end means the end of the day).
+    """
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime):  # a date cell without a time is a date alone
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, datetime):
+        date_alone = value.time() == time(0) and not _shows_time(number_format)
+        return value.date().isoformat() if date_alone else value.isoformat(sep=" ")
     if isinstance(value, time):
         return value.isoformat()
     text = str(value)
     return text if text.strip() else None
+
+
+def _shows_time(number_format: str | None) -> bool:
+    """Whether an Excel number format shows hours (``h``) — ``m`` alone may be a month."""
+    if not number_format:
+        return False
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format).lower()
+    return "h" in plain
 
 
 def _read_parquet(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, Part]:
