@@ -14,6 +14,20 @@ PLACE_KINDS = (
     "garbage_station", "public_toilet", "park", "square", "pump_station",
     "construction_site", "testing_site", "quarantine_hotel", "medical_institution",
 )  # fmt: skip
+#: Chinese names of place kinds in department lists.
+PLACE_KIND_ALIASES = {
+    "垃圾转运站": "garbage_station", "垃圾站": "garbage_station", "公共卫生间": "public_toilet",
+    "公厕": "public_toilet", "公园": "park", "广场": "square", "泵站": "pump_station",
+    "在建工地": "construction_site", "施工工地": "construction_site", "在建项目": "construction_site",
+    "核酸检测点": "testing_site", "检测点": "testing_site", "隔离酒店": "quarantine_hotel",
+    "医疗机构": "medical_institution",
+}  # fmt: skip
+#: Kinds of testing sites, and their Chinese names.
+SITE_KINDS = ("fixed", "mobile", "door_to_door", "checkpoint")
+SITE_KIND_ALIASES = {
+    "固定点": "fixed", "固定": "fixed", "流动点": "mobile", "流动": "mobile", "采样车": "mobile",
+    "入户": "door_to_door", "上门": "door_to_door", "卡口": "checkpoint",
+}  # fmt: skip
 #: Kinds of supply enterprises (Chinese spellings of department lists as aliases).
 SUPPLIER_KINDS = ("supermarket", "farmers_market", "trading_company", "platform", "other")
 SUPPLIER_ALIASES = {

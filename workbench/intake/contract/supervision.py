@@ -18,7 +18,7 @@ from workbench.intake.columns import (
     text,
 )
 from workbench.intake.contract.reference import Reference
-from workbench.intake.vocabulary import PLACE_KINDS
+from workbench.intake.vocabulary import PLACE_KIND_ALIASES, PLACE_KINDS
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "checkpoints": schema({
@@ -39,7 +39,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "places": schema({
         "place_id": identifier(unique=True),
         "name": text(),
-        "kind": choice(PLACE_KINDS),
+        "kind": choice(PLACE_KINDS, PLACE_KIND_ALIASES),
         "lon": longitude(),
         "lat": latitude(),
         "area_id": area_link(),

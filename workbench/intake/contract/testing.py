@@ -28,6 +28,7 @@ from workbench.intake.columns import (
     timestamp,
 )
 from workbench.intake.contract.reference import Reference
+from workbench.intake.vocabulary import SITE_KIND_ALIASES, SITE_KINDS
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "areas": schema({
@@ -50,7 +51,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "testing_sites": schema({
         "site_id": identifier(unique=True),
         "name": text(),
-        "kind": choice(("fixed", "mobile", "door_to_door", "checkpoint")),
+        "kind": choice(SITE_KINDS, SITE_KIND_ALIASES),
         "lon": longitude(),
         "lat": latitude(),
         "capacity_per_hour": integer(positive()),
