@@ -142,8 +142,9 @@ def test_values_spelled_for_departments():
     zone, level = SCHEMAS["zones"].columns["zone"], SCHEMAS["areas"].columns["level"]
     unit, flag = SCHEMAS["production"].columns["unit"], SCHEMAS["inspections"].columns["staffing_ok"]
     assert allowed_values(level, "zh") == ["街道", "社区"]
-    assert allowed_values(SCHEMAS["testing_sites"].columns["kind"], "zh") == ["固定点", "流动点", "入户", "卡口"]
-    assert allowed_values(SCHEMAS["places"].columns["kind"], "zh")[:3] == ["垃圾转运站", "公共卫生间", "公园"]
+    site_kind, place_kind = SCHEMAS["testing_sites"].columns["kind"], SCHEMAS["places"].columns["kind"]
+    assert allowed_values(site_kind, "zh") == ["固定点", "流动点", "入户", "卡口"]
+    assert allowed_values(place_kind, "zh")[:3] == ["垃圾转运站", "公共卫生间", "公园"]
     assert [spell_value(v, zone, "zh") for v in ("sealed", "controlled", "prevention")] == [
         "封控区",
         "管控区",
