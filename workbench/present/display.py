@@ -9,7 +9,9 @@ view chooses, so a column the contract does not know never reaches a page or a d
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import json
 import math
 import urllib.parse
@@ -36,15 +38,42 @@ REPORT_CSS = f"""
 .wb-card {{flex: 1 1 10em; border-left: 5px solid #999; background: #f7f7f7; padding: .5em .7em;}}
 .wb-card .wb-value {{font-size: 1.5em; font-weight: 600;}}
 .wb-card .wb-label, .wb-card .wb-detail {{font-size: .85em; color: #444;}}
-.wb-scroll {{max-width: 100%; overflow-x: auto;}}
+.wb-scroll {{position: relative; max-width: 100%; overflow-x: auto; -webkit-overflow-scrolling: touch;
+  background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 2em 100% no-repeat local,
+              linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 2em 100% no-repeat local,
+              radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) left / .8em 100% no-repeat scroll,
+              radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) right / .8em 100% no-repeat scroll;}}
+.wb-scroll.wb-overflow::before {{content: attr(data-hint); position: sticky; left: 0; display: block;
+  font-size: .8em; color: #1565c0; padding: 0 .2em .1em;}}
+.jp-RenderedHTMLCommon .wb-scroll table.wb-table, .wb-scroll table.wb-table {{display: table; overflow: visible;
+  max-width: none; background: transparent;}}
 .wb-table {{border-collapse: collapse; font-size: .9em;}}
 .jp-RenderedHTMLCommon .wb-table th, .jp-RenderedHTMLCommon .wb-table td,
 .wb-table th, .wb-table td {{border-bottom: 1px solid #ddd; padding: .25em .6em; text-align: left;
-                             vertical-align: top; min-width: 4.5em; max-width: 26em;}}
+                             vertical-align: top; min-width: 3.5em; max-width: 26em;}}
+.wb-table th.wb-sort {{cursor: pointer; user-select: none; white-space: normal;}}
+.wb-table th.wb-sort::after {{content: " \\2195"; color: #aaa; font-size: .8em;}}
+.wb-table th[aria-sort=ascending]::after {{content: " \\25B2"; color: #333;}}
+.wb-table th[aria-sort=descending]::after {{content: " \\25BC"; color: #333;}}
+.jp-RenderedHTMLCommon .wb-table th.num, .wb-table th.num {{text-align: right;}}
 .jp-RenderedHTMLCommon .wb-table td.num, .wb-table td.num {{text-align: right; white-space: nowrap;
                                                              font-variant-numeric: tabular-nums;}}
 .jp-RenderedHTMLCommon .wb-table td.text, .wb-table td.text {{text-align: left; white-space: normal;
                                                                overflow-wrap: anywhere;}}
+.wb-table tr:target {{background: #fff3bf;}}
+.wb-more > summary {{font-size: .9em; color: #1565c0; margin: .3em 0;}}
+.wb-downloads {{display: flex; flex-wrap: wrap; gap: .2em 1em; margin: .2em 0 .6em;}}
+@media print {{
+  .wb-downloads, .wb-download {{display: none;}}
+  .wb-scroll {{overflow: visible; background: none;}}
+  .wb-scroll.wb-overflow::before {{content: none;}}
+  .wb-table {{font-size: 8.5pt; width: 100%; table-layout: auto;}}
+  .wb-table th, .wb-table td {{max-width: none; white-space: normal; overflow-wrap: anywhere; padding: 1pt 3pt;}}
+  .wb-table td.num {{white-space: nowrap;}}
+  .wb-table tr {{break-inside: avoid;}}
+  .wb-table th.wb-sort::after {{content: none;}}
+  .wb-badge, .wb-card, .wb-swatch {{-webkit-print-color-adjust: exact; print-color-adjust: exact;}}
+}}
 .wb-badge {{display: inline-block; padding: 0 .45em; border-radius: .6em; color: #fff; font-size: .85em;}}
 .wb-note {{color: #555; font-size: .85em;}}
 .wb-warnings {{background: #fff4e5; border-left: 5px solid {STATUS_COLOURS["warn"]}; padding: .4em .8em;}}
@@ -188,42 +217,349 @@ def _is_numeric_column(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
+# ---------------------------------------------------------------- tables
+
+#: Column kinds a table knows (``kinds=``): how a cell is shown, aligned, sorted and downloaded.
+#: ``rate`` is a share (0.862): shown 86.2 %, downloaded as the number with a percent format;
+#: ``count`` a whole number; ``number`` a quantity; ``date`` a day; ``text`` left and wrapping;
+#: ``status`` a code shown as a coloured badge with its label (``status:PREFIX``: the label of
+#: PREFIX + code) and downloaded as that label, in the report's language.
+KINDS = ("text", "count", "number", "rate", "status", "date")
+NUMERIC_KINDS = frozenset({"count", "number", "rate"})
+#: Anchor of a table row: ``REPORT.html#row-<key>`` (see :func:`row_anchor`).
+ROW_ANCHOR_PREFIX = "row-"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Excel number formats of the numeric kinds.
+XLSX_FORMATS = {"rate": "0.0%", "count": "#,##0", "number": "#,##0.##", "date": "yyyy-mm-dd"}
+
+TABLE_SCRIPT = """
+<script>
+(function () {
+  if (window.wbTables) { window.wbTables.mark(); return; }
+  function value(cell) {
+    var raw = cell.getAttribute("data-sort");
+    return raw === null ? cell.textContent.trim() : raw;
+  }
+  function compare(a, b) {
+    var x = parseFloat(a), y = parseFloat(b);
+    if (a !== "" && b !== "" && !isNaN(x) && !isNaN(y) && isFinite(a) && isFinite(b)) { return x - y; }
+    return a.localeCompare(b, document.documentElement.lang || undefined);
+  }
+  function sort(th) {
+    var table = th.closest("table"), index = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var up = th.getAttribute("aria-sort") !== "ascending";
+    Array.prototype.forEach.call(th.parentNode.children, function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", up ? "ascending" : "descending");
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (r, s) {
+        var c = compare(value(r.cells[index]), value(s.cells[index]));
+        return up ? c : -c;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  }
+  function mark() {
+    var boxes = document.querySelectorAll(".wb-scroll");
+    for (var i = 0; i < boxes.length; i++) {
+      boxes[i].classList.toggle("wb-overflow", boxes[i].scrollWidth > boxes[i].clientWidth + 1);
+    }
+  }
+  document.addEventListener("click", function (event) {
+    var th = event.target.closest && event.target.closest("th.wb-sort");
+    if (th) { sort(th); }
+  });
+  document.addEventListener("keydown", function (event) {
+    var th = event.target.closest && event.target.closest("th.wb-sort");
+    if (th && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); sort(th); }
+  });
+  window.addEventListener("resize", mark);
+  window.addEventListener("load", mark);
+  window.addEventListener("beforeprint", function () {
+    var folded = document.querySelectorAll("details.wb-more");
+    for (var i = 0; i < folded.length; i++) { folded[i].open = true; }
+  });
+  window.wbTables = {mark: mark};
+  mark();
+})();
+</script>
+"""
+
+
+def row_anchor(key) -> str:
+    """The ``id`` of a table row whose key is ``key`` (``row-S01C002``), link with ``#`` + it.
+
+    Letters, digits, ``_`` and ``-`` are kept; any other character becomes ``_`` + its code
+    point in hex, so a key of data gives a valid, unambiguous id. The same function builds the
+    brief's links to the full reports' rows.
+    """
+    text = str(key)
+    kept = "".join(c if c.isascii() and (c.isalnum() or c in "_-") else f"_{ord(c):x}" for c in text)
+    return ROW_ANCHOR_PREFIX + kept
+
+
+def _kind(spec: str | None) -> tuple[str | None, str]:
+    """A ``kinds`` entry split into (kind, status label prefix); checked against :data:`KINDS`."""
+    if spec is None:
+        return None, ""
+    kind, _, prefix = spec.partition(":")
+    if kind not in KINDS:
+        raise ValueError(f"unknown column kind {spec!r}: expected one of {', '.join(KINDS)}")
+    return kind, prefix
+
+
+def _missing(value) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def _kind_cell(value, kind: str, prefix: str, lang: str, tones: Mapping[str, str],
+               decimals: int | None) -> tuple[str, str | None]:
+    """One cell of a declared kind: (escaped HTML, sort key or None)."""
+    if _missing(value):
+        return "—", ""
+    if kind == "rate":
+        return escape(format_share(value)), repr(float(value))
+    if kind == "count":
+        return escape(format_count(value, lang)), repr(float(value))
+    if kind == "number":
+        digits = 2 if decimals is None else decimals
+        return escape(f"{float(value):,.{digits}f}"), repr(float(value))
+    if kind == "date":
+        day = pd.Timestamp(value)
+        return escape(day.strftime("%Y-%m-%d")), day.strftime("%Y-%m-%d")
+    if kind == "status":
+        return badge(label(prefix + str(value), lang), tones.get(str(value), "neutral")), None
+    return escape(value), None
+
+
+def _export_value(value, kind: str | None, prefix: str, lang: str, decimals: int | None):
+    """A download's cell: numbers as numbers, dates as dates, statuses as their words."""
+    if _missing(value):
+        return None
+    if kind == "status":
+        return label(prefix + str(value), lang)
+    if kind == "date":
+        return pd.Timestamp(value).date()
+    if kind in NUMERIC_KINDS:
+        number = float(value)
+        if kind == "count" and number.is_integer():
+            return int(number)
+        return round(number, decimals) if decimals is not None and kind == "number" else number
+    return value
+
+
+def export_frame(frame: pd.DataFrame, columns: Mapping[str, str], kinds: Mapping[str, str], lang: str = "zh",
+                 decimals: int | None = None) -> pd.DataFrame:
+    """The frame a table's downloads hold: ``columns`` under their labels, values by kind.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Needs ``columns``; its text already masked.
+    columns : mapping
+        Column → label key.
+    kinds : mapping
+        Column → kind (:data:`KINDS`); a column without one is downloaded as it is.
+
+    Returns
+    -------
+    DataFrame
+        One column per shown column: rates and counts as numbers, dates as dates, statuses
+        as their label in ``lang``, missing values empty.
+    """
+    out = {}
+    for column, key in columns.items():
+        kind, prefix = _kind(kinds.get(column))
+        values = frame[column].tolist()
+        if kind is None:
+            out[label(key, lang)] = values
+        else:
+            out[label(key, lang)] = [_export_value(v, kind, prefix, lang, decimals) for v in values]
+    return pd.DataFrame(out, columns=[label(key, lang) for key in columns.values()])
+
+
+def xlsx_bytes(frame: pd.DataFrame, kinds_by_label: Mapping[str, str], sheet: str = "data") -> bytes:
+    """``frame`` as an XLSX workbook: numbers as numbers, percent format for rates, header frozen.
+
+    Text cells are made safe first (:func:`workbench.privacy.spreadsheet_safe`: masked, never a formula).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append([spreadsheet_safe(str(name)) for name in frame.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for record in frame.itertuples(index=False):
+        ws.append([_xlsx_value(v) for v in record])
+    for number, name in enumerate(frame.columns, start=1):
+        kind = _kind(kinds_by_label.get(name))[0]
+        if kind in XLSX_FORMATS:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=number, max_col=number):
+                cell.number_format = XLSX_FORMATS[kind]
+        ws.column_dimensions[ws.cell(1, number).column_letter].width = 14 if kind else 22
+    ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value):
+    if _missing(value):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
+    if isinstance(value, int | float | bool | dt.date | dt.datetime):
+        return value
+    return spreadsheet_safe(str(value))
+
+
+def xlsx_download_link(frame: pd.DataFrame, filename: str, kinds_by_label: Mapping[str, str],
+                       lang: str = "zh") -> str:
+    """A link that downloads ``frame`` as an XLSX workbook (:func:`xlsx_bytes`) from the page itself."""
+    href = f"data:{XLSX_MIMETYPE};base64," + base64.b64encode(xlsx_bytes(frame, kinds_by_label)).decode("ascii")
+    return (f'<a class="wb-download" download="{escape(filename)}" href="{href}">'
+            f'{escape(label("download_xlsx", lang))} ({escape(filename)})</a>')
+
+
+def _lead_first(columns: Mapping[str, str], lead: Sequence[str]) -> dict[str, str]:
+    unknown = [c for c in lead if c not in columns]
+    if unknown:
+        raise ValueError(f"lead columns not among the table's columns: {', '.join(unknown)}")
+    return {**{c: columns[c] for c in lead}, **{c: k for c, k in columns.items() if c not in lead}}
+
+
+def _row_keys(frame: pd.DataFrame, key: str | Sequence[str] | None) -> list[str | None]:
+    """Each row's anchor id (the first row of a key only: an id is unique in a page)."""
+    if key is None:
+        return [None] * len(frame)
+    names = [key] if isinstance(key, str) else list(key)
+    seen, ids = set(), []
+    for values in frame[names].itertuples(index=False):
+        anchor = row_anchor("-".join("" if _missing(v) else str(v) for v in values))
+        ids.append(None if anchor in seen else anchor)
+        seen.add(anchor)
+    return ids
+
+
 def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
           formats: Mapping[str, Callable] | None = None, csv_name: str | None = None,
-          empty_text: str | None = None, decimals: int | None = None) -> HTML:
-    """An escaped HTML table of ``columns`` (column → label key), scrolling inside its box.
+          empty_text: str | None = None, decimals: int | None = None, *,
+          kinds: Mapping[str, str] | None = None, key: str | Sequence[str] | None = None,
+          lead: Sequence[str] = (), exceptions: str | None = None, fold_after: int | None = None,
+          tones: Mapping[str, str] | None = None) -> HTML:
+    """An escaped HTML table of ``columns`` (column → label key), sortable, scrolling inside its box.
 
-    ``formats`` maps a column to a function returning already-safe HTML (e.g. :func:`badge`
-    or a share formatter). With ``csv_name`` the table's data can be downloaded as CSV.
-    ``decimals`` rounds the float columns (shown and downloaded) to that many decimals.
-    Only ``columns`` are shown and downloaded; their text is masked (:mod:`workbench.privacy`)
-    before any formatter sees it. Number columns are right-aligned, text columns left-aligned
-    and wrapping.
+    Parameters
+    ----------
+    frame : DataFrame
+        Needs ``columns`` (and ``key``, ``exceptions`` when given); not modified.
+    columns : mapping
+        Column → label key, in the order shown.
+    formats : mapping, optional
+        Column → function returning already-safe HTML (e.g. :func:`badge`). The older way:
+        a formatted column is downloaded as its raw value.
+    csv_name : str, optional
+        With it, the table downloads as CSV (UTF-8 with BOM) and as XLSX (same stem).
+    decimals : int, optional
+        Rounds the float columns (shown and downloaded).
+    kinds : mapping, optional
+        Column → kind (:data:`KINDS`): the raw value is shown, aligned, sorted and downloaded
+        by its kind (a rate shown 86.2 %, downloaded 0.862 with a percent format; a status
+        shown as a badge with its label, downloaded as the label). A column without kind or
+        format is shown as before (numbers right, text left).
+    key : str or sequence of str, optional
+        Column(s) whose value gives each row its ``id`` (:func:`row_anchor`), the target of
+        ``REPORT.html#row-<key>`` links.
+    lead : sequence of str
+        Columns shown first (the status and the key figure), whatever their order in ``columns``.
+    exceptions : str, optional
+        A boolean column: its true rows come first (in their order), the others after.
+    fold_after : int, optional
+        Rows after this many are folded under a ``<details>`` line (same columns, sortable).
+    tones : mapping, optional
+        Status code → palette key of its badge (``bad``, ``warn``, ``good``, ``no_data``,
+        ``neutral``; default neutral).
+
+    Returns
+    -------
+    HTML
+        Only ``columns`` are shown and downloaded; their text is masked
+        (:mod:`workbench.privacy`) before any formatter sees it; numbers right-aligned, text
+        left-aligned and wrapping; an overflowing table shows a shadow and a "scroll" hint.
     """
+    kinds = dict(kinds or {})
+    for column in kinds:
+        _kind(kinds[column])
     if decimals is not None:
         floats = frame.select_dtypes("floating").columns
         frame = frame.assign(**{c: frame[c].round(decimals) for c in floats})
     if frame.empty:
         return HTML(f'<p class="wb-note">{escape(empty_text or label("none", lang))}</p>')
-    formats = formats or {}
+    columns = _lead_first(columns, lead)
+    if exceptions is not None:
+        flagged = frame[exceptions].fillna(False).astype(bool)
+        frame = pd.concat([frame[flagged], frame[~flagged]])
     shown = _masked(frame[list(columns)])
-    numeric_columns = {column: _is_numeric_column(shown[column]) for column in columns}
-    head = "".join(f"<th>{escape(label(key, lang))}</th>" for key in columns.values())
-    rows = []
-    for record in shown.itertuples(index=False):
-        cells = []
-        for column, value in zip(columns, record, strict=True):
-            text, numeric = _format_cell(value, formats.get(column), numeric_columns[column])
-            cells.append(f'<td class="num">{text}</td>' if numeric else f'<td class="text">{text}</td>')
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+    ids = _row_keys(_masked(frame), key)
+    head = "".join(
+        f'<th class="wb-sort{" num" if _kind(kinds.get(c))[0] in NUMERIC_KINDS else ""}" tabindex="0">'
+        f"{escape(label(k, lang))}</th>" for c, k in columns.items())
+    rows = _table_rows(shown, columns, ids, lang, formats or {}, kinds, tones or {}, decimals)
+    limit = len(rows) if fold_after is None else max(0, fold_after)
+    hint = label("table_scroll_hint", lang)
+    body = _table_html(head, rows[:limit], hint)
+    if rows[limit:]:
+        more = label("table_more_rows", lang, n=len(rows) - limit)
+        body += f'<details class="wb-more"><summary>{escape(more)}</summary>{_table_html(head, rows[limit:], hint)}</details>'
     download = ""
     if csv_name:
-        export = shown.rename(columns={c: label(k, lang) for c, k in columns.items()})
-        download = csv_download_link(export, csv_name, lang)
-    return HTML(
-        f'<div class="wb-scroll"><table class="wb-table"><thead><tr>{head}</tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table></div>{download}'
-    )
+        export = export_frame(shown, columns, kinds, lang, decimals)
+        by_label = {label(k, lang): kinds.get(c) for c, k in columns.items() if kinds.get(c)}
+        stem = csv_name[:-4] if csv_name.lower().endswith(".csv") else csv_name
+        download = (f'<div class="wb-downloads">{csv_download_link(export, csv_name, lang)} '
+                    f"{xlsx_download_link(export, stem + '.xlsx', by_label, lang)}</div>")
+    return HTML(f"{body}{download}{TABLE_SCRIPT}")
+
+
+def _table_html(head: str, rows: Sequence[str], hint: str) -> str:
+    return (f'<div class="wb-scroll" data-hint="{escape(hint)}"><table class="wb-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _table_rows(shown: pd.DataFrame, columns: Mapping[str, str], ids: Sequence[str | None], lang: str,
+                formats: Mapping[str, Callable], kinds: Mapping[str, str], tones: Mapping[str, str],
+                decimals: int | None) -> list[str]:
+    numeric_columns = {column: _is_numeric_column(shown[column]) for column in columns}
+    rows = []
+    for record, anchor in zip(shown.itertuples(index=False), ids, strict=True):
+        cells = []
+        for column, value in zip(columns, record, strict=True):
+            kind, prefix = _kind(kinds.get(column))
+            if kind is not None and column not in formats:
+                text, sort_key = _kind_cell(value, kind, prefix, lang, tones, decimals)
+                numeric = kind in NUMERIC_KINDS
+            else:
+                text, numeric = _format_cell(value, formats.get(column), numeric_columns[column])
+                sort_key = repr(float(value)) if _is_number(value) and not _missing(value) else None
+            sort_attr = "" if sort_key is None else f' data-sort="{escape(sort_key)}"'
+            css = "num" if numeric else "text"
+            cells.append(f'<td class="{css}"{sort_attr}>{text}</td>')
+        row_id = f' id="{anchor}"' if anchor else ""
+        rows.append(f"<tr{row_id}>{''.join(cells)}</tr>")
+    return rows
 
 
 def share_formatter(digits: int = 1) -> Callable:
