@@ -111,22 +111,47 @@ def publish(figures: Mapping, warnings: Sequence[str] = ()) -> None:
 
 
 def title_block(report: str, pack, scope_label: str, report_date, lang: str = "zh",
-                generated_at: dt.datetime | None = None) -> HTML:
-    """The block every report opens with: name, district, scope, date, generation time, pack."""
-    generated_at = generated_at or dt.datetime.now().astimezone()
+                generated_at: dt.datetime | None = None, meta: bool = True) -> HTML:
+    """The block every report opens with: name, district, scope, date, generation time, pack.
+
+    The generation time is shown in the pack's time zone (``pack.timezone``, e.g. Asia/Shanghai).
+    With ``meta=False`` only the heading and the report date: the page shows :func:`meta_block`
+    further down (the brief, whose first phone screen is for its actions).
+    """
+    heading = f'<h1>{escape(label(report, lang))} · {escape(mask_personal(pack.name))}</h1>'
+    if not meta:
+        day = pd.Timestamp(report_date).strftime("%Y-%m-%d")
+        return HTML(f'{REPORT_CSS}<div class="wb-title">{heading}'
+                    f'<div class="wb-meta"><span><b>{escape(label("report_date", lang))}</b>: {day}</span>'
+                    f"</div></div>")
+    return HTML(f'{REPORT_CSS}<div class="wb-title">{heading}'
+                f'{meta_block(pack, scope_label, report_date, lang, generated_at).data}</div>')
+
+
+def meta_block(pack, scope_label: str, report_date, lang: str = "zh",
+               generated_at: dt.datetime | None = None) -> HTML:
+    """A report's metadata line: scope, report date, generation time (pack's zone), pack, fingerprint."""
+    generated_at = local_time(generated_at or dt.datetime.now(dt.UTC), getattr(pack, "timezone", None))
     meta = [
         (label("scope", lang), scope_label),
         (label("report_date", lang), pd.Timestamp(report_date).strftime("%Y-%m-%d")),
-        (label("generated_at", lang), generated_at.strftime("%Y-%m-%d %H:%M %Z")),
+        (label("generated_at", lang), f"{generated_at:%Y-%m-%d %H:%M} ({generated_at.tzname()})"),
         (label("data_pack", lang), mask_personal(pack.name)),
         (label("fingerprint", lang), pack.fingerprint()),
     ]
     items = "".join(f"<span><b>{escape(k)}</b>: {escape(v)}</span>" for k, v in meta)
-    return HTML(
-        f'{REPORT_CSS}<div class="wb-title">'
-        f'<h1>{escape(label(report, lang))} · {escape(mask_personal(pack.name))}</h1>'
-        f'<div class="wb-meta">{items}</div></div>'
-    )
+    return HTML(f'{REPORT_CSS}<div class="wb-meta">{items}</div>')
+
+
+def local_time(moment: dt.datetime, timezone: str | None) -> dt.datetime:
+    """``moment`` in ``timezone`` (an IANA name; a naive moment is taken as UTC); unchanged without one."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    if not timezone:
+        return moment.astimezone()
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(timezone))
 
 
 def section(title: str, note: str = "") -> HTML:
