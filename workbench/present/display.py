@@ -253,6 +253,8 @@ KINDS = ("text", "count", "number", "rate", "status", "date")
 NUMERIC_KINDS = frozenset({"count", "number", "rate"})
 #: Anchor of a table row: ``REPORT.html#row-<key>`` (see :func:`row_anchor`).
 ROW_ANCHOR_PREFIX = "row-"
+#: A table of more columns than this prints on a landscape page (``wb-wide``).
+WIDE_COLUMNS = 8
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Excel number formats of the numeric kinds.
 XLSX_FORMATS = {"rate": "0.0%", "count": "#,##0", "number": "#,##0.##", "date": "yyyy-mm-dd"}
@@ -544,11 +546,11 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
         f"{escape(label(k, lang))}</th>" for c, k in columns.items())
     rows = _table_rows(shown, columns, ids, lang, formats or {}, kinds, tones or {}, decimals)
     limit = len(rows) if fold_after is None else max(0, fold_after)
-    hint = label("table_scroll_hint", lang)
-    body = _table_html(head, rows[:limit], hint)
+    hint, wide = label("table_scroll_hint", lang), len(columns) > WIDE_COLUMNS
+    body = _table_html(head, rows[:limit], hint, wide)
     if rows[limit:]:
         more = label("table_more_rows", lang, n=len(rows) - limit)
-        body += f'<details class="wb-more"><summary>{escape(more)}</summary>{_table_html(head, rows[limit:], hint)}</details>'
+        body += f'<details class="wb-more"><summary>{escape(more)}</summary>{_table_html(head, rows[limit:], hint, wide)}</details>'
     download = ""
     if csv_name:
         export = export_frame(shown, columns, kinds, lang, decimals)
@@ -559,8 +561,9 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
     return HTML(f"{body}{download}{TABLE_SCRIPT}")
 
 
-def _table_html(head: str, rows: Sequence[str], hint: str) -> str:
-    return (f'<div class="wb-scroll" data-hint="{escape(hint)}"><table class="wb-table"><thead><tr>{head}</tr></thead>'
+def _table_html(head: str, rows: Sequence[str], hint: str, wide: bool = False) -> str:
+    css = "wb-scroll wb-wide" if wide else "wb-scroll"
+    return (f'<div class="{css}" data-hint="{escape(hint)}"><table class="wb-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
