@@ -1,4 +1,4 @@
-"""The brief's opening: today's ranked actions (brief/actions.py), their page, grouped alerts, both languages."""
+"""The brief's opening: today's ranked actions (brief/actions.py), their page, grouped alerts, languages."""
 
 from __future__ import annotations
 
@@ -22,14 +22,14 @@ FINDINGS = [  # two overdue of team 1 (ages 4 and 2), one of team 2, one not ove
     {"inspection_id": "I4", "team": "第二督查组", "name": "二号站", "age_days": 0, "overdue": False},
 ]
 COMMUNITIES = [  # street A: gaps 9 + 30 = 39; street B: gap 50 (gap = 0.95 × population − tested)
-    {"area_id": "C1", "name": "和平社区", "street": "A街道", "tested": 86, "population": 100, "coverage": 0.86,
-     "gap": 9, "short": True},
-    {"area_id": "C2", "name": "阳光社区", "street": "A街道", "tested": 160, "population": 200, "coverage": 0.8,
-     "gap": 30, "short": True},
-    {"area_id": "C3", "name": "河畔社区", "street": "B街道", "tested": 900, "population": 1000, "coverage": 0.9,
-     "gap": 50, "short": True},
-    {"area_id": "C4", "name": "山前社区", "street": "B街道", "tested": 100, "population": 100, "coverage": 1.0,
-     "gap": 0, "short": False},
+    {"area_id": "C1", "name": "和平社区", "street": "A街道", "tested": 86, "population": 100,
+     "coverage": 0.86,     "gap": 9, "short": True},
+    {"area_id": "C2", "name": "阳光社区", "street": "A街道", "tested": 160, "population": 200,
+     "coverage": 0.8,     "gap": 30, "short": True},
+    {"area_id": "C3", "name": "河畔社区", "street": "B街道", "tested": 900, "population": 1000,
+     "coverage": 0.9,     "gap": 50, "short": True},
+    {"area_id": "C4", "name": "山前社区", "street": "B街道", "tested": 100, "population": 100,
+     "coverage": 1.0,     "gap": 0, "short": False},
 ]
 WATCHED = [{"area_id": "A1", "name": "希望西区", "street": "B街道", "unserved": True},
            {"area_id": "A2", "name": "鹿城雅苑", "street": "A街道", "unserved": False}]
@@ -61,7 +61,8 @@ def test_actions_are_ranked_by_kind_then_weight_each_naming_who_acts():
     assert more == 1
     assert [(a.kind, a.owner) for a in actions.today_actions(FIGURES, limit=8)[0]][6] == (
         "sites_uncollected", "七号点")
-    assert [a.owner_kind for a in chosen] == ["team", "team", "street", "street", "street", "site", "enterprise"]
+    assert [a.owner_kind for a in chosen] == ["team", "team", "street", "street", "street", "site",
+                                              "enterprise"]
 
 
 def test_a_small_limit_still_names_every_kind_before_a_second_of_any():
@@ -83,10 +84,12 @@ def since_for(figures):
 
 def test_the_action_list_links_each_row_of_its_full_report():
     today = brief.BriefFigures("2022-10-09", FIGURES)
-    links = {"inspections": {"href": "inspections_en.html"}, "testing_coverage": {"href": "testing_coverage.html"}}
+    links = {"inspections": {"href": "inspections_en.html"},
+             "testing_coverage": {"href": "testing_coverage.html"}}
     html = view.actions_section(today, links, "en").data
     assert html.count("<li>") == 7
-    assert '<a href="inspections_en.html#row-I1">恒大公园</a>, <a href="inspections_en.html#row-I3">一号站</a>' in html
+    assert ('<a href="inspections_en.html#row-I1">恒大公园</a>, '
+            '<a href="inspections_en.html#row-I3">一号站</a>') in html
     assert '<a href="testing_coverage.html#row-C3">河畔社区</a>' in html
     assert '<a href="field_checks.html#row-T8">八号点</a>' in html  # the site is the row: its name links
     assert label("brief_action_overdue_findings", "en", n=2, days="4") in html

@@ -1,4 +1,4 @@
-"""The index for people: one language, sections by date, the brief first, titles, status, data-quality links."""
+"""The index for people: one language, sections by date, the brief first, titles, status, quality links."""
 
 from __future__ import annotations
 
@@ -51,7 +51,8 @@ def test_the_index_is_chinese_by_default_with_titles_and_the_brief_first(reports
         ("testing_coverage", "2022-10-09"), ("testing_coverage", "2022-10-09"),  # district, then S01
         ("daily_brief", "2022-10-08"), ("inspections", "2022-10-08")]
     sections = re.findall(r'<section data-date="([^"]+)"><h2><span>[^<]+</span>(.*?)</h2>', page)
-    assert sections == [("2022-10-09", f'<a href="2022-10-09/data_quality.html">{label("index_data_quality")}</a>'),
+    quality = f'<a href="2022-10-09/data_quality.html">{label("index_data_quality")}</a>'
+    assert sections == [("2022-10-09", quality),
                         ("2022-10-08", "")]
     assert f'<a href="2022-10-09/daily_brief.html">{label("brief_title")}</a>' in page
     assert f'{label("brief_title")}</a> <span class="code">英文版 · daily_brief_en' in page

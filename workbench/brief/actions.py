@@ -101,7 +101,8 @@ def today_actions(figures: Mapping[str, Mapping], limit: int = DEFAULT_LIMIT) ->
     (list of Action, int)
         By rank of kind, then weight (heaviest first); the count of actions left out.
     """
-    by_kind = [_actions_of(kind, domain, report, figures.get(domain)) for kind, domain, report in ACTION_KINDS]
+    by_kind = [_actions_of(kind, domain, report, figures.get(domain))
+               for kind, domain, report in ACTION_KINDS]
     chosen: list[Action] = []
     depth = 0
     while len(chosen) < limit and any(len(actions) > depth for actions in by_kind):

@@ -41,11 +41,14 @@ REPORT_CSS = f"""
 .wb-scroll {{position: relative; max-width: 100%; overflow-x: auto; -webkit-overflow-scrolling: touch;
   background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 2em 100% no-repeat local,
               linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 2em 100% no-repeat local,
-              radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) left / .8em 100% no-repeat scroll,
-              radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) right / .8em 100% no-repeat scroll;}}
+              radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.25), rgba(0,0,0,0))
+                left / .8em 100% no-repeat scroll,
+              radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), rgba(0,0,0,0))
+                right / .8em 100% no-repeat scroll;}}
 .wb-scroll.wb-overflow::before {{content: attr(data-hint); position: sticky; left: 0; display: block;
   font-size: .8em; color: #1565c0; padding: 0 .2em .1em;}}
-.jp-RenderedHTMLCommon .wb-scroll table.wb-table, .wb-scroll table.wb-table {{display: table; overflow: visible;
+.jp-RenderedHTMLCommon .wb-scroll table.wb-table, .wb-scroll table.wb-table {{display: table;
+  overflow: visible;
   max-width: none; background: transparent;}}
 .wb-table {{border-collapse: collapse; font-size: .9em;}}
 .jp-RenderedHTMLCommon .wb-table th, .jp-RenderedHTMLCommon .wb-table td,
@@ -68,7 +71,8 @@ REPORT_CSS = f"""
   .wb-scroll {{overflow: visible; background: none;}}
   .wb-scroll.wb-overflow::before {{content: none;}}
   .wb-table {{font-size: 8.5pt; width: 100%; table-layout: auto;}}
-  .wb-table th, .wb-table td {{max-width: none; white-space: normal; overflow-wrap: anywhere; padding: 1pt 3pt;}}
+  .wb-table th, .wb-table td {{max-width: none; white-space: normal; overflow-wrap: anywhere;
+                               padding: 1pt 3pt;}}
   .wb-table td.num {{white-space: nowrap;}}
   .wb-table tr {{break-inside: avoid;}}
   .wb-table th.wb-sort::after {{content: none;}}
@@ -456,7 +460,8 @@ def _xlsx_value(value):
 def xlsx_download_link(frame: pd.DataFrame, filename: str, kinds_by_label: Mapping[str, str],
                        lang: str = "zh") -> str:
     """A link that downloads ``frame`` as an XLSX workbook (:func:`xlsx_bytes`) from the page itself."""
-    href = f"data:{XLSX_MIMETYPE};base64," + base64.b64encode(xlsx_bytes(frame, kinds_by_label)).decode("ascii")
+    data = base64.b64encode(xlsx_bytes(frame, kinds_by_label)).decode("ascii")
+    href = f"data:{XLSX_MIMETYPE};base64,{data}"
     return (f'<a class="wb-download" download="{escape(filename)}" href="{href}">'
             f'{escape(label("download_xlsx", lang))} ({escape(filename)})</a>')
 
@@ -550,7 +555,8 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
     body = _table_html(head, rows[:limit], hint, wide)
     if rows[limit:]:
         more = label("table_more_rows", lang, n=len(rows) - limit)
-        body += f'<details class="wb-more"><summary>{escape(more)}</summary>{_table_html(head, rows[limit:], hint, wide)}</details>'
+        folded = _table_html(head, rows[limit:], hint, wide)
+        body += f'<details class="wb-more"><summary>{escape(more)}</summary>{folded}</details>'
     download = ""
     if csv_name:
         export = export_frame(shown, columns, kinds, lang, decimals)
@@ -563,7 +569,8 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
 
 def _table_html(head: str, rows: Sequence[str], hint: str, wide: bool = False) -> str:
     css = "wb-scroll wb-wide" if wide else "wb-scroll"
-    return (f'<div class="{css}" data-hint="{escape(hint)}"><table class="wb-table"><thead><tr>{head}</tr></thead>'
+    return (f'<div class="{css}" data-hint="{escape(hint)}">'
+            f'<table class="wb-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 

@@ -4,8 +4,9 @@
 turns them into one page in one language (zh by default, ``lang``): one section per date,
 newest first, the brief first in each, reports by their titles (labels, not ids), status as a
 badge, links to the page, its record and the date's data-quality page; a small inline filter
-(by report and date) and no external asset; a phone shows three columns. Links are built from the files' own locations, never from values inside a record, and
-errors are masked (records written before the privacy filter may hold raw text).
+(by report and date) and no external asset; a phone shows three columns. Links are built
+from the files' own locations, never from values inside a record, and errors are masked
+(records written before the privacy filter may hold raw text).
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ def _href(path: Path, root: Path) -> str:
 
 
 def base_report(report: str) -> str:
-    """The notebook a report name stands for: ``daily_brief_en`` (the schedule's en brief) → ``daily_brief``."""
+    """The notebook a report name stands for: ``daily_brief_en`` (the en brief) → ``daily_brief``."""
     for suffix in LANGUAGE_SUFFIXES:
         if report.endswith(suffix) and len(report) > len(suffix):
             return report[: -len(suffix)]
@@ -230,7 +231,10 @@ def render_index(runs: list[dict], title: str | None = None, lang: str = "zh") -
     names = {report: report_title(report, lang) for report in reports}
     dates = sorted({row["date"] for row in runs}, reverse=True)
     failed = sum(row["status"] != "ok" for row in runs)
-    sections = "".join(render_section(date, [row for row in runs if row["date"] == date], lang) for date in dates)
+    report_options = render_options(reports, label("index_all", lang), names)
+    date_options = render_options(dates, label("index_all", lang))
+    sections = "".join(render_section(date, [row for row in runs if row["date"] == date], lang)
+                       for date in dates)
     return f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}">
 <head>
@@ -244,8 +248,8 @@ def render_index(runs: list[dict], title: str | None = None, lang: str = "zh") -
 <h1>{escape(title)}</h1>
 <p>{escape(label("index_summary", lang, n=len(runs), failed=failed))}</p>
 <form>
-<label>{escape(label("index_report", lang))} <select id="f-report">{render_options(reports, label("index_all", lang), names)}</select></label>
-<label>{escape(label("index_date", lang))} <select id="f-date">{render_options(dates, label("index_all", lang))}</select></label>
+<label>{escape(label("index_report", lang))} <select id="f-report">{report_options}</select></label>
+<label>{escape(label("index_date", lang))} <select id="f-date">{date_options}</select></label>
 <span id="f-count"></span>
 </form>
 {sections}

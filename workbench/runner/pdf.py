@@ -26,8 +26,9 @@ from workbench.errors import WorkbenchError
 
 #: Where Debian puts its chromium; ``$CHROMIUM`` wins, then these, then the PATH.
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic")
+CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-quic")
 #: Pages that also get a long PNG (the brief, shared as an image).
 PNG_PREFIX = "daily_brief"
 #: Width (CSS px) the PDF's page is laid out at before printing: an A4 page's printable width,
@@ -84,7 +85,8 @@ def output_paths(page: Path, out_dir: Path | None = None) -> tuple[Path, Path | 
     return folder / f"{page.stem}.pdf", png
 
 
-def export_pdfs(pages: Iterable[str | os.PathLike], out_dir: str | os.PathLike | None = None) -> list[Exported]:
+def export_pdfs(pages: Iterable[str | os.PathLike], out_dir: str | os.PathLike | None = None
+                ) -> list[Exported]:
     """Write a PDF of each report page, and a long PNG of each brief.
 
     Parameters

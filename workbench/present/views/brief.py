@@ -282,11 +282,12 @@ def alerts_digest(since: SinceLastRun, lang: str = "zh") -> HTML:
 
 
 def group_alerts(alerts: Sequence[Alert]) -> list[list[Alert]]:
-    """``alerts`` in groups, in their order: one group per rule and value of its :data:`GROUPED_RULES` field."""
+    """``alerts`` in groups, in their order: one per rule and value of its :data:`GROUPED_RULES` field."""
     groups: dict[tuple, list[Alert]] = {}
     for alert in alerts:
         field = GROUPED_RULES.get(alert.rule)
-        key = (alert.rule, str(alert.evidence.get(field))) if field else (alert.rule, alert.subject, id(alert))
+        key = (alert.rule, str(alert.evidence.get(field))) if field else (alert.rule, alert.subject,
+                                                                           id(alert))
         groups.setdefault(key, []).append(alert)
     return list(groups.values())
 
@@ -301,14 +302,15 @@ def _alert_list(alerts: Sequence[Alert], lang: str, new: set | None) -> str:
             text = escape(alert_message(first, lang))
             rows.append(f'<li>{state}<span class="wb-domain">{domain}</span>{text}</li>')
             continue
-        head = render_message(label(f"brief_group_head_{first.rule}", lang), {**first.evidence, "n": len(group)},
-                              lang)
+        head = render_message(label(f"brief_group_head_{first.rule}", lang),
+                              {**first.evidence, "n": len(group)}, lang)
         members = []
         for alert in group:
             state = "" if new is None else _since_badge(alert, alert.key in new, lang) + " "
             text = render_message(label(f"brief_group_item_{alert.rule}", lang), alert.evidence, lang)
             members.append(f"<li>{state}{escape(mask_personal(text))}</li>")
-        rows.append(f'<li class="wb-alert-group"><span class="wb-domain">{domain}</span>{escape(mask_personal(head))}'
+        rows.append(f'<li class="wb-alert-group"><span class="wb-domain">{domain}</span>'
+                    f'{escape(mask_personal(head))}'
                     f'<ul>{"".join(members)}</ul></li>')
     return f'<ul class="wb-alerts">{"".join(rows)}</ul>'
 
