@@ -20,6 +20,7 @@ from IPython.display import HTML, display
 
 from workbench.present.downloads import KINDS, csv_download_link, spreadsheet_frame
 from workbench.present.i18n import format_share, label
+from workbench.present.notes import note_text
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
 from workbench.present.tables import badge, row_anchor, table
@@ -196,8 +197,8 @@ def parameters_table(parameters: Mapping, lang: str = "zh") -> HTML:
 
 
 def warnings_box(warnings: Sequence[str], lang: str = "zh") -> HTML:
-    """Data notes (rows set aside, values guessed) shown in the report; nothing when empty."""
+    """Data notes (rows set aside, values guessed) in ``lang`` (:func:`workbench.present.notes.note_text`)."""
     if not warnings:
         return HTML("")
-    items = "".join(f"<li>{escape(mask_personal(w))}</li>" for w in warnings)
+    items = "".join(f"<li>{escape(note_text(mask_personal(w), lang))}</li>" for w in warnings)
     return HTML(f'<div class="wb-warnings"><b>{escape(label("warnings", lang))}</b><ul>{items}</ul></div>')
