@@ -191,9 +191,17 @@ def share_formatter(digits: int = 1) -> Callable:
 
 def parameters_table(parameters: Mapping, lang: str = "zh") -> HTML:
     """The run's parameters, readable (papermill injects strings unicode-escaped)."""
-    frame = pd.DataFrame({"parameter": list(parameters), "value": [str(v) for v in parameters.values()]})
+    frame = pd.DataFrame({"parameter": [parameter_name(p, lang) for p in parameters],
+                          "value": ["—" if v is None else str(v) for v in parameters.values()]})
     return HTML(f'<details><summary>{escape(label("parameters", lang))}</summary>'
                 f'{table(frame, {"parameter": "parameter", "value": "value"}, lang).data}</details>')
+
+
+def parameter_name(name: str, lang: str = "zh") -> str:
+    """A parameter's label (``param_<name>``) with its name, or the bare name when it has no label."""
+    key = f"param_{name}"
+    worded = label(key, lang)
+    return name if worded == key else f"{worded} ({name})"
 
 
 def warnings_box(warnings: Sequence[str], lang: str = "zh") -> HTML:
