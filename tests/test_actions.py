@@ -126,7 +126,7 @@ CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 ALLOWED_IN_ZH = {"CSV", "Excel", "parameters", "alerts", "yaml", "JSON", "HTML"}
 
 
-@pytest.mark.parametrize("prefix", ["brief_", "index_", "run_status_", "table_", "download_"])
+@pytest.mark.parametrize("prefix", ["brief_", "index_", "run_status_", "table_", "download_", "param_"])
 def test_labels_of_the_brief_and_index_are_complete_in_both_languages(prefix):
     for key, texts in all_labels().items():
         if not key.startswith(prefix):
