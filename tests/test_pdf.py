@@ -145,3 +145,44 @@ def test_a_missing_chromium_is_a_clear_message_and_exit_2(tmp_path, monkeypatch,
     assert main(["pdf", str(page)]) == 2
     assert "chromium is not installed" in capsys.readouterr().err
     assert not (tmp_path / "daily_brief.pdf").exists()
+
+
+def test_batch_pdf_exports_the_pages_of_the_runs_that_succeeded(monkeypatch, capsys, tmp_path):
+    import workbench.runner.batch
+    import workbench.runner.pdf
+    from workbench.cli import main
+    from workbench.runner.pdf import Exported
+    from workbench.runner.report import RunResult
+
+    brief, failed = tmp_path / "daily_brief.html", tmp_path / "inspections.html"
+    results = [RunResult("daily_brief", "2022-10-09", "ok", None, 1.0, html_path=brief),
+               RunResult("inspections", "2022-10-09", "failed", "boom", 1.0, html_path=failed)]
+    asked = []
+
+    def export(pages, out=None):
+        asked.append((list(pages), out))
+        return [Exported(brief, tmp_path / "daily_brief.pdf", tmp_path / "daily_brief.png")]
+
+    monkeypatch.setattr(workbench.runner.batch, "run_batch", lambda *args, **kwargs: results)
+    monkeypatch.setattr(workbench.runner.pdf, "export_pdfs", export)
+    assert main(["batch", "parameters/daily.yaml", "--reports", str(tmp_path), "--pdf"]) == 1
+    assert asked == [([brief], None)]  # a failed run's page (the last good one) is not exported
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2:] == [str(tmp_path / "daily_brief.pdf"), str(tmp_path / "daily_brief.png")]
+    assert main(["batch", "parameters/daily.yaml", "--reports", str(tmp_path)]) == 1 and len(asked) == 1
+
+
+def test_pdf_of_a_missing_page_names_it(tmp_path, capsys):
+    from workbench.cli import main
+
+    assert main(["pdf", str(tmp_path / "nowhere.html")]) == 2
+    assert "nowhere.html: no such report page" in capsys.readouterr().err
+
+
+def test_output_paths_beside_the_page_or_in_the_folder_asked(tmp_path):
+    from workbench.runner.pdf import output_paths
+
+    page = tmp_path / "2022-10-09" / "daily_brief_en.html"
+    assert output_paths(page) == (page.with_suffix(".pdf"), page.with_suffix(".png"))
+    out = tmp_path / "out"
+    assert output_paths(tmp_path / "inspections.html", out) == (out / "inspections.pdf", None)
