@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,7 +120,10 @@ def export_pdfs(pages: Iterable[str | os.PathLike], out_dir: str | os.PathLike |
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return [_export_with_cli(chromium, path, *output_paths(path, target)) for path in paths]
-    return _export_with_playwright(chromium, paths, target)
+    # Playwright's sync API refuses a thread with a running event loop (a notebook's, or another
+    # Playwright session's): it gets a thread of its own
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_export_with_playwright, chromium, paths, target).result()
 
 
 # ---------------------------------------------------------------- Playwright
