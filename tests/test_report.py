@@ -182,7 +182,7 @@ def test_failed_run_keeps_the_last_good_html(tmp_path):
     executed = nbformat.read(tmp_path / "runs" / DATE / "tiny.ipynb", as_version=4)
     assert any(o.get("ename") == "ValueError" for c in executed.cells for o in c.get("outputs", []))
     index = (reports / "index.html").read_text(encoding="utf-8")
-    assert "last good HTML" in index and 'class="badge failed"' in index
+    assert "上次成功的报告页" in index and 'class="badge failed"' in index  # the index is in zh by default
 
 
 # -- index --------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ def test_index_lists_runs_newest_first_and_escapes_values(tmp_path):
     runs = collect_runs(tmp_path)
     newest_first = ["2022-10-09/b.json", "2022-10-09/a__x.json", "2022-10-08/a.json"]
     assert [r["json_href"] for r in runs] == newest_first
-    page = render_index(runs)
+    page = render_index(runs, lang="en")
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
     assert "<script>alert" not in page and "<img src=x" not in page and "more" not in page
     assert 'href="2022-10-09/a__x.html">last good HTML' in page

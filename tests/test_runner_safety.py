@@ -129,7 +129,8 @@ def test_a_page_that_cannot_be_written_is_a_failed_record_and_the_last_good_page
     assert record["warnings"] == ["bad cell '张伟 [***]'"]  # the record's text is masked
     assert good.read_text(encoding="utf-8") == "<html>last good</html>"
     index = (reports / "index.html").read_text(encoding="utf-8")
-    assert 'class="badge failed"' in index and "last good HTML" in index and 'class="badge ok"' not in index
+    # the index is in Chinese by default: "上次成功的报告页" is its "last good HTML" link
+    assert 'class="badge failed"' in index and "上次成功的报告页" in index and 'class="badge ok"' not in index
 
 
 def test_a_record_that_cannot_be_written_reaches_the_index_and_stderr(tmp_path, fake_notebook, monkeypatch,

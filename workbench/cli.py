@@ -1,4 +1,4 @@
-"""``workbench run / batch / prune / validate / sample / init``: parse the arguments, call the package.
+"""``workbench run / batch / pdf / prune / validate / sample / template / init``: parse, then call.
 
 ``python -m workbench`` is the same command; ``workbench --version`` prints the version.
 
@@ -95,7 +95,25 @@ def command_batch(args: argparse.Namespace) -> int:
     failed = [result.stem for result in results if not result.ok]
     print(f"{len(results) - len(failed)} ok, {len(failed)} failed", *failed)
     print(Path(args.reports) / "index.html")
+    if args.pdf:
+        print_exported([result.html_path for result in results if result.ok and result.html_path is not None])
     return 1 if failed else 0
+
+
+def command_pdf(args: argparse.Namespace) -> int:
+    """A PDF of each report page and a long PNG of each brief; exit 2 when chromium is absent."""
+    print_exported(args.pages, args.out)
+    return 0
+
+
+def print_exported(pages, out: str | None = None) -> None:
+    """Export ``pages`` (:func:`workbench.runner.pdf.export_pdfs`) and print each file written."""
+    from workbench.runner.pdf import export_pdfs
+
+    for exported in export_pdfs(pages, out):
+        print(exported.pdf)
+        if exported.png is not None:
+            print(exported.png)
 
 
 def command_prune(args: argparse.Namespace) -> int:
@@ -203,7 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="runs at a time, at most one per CPU (default 1)")
     add_run_options(batch, timeout_of="each report, unless its schedule entry sets timeout:",
                     keep_days="optional")
+    batch.add_argument("--pdf", action="store_true",
+                       help="also write a PDF of each report and a long PNG of the brief (headless chromium)")
     batch.set_defaults(handler=command_batch)
+
+    pdf = commands.add_parser("pdf", help="a PDF of each report page and a long PNG of the brief")
+    pdf.add_argument("pages", nargs="+", metavar="REPORT.html")
+    pdf.add_argument("--out", metavar="DIR", help="folder for the files (default: beside each page)")
+    pdf.set_defaults(handler=command_pdf)
 
     prune = commands.add_parser("prune", help="delete the report and run folders of old dates")
     add_run_options(prune, pack=False, keep_days="required")

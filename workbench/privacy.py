@@ -22,14 +22,15 @@ from collections.abc import Mapping
 
 MASK = "[***]"
 _SEP = r"[ \-\u00a0]?"
+#: Digits after a decimal point (``40.558796198136590``, a map's coordinate) are never one.
 #: A mainland mobile number: optional +86 / 0086 prefix, 1[3-9] then nine digits, in groups.
 MOBILE = re.compile(
-    r"(?<![\d])(?:(?:\+|00)?86" + _SEP + r")?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}(?![\d])"
+    r"(?<![\d])(?<!\d\.)(?:(?:\+|00)?86" + _SEP + r")?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}(?![\d])"
 )
 #: A resident ID-card number: 18 characters (6 + 8 + 3 + check digit or X, optionally grouped
 #: 6-8-4 or 6-4-4-4) or 15 digits (optionally grouped 6-6-3).
 ID_CARD = re.compile(
-    r"(?<![\dXx])(?:"
+    r"(?<![\dXx])(?<!\d\.)(?:"
     r"\d{6}" + _SEP + r"\d{8}" + _SEP + r"\d{3}[\dXx]"
     r"|\d{6}" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _SEP + r"\d{3}[\dXx]"
     r"|\d{6}" + _SEP + r"\d{6}" + _SEP + r"\d{3}"

@@ -115,21 +115,35 @@ def previous_record(reports_dir: str | os.PathLike | None, report: str, report_d
     return None, notes
 
 
-def report_links(reports_dir: str | os.PathLike | None, report_date, reports: Sequence[str]
-                 ) -> dict[str, dict]:
+def report_links(reports_dir: str | os.PathLike | None, report_date, reports: Sequence[str],
+                 lang: str = "zh") -> dict[str, dict]:
     """Each report's link from a page in the same date folder, and its state when this is called.
+
+    A page in another language than zh links to that language's report where the run made one
+    (``NAME_<lang>``: the schedule names the English brief ``daily_brief_en``), else to the
+    Chinese one (``in_other_language``).
 
     Returns
     -------
     dict
-        Report name → ``href`` (``NAME.html``, relative), ``status`` (``ok``, ``failed`` or
-        ``missing``: no record yet) and ``html`` (whether the page exists; after a failed run it
-        is the last good run's of that date).
+        Report name → ``href`` (``NAME.html`` or ``NAME_en.html``, relative), ``status`` (``ok``,
+        ``failed`` or ``missing``: no record yet), ``html`` (whether the page exists; after a
+        failed run it is the last good run's of that date); for another language than zh also
+        ``in_other_language`` (the link opens the Chinese report).
     """
     folder = reports_root(reports_dir) / f"{pd.Timestamp(report_date):%Y-%m-%d}"
     links = {}
     for name in reports:
-        record = read_record(folder / f"{name}.json")
+        stem, other_language = name, False
+        if lang != "zh":
+            translated = f"{name}_{lang}"
+            if (folder / f"{translated}.json").is_file() or (folder / f"{translated}.html").is_file():
+                stem = translated
+            else:
+                other_language = True
+        record = read_record(folder / f"{stem}.json")
         status = "missing" if record is None else "ok" if record.get("status") == "ok" else "failed"
-        links[name] = {"href": f"{name}.html", "status": status, "html": (folder / f"{name}.html").is_file()}
+        links[name] = {"href": f"{stem}.html", "status": status, "html": (folder / f"{stem}.html").is_file()}
+        if lang != "zh":
+            links[name]["in_other_language"] = other_language
     return links

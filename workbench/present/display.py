@@ -12,17 +12,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench.present.i18n import format_count, format_share, label
+from workbench.present.downloads import KINDS, csv_download_link, spreadsheet_frame
+from workbench.present.i18n import format_share, label
+from workbench.present.notes import note_text
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
-from workbench.privacy import mask_personal, mask_values, spreadsheet_safe
+from workbench.present.tables import badge, row_anchor, table
+from workbench.privacy import mask_personal, mask_values
+
+#: Tables and their downloads live in :mod:`~workbench.present.tables` and
+#: :mod:`~workbench.present.downloads`; every view calls them as ``display.table`` etc.
+__all__ = ["FIGURES_MIMETYPE", "KINDS", "REPORT_CSS", "badge", "csv_download_link", "headline", "meta_block",
+           "parameters_table", "publish", "row_anchor", "section", "share_formatter", "spreadsheet_frame",
+           "table", "title_block", "to_jsonable", "warnings_box"]
 
 #: MIME type of the output through which a notebook hands its figures to the runner.
 FIGURES_MIMETYPE = "application/vnd.workbench.figures+json"
@@ -36,15 +44,46 @@ REPORT_CSS = f"""
 .wb-card {{flex: 1 1 10em; border-left: 5px solid #999; background: #f7f7f7; padding: .5em .7em;}}
 .wb-card .wb-value {{font-size: 1.5em; font-weight: 600;}}
 .wb-card .wb-label, .wb-card .wb-detail {{font-size: .85em; color: #444;}}
-.wb-scroll {{max-width: 100%; overflow-x: auto;}}
+.wb-scroll {{position: relative; max-width: 100%; overflow-x: auto; -webkit-overflow-scrolling: touch;
+  background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 2em 100% no-repeat local,
+              linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 2em 100% no-repeat local,
+              radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.25), rgba(0,0,0,0))
+                left / .8em 100% no-repeat scroll,
+              radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), rgba(0,0,0,0))
+                right / .8em 100% no-repeat scroll;}}
+.wb-scroll.wb-overflow::before {{content: attr(data-hint); position: sticky; left: 0; display: block;
+  font-size: .8em; color: #1565c0; padding: 0 .2em .1em;}}
+.jp-RenderedHTMLCommon .wb-scroll table.wb-table, .wb-scroll table.wb-table {{display: table;
+  overflow: visible;
+  max-width: none; background: transparent;}}
 .wb-table {{border-collapse: collapse; font-size: .9em;}}
 .jp-RenderedHTMLCommon .wb-table th, .jp-RenderedHTMLCommon .wb-table td,
 .wb-table th, .wb-table td {{border-bottom: 1px solid #ddd; padding: .25em .6em; text-align: left;
-                             vertical-align: top; min-width: 4.5em; max-width: 26em;}}
+                             vertical-align: top; min-width: 3.5em; max-width: 26em;}}
+.wb-table th.wb-sort {{cursor: pointer; user-select: none; white-space: normal;}}
+.wb-table th.wb-sort::after {{content: " \\2195"; color: #aaa; font-size: .8em;}}
+.wb-table th[aria-sort=ascending]::after {{content: " \\25B2"; color: #333;}}
+.wb-table th[aria-sort=descending]::after {{content: " \\25BC"; color: #333;}}
+.jp-RenderedHTMLCommon .wb-table th.num, .wb-table th.num {{text-align: right;}}
 .jp-RenderedHTMLCommon .wb-table td.num, .wb-table td.num {{text-align: right; white-space: nowrap;
                                                              font-variant-numeric: tabular-nums;}}
 .jp-RenderedHTMLCommon .wb-table td.text, .wb-table td.text {{text-align: left; white-space: normal;
                                                                overflow-wrap: anywhere;}}
+.wb-table tr:target {{background: #fff3bf;}}
+.wb-more > summary {{font-size: .9em; color: #1565c0; margin: .3em 0;}}
+.wb-downloads {{display: flex; flex-wrap: wrap; gap: .2em 1em; margin: .2em 0 .6em;}}
+@media print {{
+  .wb-downloads, .wb-download {{display: none;}}
+  .wb-scroll {{overflow: visible; background: none;}}
+  .wb-scroll.wb-overflow::before {{content: none;}}
+  .wb-table {{font-size: 8.5pt; width: 100%; table-layout: auto;}}
+  .wb-table th, .wb-table td {{max-width: none; white-space: normal; overflow-wrap: anywhere;
+                               padding: 1pt 3pt;}}
+  .wb-table td.num {{white-space: nowrap;}}
+  .wb-table tr {{break-inside: avoid;}}
+  .wb-table th.wb-sort::after {{content: none;}}
+  .wb-badge, .wb-card, .wb-swatch {{-webkit-print-color-adjust: exact; print-color-adjust: exact;}}
+}}
 .wb-badge {{display: inline-block; padding: 0 .45em; border-radius: .6em; color: #fff; font-size: .85em;}}
 .wb-note {{color: #555; font-size: .85em;}}
 .wb-warnings {{background: #fff4e5; border-left: 5px solid {STATUS_COLOURS["warn"]}; padding: .4em .8em;}}
@@ -82,22 +121,47 @@ def publish(figures: Mapping, warnings: Sequence[str] = ()) -> None:
 
 
 def title_block(report: str, pack, scope_label: str, report_date, lang: str = "zh",
-                generated_at: dt.datetime | None = None) -> HTML:
-    """The block every report opens with: name, district, scope, date, generation time, pack."""
-    generated_at = generated_at or dt.datetime.now().astimezone()
+                generated_at: dt.datetime | None = None, meta: bool = True) -> HTML:
+    """The block every report opens with: name, district, scope, date, generation time, pack.
+
+    The generation time is shown in the pack's time zone (``pack.timezone``, e.g. Asia/Shanghai).
+    With ``meta=False`` only the heading and the report date: the page shows :func:`meta_block`
+    further down (the brief, whose first phone screen is for its actions).
+    """
+    heading = f'<h1>{escape(label(report, lang))} · {escape(mask_personal(pack.name))}</h1>'
+    if not meta:
+        day = pd.Timestamp(report_date).strftime("%Y-%m-%d")
+        return HTML(f'{REPORT_CSS}<div class="wb-title">{heading}'
+                    f'<div class="wb-meta"><span><b>{escape(label("report_date", lang))}</b>: {day}</span>'
+                    f"</div></div>")
+    return HTML(f'{REPORT_CSS}<div class="wb-title">{heading}'
+                f'{meta_block(pack, scope_label, report_date, lang, generated_at).data}</div>')
+
+
+def meta_block(pack, scope_label: str, report_date, lang: str = "zh",
+               generated_at: dt.datetime | None = None) -> HTML:
+    """A report's metadata line: scope, report date, generation time (pack's zone), pack, fingerprint."""
+    generated_at = local_time(generated_at or dt.datetime.now(dt.UTC), getattr(pack, "timezone", None))
     meta = [
         (label("scope", lang), scope_label),
         (label("report_date", lang), pd.Timestamp(report_date).strftime("%Y-%m-%d")),
-        (label("generated_at", lang), generated_at.strftime("%Y-%m-%d %H:%M %Z")),
+        (label("generated_at", lang), f"{generated_at:%Y-%m-%d %H:%M} ({generated_at.tzname()})"),
         (label("data_pack", lang), mask_personal(pack.name)),
         (label("fingerprint", lang), pack.fingerprint()),
     ]
     items = "".join(f"<span><b>{escape(k)}</b>: {escape(v)}</span>" for k, v in meta)
-    return HTML(
-        f'{REPORT_CSS}<div class="wb-title">'
-        f'<h1>{escape(label(report, lang))} · {escape(mask_personal(pack.name))}</h1>'
-        f'<div class="wb-meta">{items}</div></div>'
-    )
+    return HTML(f'{REPORT_CSS}<div class="wb-meta">{items}</div>')
+
+
+def local_time(moment: dt.datetime, timezone: str | None) -> dt.datetime:
+    """``moment`` in ``timezone`` (an IANA name; a naive moment is taken as UTC); unchanged without one."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    if not timezone:
+        return moment.astimezone()
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(timezone))
 
 
 def section(title: str, note: str = "") -> HTML:
@@ -120,112 +184,6 @@ def headline(cards: Sequence[Mapping]) -> HTML:
     return HTML(f'<div class="wb-cards">{"".join(parts)}</div>')
 
 
-def badge(text: str, status: str) -> str:
-    """An escaped coloured badge (HTML string) for a status palette key."""
-    colour = STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"])
-    return f'<span class="wb-badge" style="background:{colour}">{escape(text)}</span>'
-
-
-def spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` safe for a spreadsheet: every text cell masked and neutralised as a formula.
-
-    Numbers (negative ones too) stay numbers; text starting with ``= + - @ TAB CR`` gets a
-    leading ``'`` (:func:`workbench.privacy.spreadsheet_safe`). Column names too.
-    """
-    safe = frame.copy()
-    for column in safe.columns:
-        values = safe[column]
-        if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values)):
-            safe[column] = safe[column].map(spreadsheet_safe, na_action="ignore")
-    return safe.rename(columns=lambda name: spreadsheet_safe(str(name)))
-
-
-def csv_download_link(frame: pd.DataFrame, filename: str, lang: str = "zh") -> str:
-    """A link that downloads ``frame`` as CSV (UTF-8 with BOM, for Excel) from the page itself.
-
-    The cells are made safe first (:func:`spreadsheet_frame`): masked, no formula.
-    """
-    # CRLF rows: the csv writer then quotes a cell holding a bare CR, which would otherwise start a row
-    text = "\ufeff" + spreadsheet_frame(frame).to_csv(index=False, lineterminator="\r\n")
-    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(text)
-    return (f'<a class="wb-download" download="{escape(filename)}" href="{href}">'
-            f'{escape(label("download_csv", lang))} ({escape(filename)})</a>')
-
-
-def _is_number(value) -> bool:
-    numbers = int | float | np.integer | np.floating
-    return isinstance(value, numbers) and not isinstance(value, bool | np.bool_)
-
-
-def _format_cell(value, formatter, numeric_column: bool = False) -> tuple[str, bool]:
-    """Format one cell; returns the escaped HTML and whether it is numeric (right-aligned, one line).
-
-    A cell is numeric when its column holds numbers or its value is a number, whether or not
-    the column has a ``formatter``: text (findings, names, badges) stays left-aligned and wraps.
-    """
-    numeric = numeric_column or _is_number(value)
-    if formatter is not None:
-        return formatter(value), numeric
-    if isinstance(value, pd.Timestamp):
-        return escape("" if pd.isna(value) else value.strftime("%Y-%m-%d")), False
-    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
-        return escape(format_count(value)), True
-    return escape(value), numeric
-
-
-def _masked(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every text cell passed through :func:`workbench.privacy.mask_personal`."""
-    out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.CategoricalDtype):
-            out[column] = out[column].astype(object)
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(lambda v: mask_personal(v) if isinstance(v, str) else v)
-    return out
-
-
-def _is_numeric_column(series: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-
-
-def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
-          formats: Mapping[str, Callable] | None = None, csv_name: str | None = None,
-          empty_text: str | None = None, decimals: int | None = None) -> HTML:
-    """An escaped HTML table of ``columns`` (column → label key), scrolling inside its box.
-
-    ``formats`` maps a column to a function returning already-safe HTML (e.g. :func:`badge`
-    or a share formatter). With ``csv_name`` the table's data can be downloaded as CSV.
-    ``decimals`` rounds the float columns (shown and downloaded) to that many decimals.
-    Only ``columns`` are shown and downloaded; their text is masked (:mod:`workbench.privacy`)
-    before any formatter sees it. Number columns are right-aligned, text columns left-aligned
-    and wrapping.
-    """
-    if decimals is not None:
-        floats = frame.select_dtypes("floating").columns
-        frame = frame.assign(**{c: frame[c].round(decimals) for c in floats})
-    if frame.empty:
-        return HTML(f'<p class="wb-note">{escape(empty_text or label("none", lang))}</p>')
-    formats = formats or {}
-    shown = _masked(frame[list(columns)])
-    numeric_columns = {column: _is_numeric_column(shown[column]) for column in columns}
-    head = "".join(f"<th>{escape(label(key, lang))}</th>" for key in columns.values())
-    rows = []
-    for record in shown.itertuples(index=False):
-        cells = []
-        for column, value in zip(columns, record, strict=True):
-            text, numeric = _format_cell(value, formats.get(column), numeric_columns[column])
-            cells.append(f'<td class="num">{text}</td>' if numeric else f'<td class="text">{text}</td>')
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    download = ""
-    if csv_name:
-        export = shown.rename(columns={c: label(k, lang) for c, k in columns.items()})
-        download = csv_download_link(export, csv_name, lang)
-    return HTML(
-        f'<div class="wb-scroll"><table class="wb-table"><thead><tr>{head}</tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table></div>{download}'
-    )
-
-
 def share_formatter(digits: int = 1) -> Callable:
     """A cell formatter for shares (0.953 → 95.3%)."""
     return lambda value: escape(format_share(value, digits))
@@ -233,14 +191,22 @@ def share_formatter(digits: int = 1) -> Callable:
 
 def parameters_table(parameters: Mapping, lang: str = "zh") -> HTML:
     """The run's parameters, readable (papermill injects strings unicode-escaped)."""
-    frame = pd.DataFrame({"parameter": list(parameters), "value": [str(v) for v in parameters.values()]})
+    frame = pd.DataFrame({"parameter": [parameter_name(p, lang) for p in parameters],
+                          "value": ["—" if v is None else str(v) for v in parameters.values()]})
     return HTML(f'<details><summary>{escape(label("parameters", lang))}</summary>'
                 f'{table(frame, {"parameter": "parameter", "value": "value"}, lang).data}</details>')
 
 
+def parameter_name(name: str, lang: str = "zh") -> str:
+    """A parameter's label (``param_<name>``) with its name, or the bare name when it has no label."""
+    key = f"param_{name}"
+    worded = label(key, lang)
+    return name if worded == key else f"{worded} ({name})"
+
+
 def warnings_box(warnings: Sequence[str], lang: str = "zh") -> HTML:
-    """Data notes (rows set aside, values guessed) shown in the report; nothing when empty."""
+    """Data notes (rows set aside, values guessed) in ``lang`` (:func:`workbench.present.notes.note_text`)."""
     if not warnings:
         return HTML("")
-    items = "".join(f"<li>{escape(mask_personal(w))}</li>" for w in warnings)
+    items = "".join(f"<li>{escape(note_text(mask_personal(w), lang))}</li>" for w in warnings)
     return HTML(f'<div class="wb-warnings"><b>{escape(label("warnings", lang))}</b><ul>{items}</ul></div>')

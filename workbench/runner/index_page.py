@@ -1,9 +1,12 @@
 """The index of every run: ``reports/index.html``, self-contained and escaped.
 
 ``collect_runs`` reads the run records (``reports/D/NAME[__S].json``); ``render_index``
-turns them into one page with a small inline filter (by report and date) and no external
-asset. Links are built from the files' own locations, never from values inside a record, and
-errors are masked (records written before the privacy filter may hold raw text).
+turns them into one page in one language (zh by default, ``lang``): one section per date,
+newest first, the brief first in each, reports by their titles (labels, not ids), status as a
+badge, links to the page, its record and the date's data-quality page; a small inline filter
+(by report and date) and no external asset; a phone shows three columns. Links are built
+from the files' own locations, never from values inside a record, and errors are masked
+(records written before the privacy filter may hold raw text).
 """
 
 from __future__ import annotations
@@ -14,22 +17,42 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from workbench.present.i18n import label
 from workbench.privacy import mask_personal
 
+#: A date folder's data-quality page, linked from its section when it exists.
+DATA_QUALITY_PAGE = "data_quality.html"
+#: Reports listed first in a date's section (the page a leader reads first).
+FIRST_REPORTS = ("daily_brief",)
+#: Endings of a report name that give its language (``daily_brief_en``).
+LANGUAGE_SUFFIXES = ("_en", "_zh")
+
 _STYLE = """
-body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#222}
-main{max-width:1100px;margin:0 auto;padding:12px}
+body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;
+     margin:0;color:#222;line-height:1.45}
+main{max-width:1100px;margin:0 auto;padding:12px;box-sizing:border-box}
 h1{font-size:1.4em;margin:.3em 0}
+h2{font-size:1.15em;margin:1.2em 0 .3em;border-bottom:1px solid #ddd;padding-bottom:.2em;
+   display:flex;flex-wrap:wrap;gap:.2em 1em;align-items:baseline}
+h2 a{font-size:.8em;font-weight:normal}
 form{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
 label{min-width:0;max-width:100%}
 select{font-size:1em;max-width:100%;width:auto}
-.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
-table{border-collapse:collapse;font-size:.95em;min-width:100%}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #ddd;white-space:nowrap;vertical-align:top}
-td.error{white-space:normal;min-width:14em;color:#8a1c1c}
-.badge{display:inline-block;padding:1px 8px;border-radius:9px;color:#fff;font-size:.85em;background:#777}
+table{border-collapse:collapse;font-size:.95em;width:100%;table-layout:fixed}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top;overflow-wrap:anywhere}
+th{font-size:.85em;color:#555}
+col.status{width:6.5em}col.links{width:11em}
+.title a{font-weight:600}
+.code,.meta{color:#666;font-size:.82em}
+.error{display:block;color:#8a1c1c;font-size:.85em}
+.links a{margin-right:.6em;white-space:nowrap}
+.badge{display:inline-block;padding:1px 8px;border-radius:9px;color:#fff;font-size:.85em;background:#777;
+       -webkit-print-color-adjust:exact;print-color-adjust:exact}
 .badge.ok{background:#2e7d32}.badge.failed{background:#c62828}
 .stale{color:#8a5a00;font-size:.85em}
+a{color:#1565c0}
+tr.brief td{background:#f3f7fc}
+@media (max-width:480px){col.links{width:7.5em}col.status{width:4.8em}main{padding:8px}}
 """
 
 _FILTER_SCRIPT = """
@@ -42,6 +65,10 @@ _FILTER_SCRIPT = """
                (!date.value || rows[i].dataset.date === date.value);
       rows[i].hidden = !ok;
       if (ok) { shown++; }
+    }
+    var sections = document.querySelectorAll("section[data-date]");
+    for (var j = 0; j < sections.length; j++) {
+      sections[j].hidden = !sections[j].querySelector("tbody tr:not([hidden])");
     }
     document.getElementById("f-count").textContent = shown + " / " + rows.length;
   }
@@ -58,7 +85,9 @@ def collect_runs(reports_dir: str | os.PathLike) -> list[dict]:
     Each row holds date, report, scope, status, finished_at, duration_s, error, ``stem`` (the
     record's file name), and the relative links ``json_href``, ``html_href`` (None when there
     is no HTML) and ``html_is_last_good`` (the HTML is an earlier good run's, because this one
-    failed). An unreadable record is listed with status ``unreadable``.
+    failed), ``lang`` (the report's language, from its parameters) and ``data_quality_href``
+    (the date folder's ``data_quality.html``, None when there is none). An unreadable record
+    is listed with status ``unreadable``.
     """
     reports_dir = Path(reports_dir)
     rows = []
@@ -83,6 +112,8 @@ def collect_runs(reports_dir: str | os.PathLike) -> list[dict]:
             "json_href": _href(path, reports_dir),
             "html_href": _href(html, reports_dir) if has_html else None,
             "html_is_last_good": has_html and record.get("status") != "ok",
+            "lang": _record_lang(record),
+            "data_quality_href": _data_quality_href(path.parent, reports_dir),
         })
     rows.sort(key=lambda row: (row["date"], row["finished_at"]), reverse=True)
     return rows
@@ -94,53 +125,118 @@ def unrecorded_row(date: str, stem: str, error: str, reports_dir: str | os.PathL
     has_html = html.is_file()
     return {"date": date, "report": stem, "scope": "", "status": "failed", "finished_at": "",
             "duration_s": None, "error": f"{error} (no record written)", "stem": stem, "json_href": None,
-            "html_href": _href(html, Path(reports_dir)) if has_html else None, "html_is_last_good": has_html}
+            "html_href": _href(html, Path(reports_dir)) if has_html else None, "html_is_last_good": has_html,
+            "lang": "zh", "data_quality_href": _data_quality_href(html.parent, Path(reports_dir))}
+
+
+def _record_lang(record: dict) -> str:
+    parameters = record.get("parameters")
+    lang = parameters.get("lang") if isinstance(parameters, dict) else None
+    return lang if lang in ("zh", "en") else "zh"
+
+
+def _data_quality_href(folder: Path, root: Path) -> str | None:
+    page = folder / DATA_QUALITY_PAGE
+    return _href(page, root) if page.is_file() else None
 
 
 def _href(path: Path, root: Path) -> str:
     return "/".join(quote(part) for part in path.relative_to(root).parts)
 
 
-def render_row(row: dict) -> str:
-    """Return the ``<tr>`` of one run; every value is escaped."""
+def base_report(report: str) -> str:
+    """The notebook a report name stands for: ``daily_brief_en`` (the en brief) → ``daily_brief``."""
+    for suffix in LANGUAGE_SUFFIXES:
+        if report.endswith(suffix) and len(report) > len(suffix):
+            return report[: -len(suffix)]
+    return report
+
+
+def report_title(report: str, lang: str = "zh") -> str:
+    """A report's title for people: its label in ``lang`` (the report's name when it has none)."""
+    base = base_report(report)
+    return label("brief_title" if base == "daily_brief" else base, lang)
+
+
+def language_tag(row: dict, lang: str = "zh") -> str:
+    """"English" / "中文版" when the run's page is in another language than the index, else ""."""
+    if row.get("lang", "zh") == lang:
+        return ""
+    return label("index_in_english" if row.get("lang") == "en" else "index_in_chinese", lang)
+
+
+def render_row(row: dict, lang: str = "zh") -> str:
+    """Return the ``<tr>`` of one run (title, status, links); every value is escaped."""
     status = row["status"]
-    if row["html_href"] is None:
-        html_link = "—"
-    else:
-        label = "last good HTML" if row["html_is_last_good"] else "HTML"
-        html_link = f'<a href="{escape(row["html_href"])}">{label}</a>'
-        if row["html_is_last_good"]:
-            html_link += ' <span class="stale">(from an earlier run)</span>'
-    duration = row["duration_s"]
-    duration_text = f"{duration:.1f} s" if isinstance(duration, int | float) else ""
+    title = escape(report_title(row["report"], lang))
+    if row["html_href"] is not None and not row["html_is_last_good"]:
+        title = f'<a href="{escape(row["html_href"])}">{title}</a>'
+    scope = label("district", lang) if row["scope"] == "district" else row["scope"]
+    code = " · ".join(part for part in (language_tag(row, lang), row["report"], scope) if part)
     error = mask_personal(row["error"].splitlines()[0]) if row["error"] and status != "ok" else ""
-    cells = [
-        escape(row["date"]), escape(row["report"]), escape(row["scope"]),
-        f'<span class="badge {escape(status)}">{escape(status)}</span>',
-        html_link, "—" if row["json_href"] is None else f'<a href="{escape(row["json_href"])}">JSON</a>',
-        escape(duration_text),
-    ]
-    return (f'<tr data-report="{escape(row["report"])}" data-date="{escape(row["date"])}">'
-            + "".join(f"<td>{cell}</td>" for cell in cells)
-            + f'<td class="error">{escape(error)}</td></tr>')
+    duration = row["duration_s"]
+    meta = label("index_seconds", lang, s=f"{duration:.1f}") if isinstance(duration, int | float) else ""
+    links = []
+    if row["html_href"] is not None:
+        text = label("index_last_good" if row["html_is_last_good"] else "index_page", lang)
+        links.append(f'<a href="{escape(row["html_href"])}">{escape(text)}</a>')
+        if row["html_is_last_good"]:
+            links.append(f'<span class="stale">{escape(label("index_from_earlier", lang))}</span>')
+    if row["json_href"] is not None:
+        links.append(f'<a href="{escape(row["json_href"])}">{escape(label("index_record", lang))}</a>')
+    status_text = label(f"run_status_{status}", lang) if status in ("ok", "failed", "unreadable") else status
+    css = ' class="brief"' if base_report(row["report"]) in FIRST_REPORTS else ""
+    return (f'<tr{css} data-report="{escape(row["report"])}" data-date="{escape(row["date"])}">'
+            f'<td class="title">{title} <span class="code">{escape(code)}</span>'
+            f'{f"<span class=meta> · {escape(meta)}</span>" if meta else ""}'
+            f'{f"<span class=error>{escape(error)}</span>" if error else ""}</td>'
+            f'<td><span class="badge {escape(status)}">{escape(status_text)}</span></td>'
+            f'<td class="links">{" ".join(links) or "—"}</td></tr>')
 
 
-def render_options(values: list[str], everything: str) -> str:
-    """Return the ``<option>`` list of a filter: one for all, then each value (escaped)."""
-    options = [f'<option value="">{everything}</option>']
-    options += [f'<option value="{escape(v)}">{escape(v)}</option>' for v in values]
+def render_options(values: list[str], everything: str, names: dict[str, str] | None = None) -> str:
+    """Return the ``<option>`` list of a filter: one for all, then each value (escaped), by its name."""
+    names = names or {}
+    options = [f'<option value="">{escape(everything)}</option>']
+    options += [f'<option value="{escape(v)}">{escape(names.get(v, v))}</option>' for v in values]
     return "".join(options)
 
 
-def render_index(runs: list[dict], title: str = "Workbench reports") -> str:
-    """Return the index page for ``runs`` (rows of ``collect_runs``, in display order)."""
+def _in_section_order(rows: list[dict], lang: str = "zh") -> list[dict]:
+    """One date's rows: the brief(s) first (the index's language first), then by report and scope."""
+    def rank(row: dict):
+        base = base_report(row["report"])
+        first = FIRST_REPORTS.index(base) if base in FIRST_REPORTS else len(FIRST_REPORTS)
+        return (first, row.get("lang", "zh") != lang, row["report"], row["scope"] not in ("", "district"),
+                row["scope"])
+    return sorted(rows, key=rank)
+
+
+def render_section(date: str, rows: list[dict], lang: str = "zh") -> str:
+    """One date's runs: a heading (with the data-quality link) and a three-column table."""
+    quality = next((row["data_quality_href"] for row in rows if row.get("data_quality_href")), None)
+    link = f'<a href="{escape(quality)}">{escape(label("index_data_quality", lang))}</a>' if quality else ""
+    head = "".join(f"<th>{escape(label(key, lang))}</th>" for key in ("index_report", "index_status",
+                                                                       "index_links"))
+    body = "".join(render_row(row, lang) + "\n" for row in _in_section_order(rows, lang))
+    return (f'<section data-date="{escape(date)}"><h2><span>{escape(date)}</span>{link}</h2>'
+            f'<table><colgroup><col><col class="status"><col class="links"></colgroup>'
+            f"<thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table></section>")
+
+
+def render_index(runs: list[dict], title: str | None = None, lang: str = "zh") -> str:
+    """Return the index page for ``runs`` (rows of ``collect_runs``) in ``lang`` (zh or en)."""
+    title = title or label("index_title", lang)
     reports = sorted({row["report"] for row in runs})
+    names = {report: report_title(report, lang) for report in reports}
     dates = sorted({row["date"] for row in runs}, reverse=True)
     failed = sum(row["status"] != "ok" for row in runs)
-    header = "".join(f"<th>{h}</th>" for h in
-                     ("Date", "Report", "Scope", "Status", "Report page", "Record", "Duration", "Error"))
+    report_options = render_options(reports, label("index_all", lang), names)
+    date_options = render_options(dates, label("index_all", lang))
+    sections = "".join(render_section(date, [row for row in runs if row["date"] == date], lang)
+                       for date in dates)
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{"zh-CN" if lang == "zh" else "en"}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -150,19 +246,13 @@ def render_index(runs: list[dict], title: str = "Workbench reports") -> str:
 <body>
 <main>
 <h1>{escape(title)}</h1>
-<p>{len(runs)} run(s), {failed} not ok.</p>
+<p>{escape(label("index_summary", lang, n=len(runs), failed=failed))}</p>
 <form>
-<label>Report <select id="f-report">{render_options(reports, "all")}</select></label>
-<label>Date <select id="f-date">{render_options(dates, "all")}</select></label>
+<label>{escape(label("index_report", lang))} <select id="f-report">{report_options}</select></label>
+<label>{escape(label("index_date", lang))} <select id="f-date">{date_options}</select></label>
 <span id="f-count"></span>
 </form>
-<div class="scroll">
-<table>
-<thead><tr>{header}</tr></thead>
-<tbody>
-{"".join(render_row(row) + chr(10) for row in runs)}</tbody>
-</table>
-</div>
+{sections}
 </main>
 <script>{_FILTER_SCRIPT}</script>
 </body>

@@ -14,15 +14,17 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.brief.actions import Action, today_actions
 from workbench.brief.alerts import Alert
 from workbench.brief.changes import SinceLastRun, brief_figures
 from workbench.brief.figures import DOMAINS, BriefFigures, BriefParameters
 from workbench.brief.rules import SEVERITIES, Rule
 from workbench.present import display
-from workbench.present.alert_text import alert_message
+from workbench.present.alert_text import alert_message, render_message
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
+from workbench.privacy import mask_personal
 
 BRIEF_CSS = """
 <style>
@@ -32,6 +34,15 @@ BRIEF_CSS = """
 .wb-alerts li {padding: .3em 0; border-bottom: 1px solid #eee;}
 .wb-alerts .wb-domain {color: #555; font-size: .85em; margin-right: .3em;}
 .wb-cleared li {color: #555;}
+.wb-actions, .jp-RenderedHTMLCommon ol.wb-actions {padding-left: 1.6em; margin: .3em 0 .6em;}
+.wb-actions li {padding: .25em 0; border-bottom: 1px solid #eee; line-height: 1.4;}
+.wb-actions .wb-owner {font-weight: 600;}
+.wb-actions .wb-who {color: #555; font-size: .8em; border: 1px solid #ccc; border-radius: .5em;
+                     padding: 0 .35em; margin-right: .3em; white-space: nowrap;}
+.wb-actions .wb-items {font-size: .9em;}
+.wb-alert-group ul {margin: .1em 0 .2em 1em; padding-left: .6em; font-size: .92em;}
+.wb-digest > details > summary {font-weight: 600; padding: .2em 0;}
+@media print { .wb-digest details > * {display: block;} }
 </style>
 """
 #: Severity → palette status of its badge.
@@ -106,6 +117,8 @@ def _card(title: str, card: Mapping, link_html: str) -> str:
 def _link(link: Mapping, lang: str) -> str:
     """The link to a full report of the same run, with a badge when it failed or is not there (yet)."""
     anchor = f'<a href="{escape(link["href"])}">{escape(label("brief_full_report", lang))} →</a>'
+    if link.get("in_other_language"):
+        anchor += f' <span class="wb-note">{escape(label("brief_in_chinese", lang))}</span>'
     if link["status"] == "ok":
         return anchor
     if link["status"] == "failed":
@@ -193,11 +206,67 @@ CARDS = {"coverage": _coverage_card, "checkpoints": _checkpoint_card, "inspectio
          "enterprises": _enterprise_card}
 
 
+# ---------------------------------------------------------------- what to do today
+
+#: At most this many of an action's rows are named (and linked); the rest counted.
+ITEMS_NAMED = 3
+
+
+def actions_section(figures: BriefFigures, links: Mapping[str, Mapping], lang: str = "zh") -> HTML:
+    """The brief's opening list: today's ranked actions, who acts, links to their rows.
+
+    ``links``: report name → ``href`` (:func:`workbench.brief.history.report_links`); each
+    item links to ``href#row-<key>`` (:func:`workbench.present.display.row_anchor`).
+    """
+    actions, more = today_actions(figures.domains)
+    if not actions:
+        return HTML(f'{BRIEF_CSS}<p class="wb-note">{escape(label("brief_no_actions", lang))}</p>')
+    items = "".join(f"<li>{_action_line(action, links, lang)}</li>" for action in actions)
+    tail = _note(label("brief_actions_more", lang, n=more)) if more else ""
+    return HTML(f'{BRIEF_CSS}<ol class="wb-actions">{items}</ol>{tail}')
+
+
+def _action_line(action: Action, links: Mapping[str, Mapping], lang: str) -> str:
+    href = links.get(action.report, {}).get("href", f"{action.report}.html")
+    who = escape(label(f"brief_owner_{action.owner_kind}", lang))
+    what = escape(label(f"brief_action_{action.kind}", lang, **_action_numbers(action, lang)))
+    named = [f'<a href="{escape(href)}#{display.row_anchor(item.key)}">{escape(item.name)}</a>'
+             for item in action.items[:ITEMS_NAMED]]
+    if len(action.items) > ITEMS_NAMED:
+        named.append(escape(label("brief_more_items", lang, n=len(action.items) - ITEMS_NAMED)))
+    separator = "、" if lang == "zh" else ", "
+    items = "" if action.owner_kind in ("site", "enterprise") and len(action.items) == 1 else (
+        f'<div class="wb-items">{separator.join(named)}</div>')
+    owner = escape(action.owner)
+    if not items:  # the owner is the row itself: link the owner
+        owner = f'<a href="{escape(href)}#{display.row_anchor(action.items[0].key)}">{owner}</a>'
+    return (f'<span class="wb-who">{who}</span><span class="wb-owner">{owner}</span>'
+            f'{"：" if lang == "zh" else ": "}{what}{items}')
+
+
+def _action_numbers(action: Action, lang: str) -> dict:
+    evidence = [item.evidence for item in action.items]
+    days = max((e.get("age_days") or 0 for e in evidence), default=0)
+    hours = max((e.get("hours_since") or 0 for e in evidence), default=0)
+    return {"n": len(action.items), "days": format_count(days, lang),
+            "gap": format_count(round(action.weight), lang) if action.kind == "communities_short" else "",
+            "hours": format_count(round(hours), lang)}
+
+
 # ---------------------------------------------------------------- alerts
+
+#: Alerts of these rules are grouped by this evidence field: one line per commodity listing its
+#: markets, one per enterprise listing its products (labels ``brief_group_head_/item_<rule>``).
+GROUPED_RULES = {"price_above_baseline": "commodity", "price_daily_jump": "commodity",
+                 "price_consecutive_rises": "commodity", "enterprise_behind": "enterprise_id",
+                 "enterprise_at_risk": "enterprise_id"}
 
 
 def alerts_digest(since: SinceLastRun, lang: str = "zh") -> HTML:
-    """Today's alerts by severity, each with its evidence in words and whether it is new."""
+    """Today's alerts, folded by severity; alerts of one rule and commodity (enterprise) on one line.
+
+    Each line states its evidence in words and whether it is new since the last brief.
+    """
     today = since.alerts.today
     if not today:
         return HTML(f'<p class="wb-note">{escape(label("brief_no_alerts", lang))}</p>')
@@ -208,21 +277,41 @@ def alerts_digest(since: SinceLastRun, lang: str = "zh") -> HTML:
         if not alerts:
             continue
         title = f"{label(f'brief_severity_{severity}', lang)} ({len(alerts)})"
-        items = _alert_list(alerts, lang, new)
-        if severity in OPEN_SEVERITIES:
-            parts.append(f"<h3>{escape(title)}</h3>{items}")
-        else:
-            parts.append(f"<details><summary>{escape(title)}</summary>{items}</details>")
-    return HTML("".join(parts))
+        parts.append(f"<details><summary>{escape(title)}</summary>{_alert_list(alerts, lang, new)}</details>")
+    return HTML(f'{BRIEF_CSS}<div class="wb-digest">{"".join(parts)}</div>')
+
+
+def group_alerts(alerts: Sequence[Alert]) -> list[list[Alert]]:
+    """``alerts`` in groups, in their order: one per rule and value of its :data:`GROUPED_RULES` field."""
+    groups: dict[tuple, list[Alert]] = {}
+    for alert in alerts:
+        field = GROUPED_RULES.get(alert.rule)
+        key = (alert.rule, str(alert.evidence.get(field))) if field else (alert.rule, alert.subject,
+                                                                           id(alert))
+        groups.setdefault(key, []).append(alert)
+    return list(groups.values())
 
 
 def _alert_list(alerts: Sequence[Alert], lang: str, new: set | None) -> str:
     rows = []
-    for alert in alerts:
-        state = "" if new is None else _since_badge(alert, alert.key in new, lang) + " "
-        domain = escape(label(f"brief_domain_{alert.domain}", lang))
-        text = escape(alert_message(alert, lang))
-        rows.append(f'<li>{state}<span class="wb-domain">{domain}</span>{text}</li>')
+    for group in group_alerts(alerts):
+        first = group[0]
+        domain = escape(label(f"brief_domain_{first.domain}", lang))
+        if len(group) == 1:
+            state = "" if new is None else _since_badge(first, first.key in new, lang) + " "
+            text = escape(alert_message(first, lang))
+            rows.append(f'<li>{state}<span class="wb-domain">{domain}</span>{text}</li>')
+            continue
+        head = render_message(label(f"brief_group_head_{first.rule}", lang),
+                              {**first.evidence, "n": len(group)}, lang)
+        members = []
+        for alert in group:
+            state = "" if new is None else _since_badge(alert, alert.key in new, lang) + " "
+            text = render_message(label(f"brief_group_item_{alert.rule}", lang), alert.evidence, lang)
+            members.append(f"<li>{state}{escape(mask_personal(text))}</li>")
+        rows.append(f'<li class="wb-alert-group"><span class="wb-domain">{domain}</span>'
+                    f'{escape(mask_personal(head))}'
+                    f'<ul>{"".join(members)}</ul></li>')
     return f'<ul class="wb-alerts">{"".join(rows)}</ul>'
 
 

@@ -1,0 +1,72 @@
+"""Data notes in the report's language: each shape the stages write, worded in Chinese."""
+
+import pytest
+
+from workbench.present import display
+from workbench.present.notes import NOTE_PATTERNS, note_text
+
+CASES = [
+    ("2022-10-07/daily_brief.json is unreadable: passed over",
+     "2022-10-07/daily_brief.json 无法读取，已跳过"),
+    ("the daily_brief run of 2022-10-06 failed: passed over", "2022-10-06 的 daily_brief 运行失败，已跳过"),
+    ("2022-10-05/daily_brief.json has the wrong shape (figures is not a mapping): passed over",
+     "2022-10-05/daily_brief.json 结构不符（figures is not a mapping），已跳过"),
+    ("supply: left out of the brief, 2 data problem(s): x; y", "保供：未纳入简报，数据问题 2 处：x; y"),
+    ("coverage: published on 2022-10-08, cannot be recomputed now (no rounds)",
+     "核酸检测：2022-10-08 已发布，现无法重新计算（no rounds）"),
+    ("3 checkpoint_daily row(s) dated after the report date are not shown",
+     "3 条卡口日报晚于报告日期，未显示"),
+    ("no checkpoint reported for the day ending 2022-10-09 08:00", "截至 2022-10-09 8 时，无卡口报送数据"),
+    ("round R4 starts after the report date", "轮次 R4 晚于报告日期开始"),
+    ("2 area id(s) with samples are not communities: ['X1', 'X2']",
+     "2 个有采样记录的区域编码不是社区：['X1', 'X2']"),
+    ("year 2021 is before the report date's year: figures stand at 2021-12-31",
+     "2021 年早于报告日期所在年份：数字截至 2021-12-31"),
+    ("no 2022 target for the enterprises in scope", "范围内企业无 2022 年目标"),
+    ("4 production row(s) of 2 product(s) without a 2022 target are not counted: E01 / 铜, E02 / 铝",
+     "2 种产品的 4 条产量记录无 2022 年目标，未计入：E01 / 铜, E02 / 铝"),
+    ("1 target(s) without any production in 2022 (progress 0): E05 / 钢材",
+     "1 项目标 2022 年无产量记录（进度记为 0）：E05 / 钢材"),
+    ("enterprises: 3 missing daily report(s) of 1 enterprise(s): flagged, not counted as zero",
+     "重点企业：1 家企业缺报日报 3 次：已标出，未按零计"),
+    ("no home-quarantine checks dated 2022-10-09", "2022-10-09无居家隔离检查记录"),
+    ("no home-quarantine checks dated 2022-10-09 or the 2 day(s) before",
+     "2022-10-09（及此前 2 天）无居家隔离检查记录"),
+    ("5 medical-waste collection(s) after the 10-09 08:00 cut-off are not counted",
+     "5 次医疗废物收运晚于 10-09 08:00 截止时间，未计入"),
+    ("2 site id(s) of medical_waste are not testing sites: T900, T901",
+     "医疗废物记录中 2 个采样点编码不在采样点表中：T900, T901"),
+    ("2 finding(s) rectified before the visit date: counted as closed, left out of the days to rectify",
+     "2 条问题的整改日期早于检查日期：按已整改计，不计入整改用时"),
+    ("1,204 price(s) in another unit than their baseline are not compared with it",
+     "1,204 条价格的单位与基期价不同，未作比较"),
+    ("no baseline for 1 commodity: 菠菜", "1 种商品无基期价：菠菜"),
+    ("no baseline for 2 commodities: 菠菜, 猪肉", "2 种商品无基期价：菠菜, 猪肉"),
+    ("no price reported for 2022-10-09", "2022-10-09 无价格上报"),
+    ("6 commodity-market series priced the day before have no price on 2022-10-09",
+     "前一日有价格的 6 个商品—市场组合 2022-10-09 无价格"),
+    ("households of 3 communities estimated as population ÷ 2.62", "3 个社区的户数按常住人口 ÷ 2.62 估算"),
+    ("no zone data for 2022-10-09: no area is watched", "2022-10-09 无风险区域数据：无关注区域"),
+    ("1 watched area(s) are not communities of areas: no share", "1 个关注区域不是社区：不计比例"),
+    ("7 delivery row(s) dated after the report date are not counted", "7 条配送记录晚于报告日期，未计入"),
+]
+
+
+@pytest.mark.parametrize(("english", "chinese"), CASES)
+def test_each_known_note_is_worded_in_chinese_and_kept_in_english(english, chinese):
+    assert note_text(english, "zh") == chinese
+    assert note_text(english, "en") == english
+
+
+def test_every_shape_has_a_case():
+    import re
+
+    for pattern, _ in NOTE_PATTERNS:
+        assert any(re.search(pattern, english) for english, _ in CASES), pattern
+
+
+def test_an_unknown_note_is_shown_as_it_is_and_the_box_is_masked():
+    assert note_text("prices: something new happened", "zh") == "物价：something new happened"
+    html = display.warnings_box(["enterprises: 3 missing daily report(s) of 1 enterprise(s): flagged, not "
+                                 "counted as zero", "call 13812345678"], "zh").data
+    assert "1 家企业缺报日报 3 次" in html and "13812345678" not in html and "[***]" in html
