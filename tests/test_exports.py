@@ -25,6 +25,7 @@ from workbench.intake.loading import format_problems, load_datasets, validate_pa
 from workbench.intake.needs import empty_frame
 from workbench.intake.parsing import parse_timestamps
 from workbench.intake.readers import find_header, read_raw, read_with_origin
+from workbench.privacy import HIDDEN_CELL
 
 SITES_CSV = (
     "site_id,name,kind,lon,lat,capacity_per_hour\n"
@@ -219,14 +220,17 @@ def test_a_symlink_leading_out_of_the_pack_is_refused(tmp_path):
 # ---------------------------------------------------------------- masked samples (issue 12.1)
 
 
-def test_a_bad_cell_is_shown_masked_and_short(tmp_path):
+def test_a_bad_cell_is_shown_short_and_a_personal_one_not_at_all(tmp_path):
     inspections = inspections_frame()
-    inspections.loc[1, "staffing_ok"] = "张伟 13912345678 " + "很长的备注" * 40
+    inspections.loc[1, "staffing_ok"] = "很长的备注" * 40
+    inspections.loc[2, "staffing_ok"] = "张伟 13912345678 " + "很长的备注" * 40
     write_pack(tmp_path, {"places.csv": places_frame(), "inspections.csv": inspections},
                {"places": "places.csv", "inspections": "inspections.csv"})  # fmt: skip
-    [problem] = [p for p in validate_pack(open_pack(tmp_path)) if p.column == "staffing_ok"]
-    assert problem.found.startswith("张伟 [***] 很长的备注") and len(problem.found) == 40
-    assert "13912345678" not in format_problems([problem]) and "13912345678" not in str(problem)
+    long, personal = [p for p in validate_pack(open_pack(tmp_path)) if p.column == "staffing_ok"]
+    assert long.found.startswith("很长的备注很长的备注") and len(long.found) == 40
+    assert personal.found == HIDDEN_CELL  # the name beside the number is not shown either
+    shown = format_problems([personal]) + str(personal)
+    assert "13912345678" not in shown and "张伟" not in shown
 
 
 # ---------------------------------------------------------------- validate never tracebacks

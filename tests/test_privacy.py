@@ -110,3 +110,12 @@ def test_formula_cells_are_neutralised_and_numbers_stay_numbers(cell, safe):
 def test_a_download_cell_is_masked_then_neutralised():
     assert spreadsheet_safe("=13912345678") == f"'={MASK}"
     assert spreadsheet_safe(5) == 5
+
+
+def test_a_bad_cell_holding_a_personal_number_is_not_sampled_at_all():
+    from workbench.privacy import HIDDEN_CELL, cell_sample
+
+    assert cell_sample("张伟 139-1234-5678") == HIDDEN_CELL
+    assert cell_sample("110101 19900307 123X 李四") == HIDDEN_CELL
+    assert cell_sample("maybe") == "maybe"
+    assert cell_sample("很长" * 30) == "很长" * 19 + "很…"

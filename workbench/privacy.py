@@ -69,6 +69,19 @@ def sample_of(value, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+#: What a problem shows instead of a bad cell that holds a phone or ID-card number.
+HIDDEN_CELL = "(a value holding a phone or ID-card number: not shown)"
+
+
+def cell_sample(value, width: int = 40) -> str:
+    """What an error message shows of a bad cell: a short sample, or nothing of a personal one.
+
+    A cell that holds a phone or ID-card number is not sampled at all: the text beside the
+    number is most often the person's name (``张伟 13912345678`` in a yes/no column).
+    """
+    return HIDDEN_CELL if has_personal(value) else sample_of(value, width)
+
+
 def mask_values(value):
     """``value`` (JSON-like: mappings, lists, text, numbers) with every text masked.
 

@@ -3,7 +3,7 @@
 Rows are located by an :class:`~workbench.intake.origins.Origin` (the file of each row, the
 line the analyst sees, the XLSX cell), or, for a frame that came from no file, by the file name
 alone (then the row is the 1-based data row). Failing values are shown as a short masked
-sample (:func:`workbench.privacy.sample_of`), never the whole cell.
+sample (:func:`workbench.privacy.cell_sample`), never the whole cell.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 
 from workbench.errors import Problem
 from workbench.intake.origins import Origin
-from workbench.privacy import sample_of
+from workbench.privacy import cell_sample
 
 MAX_ROWS_PER_CHECK = 20
 #: Characters of a failing value shown in a problem.
@@ -70,4 +70,4 @@ def show_value(value, width: int = SAMPLE_WIDTH) -> str:
     """A failing value as a short masked sample ("" for missing)."""
     if value is None or (np.ndim(value) == 0 and pd.isna(value)):
         return ""
-    return sample_of(value, width)
+    return cell_sample(value, width)
