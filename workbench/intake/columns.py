@@ -98,6 +98,11 @@ def latitude() -> pa.Column:
     return number(within(*LAT_RANGE, "a latitude in China"))
 
 
+def position() -> dict[str, pa.Column]:
+    """The ``lon`` and ``lat`` columns of a point dataset, in that order."""
+    return {"lon": longitude(), "lat": latitude()}
+
+
 def area_link() -> pa.Column:
     """The optional ``area_id`` of a point dataset; placed by coordinates when empty."""
     return identifier(nullable=True, required=False)

@@ -4,35 +4,26 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from workbench.intake.columns import (
-    day,
-    identifier,
-    integer,
-    non_negative,
-    number,
-    rows_where,
-    schema,
-    timestamp,
-)
+from workbench.intake import columns as c
 from workbench.intake.contract.reference import Reference
 from workbench.intake.vocabulary import QUARANTINE_ITEMS
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "quarantine_checks": schema({
-        "date": day(),
-        "area_id": identifier(),
-        "households": integer(non_negative()),
-        **{item: integer(non_negative()) for item in QUARANTINE_ITEMS},
+    "quarantine_checks": c.schema({
+        "date": c.day(),
+        "area_id": c.identifier(),
+        "households": c.integer(c.non_negative()),
+        **{item: c.integer(c.non_negative()) for item in QUARANTINE_ITEMS},
     }, unique=["date", "area_id"], checks=[
-        rows_where("each item's count of compliant households no more than households",
+        c.rows_where("each item's count of compliant households no more than households",
                    ("households", *QUARANTINE_ITEMS),
                    lambda f: f[list(QUARANTINE_ITEMS)].le(f["households"], axis=0).all(axis=1)),
     ]),
-    "medical_waste": schema({
-        "collected_at": timestamp(),
-        "site_id": identifier(),
-        "weight_kg": number(non_negative()),
-        "bags": integer(non_negative()),
+    "medical_waste": c.schema({
+        "collected_at": c.timestamp(),
+        "site_id": c.identifier(),
+        "weight_kg": c.number(c.non_negative()),
+        "bags": c.integer(c.non_negative()),
     }),
 }  # fmt: skip
 

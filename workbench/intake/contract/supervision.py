@@ -4,56 +4,42 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from workbench.intake.columns import (
-    area_link,
-    choice,
-    day,
-    flag,
-    identifier,
-    integer,
-    latitude,
-    longitude,
-    non_negative,
-    schema,
-    text,
-)
+from workbench.intake import columns as c
 from workbench.intake.contract.reference import Reference
 from workbench.intake.vocabulary import PLACE_KIND_ALIASES, PLACE_KINDS
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "checkpoints": schema({
-        "checkpoint_id": identifier(unique=True),
-        "name": text(),
-        "lon": longitude(),
-        "lat": latitude(),
-        "area_id": area_link(),
+    "checkpoints": c.schema({
+        "checkpoint_id": c.identifier(unique=True),
+        "name": c.text(),
+        **c.position(),
+        "area_id": c.area_link(),
     }),
-    "checkpoint_daily": schema({
-        "date": day(),
-        "checkpoint_id": identifier(),
-        "vehicles": integer(non_negative()),
-        "people": integer(non_negative()),
-        "from_risk_areas": integer(non_negative()),
-        "landing_tests": integer(non_negative()),
+    "checkpoint_daily": c.schema({
+        "date": c.day(),
+        "checkpoint_id": c.identifier(),
+        "vehicles": c.integer(c.non_negative()),
+        "people": c.integer(c.non_negative()),
+        "from_risk_areas": c.integer(c.non_negative()),
+        "landing_tests": c.integer(c.non_negative()),
     }, unique=["date", "checkpoint_id"]),
-    "places": schema({
-        "place_id": identifier(unique=True),
-        "name": text(),
-        "kind": choice(PLACE_KINDS, PLACE_KIND_ALIASES),
-        "lon": longitude(),
-        "lat": latitude(),
-        "area_id": area_link(),
+    "places": c.schema({
+        "place_id": c.identifier(unique=True),
+        "name": c.text(),
+        "kind": c.choice(PLACE_KINDS, PLACE_KIND_ALIASES),
+        **c.position(),
+        "area_id": c.area_link(),
     }),
-    "inspections": schema({
-        "inspection_id": identifier(unique=True),
-        "date": day(),
-        "team": text(),
-        "place_id": identifier(),
-        "staffing_ok": flag(),
-        "disinfection_log_ok": flag(),
-        "registration_log_ok": flag(),
-        "finding": text(nullable=True),
-        "rectified_on": day(nullable=True),
+    "inspections": c.schema({
+        "inspection_id": c.identifier(unique=True),
+        "date": c.day(),
+        "team": c.text(),
+        "place_id": c.identifier(),
+        "staffing_ok": c.flag(),
+        "disinfection_log_ok": c.flag(),
+        "registration_log_ok": c.flag(),
+        "finding": c.text(nullable=True),
+        "rectified_on": c.day(nullable=True),
     }),
 }  # fmt: skip
 

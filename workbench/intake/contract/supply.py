@@ -4,59 +4,44 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from workbench.intake.columns import (
-    area_link,
-    choice,
-    column,
-    day,
-    identifier,
-    integer,
-    latitude,
-    longitude,
-    non_negative,
-    number,
-    positive,
-    schema,
-    text,
-)
+from workbench.intake import columns as c
 from workbench.intake.contract.reference import Reference
 from workbench.intake.vocabulary import SUPPLIER_ALIASES, SUPPLIER_KINDS
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "suppliers": schema({
-        "supplier_id": identifier(unique=True),
-        "name": text(),
-        "kind": choice(SUPPLIER_KINDS, SUPPLIER_ALIASES),
-        "lon": longitude(),
-        "lat": latitude(),
-        "area_id": area_link(),
+    "suppliers": c.schema({
+        "supplier_id": c.identifier(unique=True),
+        "name": c.text(),
+        "kind": c.choice(SUPPLIER_KINDS, SUPPLIER_ALIASES),
+        **c.position(),
+        "area_id": c.area_link(),
     }),
-    "packages": schema({
-        "supplier_id": identifier(),
-        "package": text(),
-        "price": number(positive()),
-        "contents": text(nullable=True),
+    "packages": c.schema({
+        "supplier_id": c.identifier(),
+        "package": c.text(),
+        "price": c.number(c.positive()),
+        "contents": c.text(nullable=True),
     }, unique=["supplier_id", "package"]),
-    "deliveries": schema({
-        "date": day(),
-        "supplier_id": identifier(),
-        "area_id": identifier(),
-        "orders": integer(non_negative()),
-        "packages_delivered": integer(non_negative()),
-        "households_served": integer(non_negative()),
+    "deliveries": c.schema({
+        "date": c.day(),
+        "supplier_id": c.identifier(),
+        "area_id": c.identifier(),
+        "orders": c.integer(c.non_negative()),
+        "packages_delivered": c.integer(c.non_negative()),
+        "households_served": c.integer(c.non_negative()),
     }, unique=["date", "supplier_id", "area_id"]),
-    "prices": schema({
-        "date": day(),
-        "market": text(),
-        "commodity": text(),
-        "price": number(positive()),
-        "unit": text(),
+    "prices": c.schema({
+        "date": c.day(),
+        "market": c.text(),
+        "commodity": c.text(),
+        "price": c.number(c.positive()),
+        "unit": c.text(),
     }, unique=["date", "market", "commodity"]),
-    "price_baselines": schema({
-        "commodity": text(),
-        "baseline_price": number(positive()),
-        "period": text(),
-        "unit": column("text", "str", nullable=True, required=False),
+    "price_baselines": c.schema({
+        "commodity": c.text(),
+        "baseline_price": c.number(c.positive()),
+        "period": c.text(),
+        "unit": c.column("text", "str", nullable=True, required=False),
     }, unique=["commodity"]),
 }  # fmt: skip
 

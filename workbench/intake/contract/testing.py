@@ -11,66 +11,50 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from workbench.intake.columns import (
-    area_link,
-    choice,
-    column,
-    day,
-    identifier,
-    integer,
-    latitude,
-    longitude,
-    polygons,
-    positive,
-    rows_where,
-    schema,
-    text,
-    timestamp,
-)
+from workbench.intake import columns as c
 from workbench.intake.contract.reference import Reference
 from workbench.intake.vocabulary import SITE_KIND_ALIASES, SITE_KINDS
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "areas": schema({
-        "area_id": identifier(unique=True),
-        "name": text(),
-        "level": choice(("street", "community"), {"街道": "street", "社区": "community"}),
-        "parent_id": identifier(nullable=True),
-        "population": integer(positive()),
-        "households": column("int", "Int64", [positive()], nullable=True, required=False),
-        "geometry": polygons(),
+    "areas": c.schema({
+        "area_id": c.identifier(unique=True),
+        "name": c.text(),
+        "level": c.choice(("street", "community"), {"街道": "street", "社区": "community"}),
+        "parent_id": c.identifier(nullable=True),
+        "population": c.integer(c.positive()),
+        "households": c.column("int", "Int64", [c.positive()], nullable=True, required=False),
+        "geometry": c.polygons(),
     }),
-    "zones": schema({
-        "date": day(),
-        "area_id": identifier(),
-        "zone": choice(
+    "zones": c.schema({
+        "date": c.day(),
+        "area_id": c.identifier(),
+        "zone": c.choice(
             ("sealed", "controlled", "prevention"),
             {"封控区": "sealed", "管控区": "controlled", "防范区": "prevention"},
         ),
     }, unique=["date", "area_id"]),
-    "testing_sites": schema({
-        "site_id": identifier(unique=True),
-        "name": text(),
-        "kind": choice(SITE_KINDS, SITE_KIND_ALIASES),
-        "lon": longitude(),
-        "lat": latitude(),
-        "capacity_per_hour": integer(positive()),
-        "area_id": area_link(),
+    "testing_sites": c.schema({
+        "site_id": c.identifier(unique=True),
+        "name": c.text(),
+        "kind": c.choice(SITE_KINDS, SITE_KIND_ALIASES),
+        **c.position(),
+        "capacity_per_hour": c.integer(c.positive()),
+        "area_id": c.area_link(),
     }),
-    "rounds": schema({
-        "round_id": identifier(unique=True),
-        "name": text(),
-        "start": timestamp(),
-        "end": timestamp(date_only="end_of_day"),  # `end 2022-10-08` is the end of that day
-    }, checks=[rows_where("start no later than end", ("start", "end"),
+    "rounds": c.schema({
+        "round_id": c.identifier(unique=True),
+        "name": c.text(),
+        "start": c.timestamp(),
+        "end": c.timestamp(date_only="end_of_day"),  # `end 2022-10-08` is the end of that day
+    }, checks=[c.rows_where("start no later than end", ("start", "end"),
                           lambda f: f["start"] <= f["end"])]),
-    "sampling": schema({
-        "person_key": identifier(),
-        "area_id": identifier(nullable=True),
-        "site_id": identifier(),
-        "sampled_at": timestamp(),
+    "sampling": c.schema({
+        "person_key": c.identifier(),
+        "area_id": c.identifier(nullable=True),
+        "site_id": c.identifier(),
+        "sampled_at": c.timestamp(),
     }),
-    "admin_boundaries": schema({"name": text(), "geometry": polygons()}),
+    "admin_boundaries": c.schema({"name": c.text(), "geometry": c.polygons()}),
 }  # fmt: skip
 
 REFERENCES = (
