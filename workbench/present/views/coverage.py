@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.brief.actions import ROW_KEYS
 from workbench.domains.coverage import CoverageResult, coverage_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
@@ -47,10 +48,10 @@ def short_table(result: CoverageResult, areas: pd.DataFrame, lang: str = "zh") -
     frame = _with_street(result.short, areas)
     frame["rate"] = [format_rate(t, p, lang)
                      for t, p in zip(frame["tested"], frame["population"], strict=True)]
-    columns = {"area_id": "area_id", "name": "community", "street_name": "street", "rate": "coverage",
+    columns = {"name": "community", "area_id": "area_id", "street_name": "street", "rate": "coverage",
                "gap": "gap"}
     return display.table(frame, columns, lang, csv_name=f"short_{result.round['round_id']}.csv",
-                         empty_text=label("nothing_short", lang))
+                         empty_text=label("nothing_short", lang), key=ROW_KEYS["communities_short"])
 
 
 def silent_table(result: CoverageResult, lang: str = "zh") -> HTML:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.brief.actions import ROW_KEYS
 from workbench.domains.enterprises import (
     CHECK_ITEMS,
     SEVERITY,
@@ -152,7 +153,8 @@ def progress_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
                "missing_days": lambda n: escape(format_count(n, lang)) if n else "",
                "name": text_cell(8), "product": text_cell(4), "unit": lambda u: nowrap(escape(u))}
     return display.table(frame, columns, lang, formats=formats,
-                         csv_name=f"enterprise_progress_{result.period.as_of:%Y%m%d}.csv")
+                         csv_name=f"enterprise_progress_{result.period.as_of:%Y%m%d}.csv",
+                         key=ROW_KEYS["enterprises_behind"])
 
 
 def run_rate_table(result: EnterpriseResult, lang: str = "zh") -> HTML:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.brief.actions import ROW_KEYS
 from workbench.domains.bands import target_band, tone
 from workbench.domains.field_checks import FieldResult
 from workbench.intake.vocabulary import QUARANTINE_ITEMS
@@ -138,8 +139,8 @@ def _site_formats(lang: str) -> dict:
 def uncollected_table(result: FieldResult, lang: str = "zh") -> HTML:
     """Testing points without a collection in the last 24 h, longest wait first."""
     return _table(_sites_frame(result.uncollected, lang), _SITE_COLUMNS, lang,
-                  formats=_site_formats(lang),
-                         csv_name="waste_uncollected.csv", empty_text=label("fc_nothing_uncollected", lang))
+                  formats=_site_formats(lang), csv_name="waste_uncollected.csv",
+                  empty_text=label("fc_nothing_uncollected", lang), key=ROW_KEYS["sites_uncollected"])
 
 
 def sites_table(result: FieldResult, lang: str = "zh") -> HTML:

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.brief.actions import ROW_KEYS
 from workbench.domains.inspections import STATUS_TONES, InspectionResult, findings_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
@@ -182,7 +183,7 @@ def open_table(result: InspectionResult, lang: str = "zh") -> HTML:
                "finding_text": _text_block, **dict.fromkeys(
                    ("inspection_id", "date", "team", "place", "kind_name", "age", "rectified_on"), _nowrap)}
     return display.table(frame, columns, lang, formats=formats, csv_name="open_findings.csv",
-                         empty_text=label("insp_nothing_open", lang))
+                         empty_text=label("insp_nothing_open", lang), key=ROW_KEYS["overdue_findings"])
 
 
 def rectify_table(result: InspectionResult, lang: str = "zh") -> HTML:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.brief.actions import ROW_KEYS
 from workbench.domains.prices import AlertRule, PriceResult, alerts_tone
 from workbench.domains.supply import WATCHED_ZONES, SupplyResult, unserved_tone
 from workbench.present import display
@@ -105,7 +106,7 @@ def areas_table(supply: SupplyResult, lang: str = "zh") -> HTML:
     }
     return _table(frame, columns, lang, formats=formats,
                   csv_name=f"supply_areas_{supply.report_date:%Y%m%d}.csv",
-                         empty_text=label("sp_nothing_watched", lang))
+                  empty_text=label("sp_nothing_watched", lang), key=ROW_KEYS["areas_unserved"])
 
 
 def suppliers_table(supply: SupplyResult, lang: str = "zh") -> HTML:
