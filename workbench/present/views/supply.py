@@ -94,7 +94,7 @@ def areas_table(supply: SupplyResult, lang: str = "zh") -> HTML:
         rate_24h=_rates(frame["served_24h"], frame["households"], lang),
         rate_3d=_rates(frame["served_3d"], frame["households"], lang),
         status=~frame["unserved"])
-    columns = {"area_id": "area_id", "name": "community", "zone_label": "sp_zone",
+    columns = {"name": "community", "area_id": "area_id", "zone_label": "sp_zone",
                "households": "sp_households",
                "rate_24h": "sp_served_24h", "rate_3d": "sp_served_3d", "suppliers_24h": "sp_suppliers_count",
                "last_delivery": "sp_last_delivery", "status": "cp_status"}
@@ -116,7 +116,7 @@ def suppliers_table(supply: SupplyResult, lang: str = "zh") -> HTML:
         kind_label=rows["kind"].map(lambda k: label(f"sp_kind_{k}", lang)),
         price_range=[f"{lo:g}–{hi:g}" if pd.notna(lo) else "—"
                      for lo, hi in zip(rows["price_low"], rows["price_high"], strict=True)])
-    columns = {"supplier_id": "area_id", "name": "sp_supplier", "kind_label": "kind",
+    columns = {"name": "sp_supplier", "supplier_id": "area_id", "kind_label": "kind",
                "areas_24h": "sp_areas_24h",
                "served_24h": "sp_served", "orders_24h": "sp_orders", "packages_24h": "sp_packages_delivered",
                "price_range": "sp_price_yuan"}
