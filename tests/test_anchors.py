@@ -16,10 +16,12 @@ import pytest
 
 from workbench.brief import actions
 from workbench.brief.figures import compute_figures, datasets_wanted
-from workbench.domains import coverage, enterprises, field_checks, inspections, supply
+from workbench.domains import checkpoints, coverage, enterprises, field_checks, inspections, supply
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets
 from workbench.present.display import row_anchor
+from workbench.present.i18n import label
+from workbench.present.views import checkpoints as checkpoint_view
 from workbench.present.views import coverage as coverage_view
 from workbench.present.views import enterprises as enterprise_view
 from workbench.present.views import field_checks as field_view
@@ -128,3 +130,67 @@ def test_a_key_of_chinese_text_is_escaped_the_same_way_in_brief_and_report():
     assert ID.findall(html) == ["row-E1-_9634_6781_94dc"]
     item = {"enterprise_id": "E1", "product": "阴极铜"}
     assert row_anchor(actions.row_key(item, "enterprises_behind")) == "row-E1-_9634_6781_94dc"
+
+
+# ---------------------------------------------------------------- names before codes
+
+
+def checkpoint_page(data, day, lang):
+    result = checkpoints.analyse_checkpoints(data.checkpoints, data.checkpoint_daily, day)
+    v = checkpoint_view
+    return [v.headline(result, lang), v.today_table(result, lang), v.week_table(result, lang),
+            v.missing_table(result, lang), v.daily_table(result, lang)]
+
+
+NAME_HEADERS = ("name", "community", "street", "checkpoint", "ent_name", "insp_place", "sp_supplier")
+CODE_HEADERS = ("area_id", "site_id", "ent_enterprise_id", "insp_place_id")
+HEAD = re.compile(r"<thead><tr>(.*?)</tr></thead>", re.S)
+TH = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("report", [*PAGES, "checkpoints"])
+def test_every_table_shows_the_name_before_the_code(sample, report, lang):
+    data, day = sample
+    page = {**PAGES, "checkpoints": checkpoint_page}[report]
+    html = "".join(part.data for part in page(data, day, lang))
+    names = {label(k, lang) for k in NAME_HEADERS}
+    codes = {label(k, lang) for k in CODE_HEADERS}
+    checked = 0
+    for head in HEAD.findall(html):
+        headers = TH.findall(head)
+        code_at = [i for i, h in enumerate(headers) if h in codes]
+        if code_at:
+            name_at = [i for i, h in enumerate(headers) if h in names]
+            assert name_at and name_at[0] < code_at[0], headers
+            checked += 1
+    assert checked, f"no table of {report} has a code column: nothing was checked"
+
+
+def _cards(html: str) -> dict[str, tuple[str, str]]:
+    """Card label → (value, detail), as escaped text."""
+    found = re.findall(r'<div class="wb-label">(.*?)</div><div class="wb-value">(.*?)</div>'
+                       r'<div class="wb-detail">(.*?)</div>', html)
+    return {name: (value, detail) for name, value, detail in found}
+
+
+def test_cards_name_sites_enterprises_checkpoints_and_rounds():
+    sites = pd.DataFrame({"site_id": ["T082"], "name": ["东门采样点"], "kind": ["fixed"], "lon": [109.8],
+                          "lat": [40.6]})
+    areas = pd.DataFrame({"area_id": ["S1"], "name": ["东街道"], "parent_id": [None]})
+    waste = pd.DataFrame({"collected_at": pd.to_datetime(["2022-10-07 08:00:00"]), "site_id": ["T082"],
+                          "weight_kg": [1.0], "bags": [1]})
+    checks = pd.DataFrame({"date": pd.to_datetime([]), "area_id": pd.Series([], dtype=object),
+                           **{item: pd.Series([], dtype="int64")
+                              for item in ("households", *field_checks.QUARANTINE_ITEMS)}})
+    result = field_checks.analyse_field_checks(checks, waste, sites, areas, "2022-10-09")
+    cards = _cards(field_view.headline(result, "en").data)
+    # collected 10-07 08:00, more than 24 h before the 10-09 08:00 cut-off: not collected
+    assert cards[label("fc_uncollected_sites", "en")] == ("1 / 1", "东门采样点 (T082)")
+
+    firms, production, goals = _firms_and_goals()
+    enterprise = enterprises.analyse_enterprises(firms, production, goals, "2022-10-09")
+    cards = _cards(enterprise_view.headline(enterprise, "en").data)
+    # 1 t by 10-09 against 100 000 t a year: behind
+    assert cards[enterprise_view.status_label("behind", "en")][1] == "铜业公司 (E1) 阴极铜"
+    assert cards[label("ent_closed_loop_count", "en")] == ("1 / 1", "铜业公司 (E1)")

@@ -11,6 +11,7 @@ from workbench.domains.supply import WATCHED_ZONES, SupplyResult, unserved_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
+from workbench.privacy import mask_personal
 
 #: Decimals kept in the numbers of a table and its CSV download.
 TABLE_DECIMALS = 6
@@ -55,8 +56,8 @@ def headline(supply: SupplyResult, prices: PriceResult, lang: str = "zh") -> HTM
     unserved = supply.unserved
     cards.append({"label": label("sp_unserved_areas", lang),
                   "value": f"{len(unserved)} / {len(supply.served)}",
-                  "detail": ", ".join(f"{a} {n}" for a, n in zip(unserved["area_id"], unserved["name"],
-                                                                 strict=True)) or label("none", lang),
+                  "detail": ", ".join(mask_personal(f"{n} ({a})") for a, n in zip(
+                      unserved["area_id"], unserved["name"], strict=True)) or label("none", lang),
                   "status": unserved_tone(len(unserved))})
     packages = supply.packages
     if len(packages):
