@@ -194,3 +194,20 @@ def test_cards_name_sites_enterprises_checkpoints_and_rounds():
     # 1 t by 10-09 against 100 000 t a year: behind
     assert cards[enterprise_view.status_label("behind", "en")][1] == "铜业公司 (E1) 阴极铜"
     assert cards[label("ent_closed_loop_count", "en")] == ("1 / 1", "铜业公司 (E1)")
+
+    stations = pd.DataFrame({"checkpoint_id": ["CP06"], "name": ["北桥卡口"], "lon": [109.8], "lat": [40.56]})
+    daily = pd.DataFrame({"date": pd.to_datetime(["2022-10-08"]), "checkpoint_id": ["CP06"],
+                          **{count: [1] for count in checkpoints.COUNTS}})
+    station = checkpoints.analyse_checkpoints(stations, daily, "2022-10-09", window=2)
+    cards = _cards(checkpoint_view.headline(station, "en").data)
+    # reported 10-08, not 10-09: one missing day
+    assert cards[label("cp_missing_reports", "en")] == ("1", "北桥卡口 (CP06) 10-09")
+
+
+def test_the_round_card_shows_the_round_name_with_its_code_after(sample):
+    data, day = sample
+    result = coverage.analyse_coverage(data.sampling, data.areas, data.testing_sites, data.rounds, data.zones,
+                                       day)
+    value, detail = _cards(coverage_view.headline(result, "zh").data)[label("round", "zh")]
+    assert value == result.round["name"] != result.round["round_id"]
+    assert detail.endswith(f" · {result.round['round_id']}")
