@@ -9,6 +9,7 @@ from workbench.domains.checkpoints import CheckpointResult, reporting_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
+from workbench.privacy import mask_personal
 
 #: Decimals kept in the numbers of a table and its CSV download.
 TABLE_DECIMALS = 6
@@ -57,8 +58,8 @@ def headline(result: CheckpointResult, lang: str = "zh") -> HTML:
     today, week = result.total_today, result.total_week
     reported = label("cp_checkpoints_reported", lang, reported=today["reported"], expected=today["expected"])
     missing = result.missing
-    missing_detail = ", ".join(f"{r.checkpoint_id} {r.date:%m-%d}" for r in missing.itertuples()) or label(
-        "none", lang)
+    missing_detail = ", ".join(mask_personal(f"{r.name} ({r.checkpoint_id}) {r.date:%m-%d}")
+                               for r in missing.itertuples()) or label("none", lang)
     cards = [
         {"label": f"{label('cp_people', lang)} · 24 h", "value": format_count(today["people"], lang),
          "detail": f"{label('cp_vehicles', lang)} {format_count(today['vehicles'], lang)} · {reported}",
@@ -99,7 +100,7 @@ def _with_rates(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 #: The columns of a table of checkpoint days (today's, or every day of the window).
-_DAY_COLUMNS = {"checkpoint_id": "area_id", "name": "checkpoint", "vehicles": "cp_vehicles",
+_DAY_COLUMNS = {"name": "checkpoint", "checkpoint_id": "area_id", "vehicles": "cp_vehicles",
                 "people": "cp_people", "risk": "cp_from_risk_areas", "landing_tests": "cp_landing_tests",
                 "status": "cp_status"}
 
@@ -121,7 +122,7 @@ def week_table(result: CheckpointResult, lang: str = "zh") -> HTML:
     frame["days"] = [f"{r} / {e}"
                      for r, e in zip(frame["days_reported"], frame["days_expected"], strict=True)]
     frame["status"] = frame["complete"]
-    columns = {"checkpoint_id": "area_id", "name": "checkpoint", "days": "cp_days_reported",
+    columns = {"name": "checkpoint", "checkpoint_id": "area_id", "days": "cp_days_reported",
                "vehicles": "cp_vehicles", "people": "cp_people", "people_per_day": "cp_people_per_day",
                "risk": "cp_from_risk_areas", "landing_tests": "cp_landing_tests", "status": "cp_status"}
     formats = _counts_formats(lang) | {
@@ -140,6 +141,6 @@ def daily_table(result: CheckpointResult, lang: str = "zh") -> HTML:
 
 def missing_table(result: CheckpointResult, lang: str = "zh") -> HTML:
     """The checkpoint-days expected but not reported."""
-    columns = {"date": "cp_day", "checkpoint_id": "area_id", "name": "checkpoint"}
+    columns = {"date": "cp_day", "name": "checkpoint", "checkpoint_id": "area_id"}
     return _table(result.missing, columns, lang, csv_name="checkpoints_missing.csv",
                   empty_text=label("cp_nothing_missing", lang))

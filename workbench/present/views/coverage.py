@@ -5,10 +5,17 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.brief.actions import ROW_KEYS
 from workbench.domains.coverage import CoverageResult, coverage_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
+from workbench.privacy import mask_personal
+
+
+def display_names(frame: pd.DataFrame, code: str) -> str:
+    """``name (code)`` of each row of ``frame`` (needs ``name`` and ``code``), comma-separated, masked."""
+    return ", ".join(mask_personal(f"{n} ({c})") for n, c in zip(frame["name"], frame[code], strict=True))
 
 
 def scope_label(scope: str, areas: pd.DataFrame, lang: str = "zh") -> str:
@@ -34,9 +41,9 @@ def headline(result: CoverageResult, lang: str = "zh") -> HTML:
          "detail": label("gap", lang) + ": " + format_count(int(result.short["gap"].sum()), lang),
          "status": "bad" if total["short_communities"] else "good"},
         {"label": label("silent_sites", lang), "value": str(len(result.silent)),
-         "detail": ", ".join(map(str, result.silent["site_id"])) or label("none", lang),
+         "detail": display_names(result.silent, "site_id") or label("none", lang),
          "status": "bad" if len(result.silent) else "good"},
-        {"label": label("round", lang), "value": str(rnd["round_id"]), "detail": window,
+        {"label": label("round", lang), "value": str(rnd["name"]), "detail": f"{window} · {rnd['round_id']}",
          "status": "neutral"},
     ]
     return display.headline(cards)
@@ -47,16 +54,16 @@ def short_table(result: CoverageResult, areas: pd.DataFrame, lang: str = "zh") -
     frame = _with_street(result.short, areas)
     frame["rate"] = [format_rate(t, p, lang)
                      for t, p in zip(frame["tested"], frame["population"], strict=True)]
-    columns = {"area_id": "area_id", "name": "community", "street_name": "street", "rate": "coverage",
+    columns = {"name": "community", "area_id": "area_id", "street_name": "street", "rate": "coverage",
                "gap": "gap"}
     return display.table(frame, columns, lang, csv_name=f"short_{result.round['round_id']}.csv",
-                         empty_text=label("nothing_short", lang))
+                         empty_text=label("nothing_short", lang), key=ROW_KEYS["communities_short"])
 
 
 def silent_table(result: CoverageResult, lang: str = "zh") -> HTML:
     """Silent testing sites with when they last reported."""
     frame = result.silent.assign(kind=result.silent["kind"].map(lambda k: label(k, lang)))
-    columns = {"site_id": "site_id", "name": "name", "kind": "kind", "silent_on": "silent_on",
+    columns = {"name": "name", "site_id": "site_id", "kind": "kind", "silent_on": "silent_on",
                "last_reported": "last_reported", "days_reported": "days_reported"}
     return display.table(frame, columns, lang, csv_name="silent_sites.csv",
                          empty_text=label("nothing_silent", lang))
@@ -72,25 +79,30 @@ def street_table(result: CoverageResult, lang: str = "zh") -> HTML:
     streets["rate"] = [format_rate(t, p, lang) for t, p in zip(streets["tested"], streets["population"],
                                                                 strict=True)]
     streets["status"] = streets["short"]
-    columns = {"area_id": "area_id", "name": "street", "rate": "coverage",
+    columns = {"name": "street", "area_id": "area_id", "rate": "coverage",
                "short_communities": "short_communities", "status": "short"}
     formats = {"status": lambda s: display.badge(label("short" if s else "reached", lang),
                                                  "bad" if s else "good")}
     return display.table(streets, columns, lang, formats=formats, csv_name="streets.csv")
 
 
-def area_table(result: CoverageResult, areas: pd.DataFrame, lang: str = "zh") -> HTML:
-    """Every area of the scope: streets, then communities from the lowest coverage up."""
+def area_table(result: CoverageResult, areas: pd.DataFrame, lang: str = "zh", anchored: bool = True) -> HTML:
+    """Every area of the scope: streets, then communities from the lowest coverage up.
+
+    With ``anchored`` each row has its ``row-<area_id>`` id (the brief's links land on it); pass
+    False on a page that shows :func:`short_table` first: an id is unique in a page.
+    """
     frame = _with_street(area_rows(result), areas)
     frame["rate"] = [format_rate(t, p, lang)
                      for t, p in zip(frame["tested"], frame["population"], strict=True)]
     frame["level_name"] = frame["level"].map(lambda v: label(v, lang))
-    columns = {"area_id": "area_id", "name": "name", "level_name": "level", "street_name": "street",
+    columns = {"name": "name", "area_id": "area_id", "level_name": "level", "street_name": "street",
                "rate": "coverage", "gap": "gap", "short": "short"}
     formats = {"short": lambda s: display.badge(label("short" if s else "reached", lang),
                                                 "bad" if s else "good")}
     return display.table(frame, columns, lang, formats=formats,
-                         csv_name=f"coverage_{result.round['round_id']}.csv")
+                         csv_name=f"coverage_{result.round['round_id']}.csv",
+                         key=ROW_KEYS["communities_short"] if anchored else None)
 
 
 def area_rows(result: CoverageResult) -> pd.DataFrame:
@@ -113,7 +125,7 @@ def site_load_rows(sites: pd.DataFrame) -> pd.DataFrame:
 def site_load_table(sites: pd.DataFrame, lang: str = "zh") -> HTML:
     """Sites' samples and worst peak hour against capacity, with their load state."""
     frame = sites.assign(kind=sites["kind"].map(lambda k: label(k, lang)))
-    columns = {"site_id": "site_id", "name": "name", "kind": "kind", "samples": "samples",
+    columns = {"name": "name", "site_id": "site_id", "kind": "kind", "samples": "samples",
                "peak_hour_samples": "peak_hour_samples", "capacity_per_hour": "capacity_per_hour",
                "peak_load": "peak_load", "status": "exp_load_state"}
     states = {"silent": ("silent_site", "no_data"), "over": ("exp_over_alert", "bad"),

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.brief.actions import ROW_KEYS
 from workbench.domains.enterprises import (
     CHECK_ITEMS,
     SEVERITY,
@@ -25,6 +26,7 @@ from workbench.present import charts, display
 from workbench.present.i18n import format_count, format_share, label
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
+from workbench.privacy import mask_personal
 
 format_quantity = charts.format_quantity
 
@@ -85,6 +87,11 @@ def scope_label(result: EnterpriseResult, lang: str = "zh") -> str:
     return f"{row['name']} ({row['enterprise_id']})"
 
 
+def display_names(frame: pd.DataFrame, code: str) -> str:
+    """``name (code)`` of each row of ``frame`` (needs ``name`` and ``code``), comma-separated, masked."""
+    return ", ".join(mask_personal(f"{n} ({c})") for n, c in zip(frame["name"], frame[code], strict=True))
+
+
 def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
     """Cards: targets by status, enterprises in closed loop, checks all in place, missing reports."""
     statuses = result.progress["status"]
@@ -93,7 +100,8 @@ def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
     for status in STATUSES:
         count = int((statuses == status).sum())
         names = result.progress.loc[statuses == status]
-        detail = ", ".join(f"{e} {p}" for e, p in zip(names["enterprise_id"], names["product"], strict=True))
+        detail = ", ".join(mask_personal(f"{n} ({e}) {p}") for n, e, p in
+                           zip(names["name"], names["enterprise_id"], names["product"], strict=True))
         if status == "on_track" or not detail:
             detail = label("ent_targets_count", lang, n=total)
         cards.append({"label": status_label(status, lang), "value": f"{count} / {total}", "detail": detail,
@@ -102,14 +110,14 @@ def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
     closed = ents["closed_loop"].fillna(False).astype(bool)
     cards.append({"label": label("ent_closed_loop_count", lang),
                   "value": f"{int(closed.sum())} / {len(ents)}",
-                  "detail": ", ".join(ents.loc[closed, "enterprise_id"]) or label("none", lang),
+                  "detail": display_names(ents.loc[closed], "enterprise_id") or label("none", lang),
                   "status": "neutral"})
     checks = result.checks
     checked = checks[checks["check_date"].notna()]
     all_ok = int(checked["all_ok"].fillna(False).sum())
-    failing = checked.loc[~checked["all_ok"].fillna(False).astype(bool), "enterprise_id"]
+    failing = checked.loc[~checked["all_ok"].fillna(False).astype(bool)]
     cards.append({"label": label("ent_eight_in_place", lang), "value": f"{all_ok} / {len(checked)}",
-                  "detail": ", ".join(failing) or label("none", lang),
+                  "detail": display_names(failing, "enterprise_id") or label("none", lang),
                   "status": "no_data" if checked.empty else "bad" if len(failing) else "good"})
     missing = result.missing
     cards.append({"label": label("ent_missing_reports", lang), "value": str(len(missing)),
@@ -140,7 +148,7 @@ def _sorted_progress(result: EnterpriseResult) -> pd.DataFrame:
 def progress_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
     """Every target, worst first: year to date, target, progress, elapsed, projection, status."""
     frame = _sorted_progress(result)
-    columns = {"enterprise_id": "ent_enterprise_id", "name": "ent_name", "product": "ent_product",
+    columns = {"name": "ent_name", "enterprise_id": "ent_enterprise_id", "product": "ent_product",
                "unit": "ent_unit", "ytd": "ent_ytd", "target": "ent_target", "progress": "ent_progress",
                "elapsed": "ent_elapsed", "projected": "ent_projected",
                "projected_share": "ent_projected_share", "missing_days": "ent_missing_days",
@@ -152,7 +160,8 @@ def progress_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
                "missing_days": lambda n: escape(format_count(n, lang)) if n else "",
                "name": text_cell(8), "product": text_cell(4), "unit": lambda u: nowrap(escape(u))}
     return display.table(frame, columns, lang, formats=formats,
-                         csv_name=f"enterprise_progress_{result.period.as_of:%Y%m%d}.csv")
+                         csv_name=f"enterprise_progress_{result.period.as_of:%Y%m%d}.csv",
+                         key=ROW_KEYS["enterprises_behind"])
 
 
 def run_rate_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
@@ -177,7 +186,7 @@ def run_rate_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
             return ""
         return nowrap(display.badge(format_share(share, 0), STATUS_PALETTE[status]))
 
-    columns = {"enterprise_id": "ent_enterprise_id", "name": "ent_name", "product": "ent_product",
+    columns = {"name": "ent_name", "enterprise_id": "ent_enterprise_id", "product": "ent_product",
                "per_day": "ent_unit", "required_text": "ent_required_daily", "rate_7_text": "ent_rate_7",
                "rate_30_text": "ent_rate_30", "vs_required": "ent_rate_vs_required", "status": "ent_status"}
     formats = {"required_text": phrase_cell, "vs_required": versus,
@@ -288,7 +297,7 @@ def checks_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
     frame = frame.sort_values(["rank", "items_ok", "enterprise_id"], kind="stable")
     frame["items_text"] = [f"{ok} / {len(CHECK_ITEMS)}" if pd.notna(d) else label("ent_not_checked", lang)
                            for ok, d in zip(frame["items_ok"], frame["check_date"], strict=True)]
-    columns = {"enterprise_id": "ent_enterprise_id", "name": "ent_name", "closed_loop": "ent_closed_loop",
+    columns = {"name": "ent_name", "enterprise_id": "ent_enterprise_id", "closed_loop": "ent_closed_loop",
                "closed_loop_since": "ent_closed_loop_since", "check_date": "ent_check_date",
                "items_text": "ent_items_ok", **{item: f"ent_check_{item}" for item in CHECK_ITEMS}}
     formats = {item: _tick for item in CHECK_ITEMS}
@@ -306,7 +315,7 @@ def missing_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
     names = result.enterprises.set_index("enterprise_id")["name"]
     frame = result.missing.assign(name=result.missing["enterprise_id"].map(names),
                                   product_list=[", ".join(p) for p in result.missing["products"]])
-    columns = {"enterprise_id": "ent_enterprise_id", "name": "ent_name", "date": "ent_missing_date",
+    columns = {"name": "ent_name", "enterprise_id": "ent_enterprise_id", "date": "ent_missing_date",
                "product_list": "ent_missing_products"}
     formats = {"name": text_cell(8), "date": lambda d: nowrap(escape(f"{d:%Y-%m-%d}"))}
     return display.table(frame, columns, lang, formats=formats, csv_name="enterprise_missing_reports.csv",

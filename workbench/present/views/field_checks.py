@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.brief.actions import ROW_KEYS
 from workbench.domains.bands import target_band, tone
 from workbench.domains.field_checks import FieldResult
 from workbench.intake.vocabulary import QUARANTINE_ITEMS
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
+from workbench.privacy import mask_personal
 
 #: Decimals kept in the numbers of a table and its CSV download.
 TABLE_DECIMALS = 6
@@ -35,6 +37,11 @@ def window_note(result: FieldResult, lang: str = "zh") -> str:
     return label("fc_window_days", lang, days=days, start=start, end=f"{end:%m-%d}")
 
 
+def display_names(frame: pd.DataFrame, code: str) -> str:
+    """``name (code)`` of each row of ``frame`` (needs ``name`` and ``code``), comma-separated, masked."""
+    return ", ".join(mask_personal(f"{n} ({c})") for n, c in zip(frame["name"], frame[code], strict=True))
+
+
 def headline(result: FieldResult, lang: str = "zh") -> HTML:
     """Cards: each item's compliance, the uncollected testing points and the waste of the last 24 h."""
     cards = []
@@ -44,7 +51,7 @@ def headline(result: FieldResult, lang: str = "zh") -> HTML:
                       "status": tone(row.band)})
     sites, uncollected = result.sites, result.uncollected
     cards.append({"label": label("fc_uncollected_sites", lang), "value": f"{len(uncollected)} / {len(sites)}",
-                  "detail": ", ".join(uncollected["site_id"]) or label("none", lang),
+                  "detail": display_names(uncollected, "site_id") or label("none", lang),
                   "status": "bad" if len(uncollected) else "good"})
     cards.append({"label": label("fc_waste_24h", lang), "value": f"{result.waste_kg_24h:,.1f} kg",
                   "detail": f"{label('fc_bags', lang)} {format_count(int(sites['bags_24h'].sum()), lang)} · "
@@ -88,7 +95,7 @@ def areas_table(result: FieldResult, areas: pd.DataFrame, lang: str = "zh") -> H
     frame = result.areas.assign(street=result.areas["parent_id"].map(streets),
                                 weakest=result.areas["weakest_item"].map(
                                     lambda i: item_label(i, lang) if isinstance(i, str) else "—"))
-    columns = {"area_id": "area_id", "name": "community", "street": "street",
+    columns = {"name": "community", "area_id": "area_id", "street": "street",
                "households": "fc_households_checked",
                **{f"share_{item}": f"fc_{item}" for item in QUARANTINE_ITEMS}, "weakest": "fc_weakest"}
     target = result.compliance_target
@@ -124,7 +131,7 @@ def _sites_frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
                        status=~rows["uncollected"])
 
 
-_SITE_COLUMNS = {"site_id": "site_id", "name": "name", "kind_label": "kind", "last": "fc_last_collected",
+_SITE_COLUMNS = {"name": "name", "site_id": "site_id", "kind_label": "kind", "last": "fc_last_collected",
                  "hours_since": "fc_hours_since", "collections_24h": "fc_collections",
                  "weight_kg_24h": "fc_waste_kg", "bags_24h": "fc_bags", "status": "cp_status"}
 
@@ -138,8 +145,8 @@ def _site_formats(lang: str) -> dict:
 def uncollected_table(result: FieldResult, lang: str = "zh") -> HTML:
     """Testing points without a collection in the last 24 h, longest wait first."""
     return _table(_sites_frame(result.uncollected, lang), _SITE_COLUMNS, lang,
-                  formats=_site_formats(lang),
-                         csv_name="waste_uncollected.csv", empty_text=label("fc_nothing_uncollected", lang))
+                  formats=_site_formats(lang), csv_name="waste_uncollected.csv",
+                  empty_text=label("fc_nothing_uncollected", lang), key=ROW_KEYS["sites_uncollected"])
 
 
 def sites_table(result: FieldResult, lang: str = "zh") -> HTML:

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.brief.actions import ROW_KEYS
 from workbench.domains.inspections import STATUS_TONES, InspectionResult, findings_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
@@ -182,7 +183,7 @@ def open_table(result: InspectionResult, lang: str = "zh") -> HTML:
                "finding_text": _text_block, **dict.fromkeys(
                    ("inspection_id", "date", "team", "place", "kind_name", "age", "rectified_on"), _nowrap)}
     return display.table(frame, columns, lang, formats=formats, csv_name="open_findings.csv",
-                         empty_text=label("insp_nothing_open", lang))
+                         empty_text=label("insp_nothing_open", lang), key=ROW_KEYS["overdue_findings"])
 
 
 def rectify_table(result: InspectionResult, lang: str = "zh") -> HTML:
@@ -204,7 +205,7 @@ def repeat_table(result: InspectionResult, lang: str = "zh") -> HTML:
     frame = result.repeat.copy()
     frame["kind_name"] = frame["kind"].map(lambda k: kind_label(k, lang))
     frame["finding_text"] = frame["last_finding"].map(redact)
-    columns = {"place_id": "insp_place_id", "name": "insp_place", "kind_name": "insp_kind",
+    columns = {"name": "insp_place", "place_id": "insp_place_id", "kind_name": "insp_kind",
                "failures": "insp_failures", "failed_on": "insp_failed_on",
                "finding_text": "insp_last_finding", "open": "insp_still_open"}
     formats = {"open": lambda o: status_badge("open", lang) if o else "", "finding_text": _text_block,
@@ -233,7 +234,7 @@ def unvisited_table(result: InspectionResult, lang: str = "zh") -> HTML:
     frame["last"] = [label("insp_never", lang) if pd.isna(d) else f"{d:%Y-%m-%d}"
                      for d in frame["last_visit"]]
     frame["since"] = frame["days_since"].map(lambda d: days_text(d, lang))
-    columns = {"place_id": "insp_place_id", "name": "insp_place", "kind_name": "insp_kind",
+    columns = {"name": "insp_place", "place_id": "insp_place_id", "kind_name": "insp_kind",
                "last": "insp_last_visit", "since": "insp_days_since"}
     return display.table(frame, columns, lang, csv_name="places_not_visited.csv",
                          empty_text=label("insp_nothing_unvisited", lang))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.brief.actions import ROW_KEYS
 from workbench.domains.prices import AlertRule, PriceResult, alerts_tone
 from workbench.domains.supply import WATCHED_ZONES, SupplyResult, unserved_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
+from workbench.privacy import mask_personal
 
 #: Decimals kept in the numbers of a table and its CSV download.
 TABLE_DECIMALS = 6
@@ -54,8 +56,8 @@ def headline(supply: SupplyResult, prices: PriceResult, lang: str = "zh") -> HTM
     unserved = supply.unserved
     cards.append({"label": label("sp_unserved_areas", lang),
                   "value": f"{len(unserved)} / {len(supply.served)}",
-                  "detail": ", ".join(f"{a} {n}" for a, n in zip(unserved["area_id"], unserved["name"],
-                                                                 strict=True)) or label("none", lang),
+                  "detail": ", ".join(mask_personal(f"{n} ({a})") for a, n in zip(
+                      unserved["area_id"], unserved["name"], strict=True)) or label("none", lang),
                   "status": unserved_tone(len(unserved))})
     packages = supply.packages
     if len(packages):
@@ -93,7 +95,7 @@ def areas_table(supply: SupplyResult, lang: str = "zh") -> HTML:
         rate_24h=_rates(frame["served_24h"], frame["households"], lang),
         rate_3d=_rates(frame["served_3d"], frame["households"], lang),
         status=~frame["unserved"])
-    columns = {"area_id": "area_id", "name": "community", "zone_label": "sp_zone",
+    columns = {"name": "community", "area_id": "area_id", "zone_label": "sp_zone",
                "households": "sp_households",
                "rate_24h": "sp_served_24h", "rate_3d": "sp_served_3d", "suppliers_24h": "sp_suppliers_count",
                "last_delivery": "sp_last_delivery", "status": "cp_status"}
@@ -105,7 +107,7 @@ def areas_table(supply: SupplyResult, lang: str = "zh") -> HTML:
     }
     return _table(frame, columns, lang, formats=formats,
                   csv_name=f"supply_areas_{supply.report_date:%Y%m%d}.csv",
-                         empty_text=label("sp_nothing_watched", lang))
+                  empty_text=label("sp_nothing_watched", lang), key=ROW_KEYS["areas_unserved"])
 
 
 def suppliers_table(supply: SupplyResult, lang: str = "zh") -> HTML:
@@ -115,7 +117,7 @@ def suppliers_table(supply: SupplyResult, lang: str = "zh") -> HTML:
         kind_label=rows["kind"].map(lambda k: label(f"sp_kind_{k}", lang)),
         price_range=[f"{lo:g}–{hi:g}" if pd.notna(lo) else "—"
                      for lo, hi in zip(rows["price_low"], rows["price_high"], strict=True)])
-    columns = {"supplier_id": "area_id", "name": "sp_supplier", "kind_label": "kind",
+    columns = {"name": "sp_supplier", "supplier_id": "area_id", "kind_label": "kind",
                "areas_24h": "sp_areas_24h",
                "served_24h": "sp_served", "orders_24h": "sp_orders", "packages_24h": "sp_packages_delivered",
                "price_range": "sp_price_yuan"}
