@@ -114,3 +114,22 @@ def test_simplify_coverage_keeps_shared_borders():
                   if i < j)
     gaps = box(0, 0, 10_000, 10_000).area - metric.union_all().area
     assert overlap < 1.0 and abs(gaps) < 5.0  # square metres, over 100 km²
+
+
+def test_an_embedded_map_names_its_elements_with_letters_only_and_survives_the_privacy_filter():
+    """folium's random hex ids can hold a phone-shaped digit run; masking one broke the script."""
+    from workbench.privacy import mask_personal
+
+    squares = _squares()
+    fmap = base.new_map(squares.total_bounds)
+    base.add_polygons(fmap, squares, ["#f00"] * len(squares), ["t"] * len(squares), "cells")
+    base.add_points(fmap, [109.805], [40.605], ["p"], "points", cluster=True)
+    page = str(base.embed(base.finish(fmap)).data)
+    names = set(re.findall(r"\b(?:map|geo_json|marker_cluster|circle_marker|feature_group)_(\w+)", page))
+    assert names and all(re.fullmatch(r"[a-z]+", name) for name in names)
+    assert mask_personal(page) == page  # nothing in the map's code looks like a phone or ID number
+    assert base._letters(0) == "a" and base._letters(25) == "z" and base._letters(26) == "ba"
+    again = base.new_map(squares.total_bounds)
+    base.add_polygons(again, squares, ["#f00"] * len(squares), ["t"] * len(squares), "cells")
+    base.add_points(again, [109.805], [40.605], ["p"], "points", cluster=True)
+    assert str(base.embed(base.finish(again)).data) == page  # the same map, the same bytes
