@@ -127,30 +127,35 @@ def to_wgs84(lon, lat, datum: str | int | None) -> tuple[np.ndarray, np.ndarray]
 
     For an EPSG datum the arrays are that CRS's x/y (easting/northing for a projected CRS).
     """
-    datum = normalize_datum(datum)
-    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    if datum == WGS84:
-        return lon.copy(), lat.copy()
-    if datum == GCJ02:
-        return gcj02_to_wgs84(lon, lat)
-    if datum == BD09:
-        return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
-    transformer = Transformer.from_crs(datum, "EPSG:4326", always_xy=True)
-    return transformer.transform(lon, lat)
+    return _convert(lon, lat, datum, inverse=False)
 
 
 def from_wgs84(lon, lat, datum: str | int | None) -> tuple[np.ndarray, np.ndarray]:
     """Convert WGS-84 arrays to ``datum`` (the inverse of :func:`to_wgs84`)."""
+    return _convert(lon, lat, datum, inverse=True)
+
+
+def _to_wgs84_from_bd09(lon, lat):
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+
+
+def _from_wgs84_to_bd09(lon, lat):
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
+
+
+#: The non-EPSG datums: datum → (to WGS-84, from WGS-84).
+_OFFSET_DATUMS = {GCJ02: (gcj02_to_wgs84, wgs84_to_gcj02), BD09: (_to_wgs84_from_bd09, _from_wgs84_to_bd09)}
+
+
+def _convert(lon, lat, datum, *, inverse: bool) -> tuple[np.ndarray, np.ndarray]:
     datum = normalize_datum(datum)
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     if datum == WGS84:
         return lon.copy(), lat.copy()
-    if datum == GCJ02:
-        return wgs84_to_gcj02(lon, lat)
-    if datum == BD09:
-        return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
-    transformer = Transformer.from_crs("EPSG:4326", datum, always_xy=True)
-    return transformer.transform(lon, lat)
+    if datum in _OFFSET_DATUMS:
+        return _OFFSET_DATUMS[datum][int(inverse)](lon, lat)
+    source, target = ("EPSG:4326", datum) if inverse else (datum, "EPSG:4326")
+    return Transformer.from_crs(source, target, always_xy=True).transform(lon, lat)
 
 
 def _transform_geometries(geoms, convert) -> np.ndarray:
