@@ -1,13 +1,20 @@
 """The explorer: ipywidgets controls that redraw a folium map and a table in place.
 
 ``Explorer.from_pack()`` loads what the registered metrics (:mod:`workbench.present.explore`) need;
-``explorer.widget`` is the box to display in JupyterLab. Every change of a control
-recomputes the chosen metric through the pure domain functions and replaces the map's and
-the table's HTML, without re-running a cell. Heavy steps are cached per round by the
-metric, so moving the threshold slider only reclassifies.
+``explorer.widget`` is the box to display in JupyterLab (or in Voilà: ``workbench explore``).
+Every change of a control recomputes the chosen metric through the pure domain functions and
+replaces the map's and the table's HTML, without re-running a cell. Heavy steps are cached per
+round by the metric, so moving the threshold slider only reclassifies.
+
+Each metric's own controls (window, team, kind, enterprise, commodity...) are shown only while
+it is chosen; so are the round, street and slider when it uses them. The "history of" dropdown
+beside the map lists the features the map draws: choosing one outlines it on the map and shows
+its history across rounds or days beside it (why a dropdown and not a click on the map: see
+:mod:`workbench.present.explore.common`).
 
 For tests and scripts the state is readable: ``explorer.selection`` (the controls' values),
-``explorer.table`` (the DataFrame shown) and ``explorer.map_html`` (the map's ``<iframe>``).
+``explorer.table`` (the DataFrame shown), ``explorer.map_html`` (the map's ``<iframe>``) and
+``explorer.history`` (the chosen feature's history, or None).
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ from workbench.present.explore import (
     datasets_to_load,
 )
 from workbench.present.explore.choices import LATEST, date_range, round_options, street_options
+from workbench.present.explore.common import EVERY, outline_feature
+from workbench.present.explore.registry import Control, History, compute_history
 from workbench.present.i18n import LANGUAGES, label
 from workbench.present.safe_html import escape
 
@@ -60,10 +69,13 @@ class Controls:
     threshold: widgets.FloatSlider
     basemap: widgets.Dropdown
     lang: widgets.ToggleButtons
+    extra: dict[str, widgets.Dropdown]
+    feature: widgets.Dropdown
 
     def all(self) -> list[widgets.ValueWidget]:
         """Every control, in display order."""
-        return [self.date, self.round, self.street, self.metric, self.threshold, self.basemap, self.lang]
+        return [self.date, self.round, self.street, self.metric, self.threshold, self.basemap,
+                *self.extra.values(), self.feature, self.lang]
 
 
 @dataclass
@@ -74,6 +86,7 @@ class Outputs:
     summary: widgets.HTML
     map: widgets.HTML
     table: widgets.HTML
+    history: widgets.HTML
 
 
 def build_controls(data: Datasets, metrics: Sequence[Metric], day: dt.date, lang: str) -> Controls:
@@ -83,7 +96,9 @@ def build_controls(data: Datasets, metrics: Sequence[Metric], day: dt.date, lang
     """
     first, last = date_range(data, datasets_to_load(metrics, data.pack))
     day = min(max(day, first), last)
-    spec = metrics[0].threshold
+    spec = metrics[0].threshold or Threshold("target", 0.0, 1.0, 0.01, 0.5)
+    extra = {control.key: widgets.Dropdown(options=[("", EVERY)], value=EVERY, style=_WIDE)
+             for control in metric_controls(metrics).values()}
     return Controls(
         date=widgets.DatePicker(value=day, min=first, max=last, style=_WIDE),
         round=widgets.Dropdown(options=[("", LATEST)], value=LATEST, style=_WIDE),
@@ -94,14 +109,33 @@ def build_controls(data: Datasets, metrics: Sequence[Metric], day: dt.date, lang
         basemap=widgets.Dropdown(options=[(b, b) for b in BASEMAPS], value="none", style=_WIDE),
         lang=widgets.ToggleButtons(options=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES], value=lang,
                                    style={"button_width": "6em", "description_width": "initial"}),
+        extra=extra,
+        feature=widgets.Dropdown(options=[("—", EVERY)], value=EVERY, style=_WIDE,
+                                 layout=widgets.Layout(width="100%")),
     )
+
+
+def metric_controls(metrics: Sequence[Metric]) -> dict[str, Control]:
+    """Every metric's own controls by key, in the order of first use (a shared key, one dropdown)."""
+    controls: dict[str, Control] = {}
+    for metric in metrics:
+        for control in metric.controls:
+            controls.setdefault(control.key, control)
+    return controls
 
 
 def build_outputs() -> Outputs:
     """Empty output widgets; the map keeps its height while being replaced, the table scrolls."""
     return Outputs(status=widgets.HTML(), summary=widgets.HTML(),
-                   map=widgets.HTML(layout=widgets.Layout(min_height=f"{MAP_HEIGHT}px")),
-                   table=widgets.HTML(layout=widgets.Layout(max_height="32em", overflow="auto")))
+                   map=widgets.HTML(layout=widgets.Layout(min_height=f"{MAP_HEIGHT}px", flex="3 1 420px")),
+                   table=widgets.HTML(layout=widgets.Layout(max_height="32em", overflow="auto")),
+                   history=widgets.HTML(layout=widgets.Layout(max_height=f"{MAP_HEIGHT - 40}px",
+                                                              overflow="auto")))
+
+
+def show_widget(widget: widgets.Widget, shown: bool) -> None:
+    """Show or hide ``widget`` (hidden widgets keep their value)."""
+    widget.layout.display = None if shown else "none"
 
 
 def set_options(dropdown: widgets.Dropdown, options: list[tuple[str, str]], keep: bool = True) -> None:
@@ -162,6 +196,8 @@ class Explorer:
         self.outputs = build_outputs()
         self.view: MetricView | None = None
         self._threshold_spec = offered[0].threshold
+        self._controls = metric_controls(offered)
+        self.history: History | None = None
         self._quiet = 0
         self.header = widgets.HTML()
         self.widget = self._layout()
@@ -200,9 +236,13 @@ class Explorer:
         """The controls' values as a :class:`~workbench.present.explore.Selection`."""
         c = self.controls
         round_id = None if c.round.value == LATEST else c.round.value
-        return Selection(date=pd.Timestamp(c.date.value), round_id=round_id, scope=c.street.value,
+        metric = self.metrics[c.metric.value]
+        options = tuple((control.key, c.extra[control.key].value) for control in metric.controls)
+        return Selection(date=pd.Timestamp(c.date.value), round_id=round_id,
+                         scope=c.street.value if metric.uses_scope else "district",
                          metric=c.metric.value, threshold=round(float(c.threshold.value), 6),
-                         basemap=c.basemap.value, lang=c.lang.value)
+                         basemap=c.basemap.value, lang=c.lang.value, options=options,
+                         feature=c.feature.value or None)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -228,12 +268,24 @@ class Explorer:
         started = time.perf_counter()
         try:
             view = compute_view(self.context, self.selection)
+            with self._quietly():
+                self._offer_features(view)
+            history = compute_history(self.context, self.selection)
         except WorkbenchError as exc:
             return self._show_error(str(exc), lang)
-        self._show(view, time.perf_counter() - started)
+        outline_feature(view.fmap, view.features, self.selection.feature)
+        self._show(view, history, time.perf_counter() - started)
 
-    def _show(self, view: MetricView, seconds: float) -> None:
-        self.view = view
+    def _offer_features(self, view: MetricView) -> None:
+        """The "history of" choices: the features the view draws, the chosen one kept if still drawn."""
+        lang, metric = self.controls.lang.value, self.metrics[self.controls.metric.value]
+        features = view.features if metric.history is not None else None
+        pairs = [] if features is None else list(zip(features["label"], features["feature"], strict=True))
+        set_options(self.controls.feature, [(label("exp_pick_feature", lang), EVERY), *pairs])
+        show_widget(self.controls.feature, bool(pairs))
+
+    def _show(self, view: MetricView, history: History | None, seconds: float) -> None:
+        self.view, self.history = view, history
         selection = self.selection
         metric = label(self.metrics[selection.metric].label, selection.lang)
         done = label("exp_updated", selection.lang, metric=metric, scope=self.controls.street.label,
@@ -244,12 +296,13 @@ class Explorer:
         self.outputs.summary.value = view.summary_html
         self.outputs.map.value = embed_html(view.fmap)
         self.outputs.table.value = view.table_html
+        self.outputs.history.value = history.html if history is not None else ""
 
     def _show_error(self, message: str, lang: str) -> None:
-        self.view = None
+        self.view, self.history = None, None
         self.outputs.status.value = display.warnings_box([f"{label('exp_cannot_show', lang)}: {message}"],
                                                          lang).data
-        for output in (self.outputs.summary, self.outputs.map, self.outputs.table):
+        for output in (self.outputs.summary, self.outputs.map, self.outputs.table, self.outputs.history):
             output.value = ""
 
     def _on_change(self, change: dict) -> None:
@@ -259,6 +312,7 @@ class Explorer:
             if change["owner"] is self.controls.date:
                 self._refresh_rounds()
             elif change["owner"] is self.controls.metric:
+                self.controls.feature.value = EVERY
                 self._apply_metric()
             elif change["owner"] is self.controls.lang:
                 self._relabel()
@@ -282,13 +336,21 @@ class Explorer:
 
     def _apply_metric(self) -> None:
         """Give the slider the chosen metric's range (its value kept if the range is the same)."""
-        metric = self.metrics[self.controls.metric.value]
+        c = self.controls
+        metric = self.metrics[c.metric.value]
         spec = metric.threshold
-        if spec != self._threshold_spec:
-            set_range(self.controls.threshold, spec, spec.default)
+        if spec is not None and spec != self._threshold_spec:
+            set_range(c.threshold, spec, spec.default)
             self._threshold_spec = spec
-        self.controls.threshold.description = label(spec.label, self.controls.lang.value)
-        self.controls.round.disabled = not metric.uses_round or len(self.controls.round.options) < 2
+        if spec is not None:
+            c.threshold.description = label(spec.label, c.lang.value)
+        show_widget(c.threshold, spec is not None)
+        c.round.disabled = not metric.uses_round or len(c.round.options) < 2
+        show_widget(c.round, metric.uses_round)
+        show_widget(c.street, metric.uses_scope)
+        own = {control.key for control in metric.controls}
+        for key, dropdown in c.extra.items():
+            show_widget(dropdown, key in own)
 
     def _relabel(self) -> None:
         """Every description and option label in the chosen language."""
@@ -302,6 +364,10 @@ class Explorer:
         set_options(c.metric, [(label(m.label, lang), m.key) for m in self.metrics.values()])
         set_options(c.street, street_options(self.context.optional("areas"), lang))
         set_options(c.basemap, [(label(f"exp_basemap_{b}", lang), b) for b in BASEMAPS])
+        for key, control in self._controls.items():
+            c.extra[key].description = label(control.label, lang)
+            set_options(c.extra[key], control.options(self.context, lang))
+        c.feature.description = label("exp_history", lang)
         self._refresh_rounds()
         self._apply_metric()
         self.header.value = (f'{display.REPORT_CSS}<h2>{escape(label("exp_title", lang))} · '
@@ -311,7 +377,9 @@ class Explorer:
     def _layout(self) -> widgets.VBox:
         c, o = self.controls, self.outputs
         rows = [widgets.HBox([c.date, c.round, c.street]), widgets.HBox([c.metric, c.threshold, c.basemap]),
-                widgets.HBox([c.lang])]
+                widgets.HBox(list(c.extra.values())), widgets.HBox([c.lang])]
         for row in rows:
             row.layout = widgets.Layout(flex_flow="row wrap", align_items="center")
-        return widgets.VBox([self.header, *rows, o.status, o.summary, o.map, o.table])
+        side = widgets.VBox([c.feature, o.history], layout=widgets.Layout(flex="2 1 300px", padding="0 0 0 8px"))
+        beside = widgets.HBox([o.map, side], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+        return widgets.VBox([self.header, *rows, o.status, o.summary, beside, o.table])
