@@ -29,5 +29,5 @@ from workbench.present.explore.registry import (
     register_metric,
 )
 
-__all__ = ["METRICS", "Context", "Control", "History", "Metric", "MetricView", "Selection", "Threshold", "available_metrics",
-           "compute_history", "compute_view", "datasets_to_load", "register_metric"]
+__all__ = ["METRICS", "Context", "Control", "History", "Metric", "MetricView", "Selection", "Threshold",
+           "available_metrics", "compute_history", "compute_view", "datasets_to_load", "register_metric"]

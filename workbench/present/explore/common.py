@@ -118,6 +118,11 @@ def history_view(frame: pd.DataFrame, columns: Mapping[str, str], lang: str, tit
     return History(kept.reset_index(drop=True), heading + table)
 
 
+def titled(names: pd.Series, feature: str) -> str:
+    """``name (id)`` of ``feature``, ``names`` being a name column indexed by id as text."""
+    return f"{names.get(feature, '')} ({feature})"
+
+
 def feature_label(features: pd.DataFrame | None, feature: str) -> str:
     """The label of ``feature`` in ``features`` (the id itself when not listed)."""
     if features is None:

@@ -15,7 +15,7 @@ import pandas as pd
 from workbench.domains import coverage
 from workbench.present import display
 from workbench.present.explore.choices import started_rounds
-from workbench.present.explore.common import area_features, history_view, point_features
+from workbench.present.explore.common import area_features, history_view, point_features, titled
 from workbench.present.explore.registry import (
     Context,
     History,
@@ -112,8 +112,9 @@ def site_history(context: Context, selection: Selection) -> History:
     frame = pd.DataFrame(rows, columns=["round_id", "samples", "peak_hour_samples", "peak_load"])
     columns = {"round_id": "round", "samples": "samples", "peak_hour_samples": "peak_hour_samples",
                "peak_load": "peak_load"}
-    names = context.data.testing_sites.set_index(context.data.testing_sites["site_id"].astype(str))["name"]
-    return history_view(frame, columns, selection.lang, f"{names.get(selection.feature, '')} ({selection.feature})",
+    sites = context.data.testing_sites
+    names = sites.set_index(sites["site_id"].astype(str))["name"]
+    return history_view(frame, columns, selection.lang, titled(names, selection.feature),
                         formats={"peak_load": display.share_formatter(0)})
 
 

@@ -11,7 +11,13 @@ import pandas as pd
 
 from workbench.domains import enterprises
 from workbench.present import display
-from workbench.present.explore.common import filter_control, history_view, map_keywords, point_features
+from workbench.present.explore.common import (
+    filter_control,
+    history_view,
+    map_keywords,
+    point_features,
+    titled,
+)
 from workbench.present.explore.registry import (
     Context,
     History,
@@ -100,12 +106,13 @@ def enterprise_history(context: Context, selection: Selection) -> History:
     columns = {"date": "insp_date", "product": "ent_product", "unit": "ent_unit", "quantity": "exp_quantity",
                "cumulative": "ent_ytd", "target": "ent_target", "progress": "ent_progress"}
     names = result.enterprises.set_index(result.enterprises["enterprise_id"].astype(str))["name"]
-    title = f"{names.get(selection.feature, '')} ({selection.feature})"
-    return history_view(frame, columns, selection.lang, title, formats={"progress": display.share_formatter(1)})
+    return history_view(frame, columns, selection.lang, titled(names, selection.feature),
+                        formats={"progress": display.share_formatter(1)})
 
 
-@register_metric("ent_progress", label="exp_enterprise_progress", datasets=DATASETS, optional=OPTIONAL, threshold=RISK,
-                 uses_round=False, uses_scope=False, controls=CONTROLS, history=enterprise_history)
+@register_metric("ent_progress", label="exp_enterprise_progress", datasets=DATASETS, optional=OPTIONAL,
+                 threshold=RISK, uses_round=False, uses_scope=False, controls=CONTROLS,
+                 history=enterprise_history)
 def progress_view(context: Context, selection: Selection) -> MetricView:
     """Every target of the enterprises in scope: year to date, progress, projection, status."""
     result = enterprise_result(context, selection)
@@ -113,8 +120,9 @@ def progress_view(context: Context, selection: Selection) -> MetricView:
     return _view(context, selection, rows, view.progress_table(result, selection.lang).data, result)
 
 
-@register_metric("ent_status", label="exp_enterprise_status", datasets=DATASETS, optional=OPTIONAL, threshold=RISK,
-                 uses_round=False, uses_scope=False, controls=CONTROLS, history=enterprise_history)
+@register_metric("ent_status", label="exp_enterprise_status", datasets=DATASETS, optional=OPTIONAL,
+                 threshold=RISK, uses_round=False, uses_scope=False, controls=CONTROLS,
+                 history=enterprise_history)
 def status_view(context: Context, selection: Selection) -> MetricView:
     """Every enterprise in scope with its worst target status and the count of targets per status."""
     result = enterprise_result(context, selection)

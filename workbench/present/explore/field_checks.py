@@ -23,6 +23,7 @@ from workbench.present.explore.common import (
     history_view,
     map_keywords,
     point_features,
+    titled,
     window_control,
 )
 from workbench.present.explore.registry import (
@@ -147,9 +148,9 @@ def site_waste_history(context: Context, selection: Selection) -> History:
     frame = rows.sort_values("collected_at", ascending=False)[["collected_at", "weight_kg", "bags"]]
     shown = frame.assign(collected_at=frame["collected_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M}"))
     columns = {"collected_at": "fc_last_collected", "weight_kg": "fc_waste_kg", "bags": "fc_bags"}
-    names = context.data.testing_sites.set_index(context.data.testing_sites["site_id"].astype(str))["name"]
-    return history_view(shown, columns, selection.lang, f"{names.get(selection.feature, '')} ({selection.feature})",
-                        data=frame)
+    sites = context.data.testing_sites
+    names = sites.set_index(sites["site_id"].astype(str))["name"]
+    return history_view(shown, columns, selection.lang, titled(names, selection.feature), data=frame)
 
 
 @register_metric("fc_waste", label="exp_waste_hours", datasets=WASTE_DATASETS, optional=OPTIONAL,

@@ -49,8 +49,9 @@ def inspection_result(context: Context, selection: Selection) -> inspections.Ins
     team, kind = selection.option("team") or None, selection.option("kind") or None
     data = context.data
     return context.cached(("inspections", selection.date, window, team, kind),
-                          lambda: inspections.analyse_inspections(data.inspections, data.places, selection.date,
-                                                                  window_days=window, team=team, kind=kind))
+                          lambda: inspections.analyse_inspections(data.inspections, data.places,
+                                                                  selection.date, window_days=window,
+                                                                  team=team, kind=kind))
 
 
 def place_rates(result: inspections.InspectionResult) -> pd.DataFrame:
@@ -83,8 +84,9 @@ def _rates_html(rows: pd.DataFrame, lang: str) -> str:
                         kind_name=rows["kind"].map(lambda k: view.kind_label(k, lang)),
                         rate=[format_rate(p, v, lang) if v else "—" for p, v in
                               zip(rows["passed"], rows["visits"], strict=True)])
-    columns = {"status": "insp_state", "place": "insp_place", "kind_name": "insp_kind", "visits": "insp_visits",
-               "passed": "insp_passed", "rate": "insp_pass_rate", "open_findings": "insp_open_findings"}
+    columns = {"status": "insp_state", "place": "insp_place", "kind_name": "insp_kind",
+               "visits": "insp_visits", "passed": "insp_passed", "rate": "insp_pass_rate",
+               "open_findings": "insp_open_findings"}
     formats = {"status": lambda s: view.status_badge(s, lang)}
     return display.table(frame, columns, lang, formats=formats, csv_name="pass_rate_by_place.csv").data
 
@@ -107,8 +109,9 @@ def place_history(context: Context, selection: Selection) -> History:
     lang = selection.lang
     yes_no = {True: label("exp_yes", lang), False: label("exp_no", lang)}
     shown = frame.assign(passed=frame["passed"].map(yes_no), open=frame["open"].map(yes_no))
-    columns = {"date": "insp_date", "team": "insp_team", "passed": "insp_passed", "failed_items": "exp_failed_items",
-               "finding": "insp_finding", "rectified_on": "insp_rectified_on", "open": "insp_still_open"}
+    columns = {"date": "insp_date", "team": "insp_team", "passed": "insp_passed",
+               "failed_items": "exp_failed_items", "finding": "insp_finding",
+               "rectified_on": "insp_rectified_on", "open": "insp_still_open"}
     name = result.places.loc[result.places["place_id"].astype(str) == selection.feature, "name"]
     title = f"{name.iloc[0]} ({selection.feature})" if len(name) else selection.feature
     return history_view(shown, columns, lang, title, data=frame)
@@ -131,6 +134,7 @@ def open_findings_view(context: Context, selection: Selection) -> MetricView:
     """Findings still open at the report date, overdue first; places on the map by status."""
     result = inspection_result(context, selection)
     rows = result.open.assign(finding=result.open["finding"].map(view.redact))
+    lang = selection.lang
     return MetricView(rows.reset_index(drop=True), _map(context, selection, result),
-                      view.open_table(result, selection.lang).data, view.headline(result, selection.lang).data,
-                      result.warnings, point_features(result.places.dropna(subset=["lon", "lat"]), "place_id"))
+                      view.open_table(result, lang).data, view.headline(result, lang).data, result.warnings,
+                      point_features(result.places.dropna(subset=["lon", "lat"]), "place_id"))

@@ -94,14 +94,14 @@ def area_supply_history(context: Context, selection: Selection) -> History:
                      "unserved": None if values is None else bool(values["unserved"])})
     frame = pd.DataFrame(rows)
     lang = selection.lang
+    served = {True: label("sp_unserved", lang), False: label("sp_served", lang)}
     shown = frame.assign(
-        zone=frame["zone"].map(lambda z: label(z, lang) if isinstance(z, str) else label("exp_not_watched", lang)),
-        unserved=frame["unserved"].map(lambda u: "" if u is None else label("sp_unserved" if u else "sp_served",
-                                                                              lang)),
+        zone=frame["zone"].map(lambda z: label(z if isinstance(z, str) else "exp_not_watched", lang)),
+        unserved=frame["unserved"].map(lambda u: "" if u is None else served[bool(u)]),
         households=frame["households"].map(lambda v: "—" if v is None or pd.isna(v) else f"{int(v)}"),
         served_24h=frame["served_24h"].map(lambda v: "—" if v is None or pd.isna(v) else f"{int(v)}"))
-    columns = {"date": "cp_day", "zone": "sp_zone", "households": "sp_households", "served_24h": "sp_served_24h",
-               "share_24h": "exp_share", "unserved": "cp_status"}
+    columns = {"date": "cp_day", "zone": "sp_zone", "households": "sp_households",
+               "served_24h": "sp_served_24h", "share_24h": "exp_share", "unserved": "cp_status"}
     name = context.data.areas.set_index("area_id")["name"].get(selection.feature, "")
     return history_view(shown, columns, lang, f"{name} ({selection.feature})", data=frame,
                         formats={"share_24h": display.share_formatter(1)})

@@ -380,6 +380,8 @@ class Explorer:
                 widgets.HBox(list(c.extra.values())), widgets.HBox([c.lang])]
         for row in rows:
             row.layout = widgets.Layout(flex_flow="row wrap", align_items="center")
-        side = widgets.VBox([c.feature, o.history], layout=widgets.Layout(flex="2 1 300px", padding="0 0 0 8px"))
-        beside = widgets.HBox([o.map, side], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+        side = widgets.VBox([c.feature, o.history],
+                            layout=widgets.Layout(flex="2 1 300px", padding="0 0 0 8px"))
+        beside = widgets.HBox([o.map, side],
+                              layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         return widgets.VBox([self.header, *rows, o.status, o.summary, beside, o.table])
