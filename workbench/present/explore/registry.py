@@ -206,12 +206,35 @@ class Context:
     ----------
     data : Datasets
         As returned by :func:`workbench.intake.loading.load_datasets`.
+    loader : callable, optional
+        ``loader(names) -> Datasets``: loads more datasets of the same pack when a metric
+        needs them (:meth:`ensure`); without it only ``data`` is available.
     """
 
-    def __init__(self, data: Datasets):
+    def __init__(self, data: Datasets, loader: Callable[[list[str]], Datasets] | None = None):
         self.data = data
         self.pack = data.pack
+        self.loader = loader
         self._cache: dict[Hashable, Any] = {}
+
+    def has(self, names: Iterable[str]) -> bool:
+        """Whether every dataset of ``names`` is loaded or can be loaded."""
+        return all(n in self.data or (self.loader is not None and self.pack.has(n)) for n in names)
+
+    def ensure(self, names: Iterable[str]) -> None:
+        """Load the datasets of ``names`` not loaded yet (those already loaded are kept as they are).
+
+        Raises
+        ------
+        DataError
+            From the loader, when a dataset does not pass its checks.
+        """
+        missing = [n for n in names if n not in self.data]
+        if not missing or self.loader is None:
+            return
+        more = self.loader(missing)
+        frames = {**{n: more[n] for n in more}, **dict(self.data)}
+        self.data = Datasets(self.pack, frames, [*self.data.warnings, *more.warnings])
 
     def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The value cached under ``key``, computed by ``compute()`` the first time."""

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -92,9 +93,10 @@ class Outputs:
 def build_controls(data: Datasets, metrics: Sequence[Metric], day: dt.date, lang: str) -> Controls:
     """The control widgets with their ranges; options and descriptions are set by the explorer.
 
-    The date picker spans the dates of the datasets the metrics need.
+    The date picker spans the dates of the datasets the first metric needs (each metric gives it
+    its own range when chosen).
     """
-    first, last = date_range(data, datasets_to_load(metrics, data.pack))
+    first, last = date_range(data, datasets_to_load(metrics[:1], data.pack))
     day = min(max(day, first), last)
     spec = metrics[0].threshold or Threshold("target", 0.0, 1.0, 0.01, 0.5)
     extra = {control.key: widgets.Dropdown(options=[("", EVERY)], value=EVERY, style=_WIDE)
@@ -153,6 +155,15 @@ def set_range(slider: widgets.FloatSlider, spec: Threshold, value: float) -> Non
     slider.min, slider.max = spec.minimum, spec.maximum
 
 
+def set_dates(picker: widgets.DatePicker, first: dt.date, last: dt.date) -> None:
+    """Give ``picker`` the range ``first``–``last``, its value moved into it when outside."""
+    value = picker.value
+    picker.min, picker.max = min(picker.min or first, first), max(picker.max or last, last)
+    if value is not None:
+        picker.value = min(max(value, first), last)
+    picker.min, picker.max = first, last
+
+
 def embed_html(fmap) -> str:
     """The map's self-contained ``<iframe srcdoc>`` HTML (IPython's iframe hint silenced)."""
     with warnings.catch_warnings():
@@ -171,7 +182,11 @@ class Explorer:
         The initial date; default the pack's ``report_date``, else the last date of the data.
     lang : {"zh", "en"}
     metrics : sequence of Metric, optional
-        The metrics offered; default every registered metric the pack has data for.
+        The metrics offered; default every registered metric whose datasets are loaded (with a
+        ``loader``: that the pack has).
+    loader : callable, optional
+        ``loader(names) -> Datasets`` of the same pack: a metric's datasets are then loaded
+        when it is first chosen (see :meth:`from_pack`).
 
     Attributes
     ----------
@@ -184,21 +199,24 @@ class Explorer:
     """
 
     def __init__(self, data: Datasets, report_date=None, lang: str = "zh",
-                 metrics: Sequence[Metric] | None = None):
+                 metrics: Sequence[Metric] | None = None, loader: Callable | None = None):
         if lang not in LANGUAGES:
             raise WorkbenchError(f"lang {lang!r} is not one of {', '.join(LANGUAGES)}")
-        self.context = Context(data)
-        offered = list(metrics) if metrics is not None else available_metrics(data.pack)
+        self.context = Context(data, loader)
+        offered = list(metrics) if metrics is not None else [
+            m for m in available_metrics(data.pack) if self.context.has(m.datasets)]
         if not offered:
             raise WorkbenchError(f"no explorer metric can be computed from the datasets of {data.pack.root}")
         self.metrics = {m.key: m for m in offered}
-        self.controls = build_controls(data, offered, self._initial_date(data, offered, report_date), lang)
+        day = self._initial_date(data, offered[:1], report_date)
+        self.controls = build_controls(data, offered, day, lang)
         self.outputs = build_outputs()
         self.view: MetricView | None = None
         self._threshold_spec = offered[0].threshold
         self._controls = metric_controls(offered)
         self.history: History | None = None
         self._quiet = 0
+        self._load_error: str | None = None
         self.header = widgets.HTML()
         self.widget = self._layout()
         with self._quietly():
@@ -210,7 +228,10 @@ class Explorer:
     @classmethod
     def from_pack(cls, pack: str | Pack | None = None, report_date=None, lang: str = "zh",
                   metrics: Sequence[Metric] | None = None) -> Explorer:
-        """Open ``pack`` (default: the embedded sample), load what the metrics need, build.
+        """Open ``pack`` (default: the embedded sample), load what the first metric needs, build.
+
+        The datasets of another metric are loaded when it is first chosen (the sample's
+        person-level sampling feed, for one, is only read for the coverage metrics).
 
         Parameters
         ----------
@@ -220,8 +241,8 @@ class Explorer:
         """
         opened = pack if isinstance(pack, Pack) else open_pack(pack)
         offered = list(metrics) if metrics is not None else available_metrics(opened)
-        data = load_datasets(opened, datasets_to_load(offered, opened))
-        return cls(data, report_date, lang, offered)
+        data = load_datasets(opened, datasets_to_load(offered[:1], opened))
+        return cls(data, report_date, lang, offered, loader=functools.partial(load_datasets, opened))
 
     @staticmethod
     def _initial_date(data: Datasets, metrics: Sequence[Metric], report_date) -> dt.date:
@@ -262,6 +283,8 @@ class Explorer:
     def refresh(self) -> None:
         """Recompute the chosen metric and replace the summary, map and table."""
         lang = self.controls.lang.value
+        if self._load_error:
+            return self._show_error(self._load_error, lang)
         if self.controls.date.value is None:
             return self._show_error(label("report_date", lang), lang)
         self.outputs.status.value = f'<p class="wb-note">{escape(label("exp_computing", lang))}</p>'
@@ -335,9 +358,18 @@ class Explorer:
             set_options(self.controls.round, round_options(rounds, day, self.controls.lang.value))
 
     def _apply_metric(self) -> None:
-        """Give the slider the chosen metric's range (its value kept if the range is the same)."""
+        """Load the chosen metric's datasets; give the date picker their dates, the slider the metric's
+        range (its value kept if the range is the same); show only the controls it uses."""
         c = self.controls
         metric = self.metrics[c.metric.value]
+        self._load_error = None
+        try:
+            self.context.ensure(datasets_to_load([metric], self.context.pack))
+        except WorkbenchError as exc:
+            self._load_error = str(exc)
+        else:
+            set_dates(c.date, *date_range(self.context.data, datasets_to_load([metric], self.context.pack)))
+            self._refresh_rounds()
         spec = metric.threshold
         if spec is not None and spec != self._threshold_spec:
             set_range(c.threshold, spec, spec.default)
@@ -351,6 +383,9 @@ class Explorer:
         own = {control.key for control in metric.controls}
         for key, dropdown in c.extra.items():
             show_widget(dropdown, key in own)
+        if self._load_error is None:
+            for control in metric.controls:  # their options come from the metric's data
+                set_options(c.extra[control.key], control.options(self.context, c.lang.value))
 
     def _relabel(self) -> None:
         """Every description and option label in the chosen language."""
@@ -366,7 +401,6 @@ class Explorer:
         set_options(c.basemap, [(label(f"exp_basemap_{b}", lang), b) for b in BASEMAPS])
         for key, control in self._controls.items():
             c.extra[key].description = label(control.label, lang)
-            set_options(c.extra[key], control.options(self.context, lang))
         c.feature.description = label("exp_history", lang)
         self._refresh_rounds()
         self._apply_metric()
