@@ -7,6 +7,8 @@ row of every day of the window, a day it did not report marked as missing (never
 
 from __future__ import annotations
 
+import pandas as pd
+
 from workbench.domains import checkpoints
 from workbench.present.explore.common import history_view, map_keywords, point_features, window_control
 from workbench.present.explore.registry import Context, History, MetricView, Selection, register_metric
@@ -40,7 +42,7 @@ def checkpoint_history(context: Context, selection: Selection) -> History:
     lang = selection.lang
     shown = frame.assign(reported=frame["reported"].map(
         lambda r: label("cp_reported" if r else "cp_missing", lang)))
-    shown = shown.assign(**{c: shown[c].map(lambda v: "—" if v != v else f"{int(v)}")
+    shown = shown.assign(**{c: shown[c].map(lambda v: "—" if pd.isna(v) else f"{int(v)}")
                             for c in checkpoints.COUNTS})
     columns = {"date": "cp_day", "reported": "cp_status", "vehicles": "cp_vehicles", "people": "cp_people",
                "from_risk_areas": "cp_from_risk_areas", "landing_tests": "cp_landing_tests"}
