@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import json
 import math
 import re
 
@@ -183,6 +184,36 @@ def test_choosing_a_feature_outlines_it_and_shows_its_history(explorer, metric):
     explorer.controls.feature.value = EVERY
     assert explorer.history is None and explorer.outputs.history.value == ""
     assert layers(explorer.map_html) == layers(fmap)
+
+
+def decoded_tooltips(map_html: str) -> str:
+    """Every tooltip of the map's GeoJSON layers, decoded from the page in the iframe."""
+    page, decoder, tips = html.unescape(map_html), json.JSONDecoder(), []
+    for match in re.finditer(r"L\.geoJson\(", page):
+        data, _ = decoder.raw_decode(page, match.end())
+        tips += [f["properties"].get("t", "") for f in data["features"]]
+    return "\n".join(tips)
+
+
+def test_data_values_are_escaped_in_every_domain_and_history(sample_data):
+    evil = '<img src=x onerror="alert(1)">'
+    frames = dict(sample_data)
+    for name, column in (("places", "name"), ("enterprises", "name"), ("checkpoints", "name"),
+                         ("testing_sites", "name"), ("prices", "market"), ("inspections", "team")):
+        frames[name] = sample_data[name].assign(**{column: evil})
+    areas = sample_data.areas.copy()
+    areas.loc[areas["level"] == "community", "name"] = evil
+    frames["areas"] = areas
+    explorer = Explorer(Datasets(sample_data.pack, frames))
+    for metric in ("insp_pass_rate", "insp_open", "ent_status", "cp_flows", "sp_served", "pr_vs_baseline",
+                   "fc_quarantine", "fc_waste", "coverage"):
+        choose(explorer, metric)
+        explorer.controls.feature.value = explorer.controls.feature.options[1][1]
+        outputs = explorer.outputs
+        pages = (outputs.table.value, outputs.summary.value, outputs.status.value, outputs.history.value,
+                 explorer.map_html, decoded_tooltips(explorer.map_html))
+        assert all("<img" not in page for page in pages), metric
+        assert "&lt;img" in outputs.table.value + outputs.history.value + explorer.map_html, metric
 
 
 def test_the_feature_is_dropped_when_the_metric_changes(explorer):

@@ -97,7 +97,7 @@ def outline_feature(fmap, features: pd.DataFrame | None, feature: str | None):
     chosen = features[features["feature"] == feature]
     if chosen.empty:
         return fmap
-    tips = chosen["label"].tolist()
+    tips = [f"<b>{escape(text)}</b>" for text in chosen["label"]]
     if "geometry" in chosen.columns:
         shapes = gpd.GeoDataFrame(chosen[["geometry"]], geometry="geometry", crs=features.crs)
         return base.add_outlines(fmap, shapes, HIGHLIGHT, tips, "history", weight=4.0)
