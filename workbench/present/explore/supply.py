@@ -176,9 +176,8 @@ def _price_html(rows: pd.DataFrame, lang: str) -> str:
 
 def price_map(context: Context, selection: Selection, rows: pd.DataFrame):
     """The district (markets have no coordinates) with the shown prices against baseline as legend."""
-    areas, keywords = context.data.areas, map_keywords(context, selection)
-    fmap = base.new_map(areas.total_bounds, keywords["basemap"], selection.lang,
-                        boundaries=keywords["boundaries"])
+    fmap = base.new_map(context.data.areas.total_bounds, selection.basemap, selection.lang,
+                        boundaries=context.optional("admin_boundaries"))
     lang = selection.lang
     items = [("#b2182b" if (r.vs_baseline or 0) > 0 else "#2166ac",
               f"{r.commodity} · {r.market}: {'—' if pd.isna(r.vs_baseline) else f'{r.vs_baseline:+.1%}'}")
