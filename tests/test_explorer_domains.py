@@ -279,6 +279,9 @@ def test_pass_rate_by_place_window_boundary_and_order(sample_data):
                                                             options=(("insp_window", 7),))).table
     assert list(history["date"].dt.strftime("%m-%d")) == ["10-09", "10-05", "10-03", "10-02"]
     assert list(history["failed_items"]) == [0, 1, 0, 1] and list(history["open"]) == [False] * 4
+    history_html = insp_metrics.place_history(context, Selection(DAY, metric="insp_pass_rate", feature="P1",
+                                                                 options=(("insp_window", 7),))).html
+    assert "2022-10-06" in history_html and "NaT" not in history_html  # a missing date is blank
 
 
 def test_enterprise_status_counts_its_targets_by_status(sample_data):

@@ -108,7 +108,9 @@ def place_history(context: Context, selection: Selection) -> History:
         "open": visits["open"].astype(bool)})
     lang = selection.lang
     yes_no = {True: label("exp_yes", lang), False: label("exp_no", lang)}
-    shown = frame.assign(passed=frame["passed"].map(yes_no), open=frame["open"].map(yes_no))
+    day_text = lambda t: "" if pd.isna(t) else f"{t:%Y-%m-%d}"  # noqa: E731
+    shown = frame.assign(passed=frame["passed"].map(yes_no), open=frame["open"].map(yes_no),
+                         rectified_on=frame["rectified_on"].map(day_text))
     columns = {"date": "insp_date", "team": "insp_team", "passed": "insp_passed",
                "failed_items": "exp_failed_items", "finding": "insp_finding",
                "rectified_on": "insp_rectified_on", "open": "insp_still_open"}
