@@ -387,3 +387,24 @@ def test_a_date_before_a_domains_data_is_moved_into_its_range(explorer):
     explorer.controls.date.value = dt.date(2022, 3, 1)
     explorer.controls.metric.value = "coverage"
     assert explorer.controls.date.value == dt.date(2022, 10, 4) and explorer.view is not None
+
+
+def test_a_domain_whose_data_cannot_load_shows_a_message_not_a_traceback(sample_data):
+    from workbench.errors import DataError, Problem
+
+    coverage_only = {n: sample_data[n] for n in ("areas", "zones", "testing_sites", "rounds", "sampling")}
+    loads = []
+
+    def failing_loader(names):
+        loads.append(list(names))
+        raise DataError([Problem("inspections", "inspections.xlsx", 3, "date", "a date", "10月9日")])
+
+    explorer = Explorer(Datasets(sample_data.pack, coverage_only), loader=failing_loader)
+    assert "insp_pass_rate" in explorer.metrics  # the pack has its datasets: offered, loaded when chosen
+    explorer.controls.metric.value = "insp_pass_rate"
+    assert ["places", "inspections"] in loads
+    assert explorer.view is None and explorer.map_html == "" and explorer.table.empty
+    assert "inspections.xlsx" in explorer.outputs.status.value and "10月9日" in explorer.outputs.status.value
+    explorer.controls.metric.value = "coverage"
+    assert explorer.view is not None and len(explorer.table) == len(sample_data.areas)
+    assert "admin_boundaries left out" in explorer.outputs.status.value  # optional context: a note

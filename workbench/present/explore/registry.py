@@ -215,20 +215,34 @@ class Context:
         self.data = data
         self.pack = data.pack
         self.loader = loader
+        self.notes: list[str] = []
         self._cache: dict[Hashable, Any] = {}
 
     def has(self, names: Iterable[str]) -> bool:
         """Whether every dataset of ``names`` is loaded or can be loaded."""
         return all(n in self.data or (self.loader is not None and self.pack.has(n)) for n in names)
 
-    def ensure(self, names: Iterable[str]) -> None:
+    def ensure(self, names: Iterable[str], optional: Iterable[str] = ()) -> None:
         """Load the datasets of ``names`` not loaded yet (those already loaded are kept as they are).
+
+        An ``optional`` dataset (map context) that cannot be loaded is left out, with a note
+        in :attr:`notes`.
 
         Raises
         ------
         DataError
-            From the loader, when a dataset does not pass its checks.
+            From the loader, when a required dataset does not pass its checks.
         """
+        self._load(names)
+        for name in optional:
+            try:
+                self._load([name])
+            except WorkbenchError as exc:
+                note = f"{name} left out: {exc}"
+                if note not in self.notes:
+                    self.notes.append(note)
+
+    def _load(self, names: Iterable[str]) -> None:
         missing = [n for n in names if n not in self.data]
         if not missing or self.loader is None:
             return

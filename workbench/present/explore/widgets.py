@@ -313,7 +313,7 @@ class Explorer:
         metric = label(self.metrics[selection.metric].label, selection.lang)
         done = label("exp_updated", selection.lang, metric=metric, scope=self.controls.street.label,
                      date=f"{selection.date:%Y-%m-%d}", seconds=f"{seconds:.1f}")
-        notes = [str(w) for w in self.context.data.warnings] + list(view.notes)
+        notes = [str(w) for w in self.context.data.warnings] + self.context.notes + list(view.notes)
         self.outputs.status.value = (f'<p class="wb-note">{escape(done)}</p>'
                                      + display.warnings_box(notes, selection.lang).data)
         self.outputs.summary.value = view.summary_html
@@ -364,7 +364,7 @@ class Explorer:
         metric = self.metrics[c.metric.value]
         self._load_error = None
         try:
-            self.context.ensure(datasets_to_load([metric], self.context.pack))
+            self.context.ensure(metric.datasets, [n for n in metric.optional if self.context.pack.has(n)])
         except WorkbenchError as exc:
             self._load_error = str(exc)
         else:
