@@ -15,11 +15,12 @@ from workbench.brief import changes as brief_changes
 from workbench.brief import figures as brief
 from workbench.domains import prices
 from workbench.errors import WorkbenchError
+from workbench.intake.rulefiles import read_parameter_file
 from workbench.present.views import brief as view
 
 RULES = alerts.read_rules(domains=brief.DOMAIN_NAMES)
 RULE = {rule.id: rule for rule in RULES}
-PRICE_RULES = tuple(prices.read_alert_rules())
+PRICE_RULES = tuple(prices.parse_alert_rules(*read_parameter_file(None, prices.DEFAULT_RULES_FILE, "rules")))
 
 # ---------------------------------------------------------------- hand-made figures, one domain each
 

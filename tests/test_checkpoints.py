@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 import pytest
+from fixtures.reports import sample_report_figures
 
 from workbench.domains import checkpoints as cp
 from workbench.errors import WorkbenchError
@@ -137,18 +138,16 @@ def test_sample_reproduces_the_source_report(sample):
 
 
 @pytest.mark.slow
-def test_notebook_figures_equal_a_direct_computation(sample, tmp_path):
-    from workbench.runner.report import run_report
-
+def test_wiring_notebook_figures_equal_a_direct_computation(sample, tmp_path):
+    """A wiring check (the expectation comes from the functions under test); the figures themselves are
+    pinned by the hand-computed fixtures of this file."""
     pack, data = sample
-    run = run_report("checkpoints", reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs", index=False)
-    assert run.status == "ok", run.error
-    record = json.loads(run.json_path.read_text("utf-8"))
+    figures, html_path = sample_report_figures("checkpoints", tmp_path)
     expected = cp.checkpoint_figures(cp.analyse_checkpoints(data.checkpoints, data.checkpoint_daily,
                                                             pack.resolve_date(None)))
-    assert record["figures"] == json.loads(json.dumps(expected))
-    assert {"date": "2022-10-06", "checkpoint_id": "CP06"} in record["figures"]["missing"]
-    html = run.html_path.read_text("utf-8")
+    assert figures == json.loads(json.dumps(expected))
+    assert {"date": "2022-10-06", "checkpoint_id": "CP06"} in figures["missing"]
+    html = html_path.read_text("utf-8")
     assert "黄河大桥卡口" in html and "19,606" in html
 
 
@@ -156,13 +155,14 @@ def test_map_escapes_names_and_draws_every_checkpoint(stations, daily):
     import geopandas as gpd
     import shapely
 
+    from workbench.present.maps.base import MapOptions
     from workbench.present.maps.checkpoints import checkpoint_map
 
     hostile = stations.assign(name=["<img src=x onerror=alert(1)>", "b", "c", "d"])
     result = cp.analyse_checkpoints(hostile, daily, "2022-10-09", window=3)
     areas = gpd.GeoDataFrame({"area_id": ["S1"], "name": ["`${x}`"], "level": ["street"]},
                              geometry=[shapely.box(109.6, 40.5, 110.0, 40.7)], crs="EPSG:4326")
-    page = checkpoint_map(result, areas, lang="en").get_root().render()
+    page = checkpoint_map(result, areas, MapOptions(lang="en")).get_root().render()
     # the page's JSON writes "<" as \u003c and "&" as \u0026: an escaped name reads \u0026lt;img
     assert "\\u0026lt;img src=x" in page
     assert "<img src=x" not in page and "\\u003cimg" not in page

@@ -318,7 +318,9 @@ def test_cumulative_is_flat_on_missing_days():
 # ---------------------------------------------------------------- the notebook on the sample pack
 
 
-def test_notebook_on_the_sample_matches_the_domain(tmp_path):
+def test_wiring_notebook_on_the_sample_matches_the_domain(tmp_path):
+    """A wiring check (the expectation comes from the functions under test); the figures themselves are
+    pinned by the hand-computed fixtures of this file."""
     from workbench.intake import catalog
     from workbench.intake.loading import load_datasets
     from workbench.runner.report import run_report

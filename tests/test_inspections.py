@@ -382,7 +382,9 @@ def sample_run(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_report_on_the_sample_pack_equals_a_direct_computation(sample_run):
+def test_wiring_report_on_the_sample_pack_equals_a_direct_computation(sample_run):
+    """A wiring check (the expectation comes from the functions under test); the figures themselves are
+    pinned by the hand-computed fixtures of this file."""
     result, _ = sample_run
     assert result.ok, result.error
     record = json.loads(result.json_path.read_text("utf-8"))

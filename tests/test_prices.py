@@ -7,6 +7,7 @@ import pytest
 
 from workbench.domains import prices
 from workbench.errors import WorkbenchError
+from workbench.intake.rulefiles import read_parameter_file
 
 T = pd.Timestamp
 D = T("2022-10-09")
@@ -100,9 +101,14 @@ def test_a_market_that_stopped_pricing_is_noted():
 # ---------------------------------------------------------------- the rules file
 
 
+def read_alert_rules(path=None) -> list:
+    """The rules file read as the notebooks read it: the caller reads, the domain checks."""
+    return prices.parse_alert_rules(*read_parameter_file(path, prices.DEFAULT_RULES_FILE, "price rules"))
+
+
 def test_the_default_rules_file():
-    assert prices.read_alert_rules() == RULES
-    assert prices.read_alert_rules("parameters/price_alerts.yaml") == RULES  # relative to the workbench
+    assert read_alert_rules() == RULES
+    assert read_alert_rules("parameters/price_alerts.yaml") == RULES  # relative to the workbench
 
 
 @pytest.mark.parametrize("document,message", [
@@ -121,10 +127,10 @@ def test_bad_rules_are_refused_with_the_rule_named(document, message):
 
 def test_unreadable_rules_file(tmp_path):
     with pytest.raises(WorkbenchError, match="cannot read"):
-        prices.read_alert_rules(tmp_path / "missing.yaml")
+        read_alert_rules(tmp_path / "missing.yaml")
     (tmp_path / "bad.yaml").write_text("rules: [", encoding="utf-8")
     with pytest.raises(WorkbenchError, match="not valid YAML"):
-        prices.read_alert_rules(tmp_path / "bad.yaml")
+        read_alert_rules(tmp_path / "bad.yaml")
 
 
 # ---------------------------------------------------------------- the sample pack
@@ -139,7 +145,7 @@ def test_sample_spikes_raise_exactly_the_documented_alerts():
     data = load_datasets(pack, ["prices", "price_baselines"])
     assert data.prices["commodity"].nunique() == len(COMMODITIES) == 20
     assert (data.prices["date"].min(), data.prices["date"].max()) == (T("2022-09-01"), T("2022-10-09"))
-    result = prices.analyse_prices(data.prices, data.price_baselines, prices.read_alert_rules(), D,
+    result = prices.analyse_prices(data.prices, data.price_baselines, read_alert_rules(), D,
                                    lookback_days=40)
     today = {(r.rule, r.commodity, r.market) for r in result.alerts.itertuples()}
     assert today == set(SPIKE_ALERTS)

@@ -4,9 +4,11 @@ import json
 
 import pandas as pd
 import pytest
+from fixtures.reports import sample_report_figures
 
 from workbench.domains import prices, supply
 from workbench.errors import WorkbenchError
+from workbench.intake.rulefiles import read_parameter_file
 
 T = pd.Timestamp
 D = T("2022-10-09")
@@ -144,7 +146,9 @@ def _sample_results(pack, data):
     day = pack.resolve_date(None)
     result = supply.analyse_supply(data.deliveries, data.suppliers, data.packages, data.areas, data.zones,
                                    day)
-    price_result = prices.analyse_prices(data.prices, data.price_baselines, prices.read_alert_rules(), day)
+    document, source = read_parameter_file(None, prices.DEFAULT_RULES_FILE, "price-alert rules")
+    price_result = prices.analyse_prices(data.prices, data.price_baselines,
+                                         prices.parse_alert_rules(document, source), day)
     return result, price_result
 
 
@@ -161,31 +165,30 @@ def test_sample_tells_the_supply_story(sample):
 
 
 @pytest.mark.slow
-def test_notebook_figures_equal_a_direct_computation(sample, tmp_path):
-    from workbench.runner.report import run_report
-
+def test_wiring_notebook_figures_equal_a_direct_computation(sample, tmp_path):
+    """A wiring check (the expectation comes from the functions under test); the figures themselves are
+    pinned by the hand-computed fixtures of this file."""
     pack, data = sample
-    run = run_report("supply_prices", reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs",
-                     index=False)
-    assert run.status == "ok", run.error
-    record = json.loads(run.json_path.read_text("utf-8"))
-    expected = supply.supply_figures(*_sample_results(pack, data))
-    assert record["figures"] == json.loads(json.dumps(expected))
-    assert record["figures"]["unserved_areas"] == ["S05C009"]
-    assert len(record["figures"]["alerts"]) == 8
+    figures, _ = sample_report_figures("supply_prices", tmp_path)
+    result, price_result = _sample_results(pack, data)
+    expected = {**supply.supply_figures(result), "alerts": prices.price_alert_figures(price_result)}
+    assert figures == json.loads(json.dumps(expected))
+    assert figures["unserved_areas"] == ["S05C009"]
+    assert len(figures["alerts"]) == 8
 
 
 def test_map_escapes_names(result, areas):
     import geopandas as gpd
     import shapely
 
+    from workbench.present.maps.base import MapOptions
     from workbench.present.maps.supply import supply_map
 
     hostile = result.suppliers.assign(name="<img src=x onerror=alert(1)>")
     shown = supply.SupplyResult(result.report_date, result.served, result.zones, hostile, result.packages)
     boxes = [shapely.box(109.8 + i / 100, 40.6, 109.81 + i / 100, 40.61) for i in range(len(areas))]
     polygons = gpd.GeoDataFrame(areas.assign(name="<b>x</b>"), geometry=boxes, crs="EPSG:4326")
-    page = supply_map(shown, polygons, lang="en").get_root().render()
+    page = supply_map(shown, polygons, MapOptions(lang="en")).get_root().render()
     assert "\\u0026lt;img src=x" in page and "\\u0026lt;b\\u0026gt;x" in page  # escaped, then JSON-encoded
     assert "<img src=x" not in page and "\\u003cimg" not in page and "\\u003cb\\u003ex" not in page
 

@@ -111,10 +111,11 @@ def coverage_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tupl
     return plain({
         "round_id": full["round_id"], "round_name": full["round"]["name"],
         "coverage_target": full["coverage_target"],
-        "district": {**full["district"], "short": result.district["short"]},
+        "district": {**full["district"], "short": result.district["short"], "band": result.district["band"],
+                     "tone": coverage.coverage_tone(result.district)},
         "short_communities": full["short_communities"], "communities_total": result.district["communities"],
         "communities": records(table, ["area_id", "name", "street", "tested", "population", "coverage",
-                                       "short", "gap"]),
+                                       "short", "gap", "band"]),
         "silent_sites": records(result.silent, ["site_id", "name", "kind", "silent_on", "last_reported"]),
     }), list(result.warnings)
 
@@ -125,8 +126,9 @@ def checkpoint_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tu
                                              window=p.checkpoint_window_days)
     full = checkpoints.checkpoint_figures(result)
     columns = ["checkpoint_id", "name", "reported", *checkpoints.COUNTS]
+    tone = checkpoints.reporting_tone(full["total_today"]["reported"], full["total_today"]["expected"])
     return plain({"window": full["window"], "today": full["total_today"], "week": full["total_week"],
-                  "checkpoints": records(result.today, columns),
+                  "tone": tone, "checkpoints": records(result.today, columns),
                   "missing_in_window": len(full["missing"])}), list(result.warnings)
 
 
@@ -140,8 +142,9 @@ def inspection_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tu
               "pass_rate": full["pass_rate"], "open": len(full["open"]), "overdue": len(full["overdue"]),
               "places": result.totals["places"], "visited": result.totals["visited"]}
     columns = ["inspection_id", "date", "team", "place_id", "name", "kind", "finding", "age_days", "overdue"]
+    tone = inspections.findings_tone(totals["open"], totals["overdue"])
     return plain({"window": full["window"], "rectify_days": full["rectify_days"], "totals": totals,
-                  "open_findings": records(result.open, columns),
+                  "tone": tone, "open_findings": records(result.open, columns),
                   "repeat_failures": full["repeat_failures"], "not_visited": full["not_visited"]}), \
         list(result.warnings)
 
@@ -157,6 +160,7 @@ def supply_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[
     columns = ["area_id", "name", "street", "zone", "households", "served_24h", "share_24h", "last_delivery",
                "unserved"]
     return plain({"zones": zones, "unserved": len(full["unserved_areas"]),
+                  "tone": supply.unserved_tone(len(full["unserved_areas"])),
                   "watched_areas": records(_streets(result.served, data["areas"]), columns)}), \
         list(result.warnings)
 
@@ -170,7 +174,8 @@ def price_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
                "value": a["value"], "price": a["price"], "unit": unit, "compared_with": a["compared_with"]}
               for a, kind, unit in zip(prices.price_alert_figures(result), result.alerts["kind"],
                                        result.alerts["unit"], strict=True)]
-    return plain({"series_today": len(result.today), "alert_count": len(alerts), "alerts": alerts}), \
+    return plain({"series_today": len(result.today), "alert_count": len(alerts), "alerts": alerts,
+                  "tone": prices.alerts_tone(len(alerts))}), \
         list(result.warnings)
 
 
@@ -181,12 +186,12 @@ def field_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
         window_days=p.field_window_days, compliance_target=p.compliance_target)
     full = field_checks.field_figures(result)
     items = result.items.rename(columns={"share": "compliance"})
-    items["below_target"] = items["compliance"] < result.compliance_target
+    items["below_target"] = items["band"].isin(["near", "short"])
     areas = _streets(result.areas, data["areas"])
     areas["compliant"] = [row[row["weakest_item"]] if isinstance(row["weakest_item"], str) else None
                           for row in areas.to_dict("records")]
     areas = areas.rename(columns={"weakest_share": "compliance"})
-    areas["below_target"] = areas["compliance"] < result.compliance_target
+    areas["below_target"] = areas["band"].isin(["near", "short"])
     waste = {"kg_24h": full["waste_kg_24h"], "bags_24h": full["waste_bags_24h"],
              "testing_sites": full["testing_sites"], "uncollected": len(full["uncollected_sites"])}
     uncollected = result.uncollected.assign(hours_since=result.uncollected["hours_since"].round(1))
@@ -194,9 +199,10 @@ def field_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
         "cutoff": full["cutoff"], "compliance_target": result.compliance_target,
         "quarantine": {"households": full["quarantine_households"], "communities": full["quarantine_areas"],
                        "communities_below_target": int(areas["below_target"].sum())},
-        "quarantine_items": records(items, ["item", "compliant", "households", "compliance", "below_target"]),
+        "quarantine_items": records(items, ["item", "compliant", "households", "compliance", "below_target",
+                                            "band"]),
         "quarantine_communities": records(areas, ["area_id", "name", "street", "households", "weakest_item",
-                                                  "compliant", "compliance", "below_target"]),
+                                                  "compliant", "compliance", "below_target", "band"]),
         "waste": waste,
         "uncollected_sites": records(uncollected, ["site_id", "name", "kind", "last_collected",
                                                    "hours_since"]),
@@ -212,6 +218,7 @@ def enterprise_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tu
             "status")
     return plain({"year": full["year"], "as_of": full["as_of"], "risk_ratio": full["risk_ratio"],
                   "by_status": full["by_status"], "enterprises_by_status": full["enterprises_by_status"],
+                  "tone": enterprises.targets_tone(full["by_status"]),
                   "missing_reports": len(full["missing_reports"]),
                   "targets": [{k: row[k] for k in keep} for row in full["progress"]]}), list(result.warnings)
 

@@ -11,6 +11,7 @@ Definitions (DESIGN.md: "checkpoint figures are reported as given, per day and a
   never counted as zero.
 - *Window sums* add the days reported; ``days_reported`` / ``days_expected`` tell how complete
   they are. *Per day* figures divide a sum by the days reported.
+- Windows, shares and missing reports use the one mechanism of :mod:`workbench.domains.common`.
 - *Share from risk areas* = ``from_risk_areas`` / ``people`` over the same rows; *landing-test
   share* = ``landing_tests`` / ``people``.
 """
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench.errors import WorkbenchError
+from workbench.domains.common import days_ending, missing_cells, ratio
 
 DEFAULT_WINDOW_DAYS = 7
 #: Decimals of shares in the JSON figures (full float precision only adds noise).
@@ -33,10 +34,7 @@ COUNTS = ("vehicles", "people", "from_risk_areas", "landing_tests")
 
 def window_days(report_date, days: int = DEFAULT_WINDOW_DAYS) -> pd.DatetimeIndex:
     """The ``days`` calendar days ending on ``report_date`` (midnight timestamps, oldest first)."""
-    if int(days) < 1:
-        raise WorkbenchError(f"window_days must be 1 or more, got {days!r}")
-    end = pd.Timestamp(report_date).normalize()
-    return pd.date_range(end - pd.Timedelta(days=int(days) - 1), end, freq="D")
+    return days_ending(report_date, days)
 
 
 def daily_grid(checkpoints: pd.DataFrame, daily: pd.DataFrame, days) -> pd.DataFrame:
@@ -72,25 +70,46 @@ def daily_grid(checkpoints: pd.DataFrame, daily: pd.DataFrame, days) -> pd.DataF
     grid = grid[grid["expected"] | grid["reported"]]
     for column in COUNTS:
         grid[column] = grid[column].astype("Int64")
-    grid["risk_share"] = _share(grid["from_risk_areas"], grid["people"])
-    grid["landing_share"] = _share(grid["landing_tests"], grid["people"])
+    grid["risk_share"] = ratio(grid["from_risk_areas"], grid["people"])
+    grid["landing_share"] = ratio(grid["landing_tests"], grid["people"])
     grid["name"] = grid["checkpoint_id"].map(checkpoints.set_index("checkpoint_id")["name"])
     columns = ["date", "checkpoint_id", "name", *COUNTS, "risk_share", "landing_share", "reported",
                "expected"]
     return grid.sort_values(["date", "checkpoint_id"], ignore_index=True)[columns]
 
 
-def _share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """numerator / denominator as float; NaN where either is missing or the denominator is 0."""
-    num = numerator.astype("Float64").astype("float64")
-    den = denominator.astype("Float64").astype("float64")
-    return pd.Series(np.where(den > 0, num / np.where(den > 0, den, 1), np.nan), index=numerator.index)
+#: A checkpoint's state over the window: missing the last 24 h, another day missing, complete.
+STATES = ("missing_today", "incomplete", "complete")
+
+
+def checkpoint_states(week: pd.DataFrame, today: pd.DataFrame) -> pd.Series:
+    """Each checkpoint's state (:data:`STATES`) on the rows of ``week``.
+
+    ``missing_today`` when it has no report for the last 24 h (whatever the other days),
+    ``incomplete`` when it missed another expected day of the window, else ``complete``.
+    ``week`` is :func:`window_totals`, ``today`` the grid rows of the report date.
+    """
+    reported_today = week["checkpoint_id"].map(today.set_index("checkpoint_id")["reported"])
+    reported_today = reported_today.astype("boolean").fillna(False).astype(bool)
+    states = np.where(~reported_today, "missing_today", np.where(week["complete"], "complete", "incomplete"))
+    return pd.Series(states, index=week.index, name="state", dtype=object)
+
+
+def reporting_tone(reported: int, expected: int) -> str:
+    """The palette key of "checkpoints reported of those expected": ``good`` when all did, else ``bad``.
+
+    The report's headline and the daily brief colour the day's figures with it.
+    """
+    return "good" if reported >= expected else "bad"
 
 
 def missing_reports(grid: pd.DataFrame) -> pd.DataFrame:
     """The expected days without a row: ``date``, ``checkpoint_id``, ``name`` (by date, then id)."""
-    missing = grid[grid["expected"] & ~grid["reported"]]
-    return missing[["date", "checkpoint_id", "name"]].reset_index(drop=True)
+    reported = grid.pivot(index="date", columns="checkpoint_id", values="reported").fillna(False).astype(bool)
+    expected = grid.pivot(index="date", columns="checkpoint_id", values="expected").fillna(False).astype(bool)
+    missing = missing_cells(reported, expected)
+    names = grid.drop_duplicates("checkpoint_id").set_index("checkpoint_id")["name"]
+    return missing.assign(name=missing["checkpoint_id"].map(names))[["date", "checkpoint_id", "name"]]
 
 
 def sum_counts(rows: pd.DataFrame) -> dict:
@@ -104,8 +123,8 @@ def sum_counts(rows: pd.DataFrame) -> dict:
     reported = rows[rows["reported"]]
     sums = {column: int(reported[column].sum()) for column in COUNTS}
     people = sums["people"]
-    sums["risk_share"] = sums["from_risk_areas"] / people if people else float("nan")
-    sums["landing_share"] = sums["landing_tests"] / people if people else float("nan")
+    sums["risk_share"] = ratio(sums["from_risk_areas"], people)
+    sums["landing_share"] = ratio(sums["landing_tests"], people)
     return sums
 
 
@@ -137,11 +156,10 @@ def window_totals(grid: pd.DataFrame, checkpoints: pd.DataFrame) -> pd.DataFrame
     out["complete"] = out["days_reported"] >= out["days_expected"]
     for column in COUNTS:
         out[column] = out["checkpoint_id"].map(sums[column]).fillna(0).astype("int64")
-    out["risk_share"] = _share(out["from_risk_areas"], out["people"])
-    out["landing_share"] = _share(out["landing_tests"], out["people"])
-    days = out["days_reported"].where(out["days_reported"] > 0)
-    out["vehicles_per_day"] = out["vehicles"] / days
-    out["people_per_day"] = out["people"] / days
+    out["risk_share"] = ratio(out["from_risk_areas"], out["people"])
+    out["landing_share"] = ratio(out["landing_tests"], out["people"])
+    out["vehicles_per_day"] = ratio(out["vehicles"], out["days_reported"])
+    out["people_per_day"] = ratio(out["people"], out["days_reported"])
     return out.reset_index(drop=True)
 
 
@@ -185,9 +203,10 @@ def analyse_checkpoints(checkpoints: pd.DataFrame, daily: pd.DataFrame, report_d
         warnings.append(f"{len(later)} checkpoint_daily row(s) dated after the report date are not shown")
     if not today["reported"].any():
         warnings.append(f"no checkpoint reported for the day ending {days[-1]:%Y-%m-%d} 08:00")
+    week = window_totals(grid, checkpoints)
+    week["state"] = checkpoint_states(week, today).to_numpy()
     return CheckpointResult(
-        report_date=days[-1], days=days, grid=grid, today=today,
-        week=window_totals(grid, checkpoints), missing=missing_reports(grid),
+        report_date=days[-1], days=days, grid=grid, today=today, week=week, missing=missing_reports(grid),
         total_today=sum_counts(today) | {"reported": int(today["reported"].sum()),
                                          "expected": int(today["expected"].sum())},
         total_week=sum_counts(grid), warnings=warnings,

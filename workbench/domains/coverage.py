@@ -8,40 +8,41 @@ Definitions (DESIGN.md, "Metric definitions"):
 - A street sums its communities' distinct counts and populations; so does the district.
   A person sampled in two communities counts once in each.
 - An area is *short* when coverage < ``target`` (exactly at target is not short).
-- *Site load* on a day = the site's samples that day; the busiest clock hour is compared
-  with ``capacity_per_hour``.
-- A site is *silent* on a day when it has no rows that day although it normally reports:
-  it reported on at least ``min_share`` of the active days of the ``lookback_days`` before.
+- An area's *band* against the target (:mod:`workbench.domains.bands`): ``reached``,
+  ``near`` (within 10 points), ``short`` (further below), ``no_data`` (no population); the
+  maps, tables, headline and the daily brief all colour a coverage from it.
+- Testing sites (where they are, their load, the silent ones): :mod:`workbench.domains.testing_sites`,
+  whose public names are importable from here too.
 
-The person-level steps run in DuckDB: a distinct count over ten million rows is several
-times faster and lighter there than a pandas groupby (see ``bench/coverage.py``).
+The person-level steps run in DuckDB (:mod:`workbench.domains.sql`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
+from workbench.domains.bands import BAND_TONE, reaches, target_band, target_bands
+from workbench.domains.common import ratio
+from workbench.domains.sql import query
+from workbench.domains.testing_sites import (
+    last_before,
+    silent_sites,
+    site_daily_load,
+    site_load_status,
+    site_round_summary,
+    sites_in_areas,
+)
 from workbench.errors import WorkbenchError
-from workbench.intake import geo
+
+__all__ = ["DEFAULT_TARGET", "CoverageResult", "add_rate_columns", "analyse_coverage", "areas_in_scope",
+           "count_tested", "coverage_figures", "coverage_table", "coverage_tone", "last_before", "round_days",
+           "select_round", "short_areas", "silent_sites", "site_daily_load", "site_load_status",
+           "site_round_summary", "sites_in_areas", "sites_in_scope", "total_coverage"]
 
 DEFAULT_TARGET = 0.95
-
-
-def _query(sql: str, params: list | None = None, **frames: pd.DataFrame) -> pd.DataFrame:
-    """Run ``sql`` in a private DuckDB connection where each keyword frame is a table.
-
-    Frames are handed over as Arrow tables: pandas' Arrow-backed strings pass without a
-    copy, where registering the pandas frame itself makes DuckDB copy every string.
-    """
-    with duckdb.connect() as con:
-        for name, frame in frames.items():
-            con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
-        return con.execute(sql, params or []).df()
 
 
 def select_round(rounds: pd.DataFrame, report_date, round_id: str | None = None) -> pd.Series:
@@ -90,7 +91,7 @@ def count_tested(sampling: pd.DataFrame, start, end) -> pd.DataFrame:
         ``area_id``, ``tested`` (int), one row per area that has at least one sample.
     """
     frame = sampling[["person_key", "area_id", "sampled_at"]]
-    return _query(
+    return query(
         """
         SELECT area_id, count(DISTINCT person_key)::BIGINT AS tested
         FROM sampling
@@ -153,14 +154,20 @@ def coverage_table(tested: pd.DataFrame, areas: pd.DataFrame, target: float = DE
 
 
 def add_rate_columns(table: pd.DataFrame, target: float) -> pd.DataFrame:
-    """Add ``coverage``, ``short`` and ``gap`` to a frame with ``tested`` and ``population``."""
+    """Add ``coverage``, ``short``, ``gap`` and ``band`` to a frame with ``tested`` and ``population``.
+
+    ``short`` is "not reached" of :func:`workbench.domains.bands.reaches` (exact at the target);
+    ``band`` the :func:`workbench.domains.bands.target_band` of the coverage.
+    """
     out = table.copy()
     population = out["population"].astype("float64")
-    out["coverage"] = np.where(population > 0, out["tested"] / population.where(population > 0, 1), np.nan)
-    out["short"] = out["coverage"] < target
+    out["coverage"] = ratio(out["tested"], population)
+    out["short"] = out["coverage"].notna() & ~reaches(out["coverage"], target)
     needed = np.ceil(target * population - 1e-9) - out["tested"]
     out["gap"] = np.where(out["short"], needed, 0).astype("int64")
-    return out[["area_id", "name", "level", "parent_id", "tested", "population", "coverage", "short", "gap"]]
+    out["band"] = target_bands(out["coverage"], target)
+    return out[["area_id", "name", "level", "parent_id", "tested", "population", "coverage", "short", "gap",
+                "band"]]
 
 
 def total_coverage(table: pd.DataFrame, target: float = DEFAULT_TARGET) -> dict:
@@ -169,123 +176,34 @@ def total_coverage(table: pd.DataFrame, target: float = DEFAULT_TARGET) -> dict:
     Returns
     -------
     dict
-        ``tested``, ``population``, ``coverage``, ``short`` (bool), ``short_communities`` (count),
-        ``communities`` (count).
+        ``tested``, ``population``, ``coverage``, ``short`` (bool), ``band`` (of the coverage),
+        ``short_communities`` (count), ``communities`` (count).
     """
     communities = table[table["level"] == "community"]
     tested = int(communities["tested"].sum())
     population = int(communities["population"].sum())
-    coverage = tested / population if population else float("nan")
+    coverage = ratio(tested, population)
     return {
         "tested": tested,
         "population": population,
         "coverage": coverage,
-        "short": bool(coverage < target),
+        "short": bool(not np.isnan(coverage) and not reaches(coverage, target)),
+        "band": target_band(coverage, target),
         "short_communities": int(communities["short"].sum()),
         "communities": int(len(communities)),
     }
+
+
+def coverage_tone(total: dict) -> str:
+    """The palette key of a :func:`total_coverage` (its band's tone): the report's headline and the
+    daily brief colour the figure with it."""
+    return BAND_TONE[total["band"]]
 
 
 def short_areas(table: pd.DataFrame, level: str = "community") -> pd.DataFrame:
     """The short rows of ``level``, largest gap first (ties: lowest coverage, then id)."""
     rows = table[(table["level"] == level) & table["short"]]
     return rows.sort_values(["gap", "coverage", "area_id"], ascending=[False, True, True])
-
-
-def site_daily_load(sampling: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
-    """Samples per testing site and day, with the busiest hour against capacity.
-
-    Parameters
-    ----------
-    sampling : DataFrame
-        ``site_id``, ``sampled_at``.
-    sites : DataFrame
-        ``site_id``, ``capacity_per_hour``.
-
-    Returns
-    -------
-    DataFrame
-        ``site_id``, ``date`` (datetime64 at midnight), ``samples``, ``peak_hour_samples``,
-        ``capacity_per_hour``, ``peak_load`` (peak_hour_samples / capacity_per_hour).
-        Only days with samples appear; see :func:`silent_sites` for the days without.
-    """
-    daily = _query(
-        """
-        WITH hourly AS (
-            SELECT site_id, date_trunc('hour', sampled_at) AS hour, count(*) AS n
-            FROM sampling GROUP BY site_id, hour
-        )
-        SELECT site_id, CAST(date_trunc('day', hour) AS TIMESTAMP) AS date,
-               sum(n)::BIGINT AS samples, max(n)::BIGINT AS peak_hour_samples
-        FROM hourly GROUP BY site_id, date ORDER BY site_id, date
-        """,
-        sampling=sampling[["site_id", "sampled_at"]],
-    )
-    daily["date"] = pd.to_datetime(daily["date"]).astype("datetime64[ns]")
-    capacity = sites.set_index("site_id")["capacity_per_hour"]
-    daily["capacity_per_hour"] = daily["site_id"].map(capacity)
-    daily["peak_load"] = daily["peak_hour_samples"] / daily["capacity_per_hour"]
-    return daily
-
-
-def silent_sites(
-    daily_load: pd.DataFrame,
-    sites: pd.DataFrame,
-    days,
-    lookback_days: int = 7,
-    min_share: float = 0.5,
-) -> pd.DataFrame:
-    """Sites with no samples on a day they normally report.
-
-    Parameters
-    ----------
-    daily_load : DataFrame
-        ``site_id``, ``date`` as returned by :func:`site_daily_load`.
-    sites : DataFrame
-        ``site_id``, ``name``, ``kind``.
-    days : iterable of date-like
-        The days to check (e.g. the days of a round up to the report date).
-    lookback_days : int
-        How many days before a checked day define the site's habit.
-    min_share : float
-        A site normally reports when it reported on at least this share of the *active*
-        days of the look-back window (days on which any site reported).
-
-    Returns
-    -------
-    DataFrame
-        ``site_id``, ``name``, ``kind``, ``silent_on`` (the first silent day),
-        ``days_reported`` and ``active_days`` of the look-back before it, ``last_reported``.
-    """
-    reported = daily_load[["site_id", "date"]].drop_duplicates()
-    active_days = pd.Index(reported["date"].unique())
-    rows = []
-    for day in sorted(pd.Timestamp(d).normalize() for d in days):
-        window = active_days[(active_days < day) & (active_days >= day - pd.Timedelta(days=lookback_days))]
-        if len(window) == 0:
-            continue
-        in_window = reported[reported["date"].isin(window)].groupby("site_id").size()
-        habitual = in_window[in_window >= min_share * len(window)]
-        today = set(reported.loc[reported["date"] == day, "site_id"])
-        for site_id, count in habitual.items():
-            if site_id not in today:
-                rows.append({"site_id": site_id, "silent_on": day, "days_reported": int(count),
-                             "active_days": int(len(window))})
-    columns = ["site_id", "name", "kind", "silent_on", "days_reported", "active_days", "last_reported"]
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    found = pd.DataFrame(rows).sort_values(["silent_on", "site_id"]).drop_duplicates("site_id")
-    found["last_reported"] = found.apply(
-        lambda r: last_before(reported, r["site_id"], r["silent_on"]), axis=1
-    )
-    found = found.merge(sites[["site_id", "name", "kind"]], on="site_id", how="left")
-    return found[columns].reset_index(drop=True)
-
-
-def last_before(reported: pd.DataFrame, site_id: str, day: pd.Timestamp):
-    """The last day before ``day`` on which ``site_id`` reported (NaT if none)."""
-    dates = reported.loc[(reported["site_id"] == site_id) & (reported["date"] < day), "date"]
-    return dates.max() if len(dates) else pd.NaT
 
 
 def round_days(round_row: pd.Series, report_date) -> list[pd.Timestamp]:
@@ -312,17 +230,14 @@ class CoverageResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def sites_in_areas(sites: pd.DataFrame, areas) -> pd.DataFrame:
-    """Add ``area_id`` (the community containing the site) to ``sites`` (needs ``lon``, ``lat``)."""
-    communities = areas[areas["level"] == "community"]
-    out = sites.copy()
-    out["area_id"] = geo.assign_areas(out["lon"], out["lat"], communities)
-    return out
-
-
 def sites_in_scope(sites: pd.DataFrame, areas, scope: str = "district") -> pd.DataFrame:
-    """The sites located in ``scope``'s communities, with their ``area_id`` added."""
-    placed = sites_in_areas(sites, areas)
+    """The sites whose community (:func:`~workbench.domains.testing_sites.sites_in_areas`) is in ``scope``."""
+    placed, _ = sites_in_areas(sites, areas)
+    return _in_scope(placed, areas, scope)
+
+
+def _in_scope(placed: pd.DataFrame, areas: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """The placed sites of ``scope``; every site for the district (also those outside every community)."""
     if scope in (None, "", "district"):
         return placed
     return placed[placed["area_id"].isin(areas_in_scope(areas, scope)["area_id"])].reset_index(drop=True)
@@ -371,7 +286,11 @@ def analyse_coverage(sampling: pd.DataFrame, areas, sites: pd.DataFrame, rounds:
     if unknown:
         warnings.append(f"{len(unknown)} area id(s) with samples are not communities: {sorted(unknown)[:5]}")
 
-    in_scope = sites_in_scope(sites, areas, scope)
+    placed, disagreeing = sites_in_areas(sites, areas)
+    in_scope = _in_scope(placed, areas, scope)
+    if disagreeing:
+        warnings.append(f"{disagreeing} testing site(s) declare a community their coordinates are not in: "
+                        "the declared one is kept")
     days = round_days(chosen, report_date)
     if daily_load is None:
         load = site_daily_load(sampling[sampling["site_id"].isin(in_scope["site_id"])], in_scope)
@@ -386,32 +305,6 @@ def analyse_coverage(sampling: pd.DataFrame, areas, sites: pd.DataFrame, rounds:
                           total=total_coverage(table, target), district=district,
                           short=short_areas(table), site_load=round_load, silent=silent,
                           zones=today.reset_index(drop=True), warnings=warnings)
-
-
-def site_round_summary(result: CoverageResult, sites: pd.DataFrame) -> pd.DataFrame:
-    """Per site in the round: ``samples`` and worst ``peak_load``; silent sites flagged.
-
-    Returns ``site_id``, ``name``, ``kind``, ``lon``, ``lat``, ``capacity_per_hour``,
-    ``samples``, ``peak_hour_samples``, ``peak_load``, ``silent``; sites without samples have 0.
-    """
-    per_site = result.site_load.groupby("site_id").agg(
-        samples=("samples", "sum"), peak_hour_samples=("peak_hour_samples", "max"))
-    out = sites.join(per_site, on="site_id")
-    out[["samples", "peak_hour_samples"]] = out[["samples", "peak_hour_samples"]].fillna(0).astype("int64")
-    out["peak_load"] = out["peak_hour_samples"] / out["capacity_per_hour"]
-    out["silent"] = out["site_id"].isin(result.silent["site_id"])
-    return out
-
-
-def site_load_status(summary: pd.DataFrame, alert: float = 1.0) -> pd.Series:
-    """Each site's state in a :func:`site_round_summary`: ``silent``, ``over`` or ``below``.
-
-    A site is ``over`` when its worst ``peak_load`` reaches ``alert`` (1.0: its busiest hour
-    used its whole hourly capacity); a silent site is ``silent`` whatever its load.
-    """
-    over = summary["peak_load"].fillna(0) >= alert
-    status = np.where(summary["silent"], "silent", np.where(over, "over", "below"))
-    return pd.Series(status, index=summary.index, name="status")
 
 
 def coverage_figures(result: CoverageResult) -> dict:

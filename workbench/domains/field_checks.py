@@ -14,7 +14,12 @@ Definitions:
   collections with ``cut-off − 24 h < collected_at ≤ cut-off``; collections after the cut-off
   are left out (with a note). *Hours since collection* = (cut-off − the site's latest
   collection at or before the cut-off) in hours. A testing site is *uncollected* when it has
-  no collection in the last 24 h (also when it was never collected).
+  no collection in the last 24 h (also when it was never collected): its hours since collection
+  are past the 24-hour limit (:func:`workbench.domains.common.past_limit`).
+- *Bands* (:mod:`workbench.domains.bands`): a compliance is ``reached`` at or above the target,
+  ``near`` within 10 points below it, ``short`` further below; a site's waste is ``within`` 24 h,
+  ``late`` (24 to 48 h) or ``overdue`` (48 h or more, or never collected). Maps, tables and the
+  daily brief colour from these bands.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench.errors import WorkbenchError
+from workbench.domains.bands import elapsed_band, target_bands
+from workbench.domains.common import days_ending, past_limit, ratio, time_since
 from workbench.intake.vocabulary import QUARANTINE_ITEMS
 
 CUTOFF_HOUR = 8
@@ -39,17 +45,10 @@ def cutoff_of(report_date, hour: int = CUTOFF_HOUR) -> pd.Timestamp:
     return pd.Timestamp(report_date).normalize() + pd.Timedelta(hours=hour)
 
 
-def _dates(report_date, days: int) -> pd.DatetimeIndex:
-    if int(days) < 1:
-        raise WorkbenchError(f"window_days must be 1 or more, got {days!r}")
-    end = pd.Timestamp(report_date).normalize()
-    return pd.date_range(end - pd.Timedelta(days=int(days) - 1), end, freq="D")
-
-
 def _shares(frame: pd.DataFrame) -> pd.DataFrame:
     """``share_<item>`` = item ÷ households for each item (NaN when households is 0)."""
-    households = frame["households"].astype("float64").where(frame["households"] > 0)
-    return frame.assign(**{f"share_{item}": frame[item] / households for item in QUARANTINE_ITEMS})
+    households = frame["households"]
+    return frame.assign(**{f"share_{item}": ratio(frame[item], households) for item in QUARANTINE_ITEMS})
 
 
 def quarantine_by_area(checks: pd.DataFrame, areas: pd.DataFrame, report_date, window_days: int = 1
@@ -70,7 +69,7 @@ def quarantine_by_area(checks: pd.DataFrame, areas: pd.DataFrame, report_date, w
         ``households``, the item counts (sums), ``share_<item>``, ``weakest_item``,
         ``weakest_share``. Sorted by weakest share, lowest first, then id.
     """
-    rows = checks[checks["date"].isin(_dates(report_date, window_days))]
+    rows = checks[checks["date"].isin(days_ending(report_date, window_days))]
     sums = rows.groupby("area_id")[["households", *QUARANTINE_ITEMS]].sum().astype("int64").reset_index()
     out = _shares(sums)
     share_columns = [f"share_{item}" for item in QUARANTINE_ITEMS]
@@ -96,7 +95,7 @@ def item_compliance(rows: pd.DataFrame) -> pd.DataFrame:
         "item": list(QUARANTINE_ITEMS),
         "compliant": [int(rows[item].sum()) for item in QUARANTINE_ITEMS],
         "households": households,
-        "share": [rows[item].sum() / households if households else np.nan for item in QUARANTINE_ITEMS],
+        "share": [ratio(rows[item].sum(), households) for item in QUARANTINE_ITEMS],
     })
 
 
@@ -106,7 +105,7 @@ def compliance_by_day(checks: pd.DataFrame, report_date, days: int = 7) -> pd.Da
     Returns ``date``, ``areas``, ``households``, the item counts and ``share_<item>``; days
     without any check are left out.
     """
-    rows = checks[checks["date"].isin(_dates(report_date, days))]
+    rows = checks[checks["date"].isin(days_ending(report_date, days, "days"))]
     per_day = rows.groupby("date").agg(areas=("area_id", "nunique"), households=("households", "sum"),
                                        **{item: (item, "sum") for item in QUARANTINE_ITEMS})
     return _shares(per_day.reset_index()).sort_values("date", ascending=False, ignore_index=True)
@@ -128,7 +127,8 @@ def waste_by_site(waste: pd.DataFrame, sites: pd.DataFrame, report_date, cutoff_
     DataFrame
         One row per site of ``sites``: ``site_id``, ``name``, ``kind``, ``lon``, ``lat``,
         ``last_collected`` (NaT when never), ``hours_since`` (NaN when never),
-        ``collections_24h``, ``weight_kg_24h``, ``bags_24h``, ``uncollected`` (bool).
+        ``collections_24h``, ``weight_kg_24h``, ``bags_24h``, ``uncollected`` (bool), ``waste_band``
+        (``within``, ``late``, ``overdue``).
     """
     cutoff = cutoff_of(report_date, cutoff_hour)
     known = waste[waste["collected_at"] <= cutoff]
@@ -138,11 +138,12 @@ def waste_by_site(waste: pd.DataFrame, sites: pd.DataFrame, report_date, cutoff_
                                          weight_kg_24h=("weight_kg", "sum"), bags_24h=("bags", "sum"))
     out = sites[["site_id", "name", "kind", "lon", "lat"]].merge(
         last.rename("last_collected"), left_on="site_id", right_index=True, how="left")
-    out["hours_since"] = (cutoff - out["last_collected"]) / pd.Timedelta(hours=1)
+    out["hours_since"] = time_since(out["last_collected"], cutoff, "h")
     out = out.join(sums, on="site_id")
     out[["collections_24h", "bags_24h"]] = out[["collections_24h", "bags_24h"]].fillna(0).astype("int64")
     out["weight_kg_24h"] = out["weight_kg_24h"].fillna(0.0).astype("float64")
-    out["uncollected"] = out["collections_24h"] == 0
+    out["uncollected"] = past_limit(out["hours_since"], UNCOLLECTED_HOURS).to_numpy(dtype=bool)
+    out["waste_band"] = [elapsed_band(h, UNCOLLECTED_HOURS) for h in out["hours_since"]]
     return out.reset_index(drop=True)
 
 
@@ -154,8 +155,8 @@ class FieldResult:
     cutoff: pd.Timestamp
     window_days: int
     compliance_target: float
-    areas: pd.DataFrame  # quarantine compliance per community
-    items: pd.DataFrame  # compliance per item over the window
+    areas: pd.DataFrame  # quarantine compliance per community, ``band`` of its weakest item
+    items: pd.DataFrame  # compliance per item over the window, with its ``band``
     by_day: pd.DataFrame
     sites: pd.DataFrame  # medical waste per testing site
     warnings: list[str] = field(default_factory=list)
@@ -188,7 +189,7 @@ def analyse_field_checks(checks: pd.DataFrame, waste: pd.DataFrame, sites: pd.Da
     """
     day = pd.Timestamp(report_date).normalize()
     cutoff = cutoff_of(day, cutoff_hour)
-    window = checks[checks["date"].isin(_dates(day, window_days))]
+    window = checks[checks["date"].isin(days_ending(day, window_days))]
     notes = []
     if window.empty:
         notes.append(f"no home-quarantine checks dated {day:%Y-%m-%d}"
@@ -201,10 +202,13 @@ def analyse_field_checks(checks: pd.DataFrame, waste: pd.DataFrame, sites: pd.Da
     if unknown:
         notes.append(f"{len(unknown)} site id(s) of medical_waste are not testing sites: "
                      + ", ".join(unknown[:5]))
+    by_area = quarantine_by_area(checks, areas, day, window_days)
+    by_area["band"] = target_bands(by_area["weakest_share"], compliance_target).to_numpy()
+    items = item_compliance(window)
+    items["band"] = target_bands(items["share"], compliance_target).to_numpy()
     return FieldResult(report_date=day, cutoff=cutoff, window_days=int(window_days),
-                       compliance_target=float(compliance_target),
-                       areas=quarantine_by_area(checks, areas, day, window_days),
-                       items=item_compliance(window), by_day=compliance_by_day(checks, day),
+                       compliance_target=float(compliance_target), areas=by_area, items=items,
+                       by_day=compliance_by_day(checks, day),
                        sites=waste_by_site(waste, sites, day, cutoff_hour),
                        warnings=notes)
 

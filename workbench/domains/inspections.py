@@ -15,7 +15,8 @@ Definitions (DESIGN.md, "Metric definitions"), with the counting made exact:
   ``rectified_on`` is empty or later than D (it was not yet fixed on the report date).
   Open findings count whatever their date (an old one left open matters most), not only
   those of the window.
-- An open finding is **overdue** when its age is greater than ``rectify_days``: with the
+- An open finding is **overdue** when its age is greater than ``rectify_days`` (its time since
+  the visit reaches ``rectify_days`` + 1, :func:`workbench.domains.common.past_limit`): with the
   default 1, a failure of the day before D is open but not overdue, one of two days before
   is overdue.
 - **Days to rectify** of a closed finding = ``rectified_on`` − visit date in days (0: fixed
@@ -25,6 +26,10 @@ Definitions (DESIGN.md, "Metric definitions"), with the counting made exact:
 - A place **failed repeatedly** when it has at least 2 failed visits in the ``repeat_days``
   (30) days ending on D, both ends included.
 
+Places (status, coverage by kind, not visited, repeat failures) are computed in
+:mod:`workbench.domains.inspection_places`, pass rates, failing items and days to rectify in
+:mod:`workbench.domains.inspection_rates`; their names are importable from here too.
+
 Filters: ``kind`` keeps the places of one kind and their visits. ``team`` keeps that team's
 visits, and the places of its rotation: the places it visited at least once up to D (the
 data do not say which team answers for a place), so that its coverage and its places not
@@ -33,51 +38,46 @@ visited in the window mean something.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from workbench.domains.common import past_limit, ratio, time_since
+from workbench.domains.common import window_start as _window_start
+from workbench.domains.inspection_places import (
+    DEFAULT_REPEAT_DAYS,
+    DEFAULT_WINDOW_DAYS,
+    PLACE_KINDS,
+    REPEAT_MIN_FAILURES,
+    STATUS_TONES,
+    STATUSES,
+    coverage_by_kind,
+    place_status,
+    repeat_failures,
+    unvisited_places,
+)
+from workbench.domains.inspection_rates import (
+    ITEMS,
+    daily_trend,
+    item_failures,
+    pass_rates,
+    rectify_by_team,
+    rectify_times,
+    team_sort_key,
+)
 from workbench.errors import DataError, WorkbenchError
 from workbench.intake.problems import row_problems
 
-#: The three check items of a visit, in the order the forms list them.
-ITEMS = ("staffing_ok", "disinfection_log_ok", "registration_log_ok")
-#: Place kinds of the data contract (``places.kind``), supervision teams' kinds first.
-PLACE_KINDS = (
-    "garbage_station", "public_toilet", "park", "square", "pump_station",
-    "construction_site", "testing_site", "quarantine_hotel", "medical_institution",
-)  # fmt: skip
-#: A place's status on the map, most urgent first (see :func:`place_status`).
-STATUSES = ("overdue", "open", "not_visited", "rectified", "passed")
+__all__ = ["DEFAULT_RECTIFY_DAYS", "DEFAULT_REPEAT_DAYS", "DEFAULT_WINDOW_DAYS", "ITEMS", "PLACE_KINDS",
+           "REPEAT_MIN_FAILURES", "STATUSES", "STATUS_TONES", "InspectionResult", "analyse_inspections",
+           "check_places", "classify_visits", "coverage_by_kind", "daily_trend", "drop_future",
+           "findings_tone", "inspection_figures", "item_failures", "open_findings", "pass_rates",
+           "place_status", "rectify_by_team", "rectify_times", "repeat_failures", "report_day",
+           "team_sort_key", "unvisited_places", "window_start"]
 
-DEFAULT_WINDOW_DAYS = 7
+
 DEFAULT_RECTIFY_DAYS = 1
-DEFAULT_REPEAT_DAYS = 30
-REPEAT_MIN_FAILURES = 2
-
-
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-_NUMBER = re.compile(r"(\d+|[〇零一二两三四五六七八九十]+)")
-
-
-def _chinese_number(text: str) -> int:
-    """一 → 1, 十二 → 12, 二十 → 20, 一〇五 → 105."""
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        return _CN_DIGITS.get(tens[-1:], 1) * 10 + _CN_DIGITS.get(units[:1], 0)
-    value = 0
-    for char in text:
-        value = value * 10 + _CN_DIGITS[char]
-    return value
-
-
-def team_sort_key(name) -> tuple:
-    """Sort key reading numbers in team names, also Chinese ones: 第二督查组 before 第三, 第十."""
-    parts = _NUMBER.split(str(name))
-    return tuple(int(p) if p.isdigit() else _chinese_number(p) if i % 2 else p for i, p in enumerate(parts))
 
 
 def report_day(report_date) -> pd.Timestamp:
@@ -87,7 +87,7 @@ def report_day(report_date) -> pd.Timestamp:
 
 def window_start(report_date, window_days: int) -> pd.Timestamp:
     """First day of the ``window_days`` days ending on the report date (inclusive)."""
-    return report_day(report_date) - pd.Timedelta(days=int(window_days) - 1)
+    return _window_start(report_date, window_days)
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -106,6 +106,14 @@ def check_places(inspections: pd.DataFrame, places: pd.DataFrame, file: str = "i
         expected = "an id listed in places.place_id"
         raise DataError(row_problems("inspections", file, "place_id", inspections["place_id"][unknown],
                                      expected))
+
+
+def findings_tone(open_count: int, overdue_count: int) -> str:
+    """The palette key of the open findings: ``bad`` with any overdue, ``warn`` with any open, else ``good``.
+
+    The report's headline and the daily brief colour the figure with it.
+    """
+    return "bad" if overdue_count else "warn" if open_count else "good"
 
 
 def drop_future(inspections: pd.DataFrame, report_date) -> tuple[pd.DataFrame, list[str]]:
@@ -147,62 +155,13 @@ def classify_visits(visits: pd.DataFrame, report_date,
     items = out[list(ITEMS)].astype("boolean").fillna(False).astype(bool)
     out["passed"] = items.all(axis=1)
     out["failed"] = ~out["passed"]
-    out["age_days"] = (day - out["date"]).dt.days.astype("int64")
+    out["age_days"] = time_since(out["date"], day, "D").astype("int64")
     out["closed"] = out["failed"] & out["rectified_on"].notna() & (out["rectified_on"] <= day)
     out["open"] = out["failed"] & ~out["closed"]
-    out["overdue"] = out["open"] & (out["age_days"] > int(rectify_days))
+    out["overdue"] = out["open"] & past_limit(out["age_days"], int(rectify_days) + 1)
     taken = (out["rectified_on"] - out["date"]).dt.days.astype("float64")
     out["days_to_rectify"] = taken.where(out["closed"])
     return out
-
-
-def _rates(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    frame["visits"] = frame["visits"].astype("int64")
-    frame["passed"] = frame["passed"].astype("int64")
-    share = frame["passed"] / frame["visits"].clip(lower=1)
-    frame["pass_rate"] = np.where(frame["visits"] > 0, share, np.nan)
-    return frame
-
-
-def pass_rates(visits: pd.DataFrame, by: str, keys=None) -> pd.DataFrame:
-    """Visits, passed visits and pass rate per value of column ``by``.
-
-    ``keys`` lists the values to show (in that order) even without visits (then 0 visits
-    and a missing rate); by default the values present, sorted.
-    """
-    counts = visits.groupby(by, sort=True).agg(visits=("passed", "size"), passed=("passed", "sum"))
-    keys = list(counts.index) if keys is None else list(dict.fromkeys([*keys, *counts.index]))
-    counts = counts.astype("int64")
-    table = counts.reindex(keys, fill_value=0).rename_axis(by).reset_index()
-    return _rates(table)[[by, "visits", "passed", "pass_rate"]]
-
-
-def daily_trend(visits: pd.DataFrame, start, end) -> pd.DataFrame:
-    """Per calendar day from ``start`` to ``end`` (inclusive): visits, passed, failed, pass rate.
-
-    Days without visits are listed with 0 visits and a missing rate (never a 0 % rate).
-    """
-    days = pd.date_range(report_day(start), report_day(end), freq="D")
-    counts = visits.groupby("date").agg(visits=("passed", "size"), passed=("passed", "sum"))
-    table = counts.reindex(days, fill_value=0).rename_axis("date").reset_index()
-    table = _rates(table)
-    table["failed"] = table["visits"] - table["passed"]
-    return table[["date", "visits", "passed", "failed", "pass_rate"]]
-
-
-def item_failures(visits: pd.DataFrame) -> pd.DataFrame:
-    """How often each check item failed: ``item``, ``failures``, ``share_of_visits``,
-    ``share_of_failed`` (of failed visits; one visit may fail several items). Most failed first."""
-    failed_visits = int(visits["failed"].sum()) if len(visits) else 0
-    rows = []
-    for order, item in enumerate(ITEMS):
-        failures = int((~visits[item].astype("boolean").fillna(False).astype(bool)).sum())
-        rows.append({"item": item, "failures": failures, "order": order,
-                     "share_of_visits": failures / len(visits) if len(visits) else np.nan,
-                     "share_of_failed": failures / failed_visits if failed_visits else np.nan})
-    table = pd.DataFrame(rows).sort_values(["failures", "order"], ascending=[False, True])
-    return table.drop(columns="order").reset_index(drop=True)
 
 
 def open_findings(visits: pd.DataFrame) -> pd.DataFrame:
@@ -218,140 +177,6 @@ def open_findings(visits: pd.DataFrame) -> pd.DataFrame:
     rows = visits[visits["open"]]
     rows = rows.sort_values(["overdue", "age_days", "inspection_id"], ascending=[False, False, True])
     return rows[columns].reset_index(drop=True)
-
-
-def rectify_times(visits: pd.DataFrame) -> dict:
-    """Days to rectify of the closed findings among ``visits``.
-
-    Returns
-    -------
-    dict
-        ``closed`` (count), ``same_day`` (count fixed on the visit day), ``median``, ``p90``
-        (linear interpolation) and ``max`` in days; the three are None without closed findings.
-    """
-    days = visits.loc[visits["closed"], "days_to_rectify"].dropna().to_numpy(dtype="float64")
-    if days.size == 0:
-        return {"closed": 0, "same_day": 0, "median": None, "p90": None, "max": None}
-    return {"closed": int(days.size), "same_day": int((days == 0).sum()),
-            "median": float(np.median(days)), "p90": float(np.percentile(days, 90)),
-            "max": float(days.max())}
-
-
-def rectify_by_team(visits: pd.DataFrame) -> pd.DataFrame:
-    """:func:`rectify_times` for all ``visits`` (``team`` None), then per team in name order.
-
-    Returns ``team``, ``closed``, ``same_day``, ``median``, ``p90``, ``max``; teams without a
-    closed finding are left out.
-    """
-    rows = [{"team": None, **rectify_times(visits)}]
-    for team in sorted(visits.loc[visits["closed"], "team"].dropna().unique(), key=team_sort_key):
-        rows.append({"team": team, **rectify_times(visits[visits["team"] == team])})
-    table = pd.DataFrame(rows, columns=["team", "closed", "same_day", "median", "p90", "max"])
-    return table[table["closed"] > 0].reset_index(drop=True)
-
-
-def repeat_failures(visits: pd.DataFrame, report_date, days: int = DEFAULT_REPEAT_DAYS,
-                    min_failures: int = REPEAT_MIN_FAILURES) -> pd.DataFrame:
-    """Places with at least ``min_failures`` failed visits in the ``days`` days ending on the report date.
-
-    Returns ``place_id``, ``name``, ``kind``, ``failures``, ``failed_on`` (the dates, as
-    ``MM-DD`` text), ``last_finding`` and ``open`` (a finding of the place is still open);
-    most failures first, then the latest failure first.
-    """
-    columns = ["place_id", "name", "kind", "failures", "failed_on", "last_finding", "open"]
-    start = report_day(report_date) - pd.Timedelta(days=int(days) - 1)
-    failed = visits[visits["failed"] & (visits["date"] >= start)].sort_values(["date", "inspection_id"])
-    if failed.empty:
-        return pd.DataFrame(columns=columns)
-    grouped = failed.groupby("place_id", sort=False)
-    table = grouped.agg(name=("name", "first"), kind=("kind", "first"), failures=("failed", "size"),
-                        last=("date", "max"), last_finding=("finding", "last"))
-    table["failed_on"] = grouped["date"].agg(lambda d: ", ".join(f"{x:%m-%d}" for x in d))
-    still_open = set(visits.loc[visits["open"], "place_id"])
-    table = table[table["failures"] >= min_failures].reset_index()
-    table["open"] = table["place_id"].isin(still_open)
-    table = table.sort_values(["failures", "last", "place_id"], ascending=[False, False, True])
-    return table[columns].reset_index(drop=True)
-
-
-def place_status(visits: pd.DataFrame, places: pd.DataFrame, report_date,
-                 window_days: int = DEFAULT_WINDOW_DAYS) -> pd.DataFrame:
-    """One row per place: visits in the window, last visit, open findings and a status.
-
-    The status is the first that applies: ``overdue`` (an overdue open finding), ``open``
-    (an open finding), ``not_visited`` (no visit in the window), ``rectified`` (the last
-    visit failed and was fixed), ``passed`` (the last visit passed). Open findings count
-    whatever their date, so a place left with an open finding shows it even when it was
-    not visited in the window (its ``visited`` column still says so).
-
-    Returns
-    -------
-    DataFrame
-        ``places`` columns plus ``visits_in_window``, ``visited`` (bool), ``last_visit``,
-        ``last_team``, ``last_passed``, ``last_finding`` (of the last visit, if it failed),
-        ``last_open`` (that finding is still open), ``open_findings``, ``overdue_findings``,
-        ``oldest_open_age``, ``oldest_open_finding``, ``status``.
-    """
-    start = window_start(report_date, window_days)
-    out = places.copy()
-    ids = out["place_id"]
-
-    def per_place(values: pd.Series, fill=None) -> np.ndarray:
-        """``values`` (indexed by place_id) for each place, in place order; dtypes kept."""
-        found = values.reindex(ids)
-        return (found if fill is None else found.fillna(fill)).to_numpy()
-
-    out["visits_in_window"] = per_place(visits[visits["date"] >= start].groupby("place_id").size(), 0)
-    out["visits_in_window"] = out["visits_in_window"].astype("int64")
-    out["visited"] = out["visits_in_window"] > 0
-
-    latest = visits.sort_values(["date", "inspection_id"]).drop_duplicates("place_id", keep="last")
-    latest = latest.set_index("place_id")
-    out["last_visit"] = pd.to_datetime(per_place(latest["date"])).astype("datetime64[ns]")
-    out["last_team"] = per_place(latest["team"])
-    out["last_passed"] = pd.array(per_place(latest["passed"].astype("boolean")), dtype="boolean")
-    out["last_finding"] = per_place(latest["finding"].where(latest["failed"]))
-    out["last_open"] = per_place(latest["open"].astype(bool), False).astype(bool)
-
-    open_rows = visits[visits["open"]].sort_values(["age_days", "inspection_id"], ascending=[False, True])
-    out["open_findings"] = per_place(open_rows.groupby("place_id").size(), 0).astype("int64")
-    overdue = open_rows[open_rows["overdue"]].groupby("place_id").size()
-    out["overdue_findings"] = per_place(overdue, 0).astype("int64")
-    oldest = open_rows.drop_duplicates("place_id").set_index("place_id")
-    out["oldest_open_age"] = pd.array(per_place(oldest["age_days"].astype("Int64")), dtype="Int64")
-    out["oldest_open_finding"] = per_place(oldest["finding"])
-
-    out["status"] = np.select(
-        [out["overdue_findings"] > 0, out["open_findings"] > 0, ~out["visited"],
-         out["last_passed"].fillna(True).astype(bool)],
-        ["overdue", "open", "not_visited", "passed"], default="rectified")
-    return out.reset_index(drop=True)
-
-
-def coverage_by_kind(status: pd.DataFrame) -> pd.DataFrame:
-    """Place coverage per kind: ``kind``, ``places``, ``visited``, ``coverage`` (visited / places).
-
-    Kinds follow :data:`PLACE_KINDS`; only kinds with places are listed.
-    """
-    table = status.groupby("kind").agg(places=("place_id", "size"), visited=("visited", "sum"))
-    order = [k for k in PLACE_KINDS if k in table.index] + sorted(set(table.index) - set(PLACE_KINDS))
-    table = table.reindex(order).rename_axis("kind").reset_index()
-    table["visited"] = table["visited"].astype("int64")
-    table["coverage"] = table["visited"] / table["places"]
-    return table[["kind", "places", "visited", "coverage"]]
-
-
-def unvisited_places(status: pd.DataFrame, report_date) -> pd.DataFrame:
-    """Places without a visit in the window: never visited first, then the longest unvisited.
-
-    Returns ``place_id``, ``name``, ``kind``, ``last_visit`` (NaT: never visited up to the
-    report date), ``days_since`` (report date − last visit, in days; missing when never).
-    """
-    rows = status[~status["visited"]].copy()
-    rows["days_since"] = (report_day(report_date) - rows["last_visit"]).dt.days.astype("Int64")
-    rows["kind_order"] = rows["kind"].map({k: i for i, k in enumerate(PLACE_KINDS)})
-    rows = rows.sort_values(["last_visit", "kind_order", "place_id"], na_position="first")
-    return rows[["place_id", "name", "kind", "last_visit", "days_since"]].reset_index(drop=True)
 
 
 @dataclass
@@ -466,7 +291,7 @@ def analyse_inspections(inspections: pd.DataFrame, places: pd.DataFrame, report_
     open_rows = open_findings(visits)
     totals = {
         "visits": count, "passed": passed, "failed": count - passed,
-        "pass_rate": passed / count if count else float("nan"),
+        "pass_rate": ratio(passed, count),
         "open": int(len(open_rows)), "overdue": int(open_rows["overdue"].sum()),
         "places": int(len(status)), "visited": int(status["visited"].sum()),
         "coverage": float(status["visited"].mean()) if len(status) else float("nan"),

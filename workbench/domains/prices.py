@@ -16,23 +16,24 @@ Definitions:
     day present and each price strictly above the day before); value = the number of
     consecutive rises ending on D (at least ``days``).
 
-Only :func:`read_alert_rules` touches a file; everything else is frames in, frames out.
+The rules file is read by the caller (``workbench.intake.rulefiles.read_parameter_file`` with
+:data:`DEFAULT_RULES_FILE`); :func:`parse_alert_rules` checks the parsed document. Nothing here
+touches a file: frames in, frames out.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from workbench.domains.common import days_ending
 from workbench.errors import WorkbenchError
-from workbench.intake.rulefiles import read_parameter_file
-from workbench.paths import PARAMETERS_DIR
 
-#: The rules file used when none is given.
-DEFAULT_RULES_FILE = PARAMETERS_DIR / "price_alerts.yaml"
+#: The rules file used when none is given, relative to the workbench's folder.
+DEFAULT_RULES_FILE = Path("parameters") / "price_alerts.yaml"
 RULE_KINDS = ("above_baseline", "daily_jump", "consecutive_rises")
 SERIES = ["market", "commodity"]
 
@@ -47,7 +48,7 @@ class AlertRule:
     days: int | None = None
 
 
-def parse_alert_rules(document, source: str = "price alerts") -> list[AlertRule]:
+def parse_alert_rules(document, source="price alerts") -> list[AlertRule]:
     """Check and convert the ``rules:`` list of a rules document (already parsed YAML).
 
     Raises
@@ -56,6 +57,7 @@ def parse_alert_rules(document, source: str = "price alerts") -> list[AlertRule]
         Naming ``source`` and the rule, for an unknown kind, a missing or non-positive
         ``threshold`` / ``days``, or a repeated rule id.
     """
+    source = str(source)
     entries = (document or {}).get("rules") if isinstance(document, dict) else None
     if not isinstance(entries, list) or not entries:
         raise WorkbenchError(f"{source}: expected a non-empty 'rules:' list")
@@ -83,16 +85,6 @@ def parse_alert_rules(document, source: str = "price alerts") -> list[AlertRule]
                                      "e.g. 0.10 for 10 %")
             rules.append(AlertRule(rule_id, kind, threshold=float(threshold)))
     return rules
-
-
-def read_alert_rules(path: str | os.PathLike | None = None) -> list[AlertRule]:
-    """Read the rules file: ``path``, or ``parameters/price_alerts.yaml`` of the workbench.
-
-    A relative path that does not exist from the working directory is looked up from the
-    workbench's folder (reports run in a scratch directory).
-    """
-    document, chosen = read_parameter_file(path, DEFAULT_RULES_FILE, "price-alert rules")
-    return parse_alert_rules(document, str(chosen))
 
 
 # ---------------------------------------------------------------- prices, baselines, changes
@@ -245,11 +237,19 @@ def analyse_prices(prices: pd.DataFrame, baselines: pd.DataFrame, rules: list[Al
     if silent and not today.empty:
         notes.append(f"{silent} commodity-market series priced the day before have no price "
                      f"on {day:%Y-%m-%d}")
-    window = pd.date_range(day - pd.Timedelta(days=max(int(lookback_days), 1) - 1), day, freq="D")
+    window = days_ending(day, lookback_days, "lookback_days")
     recent = evaluate_rules(changes, rules, window)
     return PriceResult(report_date=day, rules=rules, changes=changes, summary=commodity_summary(changes, day),
                        today=today, alerts=recent[recent["date"] == day].reset_index(drop=True),
                        recent_alerts=recent, warnings=notes)
+
+
+def alerts_tone(alerts: int) -> str:
+    """The palette key of the day's price alerts: ``warn`` (an early warning) when any, else ``good``.
+
+    The report's headline and the daily brief colour the figure with it.
+    """
+    return "warn" if alerts else "good"
 
 
 def price_alert_figures(result: PriceResult) -> list[dict]:

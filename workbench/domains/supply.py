@@ -10,7 +10,8 @@ Definitions:
 
 - The areas watched are the communities whose zone on D is ``sealed`` or ``controlled``.
 - *Households served per household* over a window = Σ ``households_served`` of the area's
-  rows in the window ÷ the area's households. Over 3 days it may exceed 1: a household served
+  rows in the window ÷ the area's households (unknown, never infinite, for an area of 0
+  households). Over 3 days it may exceed 1: a household served
   on two days counts twice. A zone's figure sums its areas' numerators and denominators.
 - An area is *unserved* when it has no delivery in the last 24 h: no row dated D with
   ``households_served`` or ``packages_delivered`` above 0.
@@ -23,10 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from workbench.domains.prices import PriceResult, price_alert_figures
+from workbench.domains.common import days_ending, ratio
 from workbench.errors import WorkbenchError
 
 #: Persons per household when an area has no household count (7th national census, 2020).
@@ -73,9 +73,8 @@ def zones_on(zones: pd.DataFrame, report_date) -> pd.Series:
 
 
 def window_dates(report_date, days: int) -> pd.DatetimeIndex:
-    """The ``days`` reporting days ending on the report date."""
-    end = pd.Timestamp(report_date).normalize()
-    return pd.date_range(end - pd.Timedelta(days=days - 1), end, freq="D")
+    """The ``days`` reporting days ending on the report date (see :mod:`workbench.domains.common`)."""
+    return days_ending(report_date, days, "days")
 
 
 def served_areas(deliveries: pd.DataFrame, areas: pd.DataFrame, zones: pd.DataFrame, report_date,
@@ -119,7 +118,7 @@ def served_areas(deliveries: pd.DataFrame, areas: pd.DataFrame, zones: pd.DataFr
         rows = delivered[delivered["date"].isin(window_dates(report_date, days))]
         sums = rows.groupby("area_id")[["households_served", "orders", "packages_delivered"]].sum()
         out[f"served_{key}"] = out["area_id"].map(sums["households_served"]).fillna(0).astype("int64")
-        out[f"share_{key}"] = out[f"served_{key}"] / out["households"].astype("float64")
+        out[f"share_{key}"] = ratio(out[f"served_{key}"], out["households"])
         if key == "24h":
             out["orders_24h"] = out["area_id"].map(sums["orders"]).fillna(0).astype("int64")
             out["packages_24h"] = out["area_id"].map(sums["packages_delivered"]).fillna(0).astype("int64")
@@ -144,6 +143,11 @@ def _delivered(deliveries: pd.DataFrame) -> pd.DataFrame:
     return deliveries[(deliveries["households_served"] > 0) | (deliveries["packages_delivered"] > 0)]
 
 
+def unserved_tone(unserved: int) -> str:
+    """The palette key of the unserved areas: ``bad`` when any, else ``good`` (report and brief alike)."""
+    return "bad" if unserved else "good"
+
+
 def zone_shares(served: pd.DataFrame) -> pd.DataFrame:
     """Households served per household of each watched zone, 24 h and 3 days.
 
@@ -158,8 +162,7 @@ def zone_shares(served: pd.DataFrame) -> pd.DataFrame:
         households = int(part["households"].sum())
         s24, s3 = int(part["served_24h"].sum()), int(part["served_3d"].sum())
         rows.append({"zone": zone, "areas": len(part), "households": households, "served_24h": s24,
-                     "served_3d": s3, "share_24h": s24 / households if households else np.nan,
-                     "share_3d": s3 / households if households else np.nan,
+                     "served_3d": s3, "share_24h": ratio(s24, households), "share_3d": ratio(s3, households),
                      "unserved": int(part["unserved"].sum())})
     return pd.DataFrame(rows, columns=["zone", "areas", "households", "served_24h", "served_3d", "share_24h",
                                        "share_3d", "unserved"])
@@ -228,10 +231,10 @@ def analyse_supply(deliveries: pd.DataFrame, suppliers: pd.DataFrame, packages: 
                         packages=package_table(packages, suppliers), warnings=notes)
 
 
-def supply_figures(result: SupplyResult, prices: PriceResult | None = None) -> dict:
+def supply_figures(result: SupplyResult) -> dict:
     """The JSON ``figures``: ``unserved_areas``, ``served_share`` (24 h) and ``served_share_3d`` by
-    zone (rounded to :data:`SHARE_DECIMALS`), package price range; with ``prices`` (a
-    :class:`~workbench.domains.prices.PriceResult`) the ``alerts``."""
+    zone (rounded to :data:`SHARE_DECIMALS`), package price range. The report adds the price
+    ``alerts`` (:func:`workbench.domains.prices.price_alert_figures`) itself."""
     zones = result.zones.set_index("zone")
     figures = {
         "report_date": f"{result.report_date:%Y-%m-%d}",
@@ -242,6 +245,4 @@ def supply_figures(result: SupplyResult, prices: PriceResult | None = None) -> d
         "package_price": {"low": float(result.packages["price"].min()) if len(result.packages) else None,
                           "high": float(result.packages["price"].max()) if len(result.packages) else None},
     }
-    if prices is not None:
-        figures["alerts"] = price_alert_figures(prices)
     return figures

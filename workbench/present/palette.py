@@ -8,7 +8,8 @@ STATUS_COLOURS = {
     "neutral": "#4575b4",
 }
 
-#: Coverage classes against the target: far short, short, nearly there, reached.
+#: Shades of the gap map (persons still to test): three reds, darkest for the largest gap, then green.
+#: Coverage itself is coloured by its band (``workbench.domains.bands``) with ``STATUS_COLOURS``.
 COVERAGE_COLOURS = ("#a50026", "#d73027", "#fc8d59", "#1a9850")
 
 ZONE_COLOURS = {"sealed": "#7b3294", "controlled": "#e66101", "prevention": "#4575b4"}

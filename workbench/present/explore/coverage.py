@@ -26,6 +26,7 @@ from workbench.present.explore.registry import (
 )
 from workbench.present.i18n import label
 from workbench.present.maps import coverage as coverage_maps
+from workbench.present.maps.base import MapOptions
 from workbench.present.views import coverage as view
 
 DATASETS = ("areas", "zones", "testing_sites", "rounds", "sampling")
@@ -54,9 +55,9 @@ def coverage_result(context: Context, selection: Selection, target: float) -> co
                                      tested=tested, daily_load=load)
 
 
-def _map_options(context: Context, selection: Selection) -> dict:
-    return {"boundaries": context.optional("admin_boundaries"), "basemap": selection.basemap,
-            "lang": selection.lang, "source_datum": context.pack.datum}
+def _map_options(context: Context, selection: Selection) -> MapOptions:
+    return MapOptions(boundaries=context.optional("admin_boundaries"), basemap=selection.basemap,
+                      lang=selection.lang, source_datum=context.pack.datum)
 
 
 def _scope_sites(context: Context, result: coverage.CoverageResult):
@@ -129,7 +130,7 @@ def coverage_view(context: Context, selection: Selection) -> MetricView:
     areas, lang = context.data.areas, selection.lang
     result = coverage_result(context, selection, selection.threshold)
     fmap = coverage_maps.coverage_map(result, areas, _scope_sites(context, result),
-                                      **_map_options(context, selection))
+                                      _map_options(context, selection))
     return MetricView(view.area_rows(result), fmap, view.area_table(result, areas, lang).data,
                       view.headline(result, lang).data, result.warnings, _area_features(result, areas))
 
@@ -140,7 +141,7 @@ def gap_view(context: Context, selection: Selection) -> MetricView:
     """Communities short of the target, largest gap first; communities shaded by gap."""
     areas, lang = context.data.areas, selection.lang
     result = coverage_result(context, selection, selection.threshold)
-    fmap = coverage_maps.gap_map(result, areas, **_map_options(context, selection))
+    fmap = coverage_maps.gap_map(result, areas, _map_options(context, selection))
     return MetricView(result.short.reset_index(drop=True), fmap, view.short_table(result, areas, lang).data,
                       view.headline(result, lang).data, result.warnings,
                       area_features(result.short["area_id"], areas))
@@ -154,8 +155,8 @@ def site_load_view(context: Context, selection: Selection) -> MetricView:
     result = coverage_result(context, selection, coverage.DEFAULT_TARGET)
     sites = _scope_sites(context, result)
     sites = view.site_load_rows(sites.assign(status=coverage.site_load_status(sites, alert)))
-    fmap = coverage_maps.site_load_map(result, context.data.areas, sites, alert=alert,
-                                       **_map_options(context, selection))
+    fmap = coverage_maps.site_load_map(result, context.data.areas, sites, _map_options(context, selection),
+                                       alert=alert)
     return MetricView(sites, fmap, view.site_load_table(sites, lang).data,
                       view.site_load_headline(sites, alert, result, lang).data, result.warnings,
                       point_features(sites.dropna(subset=["lon", "lat"]), "site_id"))

@@ -2,6 +2,7 @@
 
 from workbench.present.maps.base import (
     BASEMAPS,
+    MapOptions,
     add_context,
     add_legend,
     add_outlines,
@@ -18,6 +19,6 @@ from workbench.present.maps.field_checks import quarantine_map, waste_map
 from workbench.present.maps.inspections import inspections_map
 from workbench.present.maps.supply import supply_map
 
-__all__ = ["BASEMAPS", "add_context", "add_legend", "add_outlines", "add_points", "add_polygons",
-           "checkpoint_map", "coverage_map", "embed", "enterprise_map", "finish", "inspections_map",
-           "new_map", "quarantine_map", "supply_map", "waste_map"]
+__all__ = ["BASEMAPS", "MapOptions", "add_context", "add_legend", "add_outlines", "add_points",
+           "add_polygons", "checkpoint_map", "coverage_map", "embed", "enterprise_map", "finish",
+           "inspections_map", "new_map", "quarantine_map", "supply_map", "waste_map"]

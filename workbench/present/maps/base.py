@@ -15,12 +15,9 @@ Design rules (see PITFALLS.md):
 
 from __future__ import annotations
 
-import base64
-import functools
-import re
 import warnings
 from collections.abc import Sequence
-from importlib import resources
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -35,6 +32,7 @@ from jinja2 import Template
 from workbench.errors import WorkbenchError
 from workbench.intake import geo
 from workbench.present.i18n import label
+from workbench.present.maps.assets import inline_assets
 from workbench.present.safe_html import escape
 
 BASEMAPS = ("none", "osm", "tianditu", "amap")
@@ -48,35 +46,6 @@ _TILES = {
 _TIANDITU = "https://t0.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0" \
             "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}" \
             "&TILECOL={{x}}&tk={key}"
-
-
-@functools.cache
-def _asset_text(package: str, filename: str) -> str:
-    """Read a file shipped in an ``xstatic.pkg`` package's data folder."""
-    return resources.files(f"xstatic.pkg.{package}").joinpath("data", filename).read_text("utf-8")
-
-
-def _inline_css_images(css: str, package: str) -> str:
-    """Replace ``url(images/x.png)`` in a stylesheet by data URIs, so no file is requested."""
-
-    def to_data_uri(match: re.Match) -> str:
-        path = resources.files(f"xstatic.pkg.{package}").joinpath("data", match.group(1))
-        return f"url(data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()})"
-
-    return re.sub(r"url\((images/[\w.-]+\.png)\)", to_data_uri, css)
-
-
-@functools.cache
-def inline_assets(cluster: bool = False) -> str:
-    """The ``<style>`` and ``<script>`` elements a map needs, inlined from installed packages."""
-    css = [_inline_css_images(_asset_text("leaflet", "leaflet.css"), "leaflet")]
-    js = [_asset_text("leaflet", "leaflet.js")]
-    if cluster:
-        css += [_asset_text("leaflet_markercluster", f) for f in ("MarkerCluster.css",
-                                                                  "MarkerCluster.Default.css")]
-        js.append(_asset_text("leaflet_markercluster", "leaflet.markercluster.js"))
-    js = [re.sub(r"//# sourceMappingURL=\S+", "", text) for text in js]
-    return "".join(f"<style>{c}</style>" for c in css) + "".join(f"<script>{j}</script>" for j in js)
 
 
 def _display_datum(fmap: folium.Map) -> str:
@@ -369,3 +338,49 @@ def datum_note(source_datum: str, fmap: folium.Map, lang: str = "zh") -> str:
     if shown == geo.GCJ02:
         return "GCJ-02 (AMap)"
     return label("datum_note", lang, datum=source_datum.upper())
+
+
+@dataclass(frozen=True, eq=False)
+class MapOptions:
+    """What every map of the reports shares: its context layer, basemap, language, the data's datum
+    and the Tianditu key (one small object rather than the same five keywords on every map)."""
+
+    boundaries: gpd.GeoDataFrame | None = None
+    basemap: str = "none"
+    lang: str = "zh"
+    source_datum: str = "wgs84"
+    tianditu_key: str | None = None
+
+    def new_map(self, bounds: Sequence[float]) -> folium.Map:
+        """:func:`new_map` fitted to ``bounds`` with these options."""
+        return new_map(bounds, self.basemap, self.lang, tianditu_key=self.tianditu_key,
+                       boundaries=self.boundaries)
+
+    def datum_note(self, fmap: folium.Map) -> str:
+        """:func:`datum_note` of the data drawn on ``fmap``."""
+        return datum_note(self.source_datum, fmap, self.lang)
+
+
+def community_map(areas: gpd.GeoDataFrame, rows, options: MapOptions, others_note: str,
+                  others_fill: str) -> tuple[folium.Map, gpd.GeoDataFrame]:
+    """A map fitted to the communities of ``areas``; those without a row in ``rows`` drawn pale.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        ``area_id``, ``name``, ``level``, ``geometry``.
+    rows : DataFrame
+        One row per community a layer shows (``area_id`` and its figures).
+
+    Returns
+    -------
+    (folium.Map, GeoDataFrame)
+        The map, and the communities with their ``rows`` (``area_id``, ``geometry`` and the
+        columns of ``rows``), for the caller to draw.
+    """
+    communities = areas[areas["level"] == "community"][["area_id", "name", "geometry"]]
+    fmap = options.new_map(communities.total_bounds)
+    shown = communities[["area_id", "geometry"]].merge(rows, on="area_id")
+    others = communities[~communities["area_id"].isin(shown["area_id"])]
+    add_background_areas(fmap, others, others_note, label("community", options.lang), others_fill)
+    return fmap, shown

@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from workbench.domains.checkpoints import CheckpointResult
+from workbench.domains.checkpoints import STATES, CheckpointResult
 from workbench.present.i18n import format_count, format_rate, label
 from workbench.present.maps import base
 from workbench.present.palette import SITE_KIND_COLOURS, STATUS_COLOURS
@@ -15,18 +15,15 @@ from workbench.present.safe_html import escape
 STREET_OUTLINE = "#777"
 
 
-def checkpoint_colours(week: pd.DataFrame, reported_today: pd.Series) -> list[str]:
-    """Grey when the checkpoint did not report the last 24 h, amber when it missed another day
-    of the window, the checkpoint colour otherwise."""
-    colours = []
-    for complete, today in zip(week["complete"], reported_today, strict=True):
-        if not today:
-            colours.append(STATUS_COLOURS["no_data"])
-        elif not complete:
-            colours.append(STATUS_COLOURS["warn"])
-        else:
-            colours.append(SITE_KIND_COLOURS["checkpoint"])
-    return colours
+#: The colour of each state of :func:`workbench.domains.checkpoints.checkpoint_states`.
+STATE_COLOURS = {"missing_today": STATUS_COLOURS["no_data"], "incomplete": STATUS_COLOURS["warn"],
+                 "complete": SITE_KIND_COLOURS["checkpoint"]}
+
+
+def checkpoint_colours(week: pd.DataFrame) -> list[str]:
+    """The colour of each checkpoint's ``state``: grey without the last 24 h, amber when it missed
+    another day of the window, the checkpoint colour otherwise."""
+    return [STATE_COLOURS[s] for s in week["state"]]
 
 
 def padded(bounds, share: float = 0.06) -> list[float]:
@@ -60,8 +57,7 @@ def _tooltip(row, today, missing_days: list[str], days: int, lang: str) -> str:
 
 
 def checkpoint_map(result: CheckpointResult, areas: gpd.GeoDataFrame,
-                   boundaries: gpd.GeoDataFrame | None = None, basemap: str = "none",
-                   lang: str = "zh", source_datum: str = "wgs84", tianditu_key: str | None = None):
+                   options: base.MapOptions | None = None):
     """The map of a :class:`~workbench.domains.checkpoints.CheckpointResult`.
 
     Parameters
@@ -69,34 +65,35 @@ def checkpoint_map(result: CheckpointResult, areas: gpd.GeoDataFrame,
     areas : GeoDataFrame
         Area polygons (``area_id``, ``name``, ``level``, ``geometry``), WGS-84; streets are
         outlined.
-    boundaries : GeoDataFrame, optional
-        Administrative context layer, drawn when ``basemap`` is ``none``.
+    options : MapOptions, optional
+        Context layer, basemap, language and datum (:class:`~workbench.present.maps.base.MapOptions`).
     """
+    options = options or base.MapOptions()
+    lang = options.lang
     week = result.week
     streets = areas[areas["level"] == "street"]
     extent = pd.concat([streets.geometry.bounds,
                         pd.DataFrame({"minx": week["lon"], "miny": week["lat"],
                                       "maxx": week["lon"], "maxy": week["lat"]})])
     bounds = padded([extent["minx"].min(), extent["miny"].min(), extent["maxx"].max(), extent["maxy"].max()])
-    fmap = base.new_map(bounds, basemap, lang, tianditu_key=tianditu_key, boundaries=boundaries)
+    fmap = options.new_map(bounds)
     if len(streets):
         base.add_outlines(fmap, streets, STREET_OUTLINE, [f"<b>{escape(n)}</b>" for n in streets["name"]],
                           name=label("street", lang), weight=1.5, dash="4 3")
 
     today = result.today.set_index("checkpoint_id")
     missing = result.missing.groupby("checkpoint_id")["date"].apply(lambda d: [f"{x:%m-%d}" for x in d])
-    reported_today = week["checkpoint_id"].map(today["reported"]).fillna(False).astype(bool)
     flow = week["people_per_day"].fillna(0).to_numpy(dtype=float)
     radius = 5 + 15 * np.sqrt(flow / max(flow.max(), 1.0))
     tips = [_tooltip(row, today.loc[row["checkpoint_id"]] if row["checkpoint_id"] in today.index else None,
                      missing.get(row["checkpoint_id"], []), len(result.days), lang)
             for _, row in week.iterrows()]
     base.add_points(fmap, week["lon"], week["lat"], tips, name=label("checkpoints", lang), radius=radius,
-                    colour=checkpoint_colours(week, reported_today), outline="#000")
+                    colour=checkpoint_colours(week), outline="#000")
 
-    items = [(SITE_KIND_COLOURS["checkpoint"], label("cp_reported", lang)),
-             (STATUS_COLOURS["warn"], label("cp_incomplete", lang)),
-             (STATUS_COLOURS["no_data"], f"24 h: {label('cp_missing', lang)}")]
+    texts = {"complete": label("cp_reported", lang), "incomplete": label("cp_incomplete", lang),
+             "missing_today": f"24 h: {label('cp_missing', lang)}"}
+    items = [(STATE_COLOURS[state], texts[state]) for state in reversed(STATES)]
     base.add_legend(fmap, [(label("cp_legend_size", lang, days=len(result.days)), items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)

@@ -8,26 +8,9 @@ import pandas as pd
 
 from workbench.domains.coverage import CoverageResult
 from workbench.present.i18n import format_count, format_rate, format_share, label
-from workbench.present.maps import base
+from workbench.present.maps import base, classes
 from workbench.present.palette import COVERAGE_COLOURS, SITE_KIND_COLOURS, STATUS_COLOURS, ZONE_COLOURS
 from workbench.present.safe_html import escape
-
-
-def coverage_classes(target: float) -> list[float]:
-    """Upper bounds of the four coverage classes: far short, short, nearly there, reached."""
-    return [max(target - 0.10, 0.0), max(target - 0.05, 0.0), target - 1e-12, np.inf]
-
-
-def classify_coverage(coverage: pd.Series, target: float) -> list[str]:
-    """A colour per value: three shades of short below ``target``, green at or above, grey if missing."""
-    colours = np.full(len(coverage), STATUS_COLOURS["no_data"], dtype=object)
-    known = coverage.notna().to_numpy()
-    if known.any():
-        # class i: bins[i-1] < value <= bins[i], as mapclassify.UserDefined, without its import
-        # (scipy.stats and scikit-learn: about 1 s of every report's kernel start)
-        classes = np.searchsorted(coverage_classes(target), coverage[known].to_numpy(), side="left")
-        colours[known] = np.asarray(COVERAGE_COLOURS, dtype=object)[classes]
-    return list(colours)
 
 
 def _community_tooltip(row, lang: str) -> str:
@@ -51,12 +34,11 @@ def _site_tooltip(row, lang: str) -> str:
     return "<br>".join(lines)
 
 
-def _community_map(result: CoverageResult, areas: gpd.GeoDataFrame, boundaries, basemap: str,
-                   lang: str, tianditu_key: str | None) -> tuple:
+def _community_map(result: CoverageResult, areas: gpd.GeoDataFrame, options: base.MapOptions) -> tuple:
     """A new map fitted to the result's communities (context drawn without tiles), and their shapes."""
     communities = result.table[result.table["level"] == "community"]
     shapes = areas[["area_id", "geometry"]].merge(communities, on="area_id")
-    fmap = base.new_map(shapes.total_bounds, basemap, lang, tianditu_key=tianditu_key, boundaries=boundaries)
+    fmap = options.new_map(shapes.total_bounds)
     return fmap, shapes
 
 
@@ -79,8 +61,7 @@ def _site_radius(sites: pd.DataFrame) -> np.ndarray:
 
 
 def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.DataFrame,
-                 boundaries: gpd.GeoDataFrame | None = None, basemap: str = "none",
-                 lang: str = "zh", source_datum: str = "wgs84", tianditu_key: str | None = None):
+                 options: base.MapOptions | None = None):
     """The coverage map of a :class:`~workbench.domains.coverage.CoverageResult`.
 
     Parameters
@@ -89,11 +70,13 @@ def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Data
         Area polygons (``area_id``, ``geometry``), WGS-84.
     sites : DataFrame
         Output of :func:`workbench.domains.coverage.site_round_summary` for the sites to show.
-    boundaries : GeoDataFrame, optional
-        Administrative context layer, drawn when ``basemap`` is ``none``.
+    options : MapOptions, optional
+        Context layer, basemap, language and datum (:class:`~workbench.present.maps.base.MapOptions`).
     """
-    fmap, shapes = _community_map(result, areas, boundaries, basemap, lang, tianditu_key)
-    base.add_polygons(fmap, shapes, classify_coverage(shapes["coverage"], result.target),
+    options = options or base.MapOptions()
+    lang = options.lang
+    fmap, shapes = _community_map(result, areas, options)
+    base.add_polygons(fmap, shapes, classes.band_colours(shapes["band"]),
                       [_community_tooltip(r, lang) for _, r in shapes.iterrows()],
                       name=label("legend_coverage", lang))
     zone_items = _add_zones(fmap, result, areas, lang)
@@ -105,20 +88,13 @@ def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Data
                     name=label("sites", lang), radius=np.where(sites["silent"], 7, _site_radius(sites)),
                     colour=colours, outline=outlines)
 
-    t = result.target
-    coverage_items = [
-        (COVERAGE_COLOURS[0], f"< {format_share(t - 0.10, 0)}"),
-        (COVERAGE_COLOURS[1], f"{format_share(t - 0.10, 0)} – {format_share(t - 0.05, 0)}"),
-        (COVERAGE_COLOURS[2], f"{format_share(t - 0.05, 0)} – {format_share(t, 0)}"),
-        (COVERAGE_COLOURS[3], f"≥ {format_share(t, 0)} ({label('reached', lang)})"),
-        (STATUS_COLOURS["no_data"], label("no_data", lang)),
-    ]
+    coverage_items = classes.band_legend(result.target, lang)
     site_items = [(SITE_KIND_COLOURS[k], label(k, lang)) for k in ("fixed", "mobile", "door_to_door")]
     site_items.append((STATUS_COLOURS["no_data"], label("silent_site", lang)))
     base.add_legend(fmap, [(label("legend_coverage", lang), coverage_items),
                            (label("zones", lang), zone_items),
                            (label("legend_sites", lang), site_items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)
 
 
@@ -149,15 +125,15 @@ def _gap_legend(bounds: list[int], lang: str) -> list[tuple[str, str]]:
     return [*items, (STATUS_COLOURS["no_data"], label("no_data", lang))]
 
 
-def gap_map(result: CoverageResult, areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = None,
-            basemap: str = "none", lang: str = "zh", source_datum: str = "wgs84",
-            tianditu_key: str | None = None):
+def gap_map(result: CoverageResult, areas: gpd.GeoDataFrame, options: base.MapOptions | None = None):
     """Communities shaded by their gap to the target (persons still to test), with risk zones.
 
     Where :func:`coverage_map` shows how far a community is below the target as a share,
     this shows how many people that is: where door-to-door teams are needed most.
     """
-    fmap, shapes = _community_map(result, areas, boundaries, basemap, lang, tianditu_key)
+    options = options or base.MapOptions()
+    lang = options.lang
+    fmap, shapes = _community_map(result, areas, options)
     bounds = gap_classes(shapes["gap"])
     fill = [STATUS_COLOURS["no_data"] if pd.isna(c) else colour
             for c, colour in zip(shapes["coverage"], classify_gap(shapes["gap"], bounds), strict=True)]
@@ -166,7 +142,7 @@ def gap_map(result: CoverageResult, areas: gpd.GeoDataFrame, boundaries: gpd.Geo
     zone_items = _add_zones(fmap, result, areas, lang)
     base.add_legend(fmap, [(label("gap", lang), _gap_legend(bounds, lang)),
                            (label("zones", lang), zone_items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)
 
 
@@ -176,8 +152,7 @@ SITE_LOAD_COLOURS = {"over": STATUS_COLOURS["bad"], "below": STATUS_COLOURS["goo
 
 
 def site_load_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.DataFrame,
-                  boundaries: gpd.GeoDataFrame | None = None, basemap: str = "none", lang: str = "zh",
-                  source_datum: str = "wgs84", tianditu_key: str | None = None, alert: float = 1.0):
+                  options: base.MapOptions | None = None, alert: float = 1.0):
     """Testing sites coloured by their load state over the community outlines of the scope.
 
     Parameters
@@ -188,7 +163,9 @@ def site_load_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Dat
     alert : float
         The alert level ``status`` was computed with, stated in the legend.
     """
-    fmap, shapes = _community_map(result, areas, boundaries, basemap, lang, tianditu_key)
+    options = options or base.MapOptions()
+    lang = options.lang
+    fmap, shapes = _community_map(result, areas, options)
     tips = [f"<b>{escape(name)}</b> ({escape(code)})"
             for name, code in zip(shapes["name"], shapes["area_id"], strict=True)]
     base.add_polygons(fmap, shapes, ["#ffffff"] * len(shapes), tips, name=label("community", lang),
@@ -203,5 +180,5 @@ def site_load_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Dat
              (SITE_LOAD_COLOURS["below"], f"{label('exp_below_alert', lang)} (< {format_share(alert, 0)})"),
              (SITE_LOAD_COLOURS["silent"], label("silent_site", lang))]
     base.add_legend(fmap, [(label("exp_legend_site_load", lang), items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)

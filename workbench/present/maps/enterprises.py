@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -38,7 +37,7 @@ def enterprise_tooltip(row: pd.Series, targets: pd.DataFrame, check: pd.Series |
                      f"({escape(format_quantity(t['ytd']))} / {escape(format_quantity(t['target']))} "
                      f"{escape(t['unit'])}) · "
                      f"{escape(label('ent_projected_share', lang))} "
-                     f"{escape(format_share(t['projected'] / t['target']))} · "
+                     f"{escape(format_share(t['projected_share']))} · "
                      f"{escape(_status_name(t['status'], lang))}")
     if check is not None and pd.notna(check["check_date"]):
         failed = "、".join(label(f"ent_check_{i}", lang) for i in check["failed_items"])
@@ -64,9 +63,7 @@ def map_bounds(lon, lat) -> list[float]:
     return [minx - pad_x, miny - pad_y - 0.25 * (maxy - miny), maxx + pad_x, maxy + pad_y]
 
 
-def enterprise_map(result: EnterpriseResult, boundaries: gpd.GeoDataFrame | None = None,
-                   basemap: str = "none", lang: str = "zh", source_datum: str = "wgs84",
-                   tianditu_key: str | None = None):
+def enterprise_map(result: EnterpriseResult, options: base.MapOptions | None = None):
     """The enterprises of an :class:`~workbench.domains.enterprises.EnterpriseResult` on a map.
 
     Each enterprise is a circle coloured by its worst target status (grey without a target),
@@ -74,12 +71,13 @@ def enterprise_map(result: EnterpriseResult, boundaries: gpd.GeoDataFrame | None
 
     Parameters
     ----------
-    boundaries : GeoDataFrame, optional
-        Administrative context layer, drawn when ``basemap`` is ``none``.
+    options : MapOptions, optional
+        Context layer, basemap, language and datum (:class:`~workbench.present.maps.base.MapOptions`).
     """
+    options = options or base.MapOptions()
+    lang = options.lang
     ents = result.enterprises
-    fmap = base.new_map(map_bounds(ents["lon"], ents["lat"]), basemap, lang, tianditu_key=tianditu_key,
-                        boundaries=boundaries)
+    fmap = options.new_map(map_bounds(ents["lon"], ents["lat"]))
 
     checks = result.checks.set_index("enterprise_id")
     missing = result.missing.groupby("enterprise_id").size()
@@ -102,5 +100,5 @@ def enterprise_map(result: EnterpriseResult, boundaries: gpd.GeoDataFrame | None
              for s in ("behind", "at_risk", "on_track", "no_data")]
     marks = [("#ffffff", label("ent_legend_size", lang)), ("#000000", label("ent_legend_outline", lang))]
     sections = [(label("ent_legend_status", lang), items), (label("ent_legend_marks", lang), marks)]
-    base.add_legend(fmap, sections, note=base.datum_note(source_datum, fmap, lang), lang=lang)
+    base.add_legend(fmap, sections, note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)

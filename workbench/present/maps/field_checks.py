@@ -7,30 +7,22 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from workbench.domains import bands
 from workbench.domains.field_checks import UNCOLLECTED_HOURS, FieldResult
 from workbench.intake.vocabulary import QUARANTINE_ITEMS
-from workbench.present.i18n import format_count, format_rate, format_share, label
-from workbench.present.maps import base
+from workbench.present.i18n import format_count, format_rate, label
+from workbench.present.maps import base, classes
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
 
 UNCHECKED_FILL = "#f7f7f7"
 
 
-def compliance_colour(share, target: float) -> str:
-    """Green at or above ``target``, amber up to 10 points below, red below that, grey if unknown."""
-    if share is None or pd.isna(share):
-        return STATUS_COLOURS["no_data"]
-    if share >= target:
-        return STATUS_COLOURS["good"]
-    return STATUS_COLOURS["warn"] if share >= target - 0.10 else STATUS_COLOURS["bad"]
-
-
-def hours_colour(hours) -> str:
-    """Green under 24 h since the last collection, amber 24-48 h, red 48 h or more or never."""
-    if hours is None or pd.isna(hours) or hours >= 2 * UNCOLLECTED_HOURS:
-        return STATUS_COLOURS["bad"]
-    return STATUS_COLOURS["good"] if hours < UNCOLLECTED_HOURS else STATUS_COLOURS["warn"]
+def elapsed_legend(lang: str) -> list[tuple[str, str]]:
+    """Legend items of the waste bands (:func:`workbench.domains.bands.elapsed_ranges` of 24 h)."""
+    texts = {"within": label("fc_hours_lt_24", lang), "late": label("fc_hours_24_48", lang),
+             "overdue": f"{label('fc_hours_ge_48', lang)} / {label('fc_never', lang)}"}
+    return [(STATUS_COLOURS[r.tone], texts[r.band]) for r in bands.elapsed_ranges(UNCOLLECTED_HOURS)]
 
 
 def _area_tooltip(row, lang: str) -> str:
@@ -43,29 +35,21 @@ def _area_tooltip(row, lang: str) -> str:
     return "<br>".join(lines)
 
 
-def quarantine_map(result: FieldResult, areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = None,
-                   basemap: str = "none", lang: str = "zh", source_datum: str = "wgs84",
-                   tianditu_key: str | None = None):
+def quarantine_map(result: FieldResult, areas: gpd.GeoDataFrame, options: base.MapOptions | None = None):
     """Communities coloured by the compliance of their weakest item; unchecked ones light grey."""
-    communities = areas[areas["level"] == "community"][["area_id", "name", "geometry"]]
-    fmap = base.new_map(communities.total_bounds, basemap, lang, tianditu_key=tianditu_key,
-                        boundaries=boundaries)
-    checked = communities[["area_id", "geometry"]].merge(result.areas, on="area_id")
-    others = communities[~communities["area_id"].isin(checked["area_id"])]
-    base.add_background_areas(fmap, others, label("fc_not_checked", lang), label("community", lang),
-                              UNCHECKED_FILL)
+    options = options or base.MapOptions()
+    lang = options.lang
+    fmap, checked = base.community_map(areas, result.areas, options, label("fc_not_checked", lang),
+                                       UNCHECKED_FILL)
     if len(checked):
         base.add_polygons(fmap, checked,
-                          [compliance_colour(s, result.compliance_target) for s in checked["weakest_share"]],
+                          classes.band_colours(checked["band"]),
                           [_area_tooltip(r, lang) for _, r in checked.iterrows()],
                           name=label("fc_legend_compliance", lang))
-    t = result.compliance_target
-    items = [(STATUS_COLOURS["good"], f"≥ {format_share(t, 0)}"),
-             (STATUS_COLOURS["warn"], f"{format_share(t - 0.10, 0)} – {format_share(t, 0)}"),
-             (STATUS_COLOURS["bad"], f"< {format_share(t - 0.10, 0)}"),
+    items = [*classes.band_legend(result.compliance_target, lang)[:-1],
              (UNCHECKED_FILL, label("fc_not_checked", lang))]
     base.add_legend(fmap, [(label("fc_legend_compliance", lang), items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)
 
 
@@ -83,14 +67,13 @@ def _site_tooltip(row, lang: str) -> str:
     return "<br>".join(lines)
 
 
-def waste_map(result: FieldResult, areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = None,
-              basemap: str = "none", lang: str = "zh", source_datum: str = "wgs84",
-              tianditu_key: str | None = None):
+def waste_map(result: FieldResult, areas: gpd.GeoDataFrame, options: base.MapOptions | None = None):
     """The testing points coloured by hours since their medical waste was last collected."""
+    options = options or base.MapOptions()
+    lang = options.lang
     communities = areas[areas["level"] == "community"]
     sites = result.sites
-    fmap = base.new_map(communities.total_bounds, basemap, lang, tianditu_key=tianditu_key,
-                        boundaries=boundaries)
+    fmap = options.new_map(communities.total_bounds)
     streets = areas[areas["level"] == "street"]
     if len(streets):
         base.add_outlines(fmap, streets, "#777", [f"<b>{escape(n)}</b>" for n in streets["name"]],
@@ -101,10 +84,7 @@ def waste_map(result: FieldResult, areas: gpd.GeoDataFrame, boundaries: gpd.GeoD
     outline = ["#000" if u else "#fff" for u in sites["uncollected"]]
     base.add_points(fmap, sites["lon"], sites["lat"], [_site_tooltip(r, lang) for _, r in sites.iterrows()],
                     name=label("sites", lang), radius=radius,
-                    colour=[hours_colour(h) for h in sites["hours_since"]], outline=outline)
-    items = [(STATUS_COLOURS["good"], label("fc_hours_lt_24", lang)),
-             (STATUS_COLOURS["warn"], label("fc_hours_24_48", lang)),
-             (STATUS_COLOURS["bad"], f"{label('fc_hours_ge_48', lang)} / {label('fc_never', lang)}")]
-    base.add_legend(fmap, [(label("fc_legend_hours", lang), items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    colour=classes.band_colours(sites["waste_band"]), outline=outline)
+    base.add_legend(fmap, [(label("fc_legend_hours", lang), elapsed_legend(lang))],
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)

@@ -9,17 +9,16 @@ layer, switchable in the layer control.
 from __future__ import annotations
 
 import folium
-import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from workbench.domains.inspections import InspectionResult
+from workbench.domains.inspections import STATUS_TONES, InspectionResult
 from workbench.present.i18n import label
 from workbench.present.maps import base
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
-from workbench.present.views.inspections import STATUS_TONES, kind_label, redact, status_label
+from workbench.present.views.inspections import kind_label, redact, status_label
 
 #: Drawing order: the good statuses first (below), the urgent ones last (on top).
 DRAW_ORDER = ("passed", "rectified", "not_visited", "open", "overdue")
@@ -93,15 +92,14 @@ def place_tooltip(row, lang: str = "zh") -> str:
     return "<br>".join(lines)
 
 
-def inspections_map(result: InspectionResult, boundaries: gpd.GeoDataFrame | None = None,
-                    basemap: str = "none", lang: str = "zh", source_datum: str = "wgs84",
-                    tianditu_key: str | None = None, cluster_above: int = CLUSTER_ABOVE):
+def inspections_map(result: InspectionResult, options: base.MapOptions | None = None,
+                    cluster_above: int = CLUSTER_ABOVE):
     """The map of the places of an :class:`~workbench.domains.inspections.InspectionResult` by status.
 
     Parameters
     ----------
-    boundaries : GeoDataFrame, optional
-        Administrative context (``name``, ``geometry``), drawn when ``basemap`` is ``none``.
+    options : MapOptions, optional
+        Context layer, basemap, language and datum (:class:`~workbench.present.maps.base.MapOptions`).
     cluster_above : int
         Cluster passed and rectified places when more places than this are shown.
 
@@ -110,13 +108,15 @@ def inspections_map(result: InspectionResult, boundaries: gpd.GeoDataFrame | Non
     folium.Map or None
         None when no place in scope has coordinates.
     """
+    options = options or base.MapOptions()
+    lang = options.lang
     places = result.places.dropna(subset=["lon", "lat"])
     if places.empty:
         return None
     pad = 0.005
     bounds = [places["lon"].min() - pad, places["lat"].min() - pad,
               places["lon"].max() + pad, places["lat"].max() + pad]
-    fmap = base.new_map(bounds, basemap, lang, tianditu_key=tianditu_key, boundaries=boundaries)
+    fmap = options.new_map(bounds)
     dense = len(places) > cluster_above
     if dense:  # Leaflet.markercluster needs a maxZoom, which a map without tiles lacks
         fmap.options.setdefault("max_zoom", MAX_ZOOM)  # new_map sets it too
@@ -134,7 +134,7 @@ def inspections_map(result: InspectionResult, boundaries: gpd.GeoDataFrame | Non
         tint_last_cluster(fmap, status_colour(status))
     items = [(status_colour(s), f"{status_label(s, lang)} ({int(counts.get(s, 0))})")
              for s in reversed(DRAW_ORDER)]
-    note = base.datum_note(source_datum, fmap, lang)
+    note = options.datum_note(fmap)
     if dense:
         note = label("insp_map_cluster_note", lang) + ("。" if lang == "zh" else ". ") + note
     base.add_legend(fmap, [(label("insp_legend_status", lang), items)], note=note, lang=lang)

@@ -55,25 +55,19 @@ def _supplier_tooltip(row, lang: str) -> str:
     return "<br>".join(lines)
 
 
-def supply_map(result: SupplyResult, areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = None,
-               basemap: str = "none", lang: str = "zh", source_datum: str = "wgs84",
-               tianditu_key: str | None = None):
+def supply_map(result: SupplyResult, areas: gpd.GeoDataFrame, options: base.MapOptions | None = None):
     """The map of a :class:`~workbench.domains.supply.SupplyResult`.
 
     Parameters
     ----------
     areas : GeoDataFrame
         Area polygons (``area_id``, ``name``, ``level``, ``geometry``), WGS-84.
-    boundaries : GeoDataFrame, optional
-        Administrative context layer, drawn when ``basemap`` is ``none``.
+    options : MapOptions, optional
+        Context layer, basemap, language and datum (:class:`~workbench.present.maps.base.MapOptions`).
     """
-    communities = areas[areas["level"] == "community"][["area_id", "name", "geometry"]]
-    fmap = base.new_map(communities.total_bounds, basemap, lang, tianditu_key=tianditu_key,
-                        boundaries=boundaries)
-
-    watched = communities[["area_id", "geometry"]].merge(result.served, on="area_id")
-    others = communities[~communities["area_id"].isin(watched["area_id"])]
-    base.add_background_areas(fmap, others, label("prevention", lang), label("community", lang), OTHER_FILL)
+    options = options or base.MapOptions()
+    lang = options.lang
+    fmap, watched = base.community_map(areas, result.served, options, label("prevention", lang), OTHER_FILL)
     if len(watched):
         base.add_polygons(fmap, watched, served_colours(watched),
                           [_area_tooltip(r, lang) for _, r in watched.iterrows()],
@@ -104,5 +98,5 @@ def supply_map(result: SupplyResult, areas: gpd.GeoDataFrame, boundaries: gpd.Ge
                       (STATUS_COLOURS["no_data"], label("sp_no_delivery_24h", lang))]
     base.add_legend(fmap, [(label("sp_legend_share", lang), share_items), (label("zones", lang), zone_items),
                            (label("sp_legend_suppliers", lang), supplier_items)],
-                    note=base.datum_note(source_datum, fmap, lang), lang=lang)
+                    note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)

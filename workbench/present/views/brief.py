@@ -110,7 +110,7 @@ def _coverage_card(f: Mapping, lang: str) -> dict:
             "details": [f"{f['round_name']} · {_rate(district['tested'], district['population'], lang)}",
                         label("brief_short", lang, n=f["short_communities"], of=f["communities_total"]),
                         label("brief_silent", lang, n=len(f["silent_sites"]))],
-            "status": "bad" if district["short"] or f["short_communities"] else "good"}
+            "status": district.get("tone", "no_data")}  # the coverage report's tone (domains.coverage)
 
 
 def _checkpoint_card(f: Mapping, lang: str) -> dict:
@@ -122,7 +122,7 @@ def _checkpoint_card(f: Mapping, lang: str) -> dict:
                         label("brief_from_risk", lang, rate=_rate(today["from_risk_areas"], people, lang)),
                         label("brief_landing", lang, rate=_rate(today["landing_tests"], people, lang)),
                         label("brief_reported", lang, n=today["reported"], of=today["expected"])],
-            "status": "bad" if today["reported"] < today["expected"] else "neutral"}
+            "status": f.get("tone", "no_data")}
 
 
 def _inspection_card(f: Mapping, lang: str) -> dict:
@@ -132,7 +132,7 @@ def _inspection_card(f: Mapping, lang: str) -> dict:
                               rate=_rate(t["passed"], t["visits"], lang)),
                         label("brief_open_overdue", lang, open=t["open"], overdue=t["overdue"]),
                         label("brief_places_visited", lang, rate=_rate(t["visited"], t["places"], lang))],
-            "status": "bad" if t["overdue"] else "warn" if t["open"] else "good"}
+            "status": f.get("tone", "no_data")}
 
 
 def _supply_card(f: Mapping, lang: str) -> dict:
@@ -140,14 +140,14 @@ def _supply_card(f: Mapping, lang: str) -> dict:
              for zone, z in f["zones"].items()]
     return {"value": f"{f['unserved']} / {len(f['watched_areas'])}",
             "details": [label("brief_unserved", lang), label("brief_served_24h", lang), *zones],
-            "status": "bad" if f["unserved"] else "good"}
+            "status": f.get("tone", "no_data")}
 
 
 def _price_card(f: Mapping, lang: str) -> dict:
     return {"value": str(f["alert_count"]),
             "details": [label("brief_price_alerts", lang),
                         label("brief_price_series", lang, n=f["series_today"])],
-            "status": "warn" if f["alert_count"] else "good"}
+            "status": f.get("tone", "no_data")}
 
 
 def _field_card(f: Mapping, lang: str) -> dict:
@@ -171,7 +171,7 @@ def _enterprise_card(f: Mapping, lang: str) -> dict:
             "details": [label("brief_targets_behind", lang), label("brief_targets_status", lang, **targets),
                         label("brief_enterprises_status", lang, **firms),
                         label("brief_missing_reports", lang, n=f["missing_reports"])],
-            "status": "bad" if targets["behind"] else "warn" if targets["at_risk"] else "good"}
+            "status": f.get("tone", "no_data")}
 
 
 CARDS = {"coverage": _coverage_card, "checkpoints": _checkpoint_card, "inspections": _inspection_card,

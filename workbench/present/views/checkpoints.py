@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from workbench.domains.checkpoints import CheckpointResult
+from workbench.domains.checkpoints import CheckpointResult, reporting_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
@@ -62,7 +62,7 @@ def headline(result: CheckpointResult, lang: str = "zh") -> HTML:
     cards = [
         {"label": f"{label('cp_people', lang)} · 24 h", "value": format_count(today["people"], lang),
          "detail": f"{label('cp_vehicles', lang)} {format_count(today['vehicles'], lang)} · {reported}",
-         "status": "good" if today["reported"] == today["expected"] else "bad"},
+         "status": reporting_tone(today["reported"], today["expected"])},
         {"label": f"{label('cp_risk_share', lang)} · 24 h",
          "value": format_share(today["risk_share"]),
          "detail": f"{label('cp_from_risk_areas', lang)} {format_count(today['from_risk_areas'], lang)}"
@@ -98,15 +98,21 @@ def _with_rates(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
+#: The columns of a table of checkpoint days (today's, or every day of the window).
+_DAY_COLUMNS = {"checkpoint_id": "area_id", "name": "checkpoint", "vehicles": "cp_vehicles",
+                "people": "cp_people", "risk": "cp_from_risk_areas", "landing_tests": "cp_landing_tests",
+                "status": "cp_status"}
+
+
+def _days_table(rows: pd.DataFrame, columns: dict, lang: str, csv_name: str) -> HTML:
+    """Checkpoint days with their shares; a day not reported shows as missing."""
+    formats = _counts_formats(lang) | {"status": lambda s: _status_badge(bool(s), lang)}
+    return _table(_with_rates(rows, lang), columns, lang, formats=formats, csv_name=csv_name)
+
+
 def today_table(result: CheckpointResult, lang: str = "zh") -> HTML:
     """One row per checkpoint for the last 24 h; a checkpoint that did not report shows as missing."""
-    frame = _with_rates(result.today, lang)
-    columns = {"checkpoint_id": "area_id", "name": "checkpoint", "vehicles": "cp_vehicles",
-               "people": "cp_people", "risk": "cp_from_risk_areas", "landing_tests": "cp_landing_tests",
-               "status": "cp_status"}
-    formats = _counts_formats(lang) | {"status": lambda s: _status_badge(bool(s), lang)}
-    return _table(frame, columns, lang, formats=formats,
-                  csv_name=f"checkpoints_{result.report_date:%Y%m%d}.csv")
+    return _days_table(result.today, _DAY_COLUMNS, lang, f"checkpoints_{result.report_date:%Y%m%d}.csv")
 
 
 def week_table(result: CheckpointResult, lang: str = "zh") -> HTML:
@@ -127,13 +133,9 @@ def week_table(result: CheckpointResult, lang: str = "zh") -> HTML:
 
 def daily_table(result: CheckpointResult, lang: str = "zh") -> HTML:
     """Every day of the window and every checkpoint, newest day first; missing days marked."""
-    frame = _with_rates(result.grid.sort_values(["date", "checkpoint_id"], ascending=[False, True]), lang)
-    columns = {"date": "cp_day", "checkpoint_id": "area_id", "name": "checkpoint", "vehicles": "cp_vehicles",
-               "people": "cp_people", "risk": "cp_from_risk_areas", "landing_tests": "cp_landing_tests",
-               "status": "cp_status"}
-    formats = _counts_formats(lang) | {"status": lambda s: _status_badge(bool(s), lang)}
-    return _table(frame, columns, lang, formats=formats,
-                  csv_name=f"checkpoints_daily_{result.report_date:%Y%m%d}.csv")
+    rows = result.grid.sort_values(["date", "checkpoint_id"], ascending=[False, True])
+    return _days_table(rows, {"date": "cp_day", **_DAY_COLUMNS}, lang,
+                       f"checkpoints_daily_{result.report_date:%Y%m%d}.csv")
 
 
 def missing_table(result: CheckpointResult, lang: str = "zh") -> HTML:

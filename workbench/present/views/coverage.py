@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from workbench.domains.coverage import CoverageResult
+from workbench.domains.coverage import CoverageResult, coverage_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
@@ -28,7 +28,7 @@ def headline(result: CoverageResult, lang: str = "zh") -> HTML:
          "value": format_share(total["coverage"]),
          "detail": f"{format_count(total['tested'], lang)} / {format_count(total['population'], lang)}"
                    f" · {label('target', lang)} {format_share(result.target, 0)}",
-         "status": "bad" if total["short"] else "good"},
+         "status": coverage_tone(total)},
         {"label": label("short_communities", lang),
          "value": f"{total['short_communities']} / {total['communities']}",
          "detail": label("gap", lang) + ": " + format_count(int(result.short["gap"].sum()), lang),

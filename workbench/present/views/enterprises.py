@@ -17,6 +17,8 @@ from workbench.domains.enterprises import (
     STATUSES,
     EnterpriseResult,
     convert,
+    rate_share_status,
+    status_ranges,
 )
 from workbench.intake.vocabulary import UNITS
 from workbench.present import charts, display
@@ -131,7 +133,6 @@ def definitions(result: EnterpriseResult, lookback_weeks: int = 4, lang: str = "
 
 def _sorted_progress(result: EnterpriseResult) -> pd.DataFrame:
     frame = result.progress.copy()
-    frame["projected_share"] = frame["projected"] / frame["target"]
     frame["rank"] = frame["status"].map(SEVERITY)
     return frame.sort_values(["rank", "projected_share", "enterprise_id"], kind="stable").drop(columns="rank")
 
@@ -158,8 +159,7 @@ def run_rate_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
     """Required daily rate against the last 7- and 30-day run rates, in the target's unit per day."""
     frame = _sorted_progress(result)
     frame["per_day"] = [label("ent_per_day", lang, unit=u) for u in frame["unit"]]
-    frame["vs_required"] = np.where(frame["required_daily"] > 0, frame["rate_7"] / frame["required_daily"],
-                                    np.nan)
+    frame["vs_required"] = frame["rate_vs_required"]
     risk = result.risk_ratio
 
     frame["required_text"] = [
@@ -171,11 +171,11 @@ def run_rate_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
         frame[f"rate_{n}_text"] = [with_smaller_unit(v, u) + note for v, u, note
                                    in zip(frame[f"rate_{n}"], frame["unit"], partial, strict=True)]
 
-    def versus(value):
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+    def versus(share):
+        status = rate_share_status([share], risk).iloc[0]
+        if status is None:
             return ""
-        status = "good" if value >= 1 else "warn" if value >= risk else "bad"
-        return nowrap(display.badge(format_share(value, 0), status))
+        return nowrap(display.badge(format_share(share, 0), STATUS_PALETTE[status]))
 
     columns = {"enterprise_id": "ent_enterprise_id", "name": "ent_name", "product": "ent_product",
                "per_day": "ent_unit", "required_text": "ent_required_daily", "rate_7_text": "ent_rate_7",
@@ -230,7 +230,7 @@ def _chart_heading(row, lang: str) -> str:
     text = label("ent_chart_text", lang, ytd=format_quantity(row["ytd"]),
                  target=format_quantity(row["target"]), unit=row["unit"],
                  projected=format_quantity(row["projected"]),
-                 share=format_share(row["projected"] / row["target"]))
+                 share=format_share(row["projected_share"]))
     return (f'<div style="font-size:.9em;margin:.2em 0"><b>{escape(row["name"])}</b> · '
             f'{escape(row["product"])} {status_badge(row["status"], lang)}<br>'
             f'<span class="wb-note">{escape(text)}</span></div>')
@@ -245,19 +245,25 @@ def burnup_charts(result: EnterpriseResult, lang: str = "zh") -> HTML:
     return HTML(charts.chart_grid(items, min_width=300))
 
 
+def bullet_bands(elapsed: float, risk_ratio: float, progress: float) -> list[tuple[float, str]]:
+    """The (upper end, colour) ranges behind a bullet graph: the status rule's progress ranges
+    (:func:`workbench.domains.enterprises.status_ranges`, tolerance included), the last one
+    drawn up to 100 % or the progress if beyond."""
+    return [(r.high if r.high is not None else max(1.0, progress), BAND_COLOURS[r.band])
+            for r in status_ranges(elapsed, risk_ratio)]
+
+
 def bullet_graphs(result: EnterpriseResult, lang: str = "zh") -> HTML:
     """A bullet graph per target: progress over the status ranges, time elapsed as the marker."""
     if result.progress.empty:
         return HTML(f'<p class="wb-note">{escape(label("none", lang))}</p>')
-    risk = result.risk_ratio
     items = []
     for _, row in result.progress.iterrows():
         elapsed = row["elapsed"]
-        bands = [(risk * elapsed, BAND_COLOURS["behind"]), (elapsed, BAND_COLOURS["at_risk"]),
-                 (max(1.0, row["progress"]), BAND_COLOURS["on_track"])]
+        bands = bullet_bands(elapsed, result.risk_ratio, row["progress"])
         name = f"{row['name']} · {row['product']}"
         note = label("ent_bullet_text", lang, progress=format_share(row["progress"]),
-                     elapsed=format_share(elapsed), projected=format_share(row["projected"] / row["target"]))
+                     elapsed=format_share(elapsed), projected=format_share(row["projected_share"]))
         title = f"{name}: {note} · {status_label(row['status'], lang)}"
         items.append(charts.bullet(name, row["progress"], elapsed, bands, title=title, note=note,
                                    bar_colour="#333"))

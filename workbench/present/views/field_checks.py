@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from workbench.domains.bands import target_band, tone
 from workbench.domains.field_checks import FieldResult
 from workbench.intake.vocabulary import QUARANTINE_ITEMS
 from workbench.present import display
@@ -25,14 +26,6 @@ def item_label(item: str, lang: str = "zh") -> str:
     return label(f"fc_{item}", lang)
 
 
-def _share_status(share, target: float) -> str:
-    if share is None or pd.isna(share):
-        return "no_data"
-    if share >= target:
-        return "good"
-    return "warn" if share >= target - 0.10 else "bad"
-
-
 def window_note(result: FieldResult, lang: str = "zh") -> str:
     """The compliance window in words."""
     end, days = result.report_date, result.window_days
@@ -48,7 +41,7 @@ def headline(result: FieldResult, lang: str = "zh") -> HTML:
     for row in result.items.itertuples(index=False):
         cards.append({"label": item_label(row.item, lang), "value": format_share(row.share),
                       "detail": f"{format_count(row.compliant, lang)} / {format_count(row.households, lang)}",
-                      "status": _share_status(row.share, result.compliance_target)})
+                      "status": tone(row.band)})
     sites, uncollected = result.sites, result.uncollected
     cards.append({"label": label("fc_uncollected_sites", lang), "value": f"{len(uncollected)} / {len(sites)}",
                   "detail": ", ".join(uncollected["site_id"]) or label("none", lang),
@@ -77,17 +70,16 @@ def items_table(result: FieldResult, lang: str = "zh") -> HTML:
         item_name=result.items["item"].map(lambda i: item_label(i, lang)),
         rate=[format_rate(c, h, lang) for c, h in zip(result.items["compliant"], result.items["households"],
                                                       strict=True)],
-        status=result.items["share"])
+        status=result.items["band"])
     columns = {"item_name": "fc_item", "rate": "fc_compliance", "status": "cp_status"}
-    formats = {"status": lambda s: _badge(s, result.compliance_target, lang)}
+    formats = {"status": lambda band: _badge(band, lang)}
     return _table(frame, columns, lang, formats=formats, csv_name="quarantine_items.csv",
                   empty_text=label("fc_nothing_checked", lang))
 
 
-def _badge(share, target: float, lang: str) -> str:
-    status = _share_status(share, target)
-    text = {"good": "fc_at_target", "no_data": "no_data"}.get(status, "fc_below_target")
-    return display.badge(label(text, lang), status)
+def _badge(band: str, lang: str) -> str:
+    text = {"reached": "fc_at_target", "no_data": "no_data"}.get(band, "fc_below_target")
+    return display.badge(label(text, lang), tone(band))
 
 
 def areas_table(result: FieldResult, areas: pd.DataFrame, lang: str = "zh") -> HTML:
@@ -102,9 +94,10 @@ def areas_table(result: FieldResult, areas: pd.DataFrame, lang: str = "zh") -> H
     target = result.compliance_target
 
     def share_cell(value) -> str:
-        status = _share_status(value, target)
         text = escape(format_share(value, 0))
-        return text if status in ("good", "no_data") else f"<b style='color:#b2182b'>{text}</b>"
+        if target_band(value, target) in ("reached", "no_data"):
+            return text
+        return f"<b style='color:#b2182b'>{text}</b>"
 
     formats = {f"share_{item}": share_cell for item in QUARANTINE_ITEMS}
     return _table(frame, columns, lang, formats=formats, csv_name="quarantine_areas.csv",

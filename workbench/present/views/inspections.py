@@ -12,16 +12,13 @@ import re
 import pandas as pd
 from IPython.display import HTML
 
-from workbench.domains.inspections import STATUSES, InspectionResult
+from workbench.domains.inspections import STATUS_TONES, InspectionResult, findings_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
 
 #: The palette tone each place status is shown with (badges here, markers on the map).
-STATUS_TONES = {"overdue": "bad", "open": "warn", "not_visited": "no_data", "rectified": "neutral",
-                "passed": "good"}
-assert set(STATUS_TONES) == set(STATUSES)
 
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _ID_CARD = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
@@ -92,7 +89,7 @@ def headline(result: InspectionResult, lang: str = "zh") -> HTML:
          "status": "neutral"},
         {"label": label("insp_open_findings", lang), "value": format_count(t["open"], lang),
          "detail": label("insp_overdue_detail", lang, n=t["overdue"], days=result.rectify_days),
-         "status": "bad" if t["overdue"] else "warn" if t["open"] else "good"},
+         "status": findings_tone(t["open"], t["overdue"])},
         {"label": label("insp_rectify_time", lang),
          "value": "—" if r["median"] is None
                   else label("insp_rectify_value", lang, median=_number(r["median"])),

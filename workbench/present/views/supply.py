@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from workbench.domains.prices import AlertRule, PriceResult
-from workbench.domains.supply import WATCHED_ZONES, SupplyResult
+from workbench.domains.prices import AlertRule, PriceResult, alerts_tone
+from workbench.domains.supply import WATCHED_ZONES, SupplyResult, unserved_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
@@ -56,7 +56,7 @@ def headline(supply: SupplyResult, prices: PriceResult, lang: str = "zh") -> HTM
                   "value": f"{len(unserved)} / {len(supply.served)}",
                   "detail": ", ".join(f"{a} {n}" for a, n in zip(unserved["area_id"], unserved["name"],
                                                                  strict=True)) or label("none", lang),
-                  "status": "bad" if len(unserved) else "good"})
+                  "status": unserved_tone(len(unserved))})
     packages = supply.packages
     if len(packages):
         cards.append({"label": label("sp_price_range", lang),
@@ -69,7 +69,7 @@ def headline(supply: SupplyResult, prices: PriceResult, lang: str = "zh") -> HTM
     cards.append({"label": label("pr_alerts_today", lang), "value": str(len(alerts)),
                   "detail": ("、" if lang == "zh" else ", ").join(dict.fromkeys(alerts["commodity"]))
                             or label("none", lang),
-                  "status": "bad" if len(alerts) else "good"})
+                  "status": alerts_tone(len(alerts))})
     return display.headline(cards)
 
 

@@ -1,0 +1,203 @@
+"""Testing sites of a coverage round: where they are, their daily load, and the silent ones.
+
+Definitions (DESIGN.md, "Metric definitions"):
+
+- A site's *community* is the ``area_id`` it declares; a site without one is placed in the
+  community whose polygon contains its coordinates. A declared community is never overwritten;
+  the sites whose coordinates lie in another community are counted (:func:`sites_in_areas`).
+- *Site load* on a day = the site's samples that day; the busiest clock hour is compared
+  with ``capacity_per_hour``.
+- A site is *silent* on a day when it has no rows that day although it normally reports:
+  it reported on at least ``min_share`` of the active days (days on which any site reported)
+  of the ``lookback_days`` before. Expected-but-missing days are found by the one mechanism of
+  :mod:`workbench.domains.common`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbench.domains.common import missing_cells, ratio, reporting_grid, window_start
+from workbench.domains.sql import query
+from workbench.intake import geo
+
+
+def sites_in_areas(sites: pd.DataFrame, areas) -> tuple[pd.DataFrame, int]:
+    """Each site's community: the declared ``area_id``, or the one containing its coordinates.
+
+    Parameters
+    ----------
+    sites : DataFrame
+        ``lon``, ``lat``; optionally ``area_id`` (declared, may be empty).
+    areas : GeoDataFrame
+        ``area_id``, ``level``, ``geometry``.
+
+    Returns
+    -------
+    (DataFrame, int)
+        ``sites`` with ``area_id`` (declared, else placed; None when neither) and
+        ``located_in`` (the community containing the coordinates); and the number of sites
+        whose declared community is not the one their coordinates lie in (also when they lie in
+        none).
+    """
+    communities = areas[areas["level"] == "community"]
+    out = sites.copy()
+    out["located_in"] = geo.assign_areas(out["lon"], out["lat"], communities)
+    declared = out["area_id"] if "area_id" in out.columns else pd.Series(None, index=out.index, dtype=object)
+    has_declared = declared.notna() & (declared.astype(str).str.strip() != "")
+    out["area_id"] = declared.where(has_declared, out["located_in"])
+    disagree = has_declared & (declared.astype(str) != out["located_in"].astype(str))
+    return out, int(disagree.sum())
+
+
+def site_daily_load(sampling: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """Samples per testing site and day, with the busiest hour against capacity.
+
+    Parameters
+    ----------
+    sampling : DataFrame
+        ``site_id``, ``sampled_at``.
+    sites : DataFrame
+        ``site_id``, ``capacity_per_hour``.
+
+    Returns
+    -------
+    DataFrame
+        ``site_id``, ``date`` (datetime64 at midnight), ``samples``, ``peak_hour_samples``,
+        ``capacity_per_hour``, ``peak_load`` (peak_hour_samples / capacity_per_hour, NaN
+        without a capacity). Only days with samples appear; see :func:`silent_sites`.
+    """
+    daily = query(
+        """
+        WITH hourly AS (
+            SELECT site_id, date_trunc('hour', sampled_at) AS hour, count(*) AS n
+            FROM sampling GROUP BY site_id, hour
+        )
+        SELECT site_id, CAST(date_trunc('day', hour) AS TIMESTAMP) AS date,
+               sum(n)::BIGINT AS samples, max(n)::BIGINT AS peak_hour_samples
+        FROM hourly GROUP BY site_id, date ORDER BY site_id, date
+        """,
+        sampling=sampling[["site_id", "sampled_at"]],
+    )
+    daily["date"] = pd.to_datetime(daily["date"]).astype("datetime64[ns]")
+    capacity = sites.set_index("site_id")["capacity_per_hour"]
+    daily["capacity_per_hour"] = daily["site_id"].map(capacity)
+    daily["peak_load"] = ratio(daily["peak_hour_samples"], daily["capacity_per_hour"])
+    return daily
+
+
+def habitual_sites(reported: pd.DataFrame, active_days: pd.DatetimeIndex, days,
+                   lookback_days: int, min_share: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Which site is expected to report on each checked day, from its habit over the look-back.
+
+    Parameters
+    ----------
+    reported : DataFrame
+        A :func:`~workbench.domains.common.reporting_grid` (days × sites) over at least ``active_days``.
+    active_days : DatetimeIndex
+        The days on which any site reported.
+    days : sequence of Timestamp
+        The days to check.
+
+    Returns
+    -------
+    (DataFrame, DataFrame, Series)
+        ``expected`` (days × sites, bool), ``counts`` (days × sites: active days of the
+        look-back on which the site reported) and the number of active days of each day's look-back.
+    """
+    index = pd.DatetimeIndex(days, name="date")
+    expected = pd.DataFrame(False, index=index, columns=reported.columns)
+    counts = pd.DataFrame(0, index=index, columns=reported.columns)
+    active = pd.Series(0, index=index, dtype="int64")
+    for day in index:
+        start = window_start(day - pd.Timedelta(days=1), lookback_days, "lookback_days")
+        window = active_days[(active_days < day) & (active_days >= start)]
+        active[day] = len(window)
+        if len(window):
+            counts.loc[day] = reported.loc[window].sum().to_numpy()
+            expected.loc[day] = (counts.loc[day] >= min_share * len(window)).to_numpy()
+    return expected, counts, active
+
+
+def silent_sites(
+    daily_load: pd.DataFrame,
+    sites: pd.DataFrame,
+    days,
+    lookback_days: int = 7,
+    min_share: float = 0.5,
+) -> pd.DataFrame:
+    """Sites with no samples on a day they normally report.
+
+    Parameters
+    ----------
+    daily_load : DataFrame
+        ``site_id``, ``date`` as returned by :func:`site_daily_load`.
+    sites : DataFrame
+        ``site_id``, ``name``, ``kind``.
+    days : iterable of date-like
+        The days to check (e.g. the days of a round up to the report date).
+    lookback_days, min_share :
+        A site normally reports when it reported on at least ``min_share`` of the *active*
+        days of the ``lookback_days`` before a checked day.
+
+    Returns
+    -------
+    DataFrame
+        ``site_id``, ``name``, ``kind``, ``silent_on`` (the first silent day),
+        ``days_reported`` and ``active_days`` of the look-back before it, ``last_reported``.
+    """
+    columns = ["site_id", "name", "kind", "silent_on", "days_reported", "active_days", "last_reported"]
+    reported_rows = daily_load[["site_id", "date"]].drop_duplicates()
+    checked = sorted({pd.Timestamp(d).normalize() for d in days})
+    if reported_rows.empty or not checked:
+        return pd.DataFrame(columns=columns)
+    active = pd.DatetimeIndex(sorted(reported_rows["date"].unique()))
+    grid = reporting_grid(reported_rows, ["site_id"], active.union(pd.DatetimeIndex(checked)))
+    expected, counts, active_in_lookback = habitual_sites(grid, active, checked, lookback_days, min_share)
+    found = missing_cells(grid.loc[expected.index], expected)
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    found = found.rename(columns={"date": "silent_on"}).drop_duplicates("site_id")
+    found["days_reported"] = [int(counts.at[d, s]) for d, s in zip(found["silent_on"], found["site_id"],
+                                                                   strict=True)]
+    found["active_days"] = [int(active_in_lookback[d]) for d in found["silent_on"]]
+    found["last_reported"] = [last_before(reported_rows, site, day)
+                              for site, day in zip(found["site_id"], found["silent_on"], strict=True)]
+    found = found.sort_values(["silent_on", "site_id"]).merge(sites[["site_id", "name", "kind"]],
+                                                               on="site_id", how="left")
+    return found[columns].reset_index(drop=True)
+
+
+def last_before(reported: pd.DataFrame, site_id: str, day: pd.Timestamp):
+    """The last day before ``day`` on which ``site_id`` reported (NaT if none)."""
+    dates = reported.loc[(reported["site_id"] == site_id) & (reported["date"] < day), "date"]
+    return dates.max() if len(dates) else pd.NaT
+
+
+def site_round_summary(result, sites: pd.DataFrame) -> pd.DataFrame:
+    """Per site in the round: ``samples`` and worst ``peak_load``; silent sites flagged.
+
+    ``result`` is a :class:`~workbench.domains.coverage.CoverageResult` (its ``site_load`` and
+    ``silent``). Returns ``site_id``, ``name``, ``kind``, ``lon``, ``lat``,
+    ``capacity_per_hour``, ``samples``, ``peak_hour_samples``, ``peak_load``, ``silent``;
+    sites without samples have 0.
+    """
+    per_site = result.site_load.groupby("site_id").agg(
+        samples=("samples", "sum"), peak_hour_samples=("peak_hour_samples", "max"))
+    out = sites.join(per_site, on="site_id")
+    out[["samples", "peak_hour_samples"]] = out[["samples", "peak_hour_samples"]].fillna(0).astype("int64")
+    out["peak_load"] = ratio(out["peak_hour_samples"], out["capacity_per_hour"])
+    out["silent"] = out["site_id"].isin(result.silent["site_id"])
+    return out
+
+
+def site_load_status(summary: pd.DataFrame, alert: float = 1.0) -> pd.Series:
+    """Each site's state in a :func:`site_round_summary`: ``silent``, ``over`` or ``below``.
+
+    A site is ``over`` when its worst ``peak_load`` reaches ``alert`` (1.0: its busiest hour
+    used its whole hourly capacity); a silent site is ``silent`` whatever its load.
+    """
+    over = summary["peak_load"].fillna(0) >= alert
+    status = np.where(summary["silent"], "silent", np.where(over, "over", "below"))
+    return pd.Series(status, index=summary.index, name="status")
