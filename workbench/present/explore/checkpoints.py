@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.domains import checkpoints
-from workbench.present.explore.common import history_view, map_keywords, point_features, window_control
+from workbench.present.explore.common import history_view, map_options, point_features, window_control
 from workbench.present.explore.registry import Context, History, MetricView, Selection, register_metric
 from workbench.present.i18n import label
 from workbench.present.maps.checkpoints import checkpoint_map
@@ -55,7 +55,7 @@ def checkpoint_history(context: Context, selection: Selection) -> History:
 def flows_view(context: Context, selection: Selection) -> MetricView:
     """Window sums of every checkpoint (days reported of days expected); checkpoints sized by flow."""
     result = checkpoint_result(context, selection)
-    fmap = checkpoint_map(result, context.data.areas, **map_keywords(context, selection))
+    fmap = checkpoint_map(result, context.data.areas, map_options(context, selection))
     return MetricView(result.week, fmap, view.week_table(result, selection.lang).data,
                       view.headline(result, selection.lang).data, result.warnings,
                       point_features(result.week, "checkpoint_id"))

@@ -21,16 +21,17 @@ from workbench.present import display
 from workbench.present.explore.registry import Context, Control, History, Selection
 from workbench.present.i18n import label
 from workbench.present.maps import base
+from workbench.present.maps.base import MapOptions
 from workbench.present.safe_html import escape
 
 #: The outline of the feature whose history is shown.
 HIGHLIGHT = "#000000"
 
 
-def map_keywords(context: Context, selection: Selection) -> dict:
-    """The keywords every map of :mod:`workbench.present.maps` takes: context, basemap, lang, datum."""
-    return {"boundaries": context.optional("admin_boundaries"), "basemap": selection.basemap,
-            "lang": selection.lang, "source_datum": context.pack.datum}
+def map_options(context: Context, selection: Selection) -> MapOptions:
+    """What every map of :mod:`workbench.present.maps` takes: context layer, basemap, language, datum."""
+    return MapOptions(boundaries=context.optional("admin_boundaries"), basemap=selection.basemap,
+                      lang=selection.lang, source_datum=context.pack.datum)
 
 
 #: The value of a filter's "every ..." choice (a dropdown's None means "nothing chosen").

@@ -15,7 +15,7 @@ import pandas as pd
 from workbench.domains import coverage
 from workbench.present import display
 from workbench.present.explore.choices import started_rounds
-from workbench.present.explore.common import area_features, history_view, point_features, titled
+from workbench.present.explore.common import area_features, history_view, map_options, point_features, titled
 from workbench.present.explore.registry import (
     Context,
     History,
@@ -26,7 +26,6 @@ from workbench.present.explore.registry import (
 )
 from workbench.present.i18n import label
 from workbench.present.maps import coverage as coverage_maps
-from workbench.present.maps.base import MapOptions
 from workbench.present.views import coverage as view
 
 DATASETS = ("areas", "zones", "testing_sites", "rounds", "sampling")
@@ -53,11 +52,6 @@ def coverage_result(context: Context, selection: Selection, target: float) -> co
     return coverage.analyse_coverage(data.sampling, data.areas, data.testing_sites, data.rounds, data.zones,
                                      selection.date, round_id=round_id, scope=selection.scope, target=target,
                                      tested=tested, daily_load=load)
-
-
-def _map_options(context: Context, selection: Selection) -> MapOptions:
-    return MapOptions(boundaries=context.optional("admin_boundaries"), basemap=selection.basemap,
-                      lang=selection.lang, source_datum=context.pack.datum)
 
 
 def _scope_sites(context: Context, result: coverage.CoverageResult):
@@ -130,7 +124,7 @@ def coverage_view(context: Context, selection: Selection) -> MetricView:
     areas, lang = context.data.areas, selection.lang
     result = coverage_result(context, selection, selection.threshold)
     fmap = coverage_maps.coverage_map(result, areas, _scope_sites(context, result),
-                                      _map_options(context, selection))
+                                      map_options(context, selection))
     return MetricView(view.area_rows(result), fmap, view.area_table(result, areas, lang).data,
                       view.headline(result, lang).data, result.warnings, _area_features(result, areas))
 
@@ -141,7 +135,7 @@ def gap_view(context: Context, selection: Selection) -> MetricView:
     """Communities short of the target, largest gap first; communities shaded by gap."""
     areas, lang = context.data.areas, selection.lang
     result = coverage_result(context, selection, selection.threshold)
-    fmap = coverage_maps.gap_map(result, areas, _map_options(context, selection))
+    fmap = coverage_maps.gap_map(result, areas, map_options(context, selection))
     return MetricView(result.short.reset_index(drop=True), fmap, view.short_table(result, areas, lang).data,
                       view.headline(result, lang).data, result.warnings,
                       area_features(result.short["area_id"], areas))
@@ -155,7 +149,7 @@ def site_load_view(context: Context, selection: Selection) -> MetricView:
     result = coverage_result(context, selection, coverage.DEFAULT_TARGET)
     sites = _scope_sites(context, result)
     sites = view.site_load_rows(sites.assign(status=coverage.site_load_status(sites, alert)))
-    fmap = coverage_maps.site_load_map(result, context.data.areas, sites, _map_options(context, selection),
+    fmap = coverage_maps.site_load_map(result, context.data.areas, sites, map_options(context, selection),
                                        alert=alert)
     return MetricView(sites, fmap, view.site_load_table(sites, lang).data,
                       view.site_load_headline(sites, alert, result, lang).data, result.warnings,

@@ -14,7 +14,7 @@ from workbench.present import display
 from workbench.present.explore.common import (
     filter_control,
     history_view,
-    map_keywords,
+    map_options,
     point_features,
     titled,
 )
@@ -84,7 +84,7 @@ def _status_html(rows: pd.DataFrame, lang: str) -> str:
 
 def _view(context: Context, selection: Selection, rows: pd.DataFrame, html: str,
           result: enterprises.EnterpriseResult) -> MetricView:
-    fmap = enterprise_map(result, **map_keywords(context, selection))
+    fmap = enterprise_map(result, map_options(context, selection))
     return MetricView(rows, fmap, html, view.headline(result, selection.lang).data, result.warnings,
                       point_features(result.enterprises, "enterprise_id"))
 

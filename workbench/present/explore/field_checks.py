@@ -21,7 +21,7 @@ from workbench.present.explore.common import (
     area_features,
     filter_control,
     history_view,
-    map_keywords,
+    map_options,
     point_features,
     titled,
     window_control,
@@ -128,7 +128,7 @@ def quarantine_view(context: Context, selection: Selection) -> MetricView:
     """Every community checked in the window: each item's compliance, weakest first."""
     result = scoped_quarantine(context, selection)
     areas, lang = context.data.areas, selection.lang
-    fmap = quarantine_map(result, areas, **map_keywords(context, selection))
+    fmap = quarantine_map(result, areas, map_options(context, selection))
     return MetricView(result.areas.reset_index(drop=True), fmap, view.areas_table(result, areas, lang).data,
                       view.headline(result, lang).data, result.warnings,
                       area_features(result.areas["area_id"], areas))
@@ -162,7 +162,7 @@ def waste_view(context: Context, selection: Selection) -> MetricView:
     sites = result.sites if not kind else result.sites[result.sites["kind"] == kind]
     result = dataclasses.replace(result, sites=sites.reset_index(drop=True))
     areas, lang = context.data.areas, selection.lang
-    fmap = waste_map(result, areas, **map_keywords(context, selection))
+    fmap = waste_map(result, areas, map_options(context, selection))
     rows = sites.sort_values(["hours_since", "site_id"], ascending=[False, True], na_position="first")
     return MetricView(rows.reset_index(drop=True), fmap, view.sites_table(result, lang).data,
                       view.headline(result, lang).data, result.warnings, point_features(sites, "site_id"))

@@ -15,7 +15,7 @@ from workbench.present import display
 from workbench.present.explore.common import (
     filter_control,
     history_view,
-    map_keywords,
+    map_options,
     point_features,
     window_control,
 )
@@ -73,7 +73,7 @@ def place_rates(result: inspections.InspectionResult) -> pd.DataFrame:
 
 
 def _map(context: Context, selection: Selection, result: inspections.InspectionResult):
-    fmap = inspections_map(result, **map_keywords(context, selection))
+    fmap = inspections_map(result, map_options(context, selection))
     if fmap is None:
         raise WorkbenchError(label("insp_no_places", selection.lang))
     return fmap

@@ -6,7 +6,8 @@ the watched communities of :func:`workbench.domains.supply.analyse_supply`; the 
 community is its served households of each of the last :data:`HISTORY_DAYS` days.
 
 Prices controls: the commodity and the market limit the rows of
-:func:`workbench.domains.prices.analyse_prices` (rules read once from the default rules file).
+:func:`workbench.domains.prices.analyse_prices` (rules read once from the default rules file,
+``parameters/price_alerts.yaml``).
 Markets have no coordinates in the data contract, so the price map draws the district and
 lists each shown market's price against baseline in its legend; the history of a commodity
 is its price at each market over the last :data:`HISTORY_DAYS` days.
@@ -19,12 +20,13 @@ import dataclasses
 import pandas as pd
 
 from workbench.domains import prices, supply
+from workbench.intake.rulefiles import read_parameter_file
 from workbench.present import display
 from workbench.present.explore.common import (
     area_features,
     filter_control,
     history_view,
-    map_keywords,
+    map_options,
 )
 from workbench.present.explore.registry import Context, History, MetricView, Selection, register_metric
 from workbench.present.i18n import format_share, label
@@ -70,7 +72,7 @@ def scoped_supply(context: Context, selection: Selection) -> supply.SupplyResult
 def _supply_view(context: Context, selection: Selection, rows: pd.DataFrame,
                  result: supply.SupplyResult) -> MetricView:
     areas, lang = context.data.areas, selection.lang
-    fmap = supply_map(result, areas, **map_keywords(context, selection))
+    fmap = supply_map(result, areas, map_options(context, selection))
     shown = dataclasses.replace(result, served=rows)
     return MetricView(rows, fmap, view.areas_table(shown, lang).data, "", result.warnings,
                       area_features(result.served["area_id"], areas))
@@ -143,7 +145,8 @@ PRICE_CONTROLS = (filter_control("commodity", "pr_commodity", "exp_all", _commod
 def price_result(context: Context, day) -> prices.PriceResult:
     """:func:`~workbench.domains.prices.analyse_prices` on ``day`` with the default alert rules."""
     data = context.data
-    rules = context.cached("prices.rules", lambda: prices.read_alert_rules(None))
+    rules = context.cached("prices.rules", lambda: prices.parse_alert_rules(
+        *read_parameter_file(None, prices.DEFAULT_RULES_FILE, "price-alert rules")))
     return context.cached(("prices", pd.Timestamp(day)),
                           lambda: prices.analyse_prices(data.prices, data.price_baselines, rules, day))
 
