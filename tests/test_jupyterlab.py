@@ -37,6 +37,16 @@ assert set(explorer.table.loc[explorer.table["level"] == "community", "parent_id
 assert explorer.map_html.startswith("<iframe")
 """
 
+#: Then another domain, its datasets loaded when chosen: its own control, and a place's history.
+CHECK_INSPECTIONS = """
+explorer.controls.metric.value = "insp_pass_rate"
+week, week_map = explorer.table["visits"].sum(), explorer.map_html
+explorer.controls.extra["insp_window"].value = 1
+assert 0 < explorer.table["visits"].sum() < week and explorer.map_html != week_map
+explorer.controls.feature.value = explorer.controls.feature.options[1][1]
+assert explorer.history is not None and len(explorer.history.table) > 0
+"""
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -150,6 +160,7 @@ def test_explore_notebook_runs_in_a_jupyterlab_server(tmp_path):
                      and "application/vnd.jupyter.widget-view+json" in m["content"]["data"]]
             assert views, "the last cell displayed no widget"
             execute(channel, session["id"], CHECK)
+            execute(channel, session["id"], CHECK_INSPECTIONS)
         finally:
             channel.close()
         api.delete(f"{base}/api/sessions/{session['id']}", timeout=30)

@@ -166,6 +166,16 @@ def command_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_explore(args: argparse.Namespace) -> int:
+    """Serve the explorer with Voilà until Ctrl-C; exit 2 when Voilà (the ``explore`` extra) is absent."""
+    from workbench.present.explore.webapp import require_voila, serve
+
+    require_voila()
+    from workbench.runner.execute import ensure_kernel
+
+    return serve(pack=args.pack, port=args.port, kernel=ensure_kernel())
+
+
 def positive_seconds(text: str) -> float:
     """Parse a ``--timeout`` value: a positive number of seconds."""
     try:
@@ -253,6 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="lay out a working folder: notebooks, parameters, reports")
     init.add_argument("folder", metavar="DIR", help="the folder to make (new, or empty)")
     init.set_defaults(handler=command_init)
+
+    explore = commands.add_parser("explore", help="serve the explorer as a web app (Voilà), offline")
+    explore.add_argument("--pack", metavar="DIR", help="data pack folder (default: data/sample)")
+    explore.add_argument("--port", type=int, default=8866, metavar="N",
+                         help="port on 127.0.0.1 (default 8866)")
+    explore.set_defaults(handler=command_explore)
     return parser
 
 
