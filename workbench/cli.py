@@ -71,11 +71,28 @@ def command_prune(args: argparse.Namespace) -> int:
 
 
 def command_validate(args: argparse.Namespace) -> int:
-    """Print every problem of a data pack; exit 1 when any is an error."""
-    from workbench.intake.loading import format_problems, validate_pack
+    """Print every problem of a data pack and write ``reports/D/data_quality.html``; exit 1 on any error."""
+    from workbench.errors import DataError
+    from workbench.intake.catalog import open_pack
+    from workbench.intake.loading import Findings, format_problems, validate_pack
+    from workbench.intake.needs import format_readiness, readiness
+    from workbench.runner.batch import survey_pack, write_data_quality
 
-    problems = validate_pack(args.pack)  # a catalog that cannot be opened gives its problems too
-    print(format_problems(problems))
+    try:
+        pack = open_pack(args.pack)
+    except DataError:  # a catalog that cannot be opened: its problems, and no page (no pack to describe)
+        problems = validate_pack(args.pack)
+        print(format_problems(problems))
+        return 1
+    survey = survey_pack(pack)
+    problems = survey[2]
+    print(format_problems(Findings(problems, format_readiness(readiness(pack, problems)))))
+    try:
+        day = pack.resolve_date(args.date).date().isoformat()
+    except WorkbenchError as exc:
+        print(f"workbench validate: data-quality page not written: {exc}", file=sys.stderr)
+    else:
+        print(write_data_quality(pack, day, args.reports, lang=args.lang, survey=survey))
     return 1 if any(problem.severity == "error" for problem in problems) else 0
 
 
@@ -159,6 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a data pack against the contract")
     add_run_options(validate, outputs=False)
+    validate.add_argument("--date", metavar="D", help="date of the data-quality page (default: the pack's)")
+    validate.add_argument("--reports", metavar="DIR", default="reports",
+                          help="folder of reports/D/data_quality.html (default: reports)")
+    validate.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the page (default: zh)")
     validate.set_defaults(handler=command_validate)
 
     sample = commands.add_parser("sample", help="regenerate the synthetic sample pack")
