@@ -1,4 +1,4 @@
-"""The figures of data quality: what was read from each dataset, what was set aside and why, who did not report.
+"""The figures of data quality: what each dataset gave, what was set aside and why, who did not report.
 
 Pure over what intake loaded (a :class:`~workbench.intake.loading.Datasets`: frames and the
 :class:`~workbench.intake.origins.Origin` of their rows) and the problems it found; nothing is
@@ -23,10 +23,11 @@ Definitions (exact; ``tests/test_data_quality.py`` pins each on a hand-built pac
   seen reporting). A unit's **last day** is the latest day of its rows up to the report date
   D; it **reported** when that day is D; **completeness** = reported ÷ expected; a unit is
   **late** when its last day is before D or it never reported (``days_since`` is then None).
-- **problems**: every problem, as intake capped them (20 rows per
-  check, then ``... and N more rows``; see :mod:`workbench.intake.problems`), at most :data:`MAX_PROBLEMS_SHOWN` in all; each found
-  value is a masked sample (:func:`workbench.privacy.sample_of`), and hidden in columns of
-  free text or personal identifiers.
+- **problems**: every problem, as intake capped them (20 rows per check, then
+  ``... and N more rows``; see :mod:`workbench.intake.problems`), at most
+  :data:`MAX_PROBLEMS_SHOWN` in all; each found value is a masked sample
+  (:func:`workbench.privacy.sample_of`), and hidden in columns of free text or personal
+  identifiers.
 """
 
 from __future__ import annotations
@@ -205,9 +206,9 @@ def date_column(name: str, frame: pd.DataFrame) -> str | None:
     if schema is None:
         return None
     for column, spec in schema.columns.items():
-        if spec.metadata.get("kind") in _DATE_KINDS and column in frame.columns:
-            if pd.api.types.is_datetime64_any_dtype(frame[column]):
-                return column
+        dated = column in frame.columns and pd.api.types.is_datetime64_any_dtype(frame[column])
+        if dated and spec.metadata.get("kind") in _DATE_KINDS:
+            return column
     return None
 
 
@@ -265,7 +266,9 @@ def unit_reports(frames: Mapping[str, pd.DataFrame], unit: ReportingUnit, day: p
 
 
 def report_readiness(pack: Pack, problems: list[Problem]) -> list[dict]:
-    """Per report of the daily schedule: whether it runs (:func:`~workbench.intake.needs.readiness`), and why not.
+    """Per report of the daily schedule: whether it runs, and why not.
+
+    The verdict is :func:`~workbench.intake.needs.readiness`'s.
 
     ``missing`` are required datasets the catalog does not list, ``erring`` required ones with
     errors, ``without`` optional ones absent or with errors (the report runs without them).
@@ -296,6 +299,10 @@ def hides_found(problem: Problem) -> bool:
     return spec is not None and spec.metadata.get("kind") == "text"
 
 
+def _hidden(problem: Problem) -> bool:
+    return bool(problem.found) and hides_found(problem) and not _MORE_ROWS.match(problem.found)
+
+
 def problem_rows(problems: Iterable[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> list[dict]:
     """The problems shown: errors first, as intake capped them, at most ``limit``; found values masked.
 
@@ -309,7 +316,7 @@ def problem_rows(problems: Iterable[Problem], limit: int = MAX_PROBLEMS_SHOWN) -
         "row": p.cell or p.row,
         "column": p.column,
         "expected": sample_of(p.expected, 200),
-        "found": HIDDEN if hides_found(p) and p.found and not _MORE_ROWS.match(p.found) else sample_of(p.found, 120),
+        "found": HIDDEN if _hidden(p) else sample_of(p.found, 120),
     } for p in ordered[:limit]]  # fmt: skip
 
 

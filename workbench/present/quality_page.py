@@ -1,4 +1,4 @@
-"""The data-quality page (``reports/D/data_quality.html``): the figures of :mod:`workbench.intake.quality` drawn.
+"""The data-quality page (``reports/D/data_quality.html``): :mod:`workbench.intake.quality`'s figures drawn.
 
 One self-contained HTML document, offline, with the look of the reports (the CSS of the
 runner's nbconvert template and :mod:`workbench.present.display`'s title block and tables).
@@ -41,7 +41,8 @@ def render_quality_page(figures: Mapping, pack, lang: str = "zh", generated_at=N
     ``pack`` gives the title block its name and fingerprint.
     """
     parts = [
-        title_block(PAGE_NAME, pack, label("dq_scope", lang), figures["report_date"], lang, generated_at).data,
+        title_block(PAGE_NAME, pack, label("dq_scope", lang), figures["report_date"], lang,
+                    generated_at).data,
         f'<p class="wb-note">{escape(label("dq_intro", lang))}</p>',
         headline(summary_cards(figures, lang)).data,
         section(label("dq_section_reports", lang)).data, reports_table(figures["reports"], lang),
@@ -108,8 +109,10 @@ def reports_table(reports: list[Mapping], lang: str) -> str:
     """Each report: can it run, and why not (missing or erring datasets), or what it runs without."""
     rows = []
     for r in reports:
-        verdict = badge(label("dq_can_run" if r["runs"] else "dq_cannot_run", lang), "ok" if r["runs"] else "bad")
-        rows.append({"report": report_title(r["report"], lang), "runs": verdict, "why": reasons_html(r, lang)})
+        verdict = label("dq_can_run" if r["runs"] else "dq_cannot_run", lang)
+        status = "ok" if r["runs"] else "bad"
+        rows.append({"report": report_title(r["report"], lang), "runs": badge(verdict, status),
+                     "why": reasons_html(r, lang)})
     frame = pd.DataFrame(rows, columns=["report", "runs", "why"])
     return table(frame, {"report": "dq_report", "runs": "dq_runs", "why": "dq_why"}, lang,
                  formats={"runs": _as_is, "why": _as_is}).data
@@ -136,7 +139,8 @@ def datasets_table(datasets: Mapping[str, Mapping], lang: str) -> str:
             "last_day": span.get("last_day") or "", "errors": d["errors"], "warnings": d["warnings"],
         })  # fmt: skip
     columns = {"title": "dq_dataset", "name": "dq_code", "files": "dq_files", "rows_read": "dq_rows_read",
-               "rows_kept": "dq_rows_kept", "rows_set_aside": "dq_rows_set_aside", "date_column": "dq_date_column",
+               "rows_kept": "dq_rows_kept", "rows_set_aside": "dq_rows_set_aside",
+               "date_column": "dq_date_column",
                "first_day": "dq_first_day", "last_day": "dq_last_day", "errors": "dq_errors",
                "warnings": "dq_warnings"}  # fmt: skip
     counts = dict.fromkeys(("rows_read", "rows_kept", "rows_set_aside"), _count)
@@ -162,7 +166,8 @@ def english(text) -> str:
 def set_aside_table(datasets: Mapping[str, Mapping], lang: str) -> str:
     """Every reason rows were set aside, with its file, column and rows."""
     rows = [{"name": name, **reason} for name, d in datasets.items() for reason in d["set_aside"]]
-    columns = {"name": "dq_code", "file": "dq_file", "column": "dq_column", "reason": "dq_reason", "rows": "dq_rows"}
+    columns = {"name": "dq_code", "file": "dq_file", "column": "dq_column", "reason": "dq_reason",
+               "rows": "dq_rows"}
     return table(pd.DataFrame(rows, columns=list(columns)), columns, lang,
                  formats={"name": code, "file": code, "column": code, "reason": english}).data
 
@@ -190,7 +195,8 @@ def reporting_tables(reporting: Mapping[str, Mapping], lang: str) -> list[str]:
                             "days_since": "dq_days_since"}, lang, formats={"days_since": _count}).data)
     hidden = sum(r["late_count"] - len(r["late"]) for r in reporting.values())
     if hidden:
-        out.append(f'<p class="wb-note">{escape(label("dq_late_not_listed", lang, count=format_count(hidden)))}</p>')
+        note = label("dq_late_not_listed", lang, count=format_count(hidden))
+        out.append(f'<p class="wb-note">{escape(note)}</p>')
     return out
 
 
@@ -211,6 +217,7 @@ def problems_table(figures: Mapping, lang: str) -> str:
     out = table(frame, columns, lang, formats=formats).data
     more = figures["counts"]["problems_not_listed"]
     if more:
-        note = label("dq_problems_not_listed", lang, count=format_count(more), shown=format_count(len(problems)))
+        shown = format_count(len(problems))
+        note = label("dq_problems_not_listed", lang, count=format_count(more), shown=shown)
         out += f'<p class="wb-note">{escape(note)}</p>'
     return out
