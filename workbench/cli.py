@@ -71,29 +71,30 @@ def command_prune(args: argparse.Namespace) -> int:
 
 
 def command_validate(args: argparse.Namespace) -> int:
-    """Print every problem of a data pack and write ``reports/D/data_quality.html``; exit 1 on any error."""
+    """Print every problem of a data pack and write its data-quality page; exit 1 when any is an error."""
+    from workbench.intake.loading import format_problems, validate_pack
+
+    problems = validate_pack(args.pack)  # a catalog that cannot be opened gives its problems too
+    print(format_problems(problems))
+    write_validate_page(args)
+    return 1 if any(problem.severity == "error" for problem in problems) else 0
+
+
+def write_validate_page(args: argparse.Namespace) -> None:
+    """The data-quality page of ``validate``; when it cannot be written, a line on stderr says why."""
     from workbench.errors import DataError
     from workbench.intake.catalog import open_pack
-    from workbench.intake.loading import Findings, format_problems, validate_pack
-    from workbench.intake.needs import format_readiness, readiness
-    from workbench.runner.batch import survey_pack, write_data_quality
+    from workbench.runner.batch import write_data_quality
 
     try:
         pack = open_pack(args.pack)
-    except DataError:  # a catalog that cannot be opened: its problems, and no page (no pack to describe)
-        problems = validate_pack(args.pack)
-        print(format_problems(problems))
-        return 1
-    survey = survey_pack(pack)
-    problems = survey[2]
-    print(format_problems(Findings(problems, format_readiness(readiness(pack, problems)))))
-    try:
         day = pack.resolve_date(args.date).date().isoformat()
-    except WorkbenchError as exc:
+        print(write_data_quality(pack, day, args.reports, lang=args.lang))
+    except DataError:  # the catalog's problems are printed above; there is no pack to describe
+        print("workbench validate: data-quality page not written: the catalog cannot be opened",
+              file=sys.stderr)
+    except (WorkbenchError, OSError) as exc:
         print(f"workbench validate: data-quality page not written: {exc}", file=sys.stderr)
-    else:
-        print(write_data_quality(pack, day, args.reports, lang=args.lang, survey=survey))
-    return 1 if any(problem.severity == "error" for problem in problems) else 0
 
 
 def command_sample(args: argparse.Namespace) -> int:

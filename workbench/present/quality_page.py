@@ -69,12 +69,12 @@ def summary_cards(figures: Mapping, lang: str) -> list[dict]:
     runs = sum(r["runs"] for r in reports)
     return [
         {"label": label("dq_errors", lang), "value": format_count(counts["errors"]),
-         "status": "bad" if counts["errors"] else "ok"},
+         "status": "bad" if counts["errors"] else "good"},
         {"label": label("dq_warnings", lang), "value": format_count(counts["warnings"]),
-         "status": "warn" if counts["warnings"] else "ok"},
+         "status": "warn" if counts["warnings"] else "good"},
         {"label": label("dq_datasets_loaded", lang), "value": f"{loaded} / {len(datasets)}"},
         {"label": label("dq_reports_runnable", lang), "value": f"{runs} / {len(reports)}",
-         "status": "ok" if runs == len(reports) else "warn"},
+         "status": "good" if runs == len(reports) else "warn"},
     ]  # fmt: skip
 
 
@@ -110,7 +110,7 @@ def reports_table(reports: list[Mapping], lang: str) -> str:
     rows = []
     for r in reports:
         verdict = label("dq_can_run" if r["runs"] else "dq_cannot_run", lang)
-        status = "ok" if r["runs"] else "bad"
+        status = "good" if r["runs"] else "bad"
         rows.append({"report": report_title(r["report"], lang), "runs": badge(verdict, status),
                      "why": reasons_html(r, lang)})
     frame = pd.DataFrame(rows, columns=["report", "runs", "why"])
