@@ -132,13 +132,21 @@ def quality_figures(
 # ---------------------------------------------------------------- per dataset
 
 
-def dataset_figures(name: str, files: Iterable[str], frame: pd.DataFrame | None, origin: Origin | None,
-                    problems: list[Problem]) -> dict:
+def dataset_figures(
+    name: str,
+    files: Iterable[str],
+    frame: pd.DataFrame | None,
+    origin: Origin | None,
+    problems: list[Problem],
+) -> dict:
     """Files, rows read, kept and set aside, why, and the date range of one dataset."""
     own = [p for p in problems if p.dataset == name]
     loaded = frame is not None and origin is not None
-    read = files_read(origin, frame) if loaded else [{"file": f, "rows_read": None, "rows_kept": None,
-                                                       "rows_set_aside": None} for f in files]
+    read = (
+        files_read(origin, frame)
+        if loaded
+        else [{"file": f, "rows_read": None, "rows_kept": None, "rows_set_aside": None} for f in files]
+    )
     return {
         "loaded": loaded,
         "files": read,
@@ -196,8 +204,10 @@ def set_aside_reasons(problems: Iterable[Problem]) -> list[dict]:
             reason = _LEADING_COUNT.sub("", problem.found)
         key = (problem.file, problem.column or "", reason)
         counts[key] = counts.get(key, 0) + rows_in(problem)
-    return [{"file": f, "column": c or None, "reason": sample_of(r, 120), "rows": n}
-            for (f, c, r), n in counts.items()]
+    return [
+        {"file": f, "column": c or None, "reason": sample_of(r, 120), "rows": n}
+        for (f, c, r), n in counts.items()
+    ]
 
 
 def date_column(name: str, frame: pd.DataFrame) -> str | None:
@@ -256,9 +266,14 @@ def unit_reports(frames: Mapping[str, pd.DataFrame], unit: ReportingUnit, day: p
         "reported": reported,
         "completeness": reported / len(expected) if len(expected) else None,
         "late_count": len(late),
-        "late": [{"unit": sample_of(unit_id, SAMPLE_WIDTH), "last_day": None if pd.isna(d) else _day(d),
-                  "days_since": None if pd.isna(d) else int((day - d).days)}
-                 for unit_id, d in listed.items()],
+        "late": [
+            {
+                "unit": sample_of(unit_id, SAMPLE_WIDTH),
+                "last_day": None if pd.isna(d) else _day(d),
+                "days_since": None if pd.isna(d) else int((day - d).days),
+            }
+            for unit_id, d in listed.items()
+        ],
     }
 
 

@@ -41,13 +41,17 @@ def render_quality_page(figures: Mapping, pack, lang: str = "zh", generated_at=N
     ``pack`` gives the title block its name and fingerprint.
     """
     parts = [
-        title_block(PAGE_NAME, pack, label("dq_scope", lang), figures["report_date"], lang,
-                    generated_at).data,
+        title_block(
+            PAGE_NAME, pack, label("dq_scope", lang), figures["report_date"], lang, generated_at
+        ).data,
         f'<p class="wb-note">{escape(label("dq_intro", lang))}</p>',
         headline(summary_cards(figures, lang)).data,
-        section(label("dq_section_reports", lang)).data, reports_table(figures["reports"], lang),
-        section(label("dq_section_datasets", lang)).data, datasets_table(figures["datasets"], lang),
-        section(label("dq_section_files", lang)).data, files_table(figures["datasets"], lang),
+        section(label("dq_section_reports", lang)).data,
+        reports_table(figures["reports"], lang),
+        section(label("dq_section_datasets", lang)).data,
+        datasets_table(figures["datasets"], lang),
+        section(label("dq_section_files", lang)).data,
+        files_table(figures["datasets"], lang),
         section(label("dq_section_set_aside", lang), label("dq_set_aside_note", lang)).data,
         set_aside_table(figures["datasets"], lang),
         section(label("dq_section_reporting", lang), label("dq_reporting_note", lang)).data,
@@ -56,10 +60,12 @@ def render_quality_page(figures: Mapping, pack, lang: str = "zh", generated_at=N
         problems_table(figures, lang),
     ]
     title = f"{label(PAGE_NAME, lang)} · {mask_personal(pack.name)} · {figures['report_date']}"
-    return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title>{page_css()}{REPORT_CSS}</head>"
-            f'<body><main>{"".join(parts)}</main></body></html>\n')
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title>{page_css()}{REPORT_CSS}</head>"
+        f"<body><main>{''.join(parts)}</main></body></html>\n"
+    )
 
 
 def summary_cards(figures: Mapping, lang: str) -> list[dict]:
@@ -111,11 +117,20 @@ def reports_table(reports: list[Mapping], lang: str) -> str:
     for r in reports:
         verdict = label("dq_can_run" if r["runs"] else "dq_cannot_run", lang)
         status = "good" if r["runs"] else "bad"
-        rows.append({"report": report_title(r["report"], lang), "runs": badge(verdict, status),
-                     "why": reasons_html(r, lang)})
+        rows.append(
+            {
+                "report": report_title(r["report"], lang),
+                "runs": badge(verdict, status),
+                "why": reasons_html(r, lang),
+            }
+        )
     frame = pd.DataFrame(rows, columns=["report", "runs", "why"])
-    return table(frame, {"report": "dq_report", "runs": "dq_runs", "why": "dq_why"}, lang,
-                 formats={"runs": _as_is, "why": _as_is}).data
+    return table(
+        frame,
+        {"report": "dq_report", "runs": "dq_runs", "why": "dq_why"},
+        lang,
+        formats={"runs": _as_is, "why": _as_is},
+    ).data
 
 
 def _as_is(html: str) -> str:
@@ -144,8 +159,12 @@ def datasets_table(datasets: Mapping[str, Mapping], lang: str) -> str:
                "first_day": "dq_first_day", "last_day": "dq_last_day", "errors": "dq_errors",
                "warnings": "dq_warnings"}  # fmt: skip
     counts = dict.fromkeys(("rows_read", "rows_kept", "rows_set_aside"), _count)
-    return table(pd.DataFrame(rows, columns=list(columns)), columns, lang,
-                 formats={"name": code, "date_column": code, **counts}).data
+    return table(
+        pd.DataFrame(rows, columns=list(columns)),
+        columns,
+        lang,
+        formats={"name": code, "date_column": code, **counts},
+    ).data
 
 
 def files_table(datasets: Mapping[str, Mapping], lang: str) -> str:
@@ -154,8 +173,12 @@ def files_table(datasets: Mapping[str, Mapping], lang: str) -> str:
     columns = {"name": "dq_code", "file": "dq_file", "rows_read": "dq_rows_read", "rows_kept": "dq_rows_kept",
                "rows_set_aside": "dq_rows_set_aside"}  # fmt: skip
     counts = dict.fromkeys(("rows_read", "rows_kept", "rows_set_aside"), _count)
-    return table(pd.DataFrame(rows, columns=list(columns)), columns, lang,
-                 formats={"name": code, "file": code, **counts}).data
+    return table(
+        pd.DataFrame(rows, columns=list(columns)),
+        columns,
+        lang,
+        formats={"name": code, "file": code, **counts},
+    ).data
 
 
 def english(text) -> str:
@@ -166,10 +189,19 @@ def english(text) -> str:
 def set_aside_table(datasets: Mapping[str, Mapping], lang: str) -> str:
     """Every reason rows were set aside, with its file, column and rows."""
     rows = [{"name": name, **reason} for name, d in datasets.items() for reason in d["set_aside"]]
-    columns = {"name": "dq_code", "file": "dq_file", "column": "dq_column", "reason": "dq_reason",
-               "rows": "dq_rows"}
-    return table(pd.DataFrame(rows, columns=list(columns)), columns, lang,
-                 formats={"name": code, "file": code, "column": code, "reason": english}).data
+    columns = {
+        "name": "dq_code",
+        "file": "dq_file",
+        "column": "dq_column",
+        "reason": "dq_reason",
+        "rows": "dq_rows",
+    }
+    return table(
+        pd.DataFrame(rows, columns=list(columns)),
+        columns,
+        lang,
+        formats={"name": code, "file": code, "column": code, "reason": english},
+    ).data
 
 
 def reporting_tables(reporting: Mapping[str, Mapping], lang: str) -> list[str]:
@@ -181,18 +213,41 @@ def reporting_tables(reporting: Mapping[str, Mapping], lang: str) -> list[str]:
          "reported": r["reported"], "completeness": r["completeness"], "late": r["late_count"]}
         for kind, r in reporting.items()
     ])  # fmt: skip
-    columns = {"kind": "dq_unit_kind", "records": "dq_records", "expected": "dq_expected_units",
-               "reported": "dq_reported_units", "completeness": "dq_completeness", "late": "dq_late_units"}
-    out = [table(summary, columns, lang, formats={"records": code,
-                                                  "completeness": lambda v: escape(format_share(v))}).data]
+    columns = {
+        "kind": "dq_unit_kind",
+        "records": "dq_records",
+        "expected": "dq_expected_units",
+        "reported": "dq_reported_units",
+        "completeness": "dq_completeness",
+        "late": "dq_late_units",
+    }
+    out = [
+        table(
+            summary,
+            columns,
+            lang,
+            formats={"records": code, "completeness": lambda v: escape(format_share(v))},
+        ).data
+    ]
     late = pd.DataFrame([
         {"kind": label(f"dq_unit_{kind}", lang), "unit": u["unit"],
          "last_day": u["last_day"] or label("dq_never", lang), "days_since": u["days_since"]}
         for kind, r in reporting.items() for u in r["late"]
     ], columns=["kind", "unit", "last_day", "days_since"])  # fmt: skip
     out.append(f"<h3>{escape(label('dq_section_late', lang))}</h3>")
-    out.append(table(late, {"kind": "dq_unit_kind", "unit": "dq_unit", "last_day": "dq_unit_last_day",
-                            "days_since": "dq_days_since"}, lang, formats={"days_since": _count}).data)
+    out.append(
+        table(
+            late,
+            {
+                "kind": "dq_unit_kind",
+                "unit": "dq_unit",
+                "last_day": "dq_unit_last_day",
+                "days_since": "dq_days_since",
+            },
+            lang,
+            formats={"unit": code, "days_since": _count},
+        ).data
+    )
     hidden = sum(r["late_count"] - len(r["late"]) for r in reporting.values())
     if hidden:
         note = label("dq_late_not_listed", lang, count=format_count(hidden))
@@ -205,15 +260,33 @@ def problems_table(figures: Mapping, lang: str) -> str:
     problems = figures["problems"]
     if not problems:
         return f'<p class="wb-note">{escape(label("dq_no_problems", lang))}</p>'
-    frame = pd.DataFrame(problems).assign(
-        severity=lambda f: f["severity"].map(lambda s: label(f"dq_severity_{s}", lang)),
-        row=lambda f: f["row"].map(lambda v: "" if v is None or pd.isna(v) else str(v)),
+    frame = pd.DataFrame(
+        [
+            {
+                **p,
+                "severity": label(f"dq_severity_{p['severity']}", lang),
+                "row": "" if p["row"] is None else str(p["row"]),
+            }
+            for p in problems
+        ]
     )
     hidden = label("dq_hidden", lang)
-    columns = {"severity": "dq_severity", "dataset": "dq_code", "file": "dq_file", "row": "dq_row",
-               "column": "dq_column", "expected": "dq_expected", "found": "dq_found"}
-    formats = {"dataset": code, "file": code, "column": code, "expected": english,
-               "found": lambda v: escape(hidden) if v == HIDDEN else english(v)}
+    columns = {
+        "severity": "dq_severity",
+        "dataset": "dq_code",
+        "file": "dq_file",
+        "row": "dq_row",
+        "column": "dq_column",
+        "expected": "dq_expected",
+        "found": "dq_found",
+    }
+    formats = {
+        "dataset": code,
+        "file": code,
+        "column": code,
+        "expected": english,
+        "found": lambda v: escape(hidden) if v == HIDDEN else english(v),
+    }
     out = table(frame, columns, lang, formats=formats).data
     more = figures["counts"]["problems_not_listed"]
     if more:

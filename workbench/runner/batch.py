@@ -189,9 +189,9 @@ def write_data_quality(pack: Pack, day: str, reports_dir: str | os.PathLike = "r
     caller has it already (``validate``); otherwise the pack is loaded here.
     """
     started, clock = dt.datetime.now().astimezone(), time.perf_counter()
+    html = output_path(reports_dir, day, f"{PAGE_NAME}.html")
     frames, origins, problems = survey if survey is not None else survey_pack(pack)
     figures = quality_figures(pack, frames, origins, problems, day)
-    html = output_path(reports_dir, day, f"{PAGE_NAME}.html")
     write_atomic(html, render_quality_page(figures, pack, lang))
     described = {"name": pack.name, "path": str(Path(pack.root).resolve()), "fingerprint": pack.fingerprint()}
     record = make_record(report=PAGE_NAME, day=day, scope=None, error=None, parameters={"lang": lang},
