@@ -26,6 +26,8 @@ from workbench.privacy import mask_personal
 PAGE_NAME = "data_quality"
 #: The runner's nbconvert template, whose page CSS this page shares.
 TEMPLATE = Path(__file__).resolve().parents[1] / "runner" / "templates" / "workbench" / "index.html.j2"
+#: Catalog names and files stay whole in a table cell (the table scrolls instead).
+_CODE_CSS = "<style>.wb-table td.text code {overflow-wrap: normal; white-space: nowrap;}</style>"
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 
 
@@ -63,7 +65,7 @@ def render_quality_page(figures: Mapping, pack, lang: str = "zh", generated_at=N
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title>{page_css()}{REPORT_CSS}</head>"
+        f"<title>{escape(title)}</title>{page_css()}{REPORT_CSS}{_CODE_CSS}</head>"
         f"<body><main>{''.join(parts)}</main></body></html>\n"
     )
 
