@@ -1,10 +1,11 @@
 """Run every report of a schedule, unattended: bounded in parallel, in time, and one batch at a time.
 
 ``run_batch`` reads the schedule (``workbench.runner.schedule``), takes the lock of the reports folder
-and date (``workbench.runner.locking``; a second batch for them is refused), runs the jobs ``jobs`` at
-a time (the longest first, by their last recorded duration), each in its own kernel and working
-directory and within its time limit, then optionally prunes old dates (``workbench.runner.retention``)
-and rewrites the index once.
+and date (``workbench.runner.locking``; a second batch for them is refused), writes the pack's
+data-quality page once (``reports/D/data_quality.html``: :func:`write_data_quality`), runs the jobs
+``jobs`` at a time (the longest first, by their last recorded duration), each in its own kernel and
+working directory and within its time limit, then optionally prunes old dates
+(``workbench.runner.retention``) and rewrites the index once.
 Failed runs do not stop the batch; they are returned, not raised. A run that crashes in the
 runner itself (not in its notebook) is recorded as failed all the same (``reports/D/NAME.json``),
 so it reaches the index.
