@@ -535,3 +535,13 @@ def test_the_figures_of_a_sample_sized_feed_need_no_loop_over_its_rows(tmp_path)
         "rows_set_aside": 1,
     }
     assert figures["reporting"]["testing_site"]["late_count"] == 126  # last day 10-08, the report date 10-09
+
+
+def test_validate_of_a_catalog_that_cannot_be_opened_writes_no_page_and_says_so(tmp_path, capsys):
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "catalog.yaml").write_text("datasets: [oops\n", "utf-8")
+    assert main(["validate", "--pack", str(tmp_path / "pack"), "--reports", str(tmp_path / "r")]) == 1
+    out, err = capsys.readouterr()
+    assert "valid YAML" in out and "Traceback" not in out + err
+    assert "data-quality page not written: the catalog cannot be opened" in err
+    assert not (tmp_path / "r").exists()
