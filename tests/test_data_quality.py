@@ -545,3 +545,37 @@ def test_validate_of_a_catalog_that_cannot_be_opened_writes_no_page_and_says_so(
     assert "valid YAML" in out and "Traceback" not in out + err
     assert "data-quality page not written: the catalog cannot be opened" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_an_xlsx_problem_names_its_sheet_and_cell(tmp_path):
+    from fixtures.packs import inspections_frame, places_frame
+
+    visits = inspections_frame()
+    visits.loc[1, "date"] = "yesterday"  # data row 2 is line 3 of the sheet; date is column B
+    root = write_pack(
+        tmp_path / "pack",
+        {"areas.geojson": areas_frame(), "places.csv": places_frame()},
+        {
+            "areas": "areas.geojson",
+            "places": "places.csv",
+            "inspections": {"path": "督查.xlsx", "sheet": "督查记录"},
+        },
+        report_date=DAY,
+    )
+    visits.to_excel(root / "督查.xlsx", sheet_name="督查记录", index=False)
+    write_data_quality(open_pack(root), DAY, tmp_path / "r", lang="en")
+    figures = json.loads((tmp_path / "r" / DAY / "data_quality.json").read_text("utf-8"))["figures"]
+    (problem,) = [p for p in figures["problems"] if p["dataset"] == "inspections"]
+    assert (problem["file"], problem["row"], problem["column"], problem["found"]) == (
+        "督查.xlsx",
+        "督查记录!B3",
+        "date",
+        "yesterday",
+    )
+    inspections = figures["datasets"]["inspections"]
+    assert (inspections["rows_read"], inspections["rows_kept"], inspections["rows_set_aside"]) == (2, 1, 1)
+    assert inspections["date_range"] == {
+        "column": "date",
+        "first_day": "2022-10-05",
+        "last_day": "2022-10-05",
+    }
