@@ -9,6 +9,7 @@ and files are shown as ``<code>``; problem texts are intake's own (English) and 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -31,6 +32,7 @@ _CODE_CSS = "<style>.wb-table td.text code {overflow-wrap: normal; white-space: 
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 
 
+@functools.cache
 def page_css() -> str:
     """The page rules of the reports' template (body, headings, ``main``), as one ``<style>``."""
     rules = _STYLE.findall(TEMPLATE.read_text("utf-8")) if TEMPLATE.is_file() else []
