@@ -120,7 +120,9 @@ def test_validate_writes_the_page_and_its_figures_as_a_run_record(validated):
     }
     assert pages["zh"].startswith("<!DOCTYPE html>") and '<html lang="zh">' in pages["zh"]
     for page in pages.values():  # the reports' look: the template's page rules, the title block, the tables
-        assert "main { max-width: 1000px" in page and 'class="wb-title"' in page and 'class="wb-table"' in page
+        assert (
+            "main { max-width: 1000px" in page and 'class="wb-title"' in page and 'class="wb-table"' in page
+        )
     for page in pages.values():  # offline and self-contained: nothing to fetch
         assert not re.search(r"https?:|src=|@import", page)
 
