@@ -137,11 +137,24 @@ def test_rows_read_kept_and_set_aside_and_why(validated):
         {
             "file": "sampling.csv",
             "column": None,
+            "kind": "total_rows",
             "reason": "total/subtotal row(s) set aside (line 7)",
             "rows": 1,
         },
-        {"file": "sampling.csv", "column": "sampled_at", "reason": TIMESTAMP, "rows": 3},
-        {"file": "sampling.csv", "column": "site_id", "reason": KNOWN_SITE, "rows": 1},
+        {
+            "file": "sampling.csv",
+            "column": "sampled_at",
+            "kind": "unparseable",
+            "reason": TIMESTAMP,
+            "rows": 3,
+        },
+        {
+            "file": "sampling.csv",
+            "column": "site_id",
+            "kind": "unknown_reference",
+            "reason": KNOWN_SITE,
+            "rows": 1,
+        },
     ]
     assert sampling["date_range"] == {
         "column": "sampled_at",
@@ -162,6 +175,7 @@ def test_a_dataset_of_two_files_counts_each_file(validated):
         {
             "file": "checkpoint_daily/2022-10-09.csv",
             "column": "checkpoint_id",
+            "kind": "unknown_reference",
             "reason": KNOWN_CHECKPOINT,
             "rows": 1,
         }
@@ -296,7 +310,14 @@ def test_the_page_text_shows_the_same_numbers(validated):
         "2",
         "1",
     ]
-    assert row_with(aside, TIMESTAMP) == ["sampling", "sampling.csv", "sampled_at", TIMESTAMP, "3"]
+    assert row_with(aside, TIMESTAMP) == [
+        "sampling",
+        "sampling.csv",
+        "sampled_at",
+        "a value that cannot be read",
+        TIMESTAMP,
+        "3",
+    ]
     assert row_with(aside, KNOWN_SITE)[-1] == "1"
     assert row_with(aside, KNOWN_CHECKPOINT)[:3] == [
         "checkpoint_daily",
@@ -344,7 +365,13 @@ def test_both_languages(validated):
     fingerprint = record["pack"]["fingerprint"]
     zh = _outside(pages["zh"], remove=(fingerprint, "UTC"))
     assert re.findall(r"[A-Za-z]+", zh) == []
-    assert "核酸采样记录" in zh and "剔除行数" in zh and "道路卡口" in zh
+    assert (
+        "核酸采样记录" in zh
+        and "剔除行数" in zh
+        and "编码在参考数据中不存在" in zh
+        and "合计行或小计行" in zh
+        and "道路卡口" in zh
+    )
     en = _outside(pages["en"], remove=(PACK_NAME,))
     assert re.findall(r"[\u4e00-\u9fff]", en) == []
     assert "Rows set aside" in en and "Sampling records" in en
@@ -411,7 +438,7 @@ def test_the_rows_a_problem_stands_for():
         Problem("sampling", "s.csv", None, "site_id", "an id" + SET_ASIDE, "... and 5 more rows", "warning")
     )
     assert set_aside_reasons(capped) == [
-        {"file": "s.csv", "column": "site_id", "reason": "an id", "rows": 25}
+        {"file": "s.csv", "column": "site_id", "kind": "other", "reason": "an id", "rows": 25}
     ]
 
 

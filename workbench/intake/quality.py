@@ -15,6 +15,8 @@ Definitions (exact; ``tests/test_data_quality.py`` pins each on a hand-built pac
   found), with its rows: a problem naming a row counts 1, ``... and N more rows`` counts N,
   a file-level warning counts the number it opens with (``3 total/subtotal row(s) ...``).
   One row may fail several checks, so these may add up to more than the rows set aside.
+  Each reason has a kind (:func:`reason_kind`: a value that cannot be read, an unknown id, a
+  total row, a repeated row, no area), so that the page can name it in either language.
 - **date range**: the first and last day of the dataset's first date or timestamp column of
   the contract, over the rows kept.
 - **reporting units** (DHIS2's completeness and timeliness): for testing sites (``sampling``
@@ -44,6 +46,7 @@ from workbench.intake.catalog import Pack
 from workbench.intake.contract import SCHEMAS
 from workbench.intake.needs import REPORT_NEEDS, readiness
 from workbench.intake.origins import Origin
+from workbench.intake.parsing import PARSE_EXPECTED
 from workbench.intake.personal import PERSONAL_HEADERS
 from workbench.intake.problems import SAMPLE_WIDTH
 from workbench.intake.setaside import SET_ASIDE
@@ -195,18 +198,34 @@ def is_set_aside(problem: Problem) -> bool:
     return problem.severity == "warning" and ("set aside" in problem.expected or "set aside" in problem.found)
 
 
+def reason_kind(problem: Problem) -> str:
+    """The kind of a set-aside reason, among those :mod:`workbench.intake.setaside` lists (else ``other``)."""
+    expected = problem.expected.removesuffix(SET_ASIDE)
+    if expected in PARSE_EXPECTED.values():
+        return "unparseable"
+    if expected.startswith("an id listed in"):
+        return "unknown_reference"
+    if "total/subtotal" in problem.found:
+        return "total_rows"
+    if expected.startswith("each row in one file only"):
+        return "repeated_rows"
+    if problem.column == "area_id":
+        return "no_area"
+    return "other"
+
+
 def set_aside_reasons(problems: Iterable[Problem]) -> list[dict]:
-    """One entry per (file, column, reason) of the warnings that set rows aside, with its rows."""
+    """One entry per (file, column, reason) of the warnings that set rows aside: its kind and rows."""
     counts: dict[tuple, int] = {}
     for problem in filter(is_set_aside, problems):
         reason = problem.expected.removesuffix(SET_ASIDE)
         if _LEADING_COUNT.match(problem.found):  # a file-level count: the reason is in what was found
             reason = _LEADING_COUNT.sub("", problem.found)
-        key = (problem.file, problem.column or "", reason)
+        key = (problem.file, problem.column or "", reason_kind(problem), reason)
         counts[key] = counts.get(key, 0) + rows_in(problem)
     return [
-        {"file": f, "column": c or None, "reason": sample_of(r, 120), "rows": n}
-        for (f, c, r), n in counts.items()
+        {"file": f, "column": c or None, "kind": k, "reason": sample_of(r, 120), "rows": n}
+        for (f, c, k, r), n in counts.items()
     ]
 
 

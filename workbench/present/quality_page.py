@@ -192,12 +192,17 @@ def english(text) -> str:
 
 def set_aside_table(datasets: Mapping[str, Mapping], lang: str) -> str:
     """Every reason rows were set aside, with its file, column and rows."""
-    rows = [{"name": name, **reason} for name, d in datasets.items() for reason in d["set_aside"]]
+    rows = [
+        {"name": name, **reason, "kind": label(f"dq_kind_{reason['kind']}", lang)}
+        for name, d in datasets.items()
+        for reason in d["set_aside"]
+    ]
     columns = {
         "name": "dq_code",
         "file": "dq_file",
         "column": "dq_column",
-        "reason": "dq_reason",
+        "kind": "dq_reason",
+        "reason": "dq_detail",
         "rows": "dq_rows",
     }
     return table(
