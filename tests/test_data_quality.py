@@ -612,3 +612,16 @@ def test_an_xlsx_problem_names_its_sheet_and_cell(tmp_path):
         "first_day": "2022-10-05",
         "last_day": "2022-10-05",
     }
+
+
+@pytest.mark.slow
+def test_the_daily_batch_of_the_sample_writes_its_page(sample_batch):
+    reports, _, results = sample_batch
+    page = reports / DAY / "data_quality.html"
+    record = json.loads(page.with_suffix(".json").read_text("utf-8"))
+    assert record["status"] == "ok" and len(page.read_bytes()) < 200_000
+    sampling = record["figures"]["datasets"]["sampling"]
+    assert (sampling["rows_read"], sampling["rows_set_aside"]) == (734_672, 0)  # the sample's 734,672 samples
+    assert record["figures"]["reporting"]["checkpoint"]["expected"] == 6
+    assert all(r["runs"] for r in record["figures"]["reports"])
+    assert len(results) == 13 and "data_quality" not in {r.stem for r in results}
