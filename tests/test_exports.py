@@ -494,3 +494,28 @@ def test_a_production_unit_of_another_kind_than_its_target_is_reported_with_file
     where = (problem.dataset, problem.file, problem.row, problem.column)
     assert where == ("production", "production.csv", 4, "unit")
     assert problem.found == "万元 (its target is in t)"
+
+
+def test_blank_lines_above_and_inside_a_csv_keep_the_line_numbers_exact(tmp_path):
+    lines = SITES_CSV.splitlines()
+    boat = lines[2].replace("mobile", "boat")
+    text = "测试点位表\n\n" + lines[0] + "\n" + lines[1] + "\n\n" + boat + "\n\n"
+    sites_pack(tmp_path, {"sites.csv": text}, "sites.csv")
+    problems = validate_pack(open_pack(tmp_path))
+    [problem] = [p for p in problems if p.column == "kind"]
+    # title 1, blank 2, header 3, T1 on 4, blank 5, T2 on 6
+    assert (problem.row, problem.found) == (6, "boat")
+
+
+def test_column_names_quoted_in_a_problem_are_masked(tmp_path):
+    text = "site_id,张伟13912345678,kind,lon,lat,capacity_per_hour\nT1,一号点,fixed,109.805,40.605,120\n"
+    sites_pack(tmp_path, {"sites.csv": text}, "sites.csv")
+    [problem] = [p for p in validate_pack(open_pack(tmp_path)) if p.severity == "error"]
+    assert problem.column == "name" and "张伟[***]" in problem.found and "13912345678" not in problem.found
+
+
+def test_a_folder_dataset_skips_hidden_and_lock_files(tmp_path):
+    daily_pack(tmp_path, {"a.csv": "2022-10-08,K1,1,2,0,0\n"}, "checkpoint_daily")
+    (tmp_path / "checkpoint_daily" / "~$b.csv").write_bytes(b"\x00lock")
+    (tmp_path / "checkpoint_daily" / ".c.csv").write_bytes(b"\x00hidden")
+    assert open_pack(tmp_path).spec("checkpoint_daily").files == ("checkpoint_daily/a.csv",)

@@ -65,8 +65,11 @@ def dataset_paths(root: Path, name: str, file: str, fmt, problems: list[Problem]
 
 
 def _of_format(path: Path, fmt) -> bool:
+    """A file of a folder dataset: of its format (any known one by default), not hidden or a lock."""
+    if path.name.startswith((".", "~$")):  # ~$督查.xlsx: the lock file of an open workbook
+        return False
     suffix = path.suffix.lower()
-    return FORMATS.get(suffix) == fmt if fmt else suffix in FORMATS and not path.name.startswith((".", "~$"))
+    return FORMATS.get(suffix) == fmt if fmt else suffix in FORMATS
 
 
 def _inside(path: Path, base: Path) -> bool:

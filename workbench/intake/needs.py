@@ -27,7 +27,7 @@ import pandas as pd
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import CATALOG_FILE, Pack
 from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
-from workbench.intake.loading import Datasets, load_datasets
+from workbench.intake.datasets import Datasets, load_datasets
 from workbench.intake.parsing import parse_frame
 
 

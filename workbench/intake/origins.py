@@ -14,7 +14,7 @@ Rows set aside later keep their labels, so an Origin stays valid for any subset 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -31,7 +31,7 @@ class Part:
         Line (or record number) of the file's first data row.
     sheet : str or None
         The XLSX sheet read.
-    lines : tuple of int, optional
+    lines : ndarray of int64, optional
         The line of each row when they are not consecutive (blank rows dropped).
     columns, column_letters : tuple of str
         The frame's columns (after renames) and, for XLSX, each one's column letter.
@@ -40,7 +40,7 @@ class Part:
     file: str
     first_line: int = 2
     sheet: str | None = None
-    lines: tuple[int, ...] | None = None
+    lines: np.ndarray | None = field(default=None, compare=False)
     columns: tuple[str, ...] = ()
     column_letters: tuple[str, ...] = ()
     start: int = 0
@@ -56,7 +56,7 @@ class Part:
         """The line (or record number) of each label of this part."""
         offsets = labels - self.start
         if self.lines is not None:
-            return np.asarray(self.lines, dtype="int64")[offsets]
+            return self.lines[offsets]
         return offsets + self.first_line
 
     def cell(self, column: str | None, line: int) -> str | None:

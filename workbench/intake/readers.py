@@ -21,37 +21,28 @@ XLSX, the sheet and cell.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import glob
 import io
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, time
 from itertools import islice
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import GEO_FORMATS, DatasetSpec, Pack
 from workbench.intake.contract import SCHEMAS
+from workbench.intake.encodings import csv_encoding, dbf_encoding, has_blank_lines
 from workbench.intake.origins import Origin, Part
+from workbench.privacy import sample_of
 
 #: Lines searched for the header row when the catalog gives no ``header_row``.
 HEADER_SEARCH_ROWS = 30
-#: Encodings tried, in order, for a CSV that declares none.
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
-#: Declared encodings read with a superset codec (GB18030 decodes all of GBK and GB2312).
-ENCODING_ALIASES = {
-    "utf8": "utf-8-sig",
-    "utf-8": "utf-8-sig",
-    "gbk": "gb18030",
-    "gb2312": "gb18030",
-    "cp936": "gb18030",
-}
-_CHUNK = 1 << 20
 
 
 def read_raw(pack: Pack, name: str) -> pd.DataFrame:
@@ -121,7 +112,7 @@ def _read_one(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, P
     except pd.errors.EmptyDataError:
         raise DataError([empty]) from None
     except Exception as exc:  # every reader library raises its own types; report them all alike
-        found = f"{type(exc).__name__}: {exc}".replace(str(path), file)
+        found = sample_of(f"{type(exc).__name__}: {exc}".replace(str(path), file), 160)  # never a whole line
         raise DataError([_problem(spec, file, f"a readable {spec.format} file", found)]) from None
     frame = _rename_columns(frame, spec, file)
     return frame, part.with_columns(tuple(map(str, frame.columns)))
@@ -183,9 +174,15 @@ def _header_position(spec: DatasetSpec, rows: list[list[str]]) -> int:
 
 
 def _read_csv(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, Part]:
+    """A CSV from its header line; blank lines inside the data keep every line number exact."""
     encoding = csv_encoding(spec, path, file)
     header = _header_position(spec, _first_csv_rows(path, encoding))
     options = {"dtype": str, "encoding": encoding, "skiprows": header}
+    if has_blank_lines(path):
+        frame = pd.read_csv(path, engine="c", skip_blank_lines=False, **options)
+        blank = frame.isna().all(axis=1).to_numpy()
+        lines = np.arange(header + 2, header + 2 + len(frame), dtype="int64")[~blank]
+        return frame[~blank].reset_index(drop=True), Part(file, header + 2, lines=lines)
     try:
         frame = pd.read_csv(path, engine="pyarrow", **options)
     except pd.errors.ParserError:  # pyarrow names no line; pandas' own parser does
@@ -219,11 +216,11 @@ def _read_xlsx(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, 
     names = [n or f"Unnamed: {i}" for i, n in enumerate(names + [None] * (width - len(names)))]
     frame = pd.DataFrame([r + [None] * (width - len(r)) for r in body], columns=names, dtype="str")
     blank = frame.isna().all(axis=1).to_numpy()
-    lines = pd.RangeIndex(header + 2, header + 2 + len(frame))
+    lines = np.arange(header + 2, header + 2 + len(frame), dtype="int64")
     frame = frame[~blank]
     keep = [not n.startswith("Unnamed: ") or frame[n].notna().any() for n in names]
     frame = frame.loc[:, keep]
-    part = Part(file, header + 2, title, tuple(lines[~blank]), column_letters=_letters(keep))
+    part = Part(file, header + 2, title, lines[~blank], column_letters=_letters(keep))
     return frame.reset_index(drop=True), part
 
 
@@ -291,101 +288,3 @@ def _sidecar(path: Path, suffix: str) -> Path | None:
         if candidate.suffix.lower() == suffix:
             return candidate
     return None
-
-
-#: DBF language-driver bytes of Chinese code pages (936: GBK) in the file header.
-_DBF_CHINESE_DRIVERS = frozenset({0x4D, 0x7A})
-_DBF_SAMPLE = 4 << 20
-
-
-def dbf_encoding(dbf: Path | None) -> str | None:
-    """The text encoding of a shapefile's ``.dbf`` that has no ``.cpg``: detected.
-
-    Without a ``.cpg``, GDAL reads attributes as ISO-8859-1 and Chinese names become
-    mojibake. Detected: the header's language driver (936, GBK), else the records' bytes
-    (up to 4 MiB) decoding strictly as UTF-8, else GB18030 (a superset of GBK). None for
-    plain ASCII or no .dbf.
-    """
-    if dbf is None:
-        return None
-    with open(dbf, "rb") as f:
-        head = f.read(32)
-        if len(head) < 32:
-            return None
-        header_length = int.from_bytes(head[8:10], "little")
-        f.seek(header_length)
-        sample = f.read(_DBF_SAMPLE)
-    if head[29] in _DBF_CHINESE_DRIVERS:
-        return "GB18030"
-    if sample.isascii():
-        return None
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if len(sample) < _DBF_SAMPLE or exc.start < len(sample) - 4:  # a cut last character is no evidence
-            return "GB18030"
-    return "UTF-8"
-
-
-# ---------------------------------------------------------------- CSV encodings
-
-
-def csv_encoding(spec: DatasetSpec, path: Path | None = None, file: str | None = None) -> str:
-    """The encoding to read a CSV file with: declared (and checked) or detected.
-
-    A declared encoding is checked over the whole file; without one, UTF-8 (with or
-    without BOM) is tried strictly, then GB18030 (a superset of GBK, what Excel on Chinese
-    Windows writes). Files are streamed in chunks, never loaded whole.
-
-    Raises
-    ------
-    DataError
-        Naming the first undecodable line, when the file decodes as none of them.
-    """
-    path = path or spec.path
-    file = file or spec.file
-    if spec.encoding:
-        declared = str(spec.encoding).strip()
-        encoding = ENCODING_ALIASES.get(declared.lower(), declared)
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise DataError([_problem(spec, file, "a known text encoding", declared)]) from None
-        candidates = (encoding,)
-        expected = f"text in the declared encoding {declared}"
-    else:
-        candidates = CSV_ENCODINGS
-        expected = "text in UTF-8 or GB18030 (or declare its encoding in catalog.yaml)"
-    first_fault = None
-    for encoding in candidates:
-        fault = _first_undecodable(path, encoding)
-        if fault is None:
-            return encoding
-        first_fault = first_fault or fault
-    line, raw = first_fault
-    found = f"undecodable bytes {raw!r} on line {line}"
-    raise DataError([Problem(spec.name, file, line, None, expected, found)])
-
-
-def _first_undecodable(path: Path, encoding: str) -> tuple[int, bytes] | None:
-    """None if ``path`` decodes strictly as ``encoding``, else (1-based line, bad bytes)."""
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    lines_before = 0
-    for chunk, final in _chunks(path):
-        try:
-            decoder.decode(chunk, final=final)
-        except UnicodeDecodeError as exc:
-            line = lines_before + exc.object[: exc.start].count(b"\n") + 1
-            return line, bytes(exc.object[exc.start : exc.end])
-        lines_before += chunk.count(b"\n")
-    return None
-
-
-def _chunks(path: Path) -> Iterator[tuple[bytes, bool]]:
-    """(chunk, is_last) pairs of a file read in 1 MiB pieces."""
-    with open(path, "rb") as f:
-        chunk = f.read(_CHUNK)
-        while chunk:
-            following = f.read(_CHUNK)
-            yield chunk, not following
-            chunk = following

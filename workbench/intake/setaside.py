@@ -30,14 +30,10 @@ meaningless stops it. Decided per check:
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from workbench.errors import Problem
 from workbench.intake.origins import Origin
-from workbench.intake.parsing import arrow_strings
 from workbench.intake.problems import row_problems
 
 #: Datasets whose rows are records (events, daily counts): a failing row can be set aside.
@@ -45,7 +41,7 @@ RECORD_DATASETS = frozenset({
     "sampling", "checkpoint_daily", "inspections", "production", "enterprise_checks",
     "deliveries", "prices", "quarantine_checks", "medical_waste",
 })  # fmt: skip
-#: Cells that mark a total or subtotal row (compared after removing blanks and a final colon).
+#: Words that mark a total or subtotal row (also spaced out, upper case, with a final colon).
 TOTAL_MARKERS = frozenset({"合计", "总计", "小计", "共计", "总数", "total", "subtotal", "grandtotal", "sum"})
 #: Words appended to what was expected, when a failing row was set aside.
 SET_ASIDE = " (the row was set aside; the report uses the others)"
@@ -57,22 +53,32 @@ def can_set_aside(dataset: str, failing: pd.Series, rows: int) -> bool:
     return dataset in RECORD_DATASETS and 0 < count < rows
 
 
+def _total_spellings() -> frozenset[str]:
+    """Every spelling of :data:`TOTAL_MARKERS` matched: ``合计``, ``合 计``, ``合计：``, ``Total:``..."""
+    out = set()
+    for word in TOTAL_MARKERS:
+        forms = {word, word.upper(), word.title(), " ".join(word) if not word.isascii() else word}
+        out |= {form + end for form in forms for end in ("", ":", "：")}
+    return frozenset(out)
+
+
+TOTAL_SPELLINGS = _total_spellings()
+
+
 def without_total_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame, list[Problem]]:
     """Set aside rows with a cell marking a total (``合计``, ``总计``, ``小计``, ...).
 
     Only text cells of the first three columns are looked at (where exports put the word),
-    each with one pass of Arrow's compute kernels; one warning per file, with the count and
+    each with one hash lookup per value (``isin``); one warning per file, with the count and
     the first lines.
     """
-    marked = np.zeros(len(raw), dtype=bool)
-    markers = pa.array(sorted(TOTAL_MARKERS))
+    marked = pd.Series(False, index=raw.index)
     for column in list(raw.columns[:3]):
-        arrow = arrow_strings(raw[column]) if column != "geometry" else None
-        if arrow is None:
-            continue
-        words = pc.utf8_lower(pc.replace_substring_regex(arrow, r"[\s:：]", ""))
-        marked |= pc.fill_null(pc.is_in(words, value_set=markers), False).to_numpy(zero_copy_only=False)
-    marked = pd.Series(marked, index=raw.index)
+        values = raw[column]
+        if column != "geometry" and (
+            pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)
+        ):
+            marked |= values.isin(TOTAL_SPELLINGS).to_numpy(dtype=bool)
     if not marked.any():
         return raw, []
     files = pd.Series(origin.files_of(raw.index[marked].to_numpy()), index=raw.index[marked])

@@ -32,6 +32,7 @@ from workbench.intake.parsing import (
 from workbench.intake.personal import refuse_personal_identifiers
 from workbench.intake.problems import row_problems
 from workbench.intake.setaside import SET_ASIDE, can_set_aside
+from workbench.privacy import sample_of
 
 #: Checks run on a dataset's raw frame before parsing: dataset -> functions
 #: ``(frame, dataset, file) -> (frame, problems)``.
@@ -228,6 +229,6 @@ def _missing_column_problem(dataset, file, column, present, renames) -> Problem:
     expected = f"a column {column!r}"
     if sources:
         expected += f" (renamed from {', '.join(map(repr, sources))} in catalog.yaml)"
-    shown = [str(c) for c in present]
+    shown = [sample_of(c, 30) for c in present]
     found = "columns: " + ", ".join(shown[:20]) + (", ..." if len(shown) > 20 else "")
     return Problem(dataset, file, None, column, expected, found)
