@@ -164,13 +164,13 @@ def test_sigterm_lets_the_running_report_finish_and_starts_no_other(tmp_path):
 
 
 @pytest.mark.parametrize(("severity", "code"), [("error", 1), ("warning", 0)])
-def test_validate_exits_1_only_on_errors(monkeypatch, capsys, severity, code):
+def test_validate_exits_1_only_on_errors(monkeypatch, capsys, tmp_path, severity, code):
     problems = [Problem("rounds", "rounds.csv", 2, "start", "a timestamp", "yesterday", severity)]
     loading = types.ModuleType("workbench.intake.loading")
     loading.validate_pack = lambda pack: problems
     loading.format_problems = lambda found: "\n".join(str(p) for p in found)
     monkeypatch.setitem(sys.modules, "workbench.intake.loading", loading)
-    assert main(["validate", "--pack", str(PACK)]) == code
+    assert main(["validate", "--pack", str(PACK), "--reports", str(tmp_path)]) == code
     assert "rounds.csv, row 2, column start" in capsys.readouterr().out
 
 

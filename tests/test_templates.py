@@ -275,10 +275,10 @@ def filled_pack(tmp_path_factory, sample_data) -> Path:
 
 
 @pytest.mark.slow
-def test_filled_templates_validate_without_errors(filled_pack, capsys):
+def test_filled_templates_validate_without_errors(filled_pack, capsys, tmp_path):
     errors = [str(p) for p in validate_pack(open_pack(filled_pack)) if p.severity == "error"]
     assert errors == []
-    assert cli_main(["validate", "--pack", str(filled_pack)]) == 0
+    assert cli_main(["validate", "--pack", str(filled_pack), "--reports", str(tmp_path)]) == 0
     assert "0 error(s)" in capsys.readouterr().out
 
 

@@ -130,12 +130,30 @@ def command_prune(args: argparse.Namespace) -> int:
 
 
 def command_validate(args: argparse.Namespace) -> int:
-    """Print every problem of a data pack; exit 1 when any is an error."""
+    """Print every problem of a data pack and write its data-quality page; exit 1 when any is an error."""
     from workbench.intake.loading import format_problems, validate_pack
 
     problems = validate_pack(args.pack)  # a catalog that cannot be opened gives its problems too
     print(format_problems(problems))
+    write_validate_page(args)
     return 1 if any(problem.severity == "error" for problem in problems) else 0
+
+
+def write_validate_page(args: argparse.Namespace) -> None:
+    """The data-quality page of ``validate``; when it cannot be written, a line on stderr says why."""
+    from workbench.errors import DataError
+    from workbench.intake.catalog import open_pack
+    from workbench.runner.batch import write_data_quality
+
+    try:
+        pack = open_pack(args.pack)
+        day = pack.resolve_date(args.date).date().isoformat()
+        print(write_data_quality(pack, day, args.reports, lang=args.lang))
+    except DataError:  # the catalog's problems are printed above; there is no pack to describe
+        print("workbench validate: data-quality page not written: the catalog cannot be opened",
+              file=sys.stderr)
+    except (WorkbenchError, OSError) as exc:
+        print(f"workbench validate: data-quality page not written: {exc}", file=sys.stderr)
 
 
 def command_sample(args: argparse.Namespace) -> int:
@@ -246,6 +264,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a data pack against the contract")
     add_run_options(validate, outputs=False)
+    validate.add_argument("--date", metavar="D", help="date of the data-quality page (default: the pack's)")
+    validate.add_argument("--reports", metavar="DIR", default="reports",
+                          help="folder of reports/D/data_quality.html (default: reports)")
+    validate.add_argument("--lang", choices=("zh", "en"), default="zh",
+                          help="language of the page (default: zh)")
     validate.set_defaults(handler=command_validate)
 
     sample = commands.add_parser("sample", help="regenerate the synthetic sample pack")

@@ -1,10 +1,11 @@
 """Run every report of a schedule, unattended: bounded in parallel, in time, and one batch at a time.
 
 ``run_batch`` reads the schedule (``workbench.runner.schedule``), takes the lock of the reports folder
-and date (``workbench.runner.locking``; a second batch for them is refused), runs the jobs ``jobs`` at
-a time (the longest first, by their last recorded duration), each in its own kernel and working
-directory and within its time limit, then optionally prunes old dates (``workbench.runner.retention``)
-and rewrites the index once.
+and date (``workbench.runner.locking``; a second batch for them is refused), writes the pack's
+data-quality page once (``reports/D/data_quality.html``: :func:`write_data_quality`), runs the jobs
+``jobs`` at a time (the longest first, by their last recorded duration), each in its own kernel and
+working directory and within its time limit, then optionally prunes old dates
+(``workbench.runner.retention``) and rewrites the index once.
 Failed runs do not stop the batch; they are returned, not raised. A run that crashes in the
 runner itself (not in its notebook) is recorded as failed all the same (``reports/D/NAME.json``),
 so it reaches the index.
@@ -22,12 +23,15 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import suppress
 from pathlib import Path
 
-from workbench.errors import ReportError, WorkbenchError
-from workbench.intake.catalog import open_pack
-from workbench.privacy import mask_personal
+from workbench.errors import Problem, ReportError, WorkbenchError
+from workbench.intake.catalog import CATALOG_FILE, Pack, open_pack
+from workbench.intake.loading import load_datasets
+from workbench.intake.quality import quality_figures
+from workbench.present.quality_page import PAGE_NAME, render_quality_page
+from workbench.privacy import mask_personal, sample_of
 from workbench.runner.execute import DEFAULT_TIMEOUT, ensure_kernel
 from workbench.runner.locking import hold_batch_lock
-from workbench.runner.records import make_record, output_path, write_record
+from workbench.runner.records import make_record, output_path, write_atomic, write_record
 from workbench.runner.report import RunResult, resolve_date, run_report, update_index
 from workbench.runner.retention import check_keep_days, prune_reports
 from workbench.runner.schedule import Job, expand_jobs, load_schedule
@@ -146,6 +150,7 @@ def run_batch(
             if line:
                 say(line)
         ensure_kernel()
+        write_batch_quality(opened, day.isoformat(), reports_dir, say)
         options = {"date": day, "pack": opened, "reports_dir": reports_dir, "runs_dir": runs_dir,
                    "timeout": timeout}
         results: list[RunResult] = []
@@ -158,6 +163,51 @@ def run_batch(
         finally:
             update_index(reports_dir, unrecorded=[r for r in results if not r.ok and r.json_path is None])
     return results
+
+
+# ---------------------------------------------------------------- the data-quality page
+
+
+def survey_pack(pack: Pack) -> tuple[dict, dict, list[Problem]]:
+    """Every dataset of ``pack`` loaded without raising: (frames, origins, problems).
+
+    Whatever goes wrong ends as a problem of the pack, never a traceback (as ``validate``).
+    """
+    try:
+        data = load_datasets(pack, strict=False)
+    except Exception as exc:  # a reader's or a check's fault: the page says so
+        found = sample_of(f"{type(exc).__name__}: {exc}", 160)
+        return {}, {}, [Problem("pack", CATALOG_FILE, None, None, "a pack the workbench can read", found)]
+    return dict(data), data.origins, data.warnings
+
+
+def write_data_quality(pack: Pack, day: str, reports_dir: str | os.PathLike = "reports", *, lang: str = "zh",
+                       survey: tuple[dict, dict, list[Problem]] | None = None) -> Path:
+    """Write ``reports/D/data_quality.html`` and its figures, ``data_quality.json`` (atomically).
+
+    The JSON is a run record (``report`` data_quality, status ok, the page's figures), so
+    the index lists it like a report. ``survey`` is :func:`survey_pack`'s result when the
+    caller has it already (``validate``); otherwise the pack is loaded here.
+    """
+    started, clock = dt.datetime.now().astimezone(), time.perf_counter()
+    html = output_path(reports_dir, day, f"{PAGE_NAME}.html")
+    frames, origins, problems = survey if survey is not None else survey_pack(pack)
+    figures = quality_figures(pack, frames, origins, problems, day)
+    write_atomic(html, render_quality_page(figures, pack, lang))
+    described = {"name": pack.name, "path": str(Path(pack.root).resolve()), "fingerprint": pack.fingerprint()}
+    record = make_record(report=PAGE_NAME, day=day, scope=None, error=None, parameters={"lang": lang},
+                         pack=described, figures=figures, warnings=[], started=started,
+                         duration_s=time.perf_counter() - clock, html=f"{day}/{html.name}", notebook=None)
+    write_record(output_path(reports_dir, day, f"{PAGE_NAME}.json"), record)
+    return html
+
+
+def write_batch_quality(pack: Pack, day: str, reports_dir: str | os.PathLike, say) -> None:
+    """The batch's data-quality page, once before the reports; a failure is a line, never the batch's end."""
+    try:
+        say(f"{write_data_quality(pack, day, reports_dir)}")
+    except Exception as exc:  # the reports matter more than this page
+        say(f"{PAGE_NAME}.html not written: {mask_personal(f'{type(exc).__name__}: {exc}')}")
 
 
 def order_longest_first(todo: list[Job], reports_dir: str | os.PathLike) -> list[int]:
