@@ -12,7 +12,7 @@ from shapely.geometry import box
 
 from workbench.errors import WorkbenchError
 from workbench.intake import geo
-from workbench.present.maps import base
+from workbench.present.maps import base, naming
 
 GCJ_POINT = (109.8400, 40.6100)  # as AMap shows a place in the zone
 
@@ -128,7 +128,7 @@ def test_an_embedded_map_names_its_elements_with_letters_only_and_survives_the_p
     names = set(re.findall(r"\b(?:map|geo_json|marker_cluster|circle_marker|feature_group)_(\w+)", page))
     assert names and all(re.fullmatch(r"[a-z]+", name) for name in names)
     assert mask_personal(page) == page  # nothing in the map's code looks like a phone or ID number
-    assert base._letters(0) == "a" and base._letters(25) == "z" and base._letters(26) == "ba"
+    assert [naming._letters(n) for n in (0, 25, 26, 27 * 26)] == ["a", "z", "ba", "bba"]
     again = base.new_map(squares.total_bounds)
     base.add_polygons(again, squares, ["#f00"] * len(squares), ["t"] * len(squares), "cells")
     base.add_points(again, [109.805], [40.605], ["p"], "points", cluster=True)
