@@ -47,6 +47,20 @@ def test_table_escapes_values_and_embeds_csv_with_bom():
     assert text.startswith("\ufeffName,Tested")
 
 
+def test_long_text_is_cut_where_it_reaches_html_and_kept_whole_in_the_download():
+    from workbench.present.safe_html import TEXT_LIMIT
+
+    assert escape("a" * TEXT_LIMIT) == "a" * TEXT_LIMIT
+    assert escape("a" * (TEXT_LIMIT + 1)) == "a" * (TEXT_LIMIT - 1) + "…"
+    finding = "整改" * 50_000  # one 100,000-character cell
+    frame = pd.DataFrame({"name": [finding], "tested": [3]})
+    html = display.table(frame, {"name": "name", "tested": "tested"}, "en", csv_name="t.csv").data
+    shown = html.split('<a class="wb-download"')[0]
+    assert len(shown) < 5 * TEXT_LIMIT and "整改" * 400 in shown
+    href = html.split('href="')[1].split('"')[0]
+    assert finding in urllib.parse.unquote(href.split(",", 1)[1])
+
+
 def test_to_jsonable_turns_numpy_and_nan_into_json():
     import numpy as np
 
