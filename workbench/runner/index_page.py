@@ -22,6 +22,7 @@ from workbench.privacy import mask_personal
 
 #: A date folder's data-quality page, linked from its section when it exists.
 DATA_QUALITY_PAGE = "data_quality.html"
+DATA_QUALITY_RECORD = "data_quality.json"
 #: Reports listed first in a date's section (the page a leader reads first).
 FIRST_REPORTS = ("daily_brief",)
 #: Endings of a report name that give its language (``daily_brief_en``).
@@ -92,6 +93,8 @@ def collect_runs(reports_dir: str | os.PathLike) -> list[dict]:
     reports_dir = Path(reports_dir)
     rows = []
     for path in reports_dir.glob("*/*.json"):
+        if path.name == DATA_QUALITY_RECORD:  # linked from its date's heading, not a report run
+            continue
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(record, dict):
