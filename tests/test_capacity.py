@@ -11,31 +11,41 @@ AT = pd.Timestamp("2022-10-09 14:00")  # 6 of the 12 hours left
 
 @pytest.fixture
 def areas():
-    return pd.DataFrame({
-        "area_id": ["ST1", "ST2", "ST3", "C1", "C2", "C3", "C4"],
-        "level": ["street"] * 3 + ["community"] * 4,
-        "parent_id": [None, None, None, "ST1", "ST1", "ST2", "ST3"],
-    })
+    return pd.DataFrame(
+        {
+            "area_id": ["ST1", "ST2", "ST3", "C1", "C2", "C3", "C4"],
+            "level": ["street"] * 3 + ["community"] * 4,
+            "parent_id": [None, None, None, "ST1", "ST1", "ST2", "ST3"],
+        }
+    )
 
 
 @pytest.fixture
 def sites():
-    return pd.DataFrame({
-        "site_id": ["A", "B", "C", "D", "E"],
-        "area_id": ["C1", "C2", "C3", "C3", None],
-        "capacity_per_hour": [50, 70, 100, 90, 40],
-        "peak_hour_samples": [60, 70, 30, 0, 10],
-    })
+    return pd.DataFrame(
+        {
+            "site_id": ["A", "B", "C", "D", "E"],
+            "area_id": ["C1", "C2", "C3", "C3", None],
+            "capacity_per_hour": [50, 70, 100, 90, 40],
+            "peak_hour_samples": [60, 70, 30, 0, 10],
+        }
+    )
 
 
 @pytest.fixture
 def coverage():
-    # street rows as coverage_table gives them (population = sum of communities; gap = ceil(0.95 pop) - tested)
-    return pd.DataFrame({
-        "area_id": ["ST1", "ST2", "ST3", "C1"], "name": ["一街", "二街", "三街", "一社区"],
-        "level": ["street", "street", "street", "community"],
-        "population": [1600, 2400, 300, 1000], "tested": [800, 1000, 285, 500], "gap": [720, 1280, 0, 450],
-    })
+    # street rows as coverage_table gives them
+    # (population = sum of communities; gap = ceil(0.95 pop) - tested)
+    return pd.DataFrame(
+        {
+            "area_id": ["ST1", "ST2", "ST3", "C1"],
+            "name": ["一街", "二街", "三街", "一社区"],
+            "level": ["street", "street", "street", "community"],
+            "population": [1600, 2400, 300, 1000],
+            "tested": [800, 1000, 285, 500],
+            "gap": [720, 1280, 0, 450],
+        }
+    )
 
 
 def test_street_capacity(sites, areas, coverage):
@@ -44,11 +54,11 @@ def test_street_capacity(sites, areas, coverage):
     streets = result.streets.set_index("area_id")
     assert streets.index.tolist() == ["ST1", "ST2", "ST3"]
     assert streets["sites"].tolist() == [2, 2, 0]
-    assert streets["capacity"].tolist() == [1440.0, 2280.0, 0.0]          # 120 × 12, 190 × 12
+    assert streets["capacity"].tolist() == [1440.0, 2280.0, 0.0]  # 120 × 12, 190 × 12
     assert streets["capacity_ratio"].tolist() == [pytest.approx(0.9), pytest.approx(0.95), 0.0]
-    assert streets["capacity_short"].tolist() == [True, False, True]      # exactly 0.95 is not short
+    assert streets["capacity_short"].tolist() == [True, False, True]  # exactly 0.95 is not short
     assert streets["remaining_capacity"].tolist() == [720.0, 1140.0, 0.0]
-    assert streets["cannot_reach"].tolist() == [False, True, False]       # 720 left for 720 to test: reachable
+    assert streets["cannot_reach"].tolist() == [False, True, False]  # 720 left for 720 to test: reachable
     assert result.warnings == ["1 testing site(s) in no street are not counted in any capacity"]
 
 
@@ -56,7 +66,7 @@ def test_site_peaks(sites, areas, coverage):
     peaks = cap.analyse_capacity(sites, areas, ROUND, coverage, AT).sites
     assert peaks["site_id"].tolist() == ["A", "B", "C", "D"]
     assert peaks["peak_load"].tolist() == [pytest.approx(1.2), 1.0, pytest.approx(0.3), 0.0]
-    assert peaks["over"].tolist() == [True, True, False, False]           # a full hour (1.0) is over
+    assert peaks["over"].tolist() == [True, True, False, False]  # a full hour (1.0) is over
     assert peaks["street"].tolist() == ["ST1", "ST1", "ST2", "ST2"]
 
 
@@ -70,5 +80,12 @@ def test_figures(sites, areas, coverage):
     figures = cap.capacity_figures(cap.analyse_capacity(sites, areas, ROUND, coverage, AT))
     assert figures["capacity_short"] == ["ST1", "ST3"] and figures["cannot_reach"] == ["ST2"]
     assert figures["sites_over"] == ["A", "B"]
-    assert figures["streets"][1] == {"area_id": "ST2", "sites": 2, "capacity": 2280.0, "population": 2400,
-                                     "capacity_ratio": 0.95, "gap": 1280, "remaining_capacity": 1140.0}
+    assert figures["streets"][1] == {
+        "area_id": "ST2",
+        "sites": 2,
+        "capacity": 2280.0,
+        "population": 2400,
+        "capacity_ratio": 0.95,
+        "gap": 1280,
+        "remaining_capacity": 1140.0,
+    }

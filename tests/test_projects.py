@@ -10,29 +10,35 @@ D = "2022-10-09"
 
 @pytest.fixture
 def projects():
-    return pd.DataFrame({
-        "project_id": ["P1", "P2", "P3", "P4"], "name": ["稀土新材料", "永磁电机", "物流园", "新项目"],
-        "enterprise_id": ["E1", None, "E3", None], "investment": [5.0, 8000.0, 1.2, 3000.0],
-        "unit": ["亿元", "万元", "亿元", "万元"],
-    })
+    return pd.DataFrame(
+        {
+            "project_id": ["P1", "P2", "P3", "P4"],
+            "name": ["稀土新材料", "永磁电机", "物流园", "新项目"],
+            "enterprise_id": ["E1", None, "E3", None],
+            "investment": [5.0, 8000.0, 1.2, 3000.0],
+            "unit": ["亿元", "万元", "亿元", "万元"],
+        }
+    )
 
 
 @pytest.fixture
 def milestones():
     rows = [
-        ("P1", "立项", "2022-09-01", "2022-08-30"),    # done before plan: not late
+        ("P1", "立项", "2022-09-01", "2022-08-30"),  # done before plan: not late
         ("P1", "用地预审", "2022-09-15", "2022-09-20"),  # done 5 days late
-        ("P1", "环评", "2022-10-09", None),            # due today, not done: late by 0
-        ("P1", "施工许可", "2022-11-01", None),          # not due
-        ("P2", "立项", "2022-09-10", "2022-09-10"),    # done on plan
-        ("P2", "环评", "2022-10-20", "2022-10-05"),    # done ahead of plan (not due yet)
+        ("P1", "环评", "2022-10-09", None),  # due today, not done: late by 0
+        ("P1", "施工许可", "2022-11-01", None),  # not due
+        ("P2", "立项", "2022-09-10", "2022-09-10"),  # done on plan
+        ("P2", "环评", "2022-10-20", "2022-10-05"),  # done ahead of plan (not due yet)
         ("P2", "施工许可", "2022-10-30", "2022-10-12"),  # done after D: not done yet
-        ("P3", "立项", "2022-10-09", "2022-10-09"),    # due and done today
-        ("P3", "用地预审", "2022-10-01", None),          # 8 days late
-        ("P4", "立项", "2022-10-30", None),            # nothing due yet
+        ("P3", "立项", "2022-10-09", "2022-10-09"),  # due and done today
+        ("P3", "用地预审", "2022-10-01", None),  # 8 days late
+        ("P4", "立项", "2022-10-30", None),  # nothing due yet
     ]
     frame = pd.DataFrame(rows, columns=["project_id", "milestone", "planned_on", "done_on"])
-    return frame.assign(planned_on=pd.to_datetime(frame["planned_on"]), done_on=pd.to_datetime(frame["done_on"]))
+    return frame.assign(
+        planned_on=pd.to_datetime(frame["planned_on"]), done_on=pd.to_datetime(frame["done_on"])
+    )
 
 
 def test_progress_per_project(projects, milestones):
@@ -54,13 +60,19 @@ def test_late_milestones_and_totals(projects, milestones):
     result = pj.analyse_projects(projects, milestones, D)
     late = result.late
     assert list(zip(late["project_id"], late["milestone"], late["days_late"], strict=True)) == [
-        ("P3", "用地预审", 8), ("P1", "环评", 0), ("P1", "用地预审", 5)]
-    assert {k: result.totals[k] for k in ("projects", "milestones", "done", "due", "late", "late_open",
-                                           "no_progress")} == {
-        "projects": 4, "milestones": 10, "done": 5, "due": 6, "late": 3, "late_open": 2, "no_progress": 1}
+        ("P3", "用地预审", 8),
+        ("P1", "环评", 0),
+        ("P1", "用地预审", 5),
+    ]
+    assert {
+        k: result.totals[k]
+        for k in ("projects", "milestones", "done", "due", "late", "late_open", "no_progress")
+    } == {"projects": 4, "milestones": 10, "done": 5, "due": 6, "late": 3, "late_open": 2, "no_progress": 1}
     assert result.totals["progress"] == pytest.approx(5 / 6)
-    assert result.totals["schedule"] == {"on": {"projects": 2, "investment_wan": 11000.0},
-                                         "off": {"projects": 2, "investment_wan": 62000.0}}
+    assert result.totals["schedule"] == {
+        "on": {"projects": 2, "investment_wan": 11000.0},
+        "off": {"projects": 2, "investment_wan": 62000.0},
+    }
 
 
 def test_stall_limit_is_inclusive(projects, milestones):
@@ -71,12 +83,22 @@ def test_stall_limit_is_inclusive(projects, milestones):
 
 
 def test_figures_and_unknown_project(projects, milestones):
-    extra = pd.DataFrame({"project_id": ["P9"], "milestone": ["立项"], "planned_on": [pd.Timestamp("2022-10-01")],
-                          "done_on": [pd.NaT]})
+    extra = pd.DataFrame(
+        {
+            "project_id": ["P9"],
+            "milestone": ["立项"],
+            "planned_on": [pd.Timestamp("2022-10-01")],
+            "done_on": [pd.NaT],
+        }
+    )
     result = pj.analyse_projects(projects, pd.concat([milestones, extra], ignore_index=True), D)
     assert result.warnings == ["1 milestone(s) of a project not in projects are not counted"]
     figures = pj.project_figures(result)
     assert figures["late_open"] == 2 and figures["progress"] == round(5 / 6, 6)
-    assert figures["late_milestones"][0] == {"project_id": "P3", "milestone": "用地预审", "done": False,
-                                             "days_late": 8}
+    assert figures["late_milestones"][0] == {
+        "project_id": "P3",
+        "milestone": "用地预审",
+        "done": False,
+        "days_late": 8,
+    }
     assert figures["projects_table"][3]["progress"] is None

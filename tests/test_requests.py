@@ -12,16 +12,17 @@ D = "2022-10-09"
 def requests():
     rows = [
         # id, enterprise, raised, category, department, resolved
-        ("R1", "E1", "2022-10-09", "原料运输", "交通局", None),          # raised today: age 0, open
-        ("R2", "E1", "2022-10-06", "用地审批", "自然资源局", None),      # age 3 = limit: open, not overdue
+        ("R1", "E1", "2022-10-09", "原料运输", "交通局", None),  # raised today: age 0, open
+        ("R2", "E1", "2022-10-06", "用地审批", "自然资源局", None),  # age 3 = limit: open, not overdue
         ("R3", "E1", "2022-10-05", "原料运输", "交通局", "2022-10-10"),  # fixed after D: open, age 4, overdue
-        ("R4", "E2", "2022-10-07", "资金", "财政局", "2022-10-09"),      # resolved on D: 2 days
-        ("R5", "E2", "2022-10-01", "用工", "人社局", "2022-10-02"),      # 1 day
-        ("R6", "E3", "2022-09-20", "资金", "财政局", "2022-09-30"),      # 10 days
-        ("R7", "E2", "2022-10-10", "电力", "发改委", None),              # after D: left out
+        ("R4", "E2", "2022-10-07", "资金", "财政局", "2022-10-09"),  # resolved on D: 2 days
+        ("R5", "E2", "2022-10-01", "用工", "人社局", "2022-10-02"),  # 1 day
+        ("R6", "E3", "2022-09-20", "资金", "财政局", "2022-09-30"),  # 10 days
+        ("R7", "E2", "2022-10-10", "电力", "发改委", None),  # after D: left out
     ]
-    frame = pd.DataFrame(rows, columns=["request_id", "enterprise_id", "raised_on", "category", "department",
-                                        "resolved_on"])
+    frame = pd.DataFrame(
+        rows, columns=["request_id", "enterprise_id", "raised_on", "category", "department", "resolved_on"]
+    )
     frame["raised_on"] = pd.to_datetime(frame["raised_on"])
     frame["resolved_on"] = pd.to_datetime(frame["resolved_on"])
     return frame
@@ -32,11 +33,26 @@ def test_open_overdue_and_resolved(requests):
     table = result.requests.set_index("request_id")
     assert list(table.index) == ["R1", "R2", "R3", "R4", "R5", "R6"]
     assert table["age_days"].to_dict() == {"R1": 0, "R2": 3, "R3": 4, "R4": 2, "R5": 8, "R6": 19}
-    assert table["open"].to_dict() == {"R1": True, "R2": True, "R3": True, "R4": False, "R5": False, "R6": False}
+    assert table["open"].to_dict() == {
+        "R1": True,
+        "R2": True,
+        "R3": True,
+        "R4": False,
+        "R5": False,
+        "R6": False,
+    }
     assert table.index[table["overdue"]].tolist() == ["R3"]
-    assert result.totals == {"requests": 6, "open": 3, "overdue": 1, "resolved": 3, "median_days": 2.0,
-                             "max_days": 10.0}
-    assert result.warnings == ["1 enterprise request(s) raised after the report date 2022-10-09 are not counted"]
+    assert result.totals == {
+        "requests": 6,
+        "open": 3,
+        "overdue": 1,
+        "resolved": 3,
+        "median_days": 2.0,
+        "max_days": 10.0,
+    }
+    assert result.warnings == [
+        "1 enterprise request(s) raised after the report date 2022-10-09 are not counted"
+    ]
 
 
 def test_tables(requests):
@@ -44,10 +60,12 @@ def test_tables(requests):
     assert result.open["request_id"].tolist() == ["R3", "R2", "R1"]
     assert result.by_category.to_dict("records") == [
         {"category": "原料运输", "open": 2, "overdue": 1, "oldest_days": 4},
-        {"category": "用地审批", "open": 1, "overdue": 0, "oldest_days": 3}]
+        {"category": "用地审批", "open": 1, "overdue": 0, "oldest_days": 3},
+    ]
     assert result.by_department.to_dict("records") == [
         {"department": "交通局", "open": 2, "overdue": 1, "oldest_days": 4},
-        {"department": "自然资源局", "open": 1, "overdue": 0, "oldest_days": 3}]
+        {"department": "自然资源局", "open": 1, "overdue": 0, "oldest_days": 3},
+    ]
     assert result.several.to_dict("records") == [{"enterprise_id": "E1", "open": 3, "overdue": 1}]
 
 
@@ -62,12 +80,19 @@ def test_a_shorter_limit_and_an_even_median(requests):
     # request_days 2: R2 (age 3) is overdue too; a day later R1 is 1 day old
     result = rq.analyse_requests(requests.iloc[[0, 1, 3, 4]], "2022-10-10", request_days=2)
     assert result.requests.set_index("request_id")["overdue"].to_dict() == {
-        "R1": False, "R2": True, "R4": False, "R5": False}
+        "R1": False,
+        "R2": True,
+        "R4": False,
+        "R5": False,
+    }
     assert result.totals["median_days"] == 1.5  # (1 + 2) / 2
 
 
 def test_no_resolved_request_has_no_median(requests):
-    result = rq.analyse_requests(requests.iloc[[0, 1]], D, enterprises=pd.DataFrame(
-        {"enterprise_id": ["E1"], "name": ["稀土新材料公司"]}))
+    result = rq.analyse_requests(
+        requests.iloc[[0, 1]],
+        D,
+        enterprises=pd.DataFrame({"enterprise_id": ["E1"], "name": ["稀土新材料公司"]}),
+    )
     assert result.totals["median_days"] is None and result.totals["resolved"] == 0
     assert result.several["enterprise"].tolist() == ["稀土新材料公司"]

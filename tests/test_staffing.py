@@ -11,13 +11,13 @@ D = "2022-10-09"
 @pytest.fixture
 def staffing():
     rows = [
-        ("2022-10-09", "testing_site", "S1", "sampler", 10, 8),    # short by 2
-        ("2022-10-09", "testing_site", "S1", "registrar", 4, 5),   # over plan: not short, no make-up
-        ("2022-10-09", "testing_site", "S2", "sampler", 6, 6),     # on_duty = planned: not short
-        ("2022-10-09", "checkpoint", "K1", "police", 3, 1),        # short by 2
-        ("2022-10-09", "checkpoint", "K1", "medic", 2, 1),         # short by 1
+        ("2022-10-09", "testing_site", "S1", "sampler", 10, 8),  # short by 2
+        ("2022-10-09", "testing_site", "S1", "registrar", 4, 5),  # over plan: not short, no make-up
+        ("2022-10-09", "testing_site", "S2", "sampler", 6, 6),  # on_duty = planned: not short
+        ("2022-10-09", "checkpoint", "K1", "police", 3, 1),  # short by 2
+        ("2022-10-09", "checkpoint", "K1", "medic", 2, 1),  # short by 1
         ("2022-10-09", "quarantine_team", "Q1", "community", 5, 5),
-        ("2022-10-08", "testing_site", "S1", "sampler", 10, 2),    # another day: not counted
+        ("2022-10-08", "testing_site", "S1", "sampler", 10, 2),  # another day: not counted
     ]
     frame = pd.DataFrame(rows, columns=["date", "unit_kind", "unit_id", "role", "planned", "on_duty"])
     return frame.assign(date=pd.to_datetime(frame["date"]))
@@ -26,8 +26,14 @@ def staffing():
 def test_rows_and_units(staffing):
     result = st.analyse_staffing(staffing, D)
     rows = result.rows.set_index(["unit_id", "role"])
-    assert rows["shortfall"].to_dict() == {("K1", "medic"): 1, ("K1", "police"): 2, ("Q1", "community"): 0,
-                                           ("S1", "registrar"): 0, ("S1", "sampler"): 2, ("S2", "sampler"): 0}
+    assert rows["shortfall"].to_dict() == {
+        ("K1", "medic"): 1,
+        ("K1", "police"): 2,
+        ("Q1", "community"): 0,
+        ("S1", "registrar"): 0,
+        ("S1", "sampler"): 2,
+        ("S2", "sampler"): 0,
+    }
     units = result.units.set_index("unit_id")
     assert units.index.tolist() == ["K1", "S1", "Q1", "S2"]
     assert units["planned"].to_dict() == {"K1": 5, "S1": 14, "Q1": 5, "S2": 6}
@@ -39,19 +45,28 @@ def test_rows_and_units(staffing):
 
 def test_district_totals_and_kinds(staffing):
     result = st.analyse_staffing(staffing, D)
-    assert result.totals == {"units": 4, "units_short": 2, "rows_short": 3, "planned": 30, "on_duty": 26,
-                             "shortfall": 4, "share": pytest.approx(26 / 30)}
+    assert result.totals == {
+        "units": 4,
+        "units_short": 2,
+        "rows_short": 3,
+        "planned": 30,
+        "on_duty": 26,
+        "shortfall": 4,
+        "share": pytest.approx(26 / 30),
+    }
     kinds = result.kinds.set_index("unit_kind")
-    assert kinds.loc["testing_site", ["units", "units_short", "planned", "on_duty", "shortfall"]].tolist() == [
-        2, 1, 20, 19, 1]
+    assert kinds.loc[
+        "testing_site", ["units", "units_short", "planned", "on_duty", "shortfall"]
+    ].tolist() == [2, 1, 20, 19, 1]
     assert kinds.loc["checkpoint", "share"] == pytest.approx(2 / 5)
 
 
 def test_figures_and_a_kind_filter(staffing):
     figures = st.staffing_figures(st.analyse_staffing(staffing, D, unit_kinds=["checkpoint"]))
     assert figures["on_duty"] == 2 and figures["planned"] == 5 and figures["share"] == 0.4
-    assert figures["short_units"] == [{"unit_kind": "checkpoint", "unit_id": "K1", "planned": 5, "on_duty": 2,
-                                       "shortfall": 3}]
+    assert figures["short_units"] == [
+        {"unit_kind": "checkpoint", "unit_id": "K1", "planned": 5, "on_duty": 2, "shortfall": 3}
+    ]
 
 
 def test_a_day_without_rows_says_so(staffing):

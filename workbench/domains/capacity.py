@@ -56,8 +56,13 @@ def site_streets(sites: pd.DataFrame, areas: pd.DataFrame) -> pd.Series:
     return parent.where(level == "community", sites["area_id"].where(level == "street"))
 
 
-def street_capacity(sites: pd.DataFrame, coverage: pd.DataFrame, hours: float, hours_remaining: float,
-                    target: float = DEFAULT_TARGET) -> pd.DataFrame:
+def street_capacity(
+    sites: pd.DataFrame,
+    coverage: pd.DataFrame,
+    hours: float,
+    hours_remaining: float,
+    target: float = DEFAULT_TARGET,
+) -> pd.DataFrame:
     """Capacity against population per street.
 
     Parameters
@@ -76,7 +81,9 @@ def street_capacity(sites: pd.DataFrame, coverage: pd.DataFrame, hours: float, h
         ``capacity_ratio``, ``capacity_short``, ``tested``, ``gap``, ``remaining_capacity``,
         ``cannot_reach`` (one row per street of ``coverage``, in its order).
     """
-    per_street = sites.groupby("street").agg(sites=("site_id", "size"), capacity_per_hour=("capacity_per_hour", "sum"))
+    per_street = sites.groupby("street").agg(
+        sites=("site_id", "size"), capacity_per_hour=("capacity_per_hour", "sum")
+    )
     out = coverage[["area_id", "name", "population", "tested", "gap"]].copy()
     out = out.join(per_street, on="area_id")
     out["sites"] = out["sites"].fillna(0).astype("int64")
@@ -86,8 +93,20 @@ def street_capacity(sites: pd.DataFrame, coverage: pd.DataFrame, hours: float, h
     out["capacity_short"] = out["capacity_ratio"].notna() & ~reaches(out["capacity_ratio"], target)
     out["remaining_capacity"] = out["capacity_per_hour"] * hours_remaining
     out["cannot_reach"] = out["gap"] > out["remaining_capacity"]
-    columns = ["area_id", "name", "sites", "capacity_per_hour", "population", "capacity", "capacity_ratio",
-               "capacity_short", "tested", "gap", "remaining_capacity", "cannot_reach"]
+    columns = [
+        "area_id",
+        "name",
+        "sites",
+        "capacity_per_hour",
+        "population",
+        "capacity",
+        "capacity_ratio",
+        "capacity_short",
+        "tested",
+        "gap",
+        "remaining_capacity",
+        "cannot_reach",
+    ]
     return out[columns].reset_index(drop=True)
 
 
@@ -100,8 +119,9 @@ def site_peaks(summary: pd.DataFrame) -> pd.DataFrame:
     out = summary[["site_id", "street", "capacity_per_hour", "peak_hour_samples"]].copy()
     out["peak_load"] = ratio(out["peak_hour_samples"], out["capacity_per_hour"])
     out["over"] = out["peak_load"].notna() & reaches(out["peak_load"], OVER_LOAD)
-    return out.sort_values(["peak_load", "site_id"], ascending=[False, True], na_position="last",
-                           ignore_index=True)
+    return out.sort_values(
+        ["peak_load", "site_id"], ascending=[False, True], na_position="last", ignore_index=True
+    )
 
 
 @dataclass
@@ -117,8 +137,14 @@ class CapacityResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def analyse_capacity(sites: pd.DataFrame, areas: pd.DataFrame, round_row, coverage: pd.DataFrame, at,
-                     target: float = DEFAULT_TARGET) -> CapacityResult:
+def analyse_capacity(
+    sites: pd.DataFrame,
+    areas: pd.DataFrame,
+    round_row,
+    coverage: pd.DataFrame,
+    at,
+    target: float = DEFAULT_TARGET,
+) -> CapacityResult:
     """Street capacity of a round against population and against what is left to test; site peaks.
 
     Parameters
@@ -147,9 +173,15 @@ def analyse_capacity(sites: pd.DataFrame, areas: pd.DataFrame, round_row, covera
     hours = round_hours(round_row["start"], round_row["end"])
     left = hours_left(round_row["start"], round_row["end"], at)
     streets = coverage[coverage["level"] == "street"]
-    return CapacityResult(round_id=str(round_row["round_id"]), hours=hours, hours_remaining=left, target=target,
-                          streets=street_capacity(placed, streets, hours, left, target),
-                          sites=site_peaks(placed), warnings=warnings)
+    return CapacityResult(
+        round_id=str(round_row["round_id"]),
+        hours=hours,
+        hours_remaining=left,
+        target=target,
+        streets=street_capacity(placed, streets, hours, left, target),
+        sites=site_peaks(placed),
+        warnings=warnings,
+    )
 
 
 def _float(value):
@@ -159,16 +191,32 @@ def _float(value):
 def capacity_figures(result: CapacityResult) -> dict:
     """The JSON ``figures`` of the capacity section (under ``capacity`` of its report)."""
     return {
-        "round_id": result.round_id, "round_hours": result.hours, "hours_remaining": result.hours_remaining,
+        "round_id": result.round_id,
+        "round_hours": result.hours,
+        "hours_remaining": result.hours_remaining,
         "coverage_target": result.target,
         "capacity_short": [str(a) for a in result.streets.loc[result.streets["capacity_short"], "area_id"]],
         "cannot_reach": [str(a) for a in result.streets.loc[result.streets["cannot_reach"], "area_id"]],
-        "streets": [{"area_id": str(r.area_id), "sites": int(r.sites), "capacity": float(r.capacity),
-                     "population": int(r.population), "capacity_ratio": _float(r.capacity_ratio),
-                     "gap": int(r.gap), "remaining_capacity": float(r.remaining_capacity)}
-                    for r in result.streets.itertuples(index=False)],
+        "streets": [
+            {
+                "area_id": str(r.area_id),
+                "sites": int(r.sites),
+                "capacity": float(r.capacity),
+                "population": int(r.population),
+                "capacity_ratio": _float(r.capacity_ratio),
+                "gap": int(r.gap),
+                "remaining_capacity": float(r.remaining_capacity),
+            }
+            for r in result.streets.itertuples(index=False)
+        ],
         "sites_over": [str(s) for s in result.sites.loc[result.sites["over"], "site_id"]],
-        "sites": [{"site_id": str(r.site_id), "peak_hour_samples": int(r.peak_hour_samples),
-                   "capacity_per_hour": float(r.capacity_per_hour), "peak_load": _float(r.peak_load)}
-                  for r in result.sites.itertuples(index=False)],
+        "sites": [
+            {
+                "site_id": str(r.site_id),
+                "peak_hour_samples": int(r.peak_hour_samples),
+                "capacity_per_hour": float(r.capacity_per_hour),
+                "peak_load": _float(r.peak_load),
+            }
+            for r in result.sites.itertuples(index=False)
+        ],
     }

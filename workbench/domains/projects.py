@@ -62,15 +62,19 @@ def classify_milestones(milestones: pd.DataFrame, report_date) -> pd.DataFrame:
     pending_late = out["due"] & ~out["done"]
     done_late = out["done"] & (out["done_on"] > out["planned_on"])
     out["late"] = pending_late | done_late
-    days = np.where(pending_late, (day - out["planned_on"]).dt.days,
-                    np.where(done_late, (out["done_on"] - out["planned_on"]).dt.days, -1))
+    days = np.where(
+        pending_late,
+        (day - out["planned_on"]).dt.days,
+        np.where(done_late, (out["done_on"] - out["planned_on"]).dt.days, -1),
+    )
     out["days_late"] = pd.array(days, dtype="Int64")
     out.loc[~out["late"], "days_late"] = pd.NA
     return out
 
 
-def project_progress(projects: pd.DataFrame, classified: pd.DataFrame, report_date,
-                     stall_days: int = DEFAULT_STALL_DAYS) -> pd.DataFrame:
+def project_progress(
+    projects: pd.DataFrame, classified: pd.DataFrame, report_date, stall_days: int = DEFAULT_STALL_DAYS
+) -> pd.DataFrame:
     """One row per project: milestones done, due, late, progress, schedule and stall.
 
     Parameters
@@ -88,11 +92,18 @@ def project_progress(projects: pd.DataFrame, classified: pd.DataFrame, report_da
         ``last_done_on``, ``days_since_progress`` (NaN when none done), ``no_progress`` (bool).
     """
     day = pd.Timestamp(report_date).normalize()
-    groups = classified.assign(pending_late=classified["due"] & ~classified["done"],
-                               done_day=classified["done_on"].where(classified["done"]))
+    groups = classified.assign(
+        pending_late=classified["due"] & ~classified["done"],
+        done_day=classified["done_on"].where(classified["done"]),
+    )
     counts = groups.groupby("project_id").agg(
-        milestones=("milestone", "size"), done=("done", "sum"), due=("due", "sum"), late=("late", "sum"),
-        pending_late=("pending_late", "sum"), last_done_on=("done_day", "max"))
+        milestones=("milestone", "size"),
+        done=("done", "sum"),
+        due=("due", "sum"),
+        late=("late", "sum"),
+        pending_late=("pending_late", "sum"),
+        last_done_on=("done_day", "max"),
+    )
     out = projects[["project_id", "name"]].copy()
     factor = projects["unit"].map(lambda unit: UNITS[unit][1] / WAN)
     out["investment_wan"] = projects["investment"].astype("float64") * factor
@@ -115,16 +126,20 @@ def late_milestones(classified: pd.DataFrame, projects: pd.DataFrame) -> pd.Data
     """
     rows = classified[classified["late"]].copy()
     rows["name"] = rows["project_id"].map(projects.set_index("project_id")["name"])
-    rows = rows.sort_values(["done", "days_late", "project_id", "milestone"],
-                            ascending=[True, False, True, True])
-    return rows[["project_id", "name", "milestone", "planned_on", "done_on", "done", "days_late"]].reset_index(
-        drop=True)
+    rows = rows.sort_values(
+        ["done", "days_late", "project_id", "milestone"], ascending=[True, False, True, True]
+    )
+    return rows[
+        ["project_id", "name", "milestone", "planned_on", "done_on", "done", "days_late"]
+    ].reset_index(drop=True)
 
 
 def investment_by_schedule(progress: pd.DataFrame) -> dict:
     """Projects and investment (万元) on and off schedule: ``{"on": {...}, "off": {...}}``."""
+
     def part(rows):
         return {"projects": int(len(rows)), "investment_wan": float(rows["investment_wan"].sum())}
+
     return {"on": part(progress[~progress["off_schedule"]]), "off": part(progress[progress["off_schedule"]])}
 
 
@@ -141,8 +156,9 @@ class ProjectResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def analyse_projects(projects: pd.DataFrame, milestones: pd.DataFrame, report_date,
-                     stall_days: int = DEFAULT_STALL_DAYS) -> ProjectResult:
+def analyse_projects(
+    projects: pd.DataFrame, milestones: pd.DataFrame, report_date, stall_days: int = DEFAULT_STALL_DAYS
+) -> ProjectResult:
     """Procedures done against plan, late milestones, stalled projects, investment by schedule.
 
     Parameters
@@ -164,15 +180,25 @@ def analyse_projects(projects: pd.DataFrame, milestones: pd.DataFrame, report_da
     without = int((progress["milestones"] == 0).sum())
     if without:
         warnings.append(f"{without} project(s) have no milestone")
-    totals = {"projects": int(len(progress)), "milestones": int(len(classified)),
-              "done": int(classified["done"].sum()), "due": int(classified["due"].sum()),
-              "late": int(classified["late"].sum()),
-              "late_open": int((classified["due"] & ~classified["done"]).sum()),
-              "no_progress": int(progress["no_progress"].sum())}
+    totals = {
+        "projects": int(len(progress)),
+        "milestones": int(len(classified)),
+        "done": int(classified["done"].sum()),
+        "due": int(classified["due"].sum()),
+        "late": int(classified["late"].sum()),
+        "late_open": int((classified["due"] & ~classified["done"]).sum()),
+        "no_progress": int(progress["no_progress"].sum()),
+    }
     totals["progress"] = ratio(totals["done"], totals["due"])
-    return ProjectResult(report_date=pd.Timestamp(report_date).normalize(), stall_days=int(stall_days),
-                         milestones=classified, progress=progress, late=late_milestones(classified, projects),
-                         totals=totals | {"schedule": investment_by_schedule(progress)}, warnings=warnings)
+    return ProjectResult(
+        report_date=pd.Timestamp(report_date).normalize(),
+        stall_days=int(stall_days),
+        milestones=classified,
+        progress=progress,
+        late=late_milestones(classified, projects),
+        totals=totals | {"schedule": investment_by_schedule(progress)},
+        warnings=warnings,
+    )
 
 
 def _float(value):
@@ -186,11 +212,25 @@ def project_figures(result: ProjectResult) -> dict:
         "stall_days": result.stall_days,
         **{k: v for k, v in result.totals.items() if k != "progress"},
         "progress": _float(result.totals["progress"]),
-        "projects_table": [{"project_id": str(r.project_id), "done": int(r.done), "due": int(r.due),
-                            "progress": _float(r.progress), "off_schedule": bool(r.off_schedule),
-                            "no_progress": bool(r.no_progress), "investment_wan": float(r.investment_wan)}
-                           for r in result.progress.itertuples(index=False)],
-        "late_milestones": [{"project_id": str(r.project_id), "milestone": str(r.milestone),
-                             "done": bool(r.done), "days_late": int(r.days_late)}
-                            for r in result.late.itertuples(index=False)],
+        "projects_table": [
+            {
+                "project_id": str(r.project_id),
+                "done": int(r.done),
+                "due": int(r.due),
+                "progress": _float(r.progress),
+                "off_schedule": bool(r.off_schedule),
+                "no_progress": bool(r.no_progress),
+                "investment_wan": float(r.investment_wan),
+            }
+            for r in result.progress.itertuples(index=False)
+        ],
+        "late_milestones": [
+            {
+                "project_id": str(r.project_id),
+                "milestone": str(r.milestone),
+                "done": bool(r.done),
+                "days_late": int(r.days_late),
+            }
+            for r in result.late.itertuples(index=False)
+        ],
     }

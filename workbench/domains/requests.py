@@ -37,8 +37,9 @@ def _dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).astype("datetime64[ns]").dt.normalize()
 
 
-def classify_requests(requests: pd.DataFrame, report_date,
-                      request_days: int = DEFAULT_REQUEST_DAYS) -> pd.DataFrame:
+def classify_requests(
+    requests: pd.DataFrame, report_date, request_days: int = DEFAULT_REQUEST_DAYS
+) -> pd.DataFrame:
     """Each request's status at the report date.
 
     Parameters
@@ -75,8 +76,11 @@ def open_by(classified: pd.DataFrame, by: str) -> pd.DataFrame:
     then by name. Values without an open request are left out.
     """
     rows = classified[classified["open"]]
-    table = rows.groupby(by).agg(open=("open", "size"), overdue=("overdue", "sum"),
-                                 oldest_days=("age_days", "max")).reset_index()
+    table = (
+        rows.groupby(by)
+        .agg(open=("open", "size"), overdue=("overdue", "sum"), oldest_days=("age_days", "max"))
+        .reset_index()
+    )
     table[["open", "overdue", "oldest_days"]] = table[["open", "overdue", "oldest_days"]].astype("int64")
     return table.sort_values(["overdue", "open", by], ascending=[False, False, True], ignore_index=True)
 
@@ -87,8 +91,16 @@ def open_requests(classified: pd.DataFrame) -> pd.DataFrame:
     Returns ``request_id``, ``enterprise_id``, ``raised_on``, ``category``, ``department``,
     ``age_days``, ``overdue`` (and ``enterprise`` when the frame has it).
     """
-    columns = ["request_id", "enterprise_id", "enterprise", "raised_on", "category", "department",
-               "age_days", "overdue"]
+    columns = [
+        "request_id",
+        "enterprise_id",
+        "enterprise",
+        "raised_on",
+        "category",
+        "department",
+        "age_days",
+        "overdue",
+    ]
     rows = classified[classified["open"]]
     rows = rows.sort_values(["overdue", "age_days", "request_id"], ascending=[False, False, True])
     return rows[[c for c in columns if c in rows.columns]].reset_index(drop=True)
@@ -113,11 +125,6 @@ def enterprises_with_several(classified: pd.DataFrame, several: int = SEVERAL) -
     return counts.sort_values(["open", "enterprise_id"], ascending=[False, True], ignore_index=True)
 
 
-def requests_tone(open_count: int, overdue_count: int) -> str:
-    """The palette key of the open requests: ``bad`` with any overdue, ``warn`` with any open, else ``good``."""
-    return "bad" if overdue_count else "warn" if open_count else "good"
-
-
 @dataclass
 class RequestResult:
     """Everything the requests section shows, computed by :func:`analyse_requests`."""
@@ -133,8 +140,12 @@ class RequestResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def analyse_requests(requests: pd.DataFrame, report_date, request_days: int = DEFAULT_REQUEST_DAYS,
-                     enterprises: pd.DataFrame | None = None) -> RequestResult:
+def analyse_requests(
+    requests: pd.DataFrame,
+    report_date,
+    request_days: int = DEFAULT_REQUEST_DAYS,
+    enterprises: pd.DataFrame | None = None,
+) -> RequestResult:
     """Open and overdue requests by category and department, time to resolve, enterprises with several.
 
     Parameters
@@ -153,8 +164,10 @@ def analyse_requests(requests: pd.DataFrame, report_date, request_days: int = DE
     warnings = []
     later = raised > day
     if later.any():
-        warnings.append(f"{int(later.sum())} enterprise request(s) raised after the report date "
-                        f"{day:%Y-%m-%d} are not counted")
+        warnings.append(
+            f"{int(later.sum())} enterprise request(s) raised after the report date "
+            f"{day:%Y-%m-%d} are not counted"
+        )
     classified = classify_requests(requests[~later], day, request_days)
     if enterprises is not None:
         names = enterprises.set_index("enterprise_id")["name"]
@@ -162,17 +175,35 @@ def analyse_requests(requests: pd.DataFrame, report_date, request_days: int = DE
     several = enterprises_with_several(classified)
     if enterprises is not None:
         several["enterprise"] = several["enterprise_id"].map(names)
-    totals = {"requests": int(len(classified)), "open": int(classified["open"].sum()),
-              "overdue": int(classified["overdue"].sum()), **resolve_times(classified)}
-    return RequestResult(report_date=day, request_days=int(request_days), requests=classified,
-                         open=open_requests(classified), by_category=open_by(classified, "category"),
-                         by_department=open_by(classified, "department"), several=several,
-                         totals=totals, warnings=warnings)
+    totals = {
+        "requests": int(len(classified)),
+        "open": int(classified["open"].sum()),
+        "overdue": int(classified["overdue"].sum()),
+        **resolve_times(classified),
+    }
+    return RequestResult(
+        report_date=day,
+        request_days=int(request_days),
+        requests=classified,
+        open=open_requests(classified),
+        by_category=open_by(classified, "category"),
+        by_department=open_by(classified, "department"),
+        several=several,
+        totals=totals,
+        warnings=warnings,
+    )
 
 
 def _counts(table: pd.DataFrame, by: str) -> list[dict]:
-    return [{by: str(r[by]), "open": int(r["open"]), "overdue": int(r["overdue"]),
-             "oldest_days": int(r["oldest_days"])} for r in table.to_dict("records")]
+    return [
+        {
+            by: str(r[by]),
+            "open": int(r["open"]),
+            "overdue": int(r["overdue"]),
+            "oldest_days": int(r["oldest_days"]),
+        }
+        for r in table.to_dict("records")
+    ]
 
 
 def request_figures(result: RequestResult) -> dict:
@@ -183,8 +214,12 @@ def request_figures(result: RequestResult) -> dict:
         **result.totals,
         "by_category": _counts(result.by_category, "category"),
         "by_department": _counts(result.by_department, "department"),
-        "open_requests": [{"request_id": str(r.request_id), "age_days": int(r.age_days),
-                           "overdue": bool(r.overdue)} for r in result.open.itertuples(index=False)],
-        "enterprises_with_several": [{"enterprise_id": str(r.enterprise_id), "open": int(r.open),
-                                      "overdue": int(r.overdue)} for r in result.several.itertuples(index=False)],
+        "open_requests": [
+            {"request_id": str(r.request_id), "age_days": int(r.age_days), "overdue": bool(r.overdue)}
+            for r in result.open.itertuples(index=False)
+        ],
+        "enterprises_with_several": [
+            {"enterprise_id": str(r.enterprise_id), "open": int(r.open), "overdue": int(r.overdue)}
+            for r in result.several.itertuples(index=False)
+        ],
     }

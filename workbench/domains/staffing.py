@@ -42,26 +42,41 @@ def day_rows(staffing: pd.DataFrame, report_date) -> pd.DataFrame:
 
 
 def unit_totals(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per unit: ``unit_kind``, ``unit_id``, ``planned``, ``on_duty``, ``shortfall``, ``short``, ``roles_short``.
+    """Per unit: ``unit_kind``, ``unit_id``, ``planned``, ``on_duty``, ``roles_short``, ``shortfall``,
+    ``short``.
 
     Short units first (largest shortfall first), then by kind and id.
     """
-    units = rows.groupby(UNIT).agg(planned=("planned", "sum"), on_duty=("on_duty", "sum"),
-                                   roles_short=("short", "sum")).reset_index()
-    units[["planned", "on_duty", "roles_short"]] = units[["planned", "on_duty", "roles_short"]].astype("int64")
+    units = (
+        rows.groupby(UNIT)
+        .agg(planned=("planned", "sum"), on_duty=("on_duty", "sum"), roles_short=("short", "sum"))
+        .reset_index()
+    )
+    units[["planned", "on_duty", "roles_short"]] = units[["planned", "on_duty", "roles_short"]].astype(
+        "int64"
+    )
     units["shortfall"] = np.maximum(units["planned"] - units["on_duty"], 0)
     units["short"] = units["on_duty"] < units["planned"]
     return units.sort_values(["shortfall", *UNIT], ascending=[False, True, True], ignore_index=True)
 
 
 def kind_totals(units: pd.DataFrame) -> pd.DataFrame:
-    """Per unit kind: ``unit_kind``, ``units``, ``units_short``, ``planned``, ``on_duty``, ``shortfall``, ``share``.
+    """Per unit kind: ``unit_kind``, ``units``, ``units_short``, ``planned``, ``on_duty``, ``shortfall``,
+    ``share``.
 
     ``share`` = on_duty ÷ planned (NaN when nothing planned).
     """
-    kinds = units.groupby("unit_kind").agg(units=("unit_id", "size"), units_short=("short", "sum"),
-                                           planned=("planned", "sum"), on_duty=("on_duty", "sum"),
-                                           shortfall=("shortfall", "sum")).reset_index()
+    kinds = (
+        units.groupby("unit_kind")
+        .agg(
+            units=("unit_id", "size"),
+            units_short=("short", "sum"),
+            planned=("planned", "sum"),
+            on_duty=("on_duty", "sum"),
+            shortfall=("shortfall", "sum"),
+        )
+        .reset_index()
+    )
     kinds[["units", "units_short"]] = kinds[["units", "units_short"]].astype("int64")
     kinds["share"] = ratio(kinds["on_duty"], kinds["planned"])
     return kinds
@@ -96,13 +111,20 @@ def analyse_staffing(staffing: pd.DataFrame, report_date, unit_kinds=None) -> St
     warnings = [] if len(rows) else [f"no staffing rows dated {day:%Y-%m-%d}"]
     units = unit_totals(rows)
     planned, on_duty = int(rows["planned"].sum()), int(rows["on_duty"].sum())
-    totals = {"units": int(len(units)), "units_short": int(units["short"].sum()),
-              "rows_short": int(rows["short"].sum()), "planned": planned, "on_duty": on_duty,
-              "shortfall": int(units["shortfall"].sum()), "share": ratio(on_duty, planned)}
+    totals = {
+        "units": int(len(units)),
+        "units_short": int(units["short"].sum()),
+        "rows_short": int(rows["short"].sum()),
+        "planned": planned,
+        "on_duty": on_duty,
+        "shortfall": int(units["shortfall"].sum()),
+        "share": ratio(on_duty, planned),
+    }
     if not len(rows):
         totals = dict.fromkeys(totals)
-    return StaffingResult(report_date=day, rows=rows, units=units, kinds=kind_totals(units), totals=totals,
-                          warnings=warnings)
+    return StaffingResult(
+        report_date=day, rows=rows, units=units, kinds=kind_totals(units), totals=totals, warnings=warnings
+    )
 
 
 def staffing_figures(result: StaffingResult) -> dict:
@@ -112,10 +134,25 @@ def staffing_figures(result: StaffingResult) -> dict:
         "report_date": f"{result.report_date:%Y-%m-%d}",
         **{k: v for k, v in result.totals.items() if k != "share"},
         "share": None if share is None or pd.isna(share) else round(float(share), 6),
-        "by_kind": [{"unit_kind": str(r.unit_kind), "units": int(r.units), "units_short": int(r.units_short),
-                     "planned": int(r.planned), "on_duty": int(r.on_duty), "shortfall": int(r.shortfall)}
-                    for r in result.kinds.itertuples(index=False)],
-        "short_units": [{"unit_kind": str(r.unit_kind), "unit_id": str(r.unit_id), "planned": int(r.planned),
-                         "on_duty": int(r.on_duty), "shortfall": int(r.shortfall)}
-                        for r in result.units[result.units["short"]].itertuples(index=False)],
+        "by_kind": [
+            {
+                "unit_kind": str(r.unit_kind),
+                "units": int(r.units),
+                "units_short": int(r.units_short),
+                "planned": int(r.planned),
+                "on_duty": int(r.on_duty),
+                "shortfall": int(r.shortfall),
+            }
+            for r in result.kinds.itertuples(index=False)
+        ],
+        "short_units": [
+            {
+                "unit_kind": str(r.unit_kind),
+                "unit_id": str(r.unit_id),
+                "planned": int(r.planned),
+                "on_duty": int(r.on_duty),
+                "shortfall": int(r.shortfall),
+            }
+            for r in result.units[result.units["short"]].itertuples(index=False)
+        ],
     }
