@@ -50,12 +50,10 @@ def _status(overdue: bool, lang: str) -> str:
 
 def open_table(result: RequestResult, lang: str = "zh") -> HTML:
     """The open requests, overdue first."""
-    columns = {"request_id": "rq_request", "enterprise_id": "rq_enterprise", "category": "rq_category",
+    name = "enterprise" if "enterprise" in result.open.columns else "enterprise_id"
+    columns = {"request_id": "rq_request", name: "rq_enterprise", "category": "rq_category",
                "department": "rq_department", "raised_on": "rq_raised_on", "age_days": "rq_age",
                "overdue": "rq_status"}
-    if "enterprise" in result.open.columns:
-        columns["enterprise_id"], columns = "rq_enterprise", {"enterprise": "rq_enterprise", **{
-            k: v for k, v in columns.items() if k != "enterprise_id"}}
     return display.table(result.open, columns, lang, formats={"overdue": lambda v: _status(bool(v), lang)},
                          csv_name="open_requests.csv")
 

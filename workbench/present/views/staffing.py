@@ -38,7 +38,8 @@ def _kind(kind: str, lang: str) -> str:
 def kinds_table(result: StaffingResult, lang: str = "zh") -> HTML:
     """Units, units short, planned, on duty and shortfall per unit kind."""
     columns = {"unit_kind": "st_unit_kind", "units": "st_units", "units_short": "st_units_short",
-               "planned": "st_planned", "on_duty": "st_on_duty", "shortfall": "st_shortfall", "share": "st_share"}
+               "planned": "st_planned", "on_duty": "st_on_duty", "shortfall": "st_shortfall",
+               "share": "st_share"}
     return display.table(result.kinds, columns, lang, decimals=6,
                          formats={"unit_kind": lambda k: _kind(k, lang), "share": display.share_formatter()})
 
