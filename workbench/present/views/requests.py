@@ -12,11 +12,6 @@ from workbench.present.i18n import format_count, label
 from workbench.present.safe_html import escape
 
 
-def missing_note(dataset: str, lang: str = "zh") -> HTML:
-    """What a section without its dataset says instead of figures."""
-    return HTML(f'<p class="wb-note">{escape(label("followup_missing", lang, dataset=dataset))}</p>')
-
-
 def definition(result: RequestResult, lang: str = "zh") -> HTML:
     return HTML(f'<p class="wb-note">{escape(label("rq_definition", lang, days=result.request_days))}</p>')
 
