@@ -89,3 +89,29 @@ def test_figures(sites, areas, coverage):
         "gap": 1280,
         "remaining_capacity": 1140.0,
     }
+
+
+def test_sample_pack_capacity_against_plain_pandas(sample_data):
+    """The sample's street capacity in round R3 (07:00-22:00, 15 h), summed with plain pandas."""
+    from workbench.domains import coverage
+
+    data = sample_data
+    placed, _ = coverage.sites_in_areas(data.testing_sites, data.areas)
+    r3 = data.rounds[data.rounds["round_id"] == "R3"].iloc[0]
+    table = coverage.coverage_table(coverage.count_tested(data.sampling, r3["start"], r3["end"]), data.areas)
+    result = cap.analyse_capacity(placed.assign(peak_hour_samples=0), data.areas, r3, table,
+                                  pd.Timestamp("2022-10-09 08:00"))
+    parents = data.areas.set_index("area_id")["parent_id"]
+    expected = placed.groupby(placed["area_id"].map(parents))["capacity_per_hour"].sum() * 15
+    assert result.hours == 15.0 and result.hours_remaining == 0.0
+    assert result.streets.set_index("area_id")["capacity"].to_dict() == expected.astype(float).to_dict()
+
+
+@pytest.mark.slow
+def test_wiring_coverage_report_publishes_capacity(tmp_path):
+    from fixtures.reports import sample_report_figures
+
+    figures, _ = sample_report_figures("testing_coverage", tmp_path)
+    capacity = figures["capacity"]
+    assert capacity["round_id"] == "R3" and capacity["round_hours"] == 15.0
+    assert len(capacity["streets"]) == 5 and len(capacity["sites"]) == 126

@@ -102,3 +102,31 @@ def test_figures_and_unknown_project(projects, milestones):
         "days_late": 8,
     }
     assert figures["projects_table"][3]["progress"] is None
+
+
+def test_sample_pack_against_plain_pandas(sample_data):
+    """The sample's milestones recomputed from the raw CSV with plain pandas (an independent oracle)."""
+    from conftest import SAMPLE
+
+    raw = pd.read_csv(SAMPLE / "project_milestones.csv", dtype=str)
+    day = pd.Timestamp(D)
+    planned, done_on = pd.to_datetime(raw["planned_on"]), pd.to_datetime(raw["done_on"])
+    done = done_on.notna() & (done_on <= day)
+    due = planned <= day
+    late = (due & ~done) | (done & (done_on > planned))
+    result = pj.analyse_projects(sample_data.projects, sample_data.project_milestones, D)
+    assert (result.totals["done"], result.totals["due"], result.totals["late"]) == (
+        int(done.sum()), int(due.sum()), int(late.sum()))
+    stalled = result.progress.set_index("project_id")
+    assert stalled.loc["P04", "no_progress"] and stalled.loc["P04", "off_schedule"]
+
+
+@pytest.mark.slow
+def test_wiring_projects_report(sample_data, tmp_path):
+    """A wiring check: the projects report's figures equal a direct computation."""
+    from fixtures.reports import sample_report_figures
+
+    figures, html_path = sample_report_figures("projects", tmp_path)
+    result = pj.analyse_projects(sample_data.projects, sample_data.project_milestones, D)
+    assert figures == pj.project_figures(result)
+    assert "稀土新材料产业园二期" in html_path.read_text("utf-8")

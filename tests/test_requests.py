@@ -96,3 +96,40 @@ def test_no_resolved_request_has_no_median(requests):
     )
     assert result.totals["median_days"] is None and result.totals["resolved"] == 0
     assert result.several["enterprise"].tolist() == ["稀土新材料公司"]
+
+
+def test_sample_pack_against_plain_pandas(sample_data):
+    """The sample's requests recomputed from the raw CSV with plain pandas (an independent oracle)."""
+    from conftest import SAMPLE
+
+    raw = pd.read_csv(SAMPLE / "enterprise_requests.csv", dtype=str)
+    day = pd.Timestamp(D)
+    raised, resolved = pd.to_datetime(raw["raised_on"]), pd.to_datetime(raw["resolved_on"])
+    still_open = resolved.isna() | (resolved > day)
+    overdue = still_open & ((day - raised).dt.days > 3)
+    done = resolved.notna() & (resolved <= day)
+    result = rq.analyse_requests(sample_data.enterprise_requests, D)
+    assert result.totals["open"] == int(still_open.sum()) and result.totals["overdue"] == int(overdue.sum())
+    assert result.totals["median_days"] == float((resolved - raised)[done].dt.days.median())
+    several = raw[still_open].groupby("enterprise_id").size()
+    assert set(result.several["enterprise_id"]) == set(several[several >= 2].index)
+    assert "E03" in set(result.several["enterprise_id"])  # the sample's enterprise waiting on several
+
+
+def test_view_escapes_request_text(requests):
+    from workbench.present.views import requests as view
+
+    hostile = requests.assign(department=["<img src=x onerror=alert(1)>"] * len(requests))
+    html = view.open_table(rq.analyse_requests(hostile, D), "en").data
+    assert "<img src=x" not in html and "&lt;img src=x" in html
+
+
+@pytest.mark.slow
+def test_wiring_enterprise_report_publishes_requests(sample_data, tmp_path):
+    """A wiring check: the report's ``requests`` figures equal a direct computation."""
+    from fixtures.reports import sample_report_figures
+
+    figures, html_path = sample_report_figures("enterprise_output", tmp_path)
+    expected = rq.request_figures(rq.analyse_requests(sample_data.enterprise_requests, D))
+    assert figures["requests"] == expected
+    assert "RQ" in html_path.read_text("utf-8")

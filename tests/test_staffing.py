@@ -73,3 +73,25 @@ def test_a_day_without_rows_says_so(staffing):
     result = st.analyse_staffing(staffing, "2022-10-10")
     assert result.warnings == ["no staffing rows dated 2022-10-10"]
     assert result.totals["on_duty"] is None and st.staffing_figures(result)["share"] is None
+
+
+def test_sample_pack_has_about_4000_on_duty(sample_data):
+    """The seed's 4000余名一线抗疫工作者, recomputed from the raw CSV with plain pandas."""
+    from conftest import SAMPLE
+
+    raw = pd.read_csv(SAMPLE / "staffing.csv", dtype={"unit_id": str})
+    today = raw[raw["date"] == D]
+    result = st.analyse_staffing(sample_data.staffing, D)
+    assert result.totals["on_duty"] == int(today["on_duty"].sum())
+    assert 4_000 <= result.totals["on_duty"] <= 4_200
+    per_unit = today.groupby(["unit_kind", "unit_id"])[["planned", "on_duty"]].sum()
+    assert result.totals["units_short"] == int((per_unit["on_duty"] < per_unit["planned"]).sum())
+
+
+@pytest.mark.slow
+def test_wiring_field_report_publishes_staffing(sample_data, tmp_path):
+    """A wiring check: the report's ``staffing`` figures equal a direct computation."""
+    from fixtures.reports import sample_report_figures
+
+    figures, _ = sample_report_figures("field_checks", tmp_path)
+    assert figures["staffing"] == st.staffing_figures(st.analyse_staffing(sample_data.staffing, D))
