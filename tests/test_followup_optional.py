@@ -15,7 +15,8 @@ def pack_without_follow_up(tmp_path):
     shutil.copytree(SAMPLE, pack, ignore=shutil.ignore_patterns(*(f"{name}.csv" for name in FOLLOW_UP)))
     catalog = pack / "catalog.yaml"
     lines = catalog.read_text("utf-8").splitlines(keepends=True)
-    catalog.write_text("".join(line for line in lines if line.strip().split(":")[0] not in FOLLOW_UP), "utf-8")
+    kept = [line for line in lines if line.strip().split(":")[0] not in FOLLOW_UP]
+    catalog.write_text("".join(kept), "utf-8")
     return pack
 
 
