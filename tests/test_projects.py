@@ -130,3 +130,17 @@ def test_wiring_projects_report(sample_data, tmp_path):
     result = pj.analyse_projects(sample_data.projects, sample_data.project_milestones, D)
     assert figures == pj.project_figures(result)
     assert "稀土新材料产业园二期" in html_path.read_text("utf-8")
+
+
+def test_brief_figures_list_late_open_milestones_and_stalled_projects(projects, milestones):
+    from workbench.brief.figures import BriefParameters
+    from workbench.brief.followup import project_brief
+
+    figures, _ = project_brief({"projects": projects, "project_milestones": milestones}, pd.Timestamp(D),
+                               BriefParameters())
+    assert (figures["done"], figures["due"], figures["late_open"], figures["no_progress"]) == (5, 6, 2, 1)
+    assert figures["late_open_milestones"] == [
+        {"project_id": "P3", "name": "物流园", "milestone": "用地预审", "days_late": 8},
+        {"project_id": "P1", "name": "稀土新材料", "milestone": "环评", "days_late": 0}]
+    assert figures["stalled_projects"] == [{"project_id": "P1", "name": "稀土新材料"}]
+    assert figures["tone"] == "bad"

@@ -133,3 +133,15 @@ def test_wiring_enterprise_report_publishes_requests(sample_data, tmp_path):
     expected = rq.request_figures(rq.analyse_requests(sample_data.enterprise_requests, D))
     assert figures["requests"] == expected
     assert "RQ" in html_path.read_text("utf-8")
+
+
+def test_brief_figures_list_each_overdue_request_with_its_department(requests):
+    from workbench.brief.figures import BriefParameters
+    from workbench.brief.followup import request_brief
+
+    figures, warnings = request_brief({"enterprise_requests": requests}, pd.Timestamp(D), BriefParameters())
+    assert (figures["open"], figures["overdue"], figures["median_days"]) == (3, 1, 2.0)
+    assert figures["tone"] == "bad"
+    assert figures["overdue_requests"] == [{"request_id": "R3", "enterprise_id": "E1", "enterprise": "E1",
+                                            "category": "原料运输", "department": "交通局", "age_days": 4}]
+    assert figures["enterprises_with_several"] == 1 and len(warnings) == 1

@@ -95,3 +95,13 @@ def test_wiring_field_report_publishes_staffing(sample_data, tmp_path):
 
     figures, _ = sample_report_figures("field_checks", tmp_path)
     assert figures["staffing"] == st.staffing_figures(st.analyse_staffing(sample_data.staffing, D))
+
+
+def test_brief_figures(staffing):
+    from workbench.brief.figures import BriefParameters
+    from workbench.brief.followup import staffing_brief
+
+    figures, _ = staffing_brief({"staffing": staffing}, pd.Timestamp(D), BriefParameters())
+    assert (figures["on_duty"], figures["planned"], figures["units_short"]) == (26, 30, 2)
+    assert figures["tone"] == "warn"
+    assert [u["unit_id"] for u in figures["short_units"]] == ["K1", "S1"]
