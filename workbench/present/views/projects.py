@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from IPython.display import HTML
 
 from workbench.domains.projects import ProjectResult
@@ -46,12 +47,19 @@ def projects_table(result: ProjectResult, lang: str = "zh") -> HTML:
     columns = {"name": "pj_project", "investment_wan": "pj_investment", "done": "pj_done", "due": "pj_due",
                "progress": "pj_progress", "days_since_progress": "pj_days_since", "schedule": "pj_schedule"}
     formats = {"progress": display.share_formatter(), "schedule": lambda html: html,
-               "investment_wan": lambda v: escape(f"{v:,.0f}")}
+               "investment_wan": lambda v: escape(f"{v:,.0f}"),
+               "days_since_progress": lambda v: escape(format_count(None if pd.isna(v) else int(v), lang))}
     return display.table(frame, columns, lang, decimals=6, formats=formats, csv_name="projects.csv")
 
 
 def late_table(result: ProjectResult, lang: str = "zh") -> HTML:
     """Late procedures: still open first, most days late first."""
+    frame = result.late.assign(done_on=[_day(d) for d in result.late["done_on"]])
     columns = {"name": "pj_project", "milestone": "pj_milestone", "planned_on": "pj_planned_on",
                "done_on": "pj_done_on", "days_late": "pj_days_late"}
-    return display.table(result.late, columns, lang, csv_name="late_procedures.csv")
+    return display.table(frame, columns, lang, csv_name="late_procedures.csv")
+
+
+def _day(value) -> str:
+    """A date as YYYY-MM-DD, "—" when there is none (not done yet)."""
+    return "—" if pd.isna(value) else f"{value:%Y-%m-%d}"
