@@ -145,3 +145,16 @@ def test_brief_figures_list_each_overdue_request_with_its_department(requests):
     assert figures["overdue_requests"] == [{"request_id": "R3", "enterprise_id": "E1", "enterprise": "E1",
                                             "category": "原料运输", "department": "交通局", "age_days": 4}]
     assert figures["enterprises_with_several"] == 1 and len(warnings) == 1
+
+
+def test_the_shared_follow_up_rule_at_its_boundaries():
+    """The one open/overdue rule of findings and requests (domains.common), limit 3 days, D = 10-09."""
+    from workbench.domains.common import follow_up_status
+
+    raised = pd.to_datetime(pd.Series(["2022-10-09", "2022-10-06", "2022-10-05", "2022-10-05", "2022-10-01"]))
+    resolved = pd.to_datetime(pd.Series([None, None, None, "2022-10-09", "2022-10-10"]))
+    status = follow_up_status(raised, resolved, pd.Timestamp(D), 3)
+    assert status["age_days"].tolist() == [0, 3, 4, 4, 8]
+    assert status["open"].tolist() == [True, True, True, False, True]   # resolved on D: closed; after D: open
+    assert status["overdue"].tolist() == [False, False, True, False, True]
+    assert status["days_to_close"].fillna(-1).tolist() == [-1, -1, -1, 4.0, -1]
