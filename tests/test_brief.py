@@ -597,13 +597,13 @@ def test_a_broken_feed_leaves_the_rest_of_the_brief(tmp_path):
     shutil.copytree(SAMPLE, pack)
     daily = (pack / "checkpoint_daily.csv").read_text("utf-8").splitlines()
     fields = daily[3].split(",")
-    fields[2] = "many"
+    fields[2] = "-5"  # out of range: an error (an unparseable count would only set its row aside)
     daily[3] = ",".join(fields)
     (pack / "checkpoint_daily.csv").write_text("\n".join(daily) + "\n", "utf-8")
     data, notes = load_brief_data(open_pack(pack))
     assert "checkpoint_daily" not in data and "sampling" in data
     (note,) = [n for n in notes if n.startswith("checkpoints:")]
-    assert "left out of the brief, 1 data problem(s)" in note and "row 3, column vehicles" in note
+    assert "left out of the brief, 1 data problem(s)" in note and "row 4, column vehicles" in note
     figures = brief.compute_figures(data, "2022-10-09", brief.BriefParameters(price_rules=PRICE_RULES))
     assert figures.skipped == {"checkpoints": "datasets not loaded: checkpoints, checkpoint_daily"}
 

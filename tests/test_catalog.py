@@ -10,7 +10,8 @@ import pytest
 from fixtures.packs import areas_frame, coverage_pack, sites_frame, write_pack
 
 from workbench.errors import DataError, WorkbenchError
-from workbench.intake.catalog import default_pack_dir, open_pack, read_raw
+from workbench.intake.catalog import default_pack_dir, open_pack
+from workbench.intake.readers import read_raw
 
 
 def problems_of(call, *args) -> list:
@@ -142,14 +143,14 @@ def test_gb18030_csv_without_declared_encoding_is_detected(tmp_path):
 def test_undecodable_csv_names_the_line(tmp_path):
     data = b"site_id,name\n007,ok\n008,\xff\xfe\xff\n"
     [problem] = read_problems(tmp_path, data)
-    assert "line 3" in problem.found and problem.row == 2
+    assert "line 3" in problem.found and problem.row == 3  # the line the analyst sees
     assert "GB18030" in problem.expected
 
 
 def test_wrongly_declared_encoding_is_reported(tmp_path):
     data = "site_id,name\n007,一号点\n".encode("gbk")
     [problem] = read_problems(tmp_path, data, {"path": "sites.csv", "encoding": "utf-8"})
-    assert "declared" in problem.expected and problem.row == 1
+    assert "declared" in problem.expected and problem.row == 2  # line 2
 
 
 def test_ragged_csv_names_the_line(tmp_path):

@@ -143,7 +143,7 @@ def test_an_item_above_households_is_an_error(tmp_path):
     with pytest.raises(DataError) as caught:
         load_datasets(open_pack(quarantine_pack(tmp_path, frame)), ["quarantine_checks"])
     (problem,) = caught.value.problems
-    assert problem.row == 2 and "no more than households" in problem.expected
+    assert problem.row == 3 and "no more than households" in problem.expected  # line 3
 
 
 @pytest.mark.parametrize("column,values,what", [
@@ -164,7 +164,7 @@ def test_person_level_files_are_refused_without_echoing_values(tmp_path, column,
     message = str(caught.value)
     assert not any(v and v in message for v in values if v not in ("ok", "x", "y"))
     if what.startswith("shaped"):
-        assert problem.row == 1 + next(i for i, v in enumerate(values) if v and v != "ok")
+        assert problem.row == 2 + next(i for i, v in enumerate(values) if v and v != "ok")  # line
 
 
 def test_a_refused_column_is_not_carried_even_when_not_strict(tmp_path):

@@ -34,5 +34,5 @@ def test_a_report_runs_without_its_follow_up_dataset_and_says_so(pack_without_fo
     assert run.status == "ok", run.error
     record = json.loads(run.json_path.read_text("utf-8"))
     assert key not in record["figures"]
-    assert any(dataset in warning and "not computed" in warning for warning in record["warnings"])
+    assert any(dataset in warning and "section not shown" in warning for warning in record["warnings"])
     assert f"数据包中没有 {dataset} 数据集" in run.html_path.read_text("utf-8")

@@ -205,26 +205,42 @@ def test_duplicate_area_id_reports_both_rows(tmp_path):
     assert [p.row for p in duplicates] == [2, 3] and "unique" in duplicates[0].expected
 
 
-def test_sample_for_an_unknown_area_is_an_error(tmp_path):
+def warnings_in(data, column) -> list:
+    return [p for p in data.warnings if p.column == column and p.severity == "warning"]
+
+
+def test_sample_for_an_unknown_area_is_set_aside_and_reported(tmp_path):
     sampling = sampling_frame()
     sampling.loc[2, "area_id"] = "999"
-    [problem] = errors_in(load_problems(coverage_pack(tmp_path, sampling=sampling)), "area_id")
-    assert (problem.file, problem.row, problem.found) == ("sampling.csv", 3, "999")
-    assert "areas.geojson" in problem.expected
+    data = load_datasets(open_pack(coverage_pack(tmp_path, sampling=sampling)))
+    [problem] = warnings_in(data, "area_id")
+    assert (problem.file, problem.row, problem.found) == ("sampling.csv", 4, "999")  # data row 3: line 4
+    assert "areas.geojson" in problem.expected and "set aside" in problem.expected
+    assert list(data.sampling["person_key"]) == ["p001", "p002"]
 
 
-def test_sample_in_a_street_is_an_error(tmp_path):
+def test_sample_in_a_street_is_set_aside_and_reported(tmp_path):
     sampling = sampling_frame()
     sampling.loc[0, "area_id"] = "S1"
-    [problem] = errors_in(load_problems(coverage_pack(tmp_path, sampling=sampling)), "area_id")
-    assert (problem.row, problem.found) == (1, "S1") and "level community" in problem.expected
+    data = load_datasets(open_pack(coverage_pack(tmp_path, sampling=sampling)))
+    [problem] = warnings_in(data, "area_id")
+    assert (problem.row, problem.found) == (2, "S1") and "level community" in problem.expected
+    assert list(data.sampling["person_key"]) == ["p002", "p003"]
 
 
-def test_unparseable_boolean_is_an_error(tmp_path):
+def test_unknown_areas_in_every_sample_are_an_error(tmp_path):
+    sampling = sampling_frame().assign(area_id="999")
+    problems = errors_in(load_problems(coverage_pack(tmp_path, sampling=sampling)), "area_id")
+    assert [p.row for p in problems] == [2, 3, 4] and "set aside" not in problems[0].expected
+
+
+def test_unparseable_boolean_sets_the_visit_aside(tmp_path):
     inspections = inspections_frame()
     inspections.loc[1, "staffing_ok"] = "maybe"
-    [problem] = errors_in(load_problems(inspections_pack(tmp_path, inspections)), "staffing_ok")
-    assert (problem.row, problem.found) == (2, "maybe")
+    data = load_datasets(open_pack(inspections_pack(tmp_path, inspections)))
+    [problem] = warnings_in(data, "staffing_ok")
+    assert (problem.row, problem.found) == (3, "maybe")  # the line, header on line 1
+    assert list(data.inspections["inspection_id"]) == ["I1"]
 
 
 def test_all_problems_are_reported_together(tmp_path):
@@ -255,14 +271,14 @@ def test_round_start_after_end(tmp_path):
     rounds = pd.DataFrame({"round_id": ["R1"], "name": ["第一轮"], "start": ["2022-10-05 07:00"],
                            "end": ["2022-10-04 18:00"]})  # fmt: skip
     [problem] = load_problems(write_pack(tmp_path, {"rounds.csv": rounds}, {"rounds": "rounds.csv"}))
-    assert problem.column == "start, end" and problem.row == 1
+    assert problem.column == "start, end" and problem.row == 2
 
 
 def test_validate_pack_never_raises_and_formats_a_table(tmp_path):
     sampling = sampling_frame()
     sampling.loc[0, "site_id"] = "T9"
     problems = validate_pack(open_pack(coverage_pack(tmp_path, sampling=sampling)))
-    assert [(p.column, p.row) for p in problems] == [("site_id", 1)]
+    assert [(p.column, p.row, p.severity) for p in problems] == [("site_id", 2, "warning")]
     text = format_problems(problems)
     assert text.splitlines()[0].split() == [
         "severity",
@@ -273,7 +289,9 @@ def test_validate_pack_never_raises_and_formats_a_table(tmp_path):
         "expected",
         "found",
     ]
-    assert "T9" in text and text.endswith("1 error(s), 0 warning(s)")
+    assert "T9" in text and "\n0 error(s), 1 warning(s)\n" in text
+    # validate ends with the reports this pack can run: sampling has an error, coverage cannot run
+    assert "\n  testing_coverage: rounds is not in catalog.yaml\n" in text
 
 
 def test_validate_pack_reports_catalog_problems_of_a_folder(tmp_path):
@@ -282,10 +300,10 @@ def test_validate_pack_reports_catalog_problems_of_a_folder(tmp_path):
 
 
 def test_not_strict_returns_errors_with_the_frames(tmp_path):
-    sampling = sampling_frame()
-    sampling.loc[0, "site_id"] = "T9"
-    data = load_datasets(open_pack(coverage_pack(tmp_path, sampling=sampling)), strict=False)
-    assert len(data.sampling) == 3 and len(data.errors) == 1
+    sites = sites_frame()
+    sites.loc[0, "capacity_per_hour"] = -5  # a reference dataset: an error, not set aside
+    data = load_datasets(open_pack(coverage_pack(tmp_path, testing_sites=sites)), strict=False)
+    assert len(data.testing_sites) == 2 and len(data.errors) == 1
 
 
 # ---------------------------------------------------------------- coordinates and placement

@@ -13,8 +13,10 @@ class WorkbenchError(Exception):
 class Problem:
     """One problem found in a data pack.
 
-    ``row`` is the 1-based data row (the header is not counted), or None when the
-    problem concerns a whole file or column. ``severity`` is ``"error"`` (the pack
+    ``row`` is the line number the analyst sees in the file (header included: with the
+    header on line 1, data row 1 is line 2; for Parquet and geo files the 1-based record
+    number), or None when the problem concerns a whole file or column. ``cell`` is, for an
+    XLSX file, the sheet and cell (``督查记录!C5``). ``severity`` is ``"error"`` (the pack
     cannot be used as it is) or ``"warning"`` (rows were set aside or a value was guessed).
     """
 
@@ -25,13 +27,16 @@ class Problem:
     expected: str
     found: str = ""
     severity: str = "error"
+    cell: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
 
     def __str__(self) -> str:
         where = self.file
-        if self.row is not None:
+        if self.cell:
+            where += f", cell {self.cell}"
+        elif self.row is not None:
             where += f", row {self.row}"
         if self.column:
             where += f", column {self.column}"

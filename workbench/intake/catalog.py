@@ -1,10 +1,14 @@
-"""Data packs: a folder with ``catalog.yaml`` and dataset files, and reading those files as-is.
+"""Data packs: a folder with ``catalog.yaml`` and dataset files.
 
-``open_pack`` checks the catalog (pack-level keys, every dataset's path, format, encoding
-and datum) and returns a :class:`Pack`. ``read_raw`` reads one dataset's file in any
-supported format and applies the catalog's column renames; nothing more. Parsing and
-validation against the data contract happen in :mod:`workbench.intake.parsing` and
-:mod:`workbench.intake.validation`.
+``open_pack`` checks the catalog (pack-level keys, every dataset's path, format, encoding,
+header row and datum) and returns a :class:`Pack`; no dataset file is read (only listed).
+Reading files is :mod:`workbench.intake.readers`' job.
+
+A dataset's ``path`` is a file, a folder (every file of the dataset's format in it) or a glob
+(``checkpoint_daily/*.csv``): one dataset delivered as many files. Every path must stay inside
+the pack folder: a catalog cannot make the workbench read (or quote) a file elsewhere.
+``header_row: N`` (CSV, XLSX) is the 1-based line of the header row, as Excel or a text
+editor numbers lines; lines above it are ignored.
 
 Every problem is raised as :class:`~workbench.errors.DataError`, whose ``problems`` name the
 file (and, where it applies, the row and column), so the CLI can print them all at once.
@@ -12,59 +16,35 @@ file (and, where it applies, the row and column), so the CLI can print them all 
 
 from __future__ import annotations
 
-import codecs
 import glob
 import hashlib
 import os
-import warnings
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import geopandas as gpd
 import pandas as pd
 import yaml
 
 from workbench.errors import DataError, Problem, WorkbenchError
 from workbench.intake.geo import normalize_datum
+from workbench.intake.locations import CATALOG_FILE, FORMATS, dataset_paths, missing_sidecars, relative
 from workbench.paths import SAMPLE_PACK_DIR
 
-CATALOG_FILE = "catalog.yaml"
 PACK_ENV = "WORKBENCH_PACK"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_DATUM = "wgs84"
 
-#: File formats by suffix; a dataset may also name its ``format`` explicitly.
-FORMATS = {
-    ".csv": "csv",
-    ".txt": "csv",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".geojson": "geojson",
-    ".json": "geojson",
-    ".gpkg": "gpkg",
-    ".shp": "shapefile",
-}
 GEO_FORMATS = ("geojson", "gpkg", "shapefile")
 
-#: Encodings tried, in order, for a CSV that declares none.
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
-#: Declared CSV encodings read with a superset codec (GB18030 decodes all of GBK and GB2312).
-_CSV_ENCODING_ALIASES = {
-    "utf8": "utf-8-sig",
-    "utf-8": "utf-8-sig",
-    "gbk": "gb18030",
-    "gb2312": "gb18030",
-    "cp936": "gb18030",
-}
+#: Formats whose files have lines (and so a header row).
+TEXT_FORMATS = ("csv", "xlsx")
 
-_DATASET_KEYS = frozenset(
-    {"path", "format", "encoding", "sheet", "layer", "columns", "datum", "description", "source"}
-)
+_DATASET_KEYS = frozenset({
+    "path", "format", "encoding", "sheet", "layer", "columns", "datum", "description", "source",
+    "header_row",
+})  # fmt: skip
 _CHUNK = 1 << 20
 
 
@@ -77,9 +57,13 @@ class DatasetSpec:
     name : str
         The dataset's name in the data contract (``areas``, ``sampling``, ...).
     path : Path
-        Absolute path of the file.
+        Absolute path of the (first) file.
     file : str
-        The path as written in the catalog; problems name the file by it.
+        The path as written in the catalog; problems about the whole dataset name it.
+    paths : tuple of Path
+        Every file of the dataset (one, or those of a folder or glob), sorted.
+    files : tuple of str
+        Each file's path relative to the pack folder; problems about its rows name it.
     format : str
         One of ``csv``, ``xlsx``, ``parquet``, ``geojson``, ``gpkg``, ``shapefile``.
     encoding : str or None
@@ -92,6 +76,8 @@ class DatasetSpec:
         Renames from the file's column names to the contract's names.
     datum : str or None
         Datum of this dataset's coordinates; None means the pack's datum.
+    header_row : int or None
+        1-based line of the header row (CSV, XLSX); None: found by the column names.
     """
 
     name: str
@@ -103,6 +89,14 @@ class DatasetSpec:
     layer: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     datum: str | None = None
+    header_row: int | None = None
+    paths: tuple[Path, ...] = ()
+    files: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if not self.paths:
+            object.__setattr__(self, "paths", (self.path,))
+            object.__setattr__(self, "files", (self.file,))
 
 
 @dataclass(frozen=True)
@@ -183,18 +177,21 @@ class Pack:
             digest = hashlib.sha256()
             _hash_file(digest, self.root / CATALOG_FILE, CATALOG_FILE)
             for name in sorted(self.datasets):
-                for path in _dataset_files(self.datasets[name]):
+                for path in dataset_files(self.datasets[name]):
                     _hash_file(digest, path, f"{name}:{path.name}")
             self._cache["fingerprint"] = digest.hexdigest()[:16]
         return self._cache["fingerprint"]
 
 
-def _dataset_files(spec: DatasetSpec) -> list[Path]:
-    """The file of a dataset, plus a shapefile's sidecars (.dbf, .shx, .prj, .cpg)."""
+def dataset_files(spec: DatasetSpec) -> list[Path]:
+    """The files of a dataset, plus each shapefile's sidecars (.dbf, .shx, .prj, .cpg)."""
     if spec.format != "shapefile":
-        return [spec.path]
-    pattern = glob.escape(str(spec.path.with_suffix(""))) + ".*"
-    return sorted(Path(p) for p in glob.glob(pattern))
+        return list(spec.paths)
+    found = []
+    for path in spec.paths:
+        pattern = glob.escape(str(path.with_suffix(""))) + ".*"
+        found += sorted(Path(p) for p in glob.glob(pattern))
+    return found
 
 
 def _hash_file(digest, path: Path, label: str) -> None:
@@ -333,24 +330,27 @@ def _dataset_spec(root: Path, name: str, entry, problems: list[Problem]) -> Data
         known = ", ".join(sorted(_DATASET_KEYS))
         problems.append(Problem(name, CATALOG_FILE, None, None, f"keys among {known}", ", ".join(unknown)))
     file = str(entry["path"])
-    path = (root / file).resolve()
-    fmt = str(entry.get("format") or FORMATS.get(path.suffix.lower(), ""))
+    paths = dataset_paths(root, name, file, entry.get("format"), problems)
+    if paths is None:
+        return None
+    fmt = str(entry.get("format") or FORMATS.get(paths[0].suffix.lower(), ""))
     if fmt not in FORMATS.values():
         known = ", ".join(sorted(set(FORMATS.values())))
-        found_format = fmt or path.suffix or "no suffix"
+        found_format = fmt or paths[0].suffix or "no suffix"
         problems.append(Problem(name, file, None, None, f"a file of a known format ({known})", found_format))
-    if not path.is_file():
-        problems.append(Problem(name, file, None, None, "an existing file", f"no file {path}"))
+    if fmt == "shapefile":
+        problems += missing_sidecars(root, name, paths)
     columns = entry.get("columns") or {}
     if not isinstance(columns, dict):
         problems.append(Problem(name, CATALOG_FILE, None, "columns", "a mapping source: name", repr(columns)))
         columns = {}
     datum = _datum(entry.get("datum"), name, problems)
+    header_row = _header_row(entry.get("header_row"), name, fmt, problems)
     if len(problems) > found:
         return None
     return DatasetSpec(
         name=name,
-        path=path,
+        path=paths[0],
         file=file,
         format=fmt,
         encoding=entry.get("encoding"),
@@ -358,166 +358,18 @@ def _dataset_spec(root: Path, name: str, entry, problems: list[Problem]) -> Data
         layer=entry.get("layer"),
         columns={str(k).strip(): str(v).strip() for k, v in columns.items()},
         datum=datum,
+        header_row=header_row,
+        paths=tuple(paths),
+        files=tuple(relative(root, p) for p in paths),
     )
 
 
-# ---------------------------------------------------------------- reading files
-
-
-def read_raw(pack: Pack, name: str) -> pd.DataFrame:
-    """Read dataset ``name`` of ``pack`` as stored, with the catalog's column renames.
-
-    Text formats (CSV, XLSX) are read as strings throughout, so identifiers keep their
-    leading zeros (``007``); Parquet and geo formats keep their stored types. Column
-    names are stripped of surrounding blanks and a byte-order mark.
-
-    Parameters
-    ----------
-    pack : Pack
-    name : str
-        A dataset the catalog lists.
-
-    Returns
-    -------
-    DataFrame or GeoDataFrame
-        Index: the 0-based data row of the file (row 1 of a problem is index 0).
-
-    Raises
-    ------
-    DataError
-        When the file is empty, cannot be decoded or parsed, a sheet is missing, or two
-        columns end up with the same name.
-    """
-    spec = pack.spec(name)
-    empty = _file_problem(spec, "a file with a header row and data", "file is empty")
-    try:
-        if spec.path.stat().st_size == 0:
-            raise DataError([empty])
-        frame = _READERS[spec.format](spec)
-    except DataError:
-        raise
-    except pd.errors.EmptyDataError:
-        raise DataError([empty]) from None
-    except Exception as exc:  # every reader library raises its own types; report them all alike
-        found = f"{type(exc).__name__}: {exc}"
-        raise DataError([_file_problem(spec, f"a readable {spec.format} file", found)]) from None
-    return _rename_columns(frame, spec)
-
-
-def _file_problem(spec: DatasetSpec, expected: str, found: str = "", **where) -> Problem:
-    return Problem(spec.name, spec.file, where.get("row"), where.get("column"), expected, found)
-
-
-def _rename_columns(frame: pd.DataFrame, spec: DatasetSpec) -> pd.DataFrame:
-    """Strip column names, apply the catalog's renames, refuse duplicate names."""
-    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
-    names = {c: str(c).strip().lstrip("\ufeff").strip() for c in frame.columns if c != geometry}
-    frame = frame.rename(columns=names).rename(columns=spec.columns)
-    if len(frame.columns) == 0:
-        raise DataError([_file_problem(spec, "a header row naming the columns", "file is empty")])
-    repeated = frame.columns[frame.columns.duplicated()].unique()
-    if len(repeated):
-        found = ", ".join(map(str, repeated))
-        raise DataError([_file_problem(spec, "each column name once (after renames)", found)])
-    return frame
-
-
-def _read_csv(spec: DatasetSpec) -> pd.DataFrame:
-    encoding = csv_encoding(spec)
-    try:
-        return pd.read_csv(spec.path, dtype=str, encoding=encoding, engine="pyarrow")
-    except pd.errors.ParserError:  # pyarrow names no line; pandas' own parser does
-        return pd.read_csv(spec.path, dtype=str, encoding=encoding, engine="c")
-
-
-def _read_xlsx(spec: DatasetSpec) -> pd.DataFrame:
-    sheet = spec.sheet if spec.sheet is not None else 0
-    with pd.ExcelFile(spec.path, engine="openpyxl") as book:
-        if isinstance(sheet, str) and sheet not in book.sheet_names:
-            found = "sheets: " + ", ".join(book.sheet_names)
-            raise DataError([_file_problem(spec, f"a sheet named {sheet!r}", found)])
-        return pd.read_excel(book, sheet_name=sheet, dtype=str)
-
-
-def _read_parquet(spec: DatasetSpec) -> pd.DataFrame:
-    return pd.read_parquet(spec.path, engine="pyarrow")
-
-
-def _read_geo(spec: DatasetSpec) -> gpd.GeoDataFrame:
-    options = {"encoding": spec.encoding} if spec.encoding else {}
-    if spec.layer is not None:
-        options["layer"] = spec.layer
-    with warnings.catch_warnings():
-        # a mistyped value (e.g. population "many") is reported by validation, row and column named
-        warnings.filterwarnings("ignore", message="Could not parse column", category=UserWarning)
-        return gpd.read_file(spec.path, engine="pyogrio", **options)
-
-
-_READERS: dict[str, Callable[[DatasetSpec], pd.DataFrame]] = {
-    "csv": _read_csv,
-    "xlsx": _read_xlsx,
-    "parquet": _read_parquet,
-    **{fmt: _read_geo for fmt in GEO_FORMATS},
-}
-
-
-# ---------------------------------------------------------------- CSV encodings
-
-
-def csv_encoding(spec: DatasetSpec) -> str:
-    """The encoding to read a CSV dataset with: declared (and checked) or detected.
-
-    A declared encoding is checked over the whole file; without one, UTF-8 (with or
-    without BOM) is tried strictly, then GB18030 (a superset of GBK, what Excel on Chinese
-    Windows writes). Files are streamed in chunks, never loaded whole.
-
-    Raises
-    ------
-    DataError
-        Naming the first undecodable line, when the file decodes as none of them.
-    """
-    if spec.encoding:
-        declared = str(spec.encoding).strip()
-        encoding = _CSV_ENCODING_ALIASES.get(declared.lower(), declared)
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise DataError([_file_problem(spec, "a known text encoding", declared)]) from None
-        candidates = (encoding,)
-        expected = f"text in the declared encoding {declared}"
-    else:
-        candidates = CSV_ENCODINGS
-        expected = "text in UTF-8 or GB18030 (or declare its encoding in catalog.yaml)"
-    first_fault = None
-    for encoding in candidates:
-        fault = _first_undecodable(spec.path, encoding)
-        if fault is None:
-            return encoding
-        first_fault = first_fault or fault
-    line, raw = first_fault
-    found = f"undecodable bytes {raw!r} on line {line}"
-    raise DataError([_file_problem(spec, expected, found, row=line - 1 if line > 1 else None)])
-
-
-def _first_undecodable(path: Path, encoding: str) -> tuple[int, bytes] | None:
-    """None if ``path`` decodes strictly as ``encoding``, else (1-based line, bad bytes)."""
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    lines_before = 0
-    for chunk, final in _chunks(path):
-        try:
-            decoder.decode(chunk, final=final)
-        except UnicodeDecodeError as exc:
-            line = lines_before + exc.object[: exc.start].count(b"\n") + 1
-            return line, bytes(exc.object[exc.start : exc.end])
-        lines_before += chunk.count(b"\n")
-    return None
-
-
-def _chunks(path: Path) -> Iterator[tuple[bytes, bool]]:
-    """(chunk, is_last) pairs of a file read in 1 MiB pieces."""
-    with open(path, "rb") as f:
-        chunk = f.read(_CHUNK)
-        while chunk:
-            following = f.read(_CHUNK)
-            yield chunk, not following
-            chunk = following
+def _header_row(value, name: str, fmt: str, problems: list[Problem]) -> int | None:
+    """``header_row`` as a 1-based line number of a CSV or XLSX file."""
+    if value is None:
+        return None
+    if fmt not in TEXT_FORMATS or isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        expected = "header_row as a line number from 1 (CSV or XLSX only)"
+        problems.append(Problem(name, CATALOG_FILE, None, "header_row", expected, f"{value!r} ({fmt})"))
+        return None
+    return value

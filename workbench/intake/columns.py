@@ -15,9 +15,10 @@ from pandera.engines.geopandas_engine import Geometry
 from workbench.intake.vocabulary import LAT_RANGE, LON_RANGE
 
 
-def column(kind, dtype, checks=(), *, nullable=False, required=True, unique=False, aliases=None):
-    """A pandera Column whose metadata tells the parser its ``kind``."""
-    metadata = {"kind": kind, "aliases": dict(aliases or {})}
+def column(kind, dtype, checks=(), *, nullable=False, required=True, unique=False, aliases=None,
+           date_only=None):  # fmt: skip
+    """A pandera Column whose metadata tells the parser its ``kind`` (and how to read a date alone)."""
+    metadata = {"kind": kind, "aliases": dict(aliases or {}), "date_only": date_only}
     return pa.Column(
         dtype, list(checks), nullable=nullable, required=required, unique=unique, metadata=metadata
     )
@@ -54,9 +55,13 @@ def number(*checks, nullable=False) -> pa.Column:
     return column("float", "float64", checks, nullable=nullable)
 
 
-def timestamp(*, nullable=False) -> pa.Column:
-    """A naive local date and time (``datetime64[ns]``)."""
-    return column("timestamp", "datetime64[ns]", nullable=nullable)
+def timestamp(*, nullable=False, date_only=None) -> pa.Column:
+    """A naive local date and time (``datetime64[ns]``).
+
+    ``date_only="end_of_day"``: a value given as a date alone (``2022-10-08``) means the end
+    of that day (23:59:59.999999), as an analyst means it for the end of a period.
+    """
+    return column("timestamp", "datetime64[ns]", nullable=nullable, date_only=date_only)
 
 
 def day(*, nullable=False) -> pa.Column:

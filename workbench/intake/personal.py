@@ -6,8 +6,9 @@ import geopandas as gpd
 import pandas as pd
 
 from workbench.errors import Problem
+from workbench.intake.origins import Origin
 from workbench.intake.parsing import parse_strings
-from workbench.intake.problems import data_row
+from workbench.intake.problems import locate
 
 PERSONAL_HEADER_WORDS = ("姓名", "名字", "身份证", "证件号", "手机", "电话", "联系方式", "户主")
 #: Whole column names (lower case, blanks and ``-`` read as ``_``) of personal identifiers.
@@ -19,8 +20,10 @@ PERSONAL_HEADERS = frozenset({
 #: Values shaped like a Chinese ID-card number, and like a mainland mobile number.
 ID_CARD_PATTERN = r"\d{17}[\dXx]"
 MOBILE_PATTERN = r"(?:\+?86[- ]?)?1[3-9]\d{9}"
-_PERSONAL_EXPECTED = ("counts per area only, no personal identifiers (names, ID-card or phone "
-                      "numbers): a person-level file is refused")
+_PERSONAL_EXPECTED = (
+    "counts per area only, no personal identifiers (names, ID-card or phone "
+    "numbers): a person-level file is refused"
+)
 
 
 def _personal_header(column) -> str | None:
@@ -34,7 +37,7 @@ def _personal_header(column) -> str | None:
 
 
 def refuse_personal_identifiers(
-    frame: pd.DataFrame, dataset: str, file: str
+    frame: pd.DataFrame, dataset: str, file: str | Origin
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Refuse columns of personal identifiers in a dataset that must hold aggregates only.
 
@@ -54,18 +57,19 @@ def refuse_personal_identifiers(
     for column in frame.columns:
         if column == geometry:
             continue
-        reason, row = _personal_header(column), None
+        reason, first = _personal_header(column), None
         if reason is None:
-            reason, row = _personal_values(frame[column])
+            reason, first = _personal_values(frame[column])
         if reason is not None:
             refused.append(column)
-            problems.append(Problem(dataset, file, row, str(column), _PERSONAL_EXPECTED,
-                                    f"{reason}; the column was not loaded and its values are not shown"))
+            [(name, row, cell)] = locate(file, [first], str(column))
+            found = f"{reason}; the column was not loaded and its values are not shown"
+            problems.append(Problem(dataset, name, row, str(column), _PERSONAL_EXPECTED, found, cell=cell))
     return (frame.drop(columns=refused) if refused else frame), problems
 
 
 def _personal_values(values: pd.Series) -> tuple[str | None, int | None]:
-    """("N value(s) shaped like ...", first 1-based row) when values look like identifiers."""
+    """("N value(s) shaped like ...", index label of the first) when values look like identifiers."""
     if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
         return None, None
     if pd.api.types.is_float_dtype(values.dtype) and not (values.dropna() % 1 == 0).all():
@@ -75,5 +79,5 @@ def _personal_values(values: pd.Series) -> tuple[str | None, int | None]:
         hits = text.str.fullmatch(pattern)
         if hits.any():
             first = hits.index[hits.to_numpy(dtype=bool)][0]
-            return f"{int(hits.sum()):,} value(s) shaped like {what}", data_row(first)
+            return f"{int(hits.sum()):,} value(s) shaped like {what}", first
     return None, None

@@ -21,9 +21,18 @@ from workbench.errors import Problem
 from workbench.intake.catalog import DEFAULT_TIMEZONE
 from workbench.intake.columns import FRAME_CHECK_COLUMNS
 from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
-from workbench.intake.parsing import PARSE_EXPECTED, _points_from_geometry, parse_frame
+from workbench.intake.origins import Origin
+from workbench.intake.parsing import (
+    NORMALISED_KINDS,
+    PARSE_EXPECTED,
+    _points_from_geometry,
+    normalise_text,
+    parse_frame,
+)
 from workbench.intake.personal import refuse_personal_identifiers
 from workbench.intake.problems import row_problems
+from workbench.intake.setaside import SET_ASIDE, can_set_aside
+from workbench.privacy import sample_of
 
 #: Checks run on a dataset's raw frame before parsing: dataset -> functions
 #: ``(frame, dataset, file) -> (frame, problems)``.
@@ -36,7 +45,7 @@ def validate_frame(
     frame: pd.DataFrame,
     dataset: str,
     *,
-    file: str = "",
+    file: str | Origin = "",
     skip: Mapping[str, pd.Series] | None = None,
 ) -> list[Problem]:
     """Run the dataset's pandera schema (lazily) and report its failures as Problems.
@@ -46,6 +55,8 @@ def validate_frame(
     frame : DataFrame
         Parsed by :func:`parse_frame`. Required columns that are absent are skipped
         (report them with :func:`missing_columns`).
+    file : str or Origin
+        The file name, or the Origin of the rows (file, line, cell of each).
     skip : mapping of column to mask, optional
         Rows whose value failed parsing; their "value missing" failures are not repeated.
     """
@@ -71,7 +82,7 @@ def _without_skipped(cases: pd.DataFrame, skip: Mapping[str, pd.Series]) -> pd.D
 
 
 def _failure_problems(
-    cases: pd.DataFrame, schema: pa.DataFrameSchema, dataset: str, file: str
+    cases: pd.DataFrame, schema: pa.DataFrameSchema, dataset: str, file: str | Origin
 ) -> list[Problem]:
     """Problems from pandera's failure table, capped per (column, check)."""
     cases = _merge_frame_checks(cases)
@@ -130,6 +141,7 @@ def conform(
     file: str = "",
     timezone: str = DEFAULT_TIMEZONE,
     renames: Mapping[str, str] | None = None,
+    origin: Origin | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Check required columns, parse, and validate one dataset; report every problem.
 
@@ -149,29 +161,67 @@ def conform(
         The pack's time zone.
     renames : mapping, optional
         The catalog's renames (source → contract name), quoted when a column is missing.
+    origin : Origin, optional
+        Where each row comes from; problems then name each row's file, line and cell.
 
     Returns
     -------
     (DataFrame, list of Problem)
-        The parsed frame (unparseable values made missing) and all problems found.
+        The parsed frame (unparseable values made missing, or, in a record dataset, their
+        rows set aside: see :mod:`workbench.intake.setaside`) and all problems found.
     """
     if dataset not in SCHEMAS:
         return frame, []
     frame = _points_from_geometry(frame, SCHEMAS[dataset])
+    where = origin or file
     problems = []
     for check in DATASET_CHECKS.get(dataset, ()):
-        frame, found = check(frame, dataset, file)
+        frame, found = check(frame, dataset, where)
         problems += found
     problems += [
         _missing_column_problem(dataset, file, column, frame.columns, renames or {})
         for column in missing_columns(frame, dataset)
     ]
+    frame, found = _normalised(frame, dataset, file)
+    problems += found
     parsed, failed = parse_frame(frame, dataset, timezone=timezone)
+    aside = _set_aside(dataset, failed, len(frame))
     for column, bad in failed.items():
         kind = SCHEMAS[dataset].columns[column].metadata["kind"]
-        problems += row_problems(dataset, file, column, frame[column][bad], PARSE_EXPECTED[kind])
-    problems += validate_frame(parsed, dataset, file=file, skip=failed)
+        expected = PARSE_EXPECTED[kind] + (SET_ASIDE if aside is not None else "")
+        severity = "error" if aside is None else "warning"
+        problems += row_problems(dataset, where, column, frame[column][bad], expected, severity=severity)
+    if aside is not None:
+        parsed, failed = parsed[~aside], {}
+    problems += validate_frame(parsed, dataset, file=where, skip=failed)
     return parsed, problems
+
+
+def _set_aside(dataset: str, failed: Mapping[str, pd.Series], rows: int) -> pd.Series | None:
+    """The rows with an unparseable value, when they may be set aside (:mod:`~workbench.intake.setaside`)."""
+    if not failed:
+        return None
+    union = None
+    for bad in failed.values():
+        union = bad if union is None else union | bad
+    return union if can_set_aside(dataset, union, rows) else None
+
+
+_NORMALISED_EXPECTED = "plain identifiers and numbers (full-width characters, stray blanks: normalised)"
+
+
+def _normalised(frame: pd.DataFrame, dataset: str, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Identifiers, choices and numbers NFKC-normalised; one warning per column with the count."""
+    changed, problems = {}, []
+    for name, column in SCHEMAS[dataset].columns.items():
+        kind = column.metadata["kind"]
+        if name in frame.columns and kind in NORMALISED_KINDS:
+            values, count = normalise_text(frame[name], drop_blanks=NORMALISED_KINDS[kind])
+            if count:
+                changed[name] = values
+                found = f"{count:,} value(s) normalised, e.g. full-width S０1 read as S01"
+                problems.append(Problem(dataset, file, None, name, _NORMALISED_EXPECTED, found, "warning"))
+    return (frame.assign(**changed) if changed else frame), problems
 
 
 def _missing_column_problem(dataset, file, column, present, renames) -> Problem:
@@ -179,6 +229,6 @@ def _missing_column_problem(dataset, file, column, present, renames) -> Problem:
     expected = f"a column {column!r}"
     if sources:
         expected += f" (renamed from {', '.join(map(repr, sources))} in catalog.yaml)"
-    shown = [str(c) for c in present]
+    shown = [sample_of(c, 30) for c in present]
     found = "columns: " + ", ".join(shown[:20]) + (", ..." if len(shown) > 20 else "")
     return Problem(dataset, file, None, column, expected, found)

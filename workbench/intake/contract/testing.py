@@ -1,4 +1,11 @@
-"""Mass testing: areas, their zones, testing sites, rounds and sampling (and map context)."""
+"""Mass testing: areas, their zones, testing sites, rounds and sampling (and map context).
+
+A round's ``end`` given as a date alone (``2022-10-08``) is the **end of that day**; its
+``start`` given so is the start of that day. A ``sampled_at`` given as a date alone reads as
+00:00 of that day: when that falls outside every round but a round covers part of that day,
+loading dates it at that round's start and warns with the count
+(:func:`workbench.intake.placing.date_only_samples`).
+"""
 
 from __future__ import annotations
 
@@ -53,7 +60,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "round_id": identifier(unique=True),
         "name": text(),
         "start": timestamp(),
-        "end": timestamp(),
+        "end": timestamp(date_only="end_of_day"),  # `end 2022-10-08` is the end of that day
     }, checks=[rows_where("start no later than end", ("start", "end"),
                           lambda f: f["start"] <= f["end"])]),
     "sampling": schema({

@@ -1,0 +1,88 @@
+"""Context is optional: a report runs without a dataset it only draws or that feeds one section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from fixtures.packs import contract_pack
+
+from workbench.errors import DataError
+from workbench.intake.catalog import open_pack
+from workbench.intake.loading import format_problems, validate_pack
+from workbench.intake.needs import REPORT_NEEDS, empty_frame, load_report, readiness
+from workbench.paths import PARAMETERS_DIR
+
+DAILY = PARAMETERS_DIR / "daily.yaml"
+
+
+def test_every_report_of_the_daily_schedule_declares_its_needs():
+    schedule = yaml.safe_load(DAILY.read_text(encoding="utf-8"))
+    assert {entry["notebook"] for entry in schedule["reports"]} <= set(REPORT_NEEDS)
+
+
+def test_admin_boundaries_and_zones_are_never_required():
+    for needs in REPORT_NEEDS.values():
+        assert not {"admin_boundaries", "zones"} & set(needs.required), needs.report
+
+
+@pytest.fixture(scope="module")
+def bare_pack(tmp_path_factory) -> Path:
+    """Only the contract's datasets, without admin_boundaries and without zones."""
+    return contract_pack(tmp_path_factory.mktemp("bare"), without=("admin_boundaries", "zones"))
+
+
+@pytest.mark.parametrize("report", [r for r in REPORT_NEEDS if r != "daily_brief"])
+def test_each_report_loads_without_context_and_zones_and_says_so(bare_pack, report):
+    data = load_report(open_pack(bare_pack), report)
+    assert data.get("admin_boundaries") is None
+    warned = {p.dataset for p in data.warnings if p.severity == "warning"}
+    assert "admin_boundaries" in warned
+    if "zones" in REPORT_NEEDS[report].datasets:
+        assert len(data.zones) == 0 and list(data.zones.columns) == ["date", "area_id", "zone"]
+        assert "zones" in warned
+        [note] = [str(p) for p in data.warnings if p.dataset == "zones"]
+        assert "zones is not in catalog.yaml" in note and "left empty" in note
+
+
+def test_empty_frame_has_the_contract_types():
+    zones = empty_frame("zones")
+    assert str(zones["date"].dtype) == "datetime64[ns]" and len(zones) == 0
+    assert empty_frame("admin_boundaries").geometry.name == "geometry"
+
+
+def test_a_missing_required_dataset_names_dataset_and_report(tmp_path):
+    root = contract_pack(tmp_path, without=("admin_boundaries", "sampling"))
+    with pytest.raises(DataError) as caught:
+        load_report(open_pack(root), "testing_coverage")
+    [problem] = caught.value.problems
+    assert problem.dataset == "sampling" and "testing_coverage" in problem.expected
+    assert "sampling" in str(caught.value) and "testing_coverage" in str(caught.value)
+
+
+def test_an_optional_dataset_with_errors_is_left_out_with_a_warning(tmp_path):
+    root = contract_pack(tmp_path)
+    (root / "zones.csv").write_text("date,area_id,zone\n2022-10-09,NOWHERE,sealed\n", encoding="utf-8")
+    data = load_report(open_pack(root), "supply_prices")
+    assert len(data.zones) == 0
+    assert any(p.dataset == "zones" and "has errors" in p.found for p in data.warnings)
+
+
+def test_validate_ends_with_the_reports_the_pack_can_run(tmp_path):
+    root = contract_pack(tmp_path, without=("admin_boundaries", "zones", "medical_waste"))
+    text = format_problems(validate_pack(open_pack(root)))
+    can, cannot = text.split("reports this pack can run:")[1].split("reports it cannot run:")
+    assert "  testing_coverage (runs without zones, admin_boundaries)" in can
+    assert "  inspections (runs without admin_boundaries)" in can
+    assert cannot.strip() == "field_checks: medical_waste is not in catalog.yaml"
+
+
+def test_readiness_of_a_required_dataset_with_errors(bare_pack):
+    from workbench.errors import Problem
+
+    pack = open_pack(bare_pack)
+    broken = [Problem("rounds", "rounds.csv", 2, "start", "a date", "x")]
+    rows = {r.report: r for r in readiness(pack, broken)}
+    assert not rows["testing_coverage"].runs and rows["testing_coverage"].reasons == ("rounds has errors",)
+    assert rows["checkpoints"].runs

@@ -1,0 +1,36 @@
+"""Every report of the daily schedule runs on packs built from the contract only (slow: notebooks)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fixtures.packs import contract_pack
+
+from workbench.paths import PARAMETERS_DIR
+from workbench.runner.batch import run_batch
+
+pytestmark = pytest.mark.slow
+
+
+def _batch(root, pack):
+    return run_batch(PARAMETERS_DIR / "daily.yaml", pack=pack, jobs=2, reports_dir=root / "reports",
+                     runs_dir=root / "runs", progress=False)  # fmt: skip
+
+
+@pytest.mark.parametrize("without", [("admin_boundaries",), ("admin_boundaries", "zones")])
+def test_the_daily_schedule_runs_without_context_or_zones(tmp_path, without):
+    pack = contract_pack(tmp_path / "pack", without=without)
+    results = _batch(tmp_path, pack)
+    assert {r.stem: r.error for r in results if not r.ok} == {}
+    assert len(results) == 13
+    for path in (tmp_path / "reports").glob("*/*.json"):
+        if path.name == "index.json":
+            continue
+        record = json.loads(path.read_text("utf-8"))
+        assert record["status"] == "ok", path.name
+    coverage = json.loads(next((tmp_path / "reports").glob("*/testing_coverage.json")).read_text("utf-8"))
+    assert coverage["figures"]["district"]["tested"] == 242_677  # the same figure as with every dataset
+    if "zones" in without:
+        html = next((tmp_path / "reports").glob("*/supply_prices.html")).read_text("utf-8")
+        assert "zones is not in catalog.yaml" in html

@@ -1,0 +1,137 @@
+"""Text encodings of dataset files: CSV (declared and checked, or detected) and shapefile DBF.
+
+- A CSV's declared encoding is checked over the whole file; without one, UTF-8 (with or
+  without BOM) is tried strictly, then GB18030 (a superset of GBK, what Excel on Chinese
+  Windows writes). Files are streamed in chunks, never loaded whole.
+- A shapefile's DBF without a ``.cpg``: detected (:func:`dbf_encoding`), never mojibake.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from pathlib import Path
+
+from workbench.errors import DataError, Problem
+from workbench.intake.catalog import DatasetSpec
+
+#: Encodings tried, in order, for a CSV that declares none.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+#: Declared encodings read with a superset codec (GB18030 decodes all of GBK and GB2312).
+ENCODING_ALIASES = {
+    "utf8": "utf-8-sig",
+    "utf-8": "utf-8-sig",
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "cp936": "gb18030",
+}
+_CHUNK = 1 << 20
+
+
+#: DBF language-driver bytes of Chinese code pages (936: GBK) in the file header.
+_DBF_CHINESE_DRIVERS = frozenset({0x4D, 0x7A})
+_DBF_SAMPLE = 4 << 20
+
+
+def dbf_encoding(dbf: Path | None) -> str | None:
+    """The text encoding of a shapefile's ``.dbf`` that has no ``.cpg``: detected.
+
+    Without a ``.cpg``, GDAL reads attributes as ISO-8859-1 and Chinese names become
+    mojibake. Detected: the header's language driver (936, GBK), else the records' bytes
+    (up to 4 MiB) decoding strictly as UTF-8, else GB18030 (a superset of GBK). None for
+    plain ASCII or no .dbf.
+    """
+    if dbf is None:
+        return None
+    with open(dbf, "rb") as f:
+        head = f.read(32)
+        if len(head) < 32:
+            return None
+        header_length = int.from_bytes(head[8:10], "little")
+        f.seek(header_length)
+        sample = f.read(_DBF_SAMPLE)
+    if head[29] in _DBF_CHINESE_DRIVERS:
+        return "GB18030"
+    if sample.isascii():
+        return None
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if len(sample) < _DBF_SAMPLE or exc.start < len(sample) - 4:  # a cut last character is no evidence
+            return "GB18030"
+    return "UTF-8"
+
+
+def csv_encoding(spec: DatasetSpec, path: Path | None = None, file: str | None = None) -> str:
+    """The encoding to read a CSV file with: declared (and checked) or detected.
+
+    A declared encoding is checked over the whole file; without one, UTF-8 (with or
+    without BOM) is tried strictly, then GB18030 (a superset of GBK, what Excel on Chinese
+    Windows writes). Files are streamed in chunks, never loaded whole.
+
+    Raises
+    ------
+    DataError
+        Naming the first undecodable line, when the file decodes as none of them.
+    """
+    path = path or spec.path
+    file = file or spec.file
+    if spec.encoding:
+        declared = str(spec.encoding).strip()
+        encoding = ENCODING_ALIASES.get(declared.lower(), declared)
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise DataError(
+                [Problem(spec.name, file, None, None, "a known text encoding", declared)]
+            ) from None
+        candidates = (encoding,)
+        expected = f"text in the declared encoding {declared}"
+    else:
+        candidates = CSV_ENCODINGS
+        expected = "text in UTF-8 or GB18030 (or declare its encoding in catalog.yaml)"
+    first_fault = None
+    for encoding in candidates:
+        fault = _first_undecodable(path, encoding)
+        if fault is None:
+            return encoding
+        first_fault = first_fault or fault
+    line, raw = first_fault
+    found = f"undecodable bytes {raw!r} on line {line}"
+    raise DataError([Problem(spec.name, file, line, None, expected, found)])
+
+
+def _first_undecodable(path: Path, encoding: str) -> tuple[int, bytes] | None:
+    """None if ``path`` decodes strictly as ``encoding``, else (1-based line, bad bytes)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    lines_before = 0
+    for chunk, final in _chunks(path):
+        try:
+            decoder.decode(chunk, final=final)
+        except UnicodeDecodeError as exc:
+            line = lines_before + exc.object[: exc.start].count(b"\n") + 1
+            return line, bytes(exc.object[exc.start : exc.end])
+        lines_before += chunk.count(b"\n")
+    return None
+
+
+def _chunks(path: Path) -> Iterator[tuple[bytes, bool]]:
+    """(chunk, is_last) pairs of a file read in 1 MiB pieces."""
+    with open(path, "rb") as f:
+        chunk = f.read(_CHUNK)
+        while chunk:
+            following = f.read(_CHUNK)
+            yield chunk, not following
+            chunk = following
+
+
+def has_blank_lines(path: Path) -> bool:
+    """Whether a text file has an empty line before its end (one byte scan, in chunks)."""
+    previous = b""
+    for chunk, final in _chunks(path):
+        joined = previous + chunk
+        body = joined.rstrip(b"\r\n") if final else joined
+        if b"\n\n" in body or b"\n\r\n" in body:
+            return True
+        previous = chunk[-2:]
+    return False

@@ -1,0 +1,111 @@
+"""Rows set aside: which failing rows are dropped with a visible count, and which problems stop a report.
+
+A report still runs when what is left is usable: 5 samples with an unknown community out of
+734,672 must not cost a district its coverage report. Only a problem that makes a figure
+meaningless stops it. Decided per check:
+
+**Set aside** (a warning naming the file and rows, with the exact count; the rest is used):
+
+- a **total or subtotal row** of a CSV/XLSX export (a cell reading ``合计``, ``总计``, ``小计``,
+  ``Total``...): it would count everything twice;
+- the **same row in two files** of one dataset (``path:`` a folder or a glob): kept once;
+- in a **record dataset** (:data:`RECORD_DATASETS`: one row per sample, visit, daily count,
+  delivery, price, check), a row whose identifier points nowhere (a sample for an unknown
+  community or site, a count for an unknown checkpoint), and a row with a value that cannot be
+  parsed (``sampled_at`` "soon", ``vehicles`` "x", a boolean "maybe");
+- a sample without an area whose site is unknown or in no area (:mod:`workbench.intake.placing`).
+
+**Errors** (the dataset cannot be used; reports that need it stop, and say why):
+
+- a file that cannot be read, a required column missing, columns of several files that differ;
+- any failing row of a **reference dataset** (areas, zones, testing sites, rounds, places,
+  checkpoints, enterprises, targets, suppliers, packages, price baselines): dropping an area,
+  a site or a target would silently change every figure about it;
+- values out of range or outside their list, and frame-wide checks (an item above the number
+  of households): the sign of a shifted or mis-mapped column, to be fixed at the source;
+- repeated keys (which of the two rows is right?);
+- a check that fails in **every** row of a dataset (an unparseable key column everywhere): what
+  is left would be nothing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbench.errors import Problem
+from workbench.intake.origins import Origin
+from workbench.intake.problems import row_problems
+
+#: Datasets whose rows are records (events, daily counts): a failing row can be set aside.
+RECORD_DATASETS = frozenset({
+    "sampling", "checkpoint_daily", "inspections", "production", "enterprise_checks",
+    "deliveries", "prices", "quarantine_checks", "medical_waste",
+})  # fmt: skip
+#: Words that mark a total or subtotal row (also spaced out, upper case, with a final colon).
+TOTAL_MARKERS = frozenset({"合计", "总计", "小计", "共计", "总数", "total", "subtotal", "grandtotal", "sum"})
+#: Words appended to what was expected, when a failing row was set aside.
+SET_ASIDE = " (the row was set aside; the report uses the others)"
+
+
+def can_set_aside(dataset: str, failing: pd.Series, rows: int) -> bool:
+    """Whether the ``failing`` rows (a boolean mask) of ``dataset`` may be set aside."""
+    count = int(failing.sum())
+    return dataset in RECORD_DATASETS and 0 < count < rows
+
+
+def _total_spellings() -> frozenset[str]:
+    """Every spelling of :data:`TOTAL_MARKERS` matched: ``合计``, ``合 计``, ``合计：``, ``Total:``..."""
+    out = set()
+    for word in TOTAL_MARKERS:
+        forms = {word, word.upper(), word.title(), " ".join(word) if not word.isascii() else word}
+        out |= {form + end for form in forms for end in ("", ":", "：")}
+    return frozenset(out)
+
+
+TOTAL_SPELLINGS = _total_spellings()
+
+
+def without_total_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame, list[Problem]]:
+    """Set aside rows with a cell marking a total (``合计``, ``总计``, ``小计``, ...).
+
+    Only text cells of the first three columns are looked at (where exports put the word),
+    each with one hash lookup per value (``isin``); one warning per file, with the count and
+    the first lines.
+    """
+    marked = pd.Series(False, index=raw.index)
+    for column in list(raw.columns[:3]):
+        values = raw[column]
+        if column != "geometry" and (
+            pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)
+        ):
+            marked |= values.isin(TOTAL_SPELLINGS).to_numpy(dtype=bool)
+    if not marked.any():
+        return raw, []
+    files = pd.Series(origin.files_of(raw.index[marked].to_numpy()), index=raw.index[marked])
+    problems = []
+    for file, labels in files.groupby(files, sort=False).groups.items():
+        lines = ", ".join(str(row) for _, row, _ in origin.locate(list(labels)[:5]))
+        more = ", ..." if len(labels) > 5 else ""
+        found = f"{len(labels):,} total/subtotal row(s) set aside (line {lines}{more})"
+        problems.append(
+            Problem(origin.dataset, file, None, None, "data rows only, no total rows", found, "warning")
+        )
+    return raw[~marked], problems
+
+
+def without_repeated_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame, list[Problem]]:
+    """Keep once a row delivered in two files of one dataset (a warning names both)."""
+    if len(origin.parts) < 2 or raw.empty:
+        return raw, []
+    table = pd.DataFrame(raw.drop(columns="geometry")) if "geometry" in raw.columns else raw
+    hashes = pd.util.hash_pandas_object(table, index=False)
+    files = pd.Series(origin.files_of(raw.index.to_numpy()), index=raw.index)
+    repeated = hashes.duplicated(keep="first")
+    across = repeated & (files != files.groupby(hashes).transform("first"))
+    if not across.any():
+        return raw, []
+    first_label = pd.Series(raw.index, index=raw.index).groupby(hashes).transform("first")
+    first_at = origin.locate(first_label[across].to_numpy())
+    found = pd.Series([f"same row as {file} row {row}" for file, row, _ in first_at], index=raw.index[across])
+    expected = "each row in one file only (this one was kept once and this copy set aside)"
+    return raw[~across], row_problems(origin.dataset, origin, None, found, expected, severity="warning")
