@@ -45,7 +45,7 @@ def test_a_request_resolved_before_it_was_raised_is_named(tmp_path):
         {"enterprise_requests": "enterprise_requests.csv", "enterprises": "enterprises.csv"},
     )
     [problem] = [p for p in _problems(root, ["enterprise_requests", "enterprises"]) if p.severity == "error"]
-    assert (problem.row, problem.column) == (2, "raised_on, resolved_on")
+    assert (problem.row, problem.column) == (3, "raised_on, resolved_on")  # the line, header on line 1
 
 
 def test_staffing_reads_chinese_unit_kinds_and_refuses_unknown_ones(tmp_path):
@@ -61,7 +61,7 @@ def test_staffing_reads_chinese_unit_kinds_and_refuses_unknown_ones(tmp_path):
     )
     root = write_pack(tmp_path, {"staffing.csv": staffing}, {"staffing": "staffing.csv"})
     [problem] = [p for p in _problems(root, ["staffing"]) if p.severity == "error"]
-    assert (problem.row, problem.column, problem.found) == (3, "unit_kind", "hospital")
+    assert (problem.row, problem.column, problem.found) == (4, "unit_kind", "hospital")  # line 4 of the file
 
 
 def test_a_project_in_another_unit_is_refused(tmp_path):
@@ -76,4 +76,4 @@ def test_a_project_in_another_unit_is_refused(tmp_path):
     )
     root = write_pack(tmp_path, {"projects.csv": projects}, {"projects": "projects.csv"})
     [problem] = [p for p in _problems(root, ["projects"]) if p.severity == "error"]
-    assert (problem.row, problem.column) == (2, "unit")
+    assert (problem.row, problem.column) == (3, "unit")  # line 3 of the file
