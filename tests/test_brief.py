@@ -81,6 +81,15 @@ TARGETS = [
     {"enterprise_id": "E3", "name": "伊利乳业", "product": "液态奶", "unit": "万吨", "ytd": 35.8,
      "target": 45.0, "progress": 0.7956, "elapsed": 0.7726, "projected": 46.35, "status": "on_track"},
 ]
+OVERDUE_REQUESTS = [
+    {"request_id": "RQ7", "enterprise_id": "E1", "enterprise": "华鼎铜业", "category": "原料运输",
+     "department": "交通运输局", "age_days": 5},
+]
+LATE_MILESTONES = [{"project_id": "P1", "name": "稀土新材料产业园", "milestone": "环评批复", "days_late": 8}]
+SHORT_UNITS = [
+    {"unit_kind": "checkpoint", "unit_id": "CP1", "planned": 36, "on_duty": 32, "shortfall": 4},
+    {"unit_kind": "testing_site", "unit_id": "T3", "planned": 22, "on_duty": 19, "shortfall": 3},
+]
 
 #: rule id → (its domain's figures, subjects raised, zh message of the first, en message of the first)
 CASES = {
@@ -140,6 +149,22 @@ CASES = {
         {"targets": TARGETS}, ["E2 / 稀土金属"],
         "瑞鑫稀土稀土金属完成 74.9%（5,995 / 8,000 t），时间进度 77.3%，预计全年 7,760 t，有风险",
         "瑞鑫稀土, 稀土金属: 74.9% done (5,995 / 8,000 t) at 77.3% of the year; projected 7,760 t, at risk"),
+    "enterprise_request_overdue": (
+        {"overdue_requests": OVERDUE_REQUESTS}, ["RQ7"],
+        "华鼎铜业（E1）原料运输诉求（RQ7）已 5 天未办结，责任部门：交通运输局",
+        "华鼎铜业 (E1): 原料运输 request RQ7 open for 5 days; department: 交通运输局"),
+    "project_milestone_late": (
+        {"late_open_milestones": LATE_MILESTONES}, ["P1 / 环评批复"],
+        "稀土新材料产业园（P1）环评批复滞后 8 天未完成",
+        "稀土新材料产业园 (P1): 环评批复 8 days late, not done"),
+    "project_no_progress": (
+        {"stalled_projects": [{"project_id": "P2", "name": "冷链物流中心"}]}, ["P2"],
+        "冷链物流中心（P2）近期无手续办结进展",
+        "冷链物流中心 (P2): no procedure done recently"),
+    "unit_short_staffed": (
+        {"short_units": SHORT_UNITS}, ["checkpoint / CP1"],  # T3 short by 3: below the rule's 4
+        "卡口CP1今日在岗 32 人，计划 36 人，缺 4 人",
+        "Checkpoint CP1: 32 on duty of 36 planned today, 4 short"),
 }
 
 
@@ -608,7 +633,8 @@ def test_page_escapes_data_and_marks_reports_not_there(sample_brief):
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page
     assert 'href="testing_coverage.html"' in page and "the link opens the day&#x27;s last good run" in page
-    assert page.count("not there when the brief was made") == 6  # the other reports of the domains
+    # the other reports of the domains (six before enterprise requests, projects and staffing joined)
+    assert page.count("not there when the brief was made") == 9
 
 
 # ---------------------------------------------------------------- the notebook, two days

@@ -23,7 +23,10 @@ import numpy as np
 import pandas as pd
 
 from workbench.brief.alerts import Rule
+from workbench.brief.followup import project_brief, request_brief, staffing_brief
 from workbench.domains import checkpoints, coverage, enterprises, field_checks, inspections, prices, supply
+from workbench.domains.projects import DEFAULT_STALL_DAYS
+from workbench.domains.requests import DEFAULT_REQUEST_DAYS
 from workbench.errors import WorkbenchError
 
 # ---------------------------------------------------------------- parameters
@@ -43,6 +46,8 @@ class BriefParameters:
     compliance_target: float = field_checks.DEFAULT_COMPLIANCE_TARGET
     risk_ratio: float = enterprises.DEFAULT_RISK_RATIO
     price_rules: tuple[prices.AlertRule, ...] = ()
+    request_days: int = DEFAULT_REQUEST_DAYS
+    stall_days: int = DEFAULT_STALL_DAYS
 
     def as_record(self) -> dict:
         """The parameters as plain JSON values (price rules as mappings)."""
@@ -249,6 +254,10 @@ DOMAINS = (
            field_brief),
     Domain("enterprises", "enterprise_output", ("enterprises", "production", "targets"), enterprise_brief,
            optional=("enterprise_checks",)),
+    Domain("requests", "enterprise_output", ("enterprise_requests",), request_brief,
+           optional=("enterprises",)),
+    Domain("projects", "projects", ("projects", "project_milestones"), project_brief),
+    Domain("staffing", "field_checks", ("staffing",), staffing_brief),
 )
 DOMAIN_NAMES = tuple(d.name for d in DOMAINS)
 

@@ -16,6 +16,10 @@ Definitions:
 - The *time since the last event* at a moment T is T − the latest event at or before T, in a
   unit (hours, days); NaN when there is none. It is *past* a limit when it is at least the limit,
   or when there never was an event.
+- A *follow-up* (an inspection finding, an enterprise request) raised on R and resolved on F
+  (may be empty) is *closed* at D when F ≤ D, *open* while F is empty or later than D; its
+  *age* is D − R in days; it is *overdue* when open and its age is greater than the limit in
+  days; its *days to close* is F − R, for closed ones only (:func:`follow_up_status`).
 """
 
 from __future__ import annotations
@@ -144,3 +148,34 @@ def past_limit(elapsed, limit: float):
     if isinstance(elapsed, pd.Series):
         return pd.Series(result, index=elapsed.index)
     return result if np.ndim(result) else bool(result)
+
+
+def follow_up_status(raised: pd.Series, resolved: pd.Series, day, limit_days: int) -> pd.DataFrame:
+    """Open / overdue status at ``day`` of follow-ups raised on ``raised`` and resolved on ``resolved``.
+
+    Parameters
+    ----------
+    raised, resolved : Series
+        Midnight timestamps on one index; ``resolved`` NaT while not resolved. ``raised`` on or
+        before ``day``.
+    day : Timestamp
+        The report day (midnight).
+    limit_days : int
+        An open follow-up whose age is greater than this many days is overdue.
+
+    Returns
+    -------
+    DataFrame
+        On ``raised``'s index: ``age_days`` (int), ``closed``, ``open``, ``overdue`` (bool) and
+        ``days_to_close`` (float, NaN unless closed).
+    """
+    day = pd.Timestamp(day).normalize()
+    age = time_since(raised, day, "D").astype("int64")
+    closed = resolved.notna() & (resolved <= day)
+    still_open = ~closed
+    taken = (resolved - raised).dt.days.astype("float64")
+    return pd.DataFrame({
+        "age_days": age, "closed": closed, "open": still_open,
+        "overdue": still_open & past_limit(age, int(limit_days) + 1),
+        "days_to_close": taken.where(closed),
+    }, index=raised.index)

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench.domains.common import past_limit, ratio, time_since
+from workbench.domains.common import follow_up_status, ratio
 from workbench.domains.common import window_start as _window_start
 from workbench.domains.inspection_places import (
     DEFAULT_REPEAT_DAYS,
@@ -155,12 +155,12 @@ def classify_visits(visits: pd.DataFrame, report_date,
     items = out[list(ITEMS)].astype("boolean").fillna(False).astype(bool)
     out["passed"] = items.all(axis=1)
     out["failed"] = ~out["passed"]
-    out["age_days"] = time_since(out["date"], day, "D").astype("int64")
-    out["closed"] = out["failed"] & out["rectified_on"].notna() & (out["rectified_on"] <= day)
-    out["open"] = out["failed"] & ~out["closed"]
-    out["overdue"] = out["open"] & past_limit(out["age_days"], int(rectify_days) + 1)
-    taken = (out["rectified_on"] - out["date"]).dt.days.astype("float64")
-    out["days_to_rectify"] = taken.where(out["closed"])
+    status = follow_up_status(out["date"], out["rectified_on"], day, rectify_days)
+    out["age_days"] = status["age_days"]
+    out["closed"] = out["failed"] & status["closed"]
+    out["open"] = out["failed"] & status["open"]
+    out["overdue"] = out["failed"] & status["overdue"]
+    out["days_to_rectify"] = status["days_to_close"].where(out["closed"])
     return out
 
 

@@ -65,7 +65,8 @@ REPORT_NEEDS: dict[str, Needs] = {
         Needs(
             "enterprise_output",
             ("enterprises", "production", "targets"),
-            (Optional("enterprise_checks", "the 'eight in place' checks of enterprises"), _CONTEXT),
+            (Optional("enterprise_checks", "the 'eight in place' checks of enterprises"),
+             Optional("enterprise_requests", "the enterprise requests section"), _CONTEXT),
         ),
         Needs("checkpoints", ("areas", "checkpoints", "checkpoint_daily"), (_CONTEXT,)),
         Needs(
@@ -73,7 +74,9 @@ REPORT_NEEDS: dict[str, Needs] = {
             ("areas", "suppliers", "packages", "deliveries", "prices", "price_baselines"),
             (_ZONES, _CONTEXT),
         ),
-        Needs("field_checks", ("areas", "testing_sites", "quarantine_checks", "medical_waste"), (_CONTEXT,)),
+        Needs("field_checks", ("areas", "testing_sites", "quarantine_checks", "medical_waste"),
+              (Optional("staffing", "the front-line staffing section"), _CONTEXT)),
+        Needs("projects", ("projects", "project_milestones")),
         # the brief shows each domain whose datasets the pack has, and says which it lacks
         Needs("daily_brief", ()),
     )

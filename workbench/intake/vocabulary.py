@@ -42,3 +42,16 @@ EIGHT_IN_PLACE = (
     "staff_control", "prevention_mechanism", "staff_screening", "supplies",
     "measures", "disinfection", "regular_testing", "closed_loop_management",
 )  # fmt: skip
+#: Kinds of front-line units whose staffing is reported (Chinese spellings as aliases).
+UNIT_KINDS = ("testing_site", "checkpoint", "quarantine_team", "supervision_team", "other")
+UNIT_KIND_ALIASES = {
+    "采样点": "testing_site", "核酸采样点": "testing_site", "卡口": "checkpoint", "检查站": "checkpoint",
+    "居家隔离": "quarantine_team", "隔离专班": "quarantine_team", "督查组": "supervision_team",
+    "其他": "other",
+}  # fmt: skip
+#: Usual categories of enterprise requests (要素保障); other categories are kept as written.
+REQUEST_CATEGORIES = (
+    "raw_material_transport", "land_approval", "funding", "labour", "power", "logistics", "financing", "tax",
+)  # fmt: skip
+#: Units of a project's investment.
+INVESTMENT_UNITS = ("万元", "亿元")

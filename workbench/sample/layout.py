@@ -29,6 +29,10 @@ PRICES_ENCODING = "gb18030"
 PRICE_BASELINES = "price_baselines.csv"
 QUARANTINE_CHECKS = "居家隔离检查.csv"
 MEDICAL_WASTE = "medical_waste.csv"
+ENTERPRISE_REQUESTS = "enterprise_requests.csv"
+PROJECTS = "projects.csv"
+PROJECT_MILESTONES = "project_milestones.csv"
+STAFFING = "staffing.csv"
 ADMIN_BOUNDARIES = BOUNDARIES_FILE
 ADMIN_LICENSE = BOUNDARIES_LICENSE
 CATALOG = "catalog.yaml"
@@ -112,5 +116,9 @@ datasets:
     path: {QUARANTINE_CHECKS}
     columns: {_flow(QUARANTINE_COLUMNS)}
   medical_waste: {{path: {MEDICAL_WASTE}}}
+  enterprise_requests: {{path: {ENTERPRISE_REQUESTS}}}
+  projects: {{path: {PROJECTS}}}
+  project_milestones: {{path: {PROJECT_MILESTONES}}}
+  staffing: {{path: {STAFFING}}}
   admin_boundaries: {{path: {ADMIN_BOUNDARIES}}}
 """

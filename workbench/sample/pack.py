@@ -10,6 +10,7 @@ import pandas as pd
 from workbench.sample import (
     enterprises,
     field_checks,
+    followup,
     layout,
     mass_testing,
     operations,
@@ -93,6 +94,7 @@ def build_pack(scale: Scale, seed: int) -> SamplePack:
         "price_baselines": supply.baselines_table(prices),
         "quarantine_checks": quarantine,
         "medical_waste": waste,
+        **_followup_tables(areas, sites, checkpoints, seed),
     }
     return SamplePack(
         scale=scale,
@@ -111,6 +113,19 @@ def build_pack(scale: Scale, seed: int) -> SamplePack:
                                             uncollected=field_checks.uncollected_sites(waste, sites),
                                             missed=missed),
     )
+
+
+def _followup_tables(areas: Areas, sites: mass_testing.Sites, checkpoints: pd.DataFrame, seed: int) -> dict:
+    """Enterprise requests, projects, their milestones and staffing, each from its own random stream."""
+    projects = followup.projects_table(enterprises.ENTERPRISE_IDS)
+    return {
+        "enterprise_requests": followup.requests_table(enterprises.ENTERPRISE_IDS,
+                                                       random_stream(seed, "enterprise-requests")),
+        "projects": projects,
+        "project_milestones": followup.milestones_table(projects, random_stream(seed, "project-milestones")),
+        "staffing": followup.staffing_table(sites.table(), checkpoints, areas.community_ids,
+                                            random_stream(seed, "staffing")),
+    }
 
 
 def _inspections_sheet(inspections: pd.DataFrame) -> pd.DataFrame:
@@ -141,7 +156,9 @@ def write_pack(pack: SamplePack, out: Path) -> Path:
                        ("enterprise_checks", layout.ENTERPRISE_CHECKS),
                        ("suppliers", layout.SUPPLIERS), ("packages", layout.PACKAGES),
                        ("deliveries", layout.DELIVERIES), ("price_baselines", layout.PRICE_BASELINES),
-                       ("medical_waste", layout.MEDICAL_WASTE)):
+                       ("medical_waste", layout.MEDICAL_WASTE),
+                       ("enterprise_requests", layout.ENTERPRISE_REQUESTS), ("projects", layout.PROJECTS),
+                       ("project_milestones", layout.PROJECT_MILESTONES), ("staffing", layout.STAFFING)):
         write_csv(out / file, t[name])
     price_headers = {v: k for k, v in layout.PRICES_COLUMNS.items()}
     write_csv(out / layout.PRICES, t["prices"].rename(columns=price_headers), encoding=layout.PRICES_ENCODING)

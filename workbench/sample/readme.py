@@ -6,6 +6,7 @@ import numpy as np
 
 from workbench.sample import layout
 from workbench.sample.enterprises import ENTERPRISE_IDS, ENTERPRISES, MISSING_DAYS, projected_share
+from workbench.sample.followup import SEVERAL_OPEN, STALLED
 from workbench.sample.mass_testing import DOOR, FIXED, MOBILE
 from workbench.sample.model import SamplePack
 from workbench.sample.operations import BRIDGE, BRIDGE_DAY, MISSING_REPORT
@@ -60,6 +61,15 @@ def _files(pack: SamplePack) -> str:
          "day, counts of households only, 4-9 October"),
         (layout.MEDICAL_WASTE, "CSV, UTF-8",
          f"{len(t['medical_waste'])} medical-waste collections at the testing sites, 4-8 October"),
+        (layout.ENTERPRISE_REQUESTS, "CSV, UTF-8",
+         f"{len(t['enterprise_requests'])} requests of the enterprises (要素保障: 原料运输, 用地审批, 资金, "
+         "用工, 电力, 物流, 融资, 税务) and the department answering each, 26 September-9 October"),
+        (layout.PROJECTS, "CSV, UTF-8", f"{len(t['projects'])} major projects, investment in 万元 or 亿元"),
+        (layout.PROJECT_MILESTONES, "CSV, UTF-8",
+         f"{len(t['project_milestones'])} approval procedures (前期手续) of the projects, planned and done"),
+        (layout.STAFFING, "CSV, UTF-8",
+         f"{len(t['staffing']):,} rows: front-line people planned and on duty per unit and role, "
+         "4-9 October"),
         (layout.ADMIN_BOUNDARIES, "GeoJSON, UTF-8, GCJ-02",
          "real administrative boundaries of Baotou (context layer, see below)"),
     ]
@@ -110,6 +120,16 @@ def _testing_imperfections(pack: SamplePack) -> list[str]:
     ]
 
 
+def _followup_fact(pack: SamplePack) -> str:
+    t = pack.tables
+    today = t["staffing"][t["staffing"]["date"] == layout.REPORT_DATE_TEXT]
+    on_duty, planned = int(today["on_duty"].sum()), int(today["planned"].sum())
+    return (f"- **Follow-up work**: `{SEVERAL_OPEN}` waits on several open requests; project `{STALLED}` has "
+            "done no procedure since August; on the report date "
+            f"{on_duty:,} front-line workers are on duty of {planned:,} "
+            "planned (4000余名一线抗疫工作者), a few units short of their plan.")
+
+
 def _other_imperfections(pack: SamplePack) -> list[str]:
     cps = pack.tables["checkpoints"]
     missing_cp = cps.loc[cps["name"] == MISSING_REPORT[0], "checkpoint_id"].iloc[0]
@@ -137,6 +157,7 @@ def _other_imperfections(pack: SamplePack) -> list[str]:
         f"- **Home quarantine**: sealed community `{field.magnet_short}` waits for door magnets "
         "(about 60 % of its checked households have one); elsewhere most checked households "
         "comply with every item.",
+        _followup_fact(pack),
         "- **Medical waste**: no collection in the 24 h before the 08:00 cut-off at "
         f"{', '.join(f'`{s}`' for s in field.uncollected)}: the sites of the sealed communities "
         f"(closed), the silent site, and `{field.missed}`, which the collection van skipped on the "

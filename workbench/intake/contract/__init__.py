@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from workbench.intake.contract import enterprises, field, supervision, supply, testing
+from workbench.intake.contract import enterprises, field, projects, supervision, supply, testing
 from workbench.intake.contract.reference import Reference
 
-_GROUPS = (testing, supervision, enterprises, supply, field)
+_GROUPS = (testing, supervision, enterprises, supply, field, projects)
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {name: s for group in _GROUPS for name, s in group.SCHEMAS.items()}
 REFERENCES: tuple[Reference, ...] = tuple(r for group in _GROUPS for r in group.REFERENCES)

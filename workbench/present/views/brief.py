@@ -24,6 +24,7 @@ from workbench.present.alert_text import alert_message, render_message
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
+from workbench.present.views.brief_followup import FOLLOWUP_CARDS
 from workbench.privacy import mask_personal
 
 BRIEF_CSS = """
@@ -203,7 +204,7 @@ def _enterprise_card(f: Mapping, lang: str) -> dict:
 
 CARDS = {"coverage": _coverage_card, "checkpoints": _checkpoint_card, "inspections": _inspection_card,
          "supply": _supply_card, "prices": _price_card, "field_checks": _field_card,
-         "enterprises": _enterprise_card}
+         "enterprises": _enterprise_card, **FOLLOWUP_CARDS}
 
 
 # ---------------------------------------------------------------- what to do today

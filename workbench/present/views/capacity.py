@@ -1,0 +1,47 @@
+"""The testing-capacity section of the coverage report: street capacity against population and
+what is left to test, site peak-hour load."""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import HTML
+
+from workbench.domains.capacity import CapacityResult
+from workbench.present import display
+from workbench.present.i18n import format_share, label
+from workbench.present.safe_html import escape
+
+
+def definition(result: CapacityResult, at, lang: str = "zh") -> HTML:
+    text = label("tc_definition", lang, hours=result.hours, left=result.hours_remaining,
+                 target=format_share(result.target, 0), at=f"{pd.Timestamp(at):%m-%d %H:%M}")
+    return HTML(f'<p class="wb-note">{escape(text)}</p>')
+
+
+def _street_status(row, lang: str) -> str:
+    if row.cannot_reach:
+        return display.badge(label("tc_cannot_reach", lang), "bad")
+    if row.capacity_short:
+        return display.badge(label("tc_short", lang), "warn")
+    return display.badge(label("tc_ok", lang), "good")
+
+
+def streets_table(result: CapacityResult, lang: str = "zh") -> HTML:
+    """Per street: sites, capacity, population, ratio, still to test, remaining capacity, status."""
+    frame = result.streets.copy()
+    frame["status"] = [_street_status(r, lang) for r in frame.itertuples(index=False)]
+    columns = {"name": "tc_street", "sites": "tc_sites", "capacity_per_hour": "tc_capacity_per_hour",
+               "capacity": "tc_capacity", "population": "tc_population", "capacity_ratio": "tc_ratio",
+               "gap": "tc_gap", "remaining_capacity": "tc_remaining", "status": "tc_status"}
+    return display.table(frame, columns, lang, decimals=6, csv_name="street_capacity.csv",
+                         formats={"capacity_ratio": display.share_formatter(), "status": lambda html: html})
+
+
+def peaks_table(result: CapacityResult, lang: str = "zh", rows: int = 20) -> HTML:
+    """The ``rows`` most loaded sites of the round (peak hour against hourly capacity)."""
+    frame = result.sites.head(rows)
+    columns = {"site_id": "tc_site", "capacity_per_hour": "tc_capacity_per_hour",
+               "peak_hour_samples": "tc_peak_samples", "peak_load": "tc_peak_load", "over": "tc_status"}
+    formats = {"peak_load": display.share_formatter(),
+               "over": lambda over: display.badge(label("tc_over", lang), "bad") if over else ""}
+    return display.table(frame, columns, lang, decimals=6, formats=formats, csv_name="site_peaks.csv")
