@@ -93,8 +93,6 @@ def collect_runs(reports_dir: str | os.PathLike) -> list[dict]:
     reports_dir = Path(reports_dir)
     rows = []
     for path in reports_dir.glob("*/*.json"):
-        if path.name == DATA_QUALITY_RECORD:  # linked from its date's heading, not a report run
-            continue
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(record, dict):

@@ -45,8 +45,3 @@ class DatasetLabels:
         """The note of ``column`` in ``lang``."""
         labels = self.columns[column]
         return labels.note_zh if lang == "zh" else labels.note_en
-
-
-def labels(zh: str, en: str, note_zh: str, note_en: str, example: object = None) -> ColumnLabels:
-    """A column's labels, positionally (keeps the tables of the group modules short)."""
-    return ColumnLabels(zh, en, note_zh, note_en, example)
