@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
-import json
 import math
 import re
 
@@ -19,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from fixtures.pages import map_tooltips as decoded_tooltips
 
 from workbench.intake.loading import Datasets
 from workbench.present.explore import METRICS, Context, Selection
@@ -187,15 +187,6 @@ def test_choosing_a_feature_outlines_it_and_shows_its_history(explorer, metric):
     explorer.controls.feature.value = EVERY
     assert explorer.history is None and explorer.outputs.history.value == ""
     assert layers(explorer.map_html) == layers(fmap)
-
-
-def decoded_tooltips(map_html: str) -> str:
-    """Every tooltip of the map's GeoJSON layers, decoded from the page in the iframe."""
-    page, decoder, tips = html.unescape(map_html), json.JSONDecoder(), []
-    for match in re.finditer(r"L\.geoJson\(", page):
-        data, _ = decoder.raw_decode(page, match.end())
-        tips += [f["properties"].get("t", "") for f in data["features"]]
-    return "\n".join(tips)
 
 
 def test_data_values_are_escaped_in_every_domain_and_history(sample_data):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from fixtures.pages import map_tooltips
 
 from workbench.domains import coverage
 from workbench.intake.loading import Datasets
@@ -24,15 +23,6 @@ NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 @pytest.fixture
 def explorer(sample_data):
     return Explorer(sample_data)
-
-
-def map_tooltips(map_html: str) -> str:
-    """Every tooltip of the map's data layers, decoded from the page in the iframe."""
-    page, decoder, tips = html.unescape(map_html), json.JSONDecoder(), []
-    for match in re.finditer(r"L\.geoJson\(", page):
-        data, _ = decoder.raw_decode(page, match.end())
-        tips += [f["properties"].get("t", "") for f in data["features"]]
-    return "\n".join(tips)
 
 
 def communities(table: pd.DataFrame) -> pd.DataFrame:

@@ -162,13 +162,7 @@ def datasets_table(datasets: Mapping[str, Mapping], lang: str) -> str:
                "date_column": "dq_date_column",
                "first_day": "dq_first_day", "last_day": "dq_last_day", "errors": "dq_errors",
                "warnings": "dq_warnings"}  # fmt: skip
-    counts = dict.fromkeys(("rows_read", "rows_kept", "rows_set_aside"), _count)
-    return table(
-        pd.DataFrame(rows, columns=list(columns)),
-        columns,
-        lang,
-        formats={"name": code, "date_column": code, **counts},
-    ).data
+    return _rows_table(rows, columns, lang, codes=("name", "date_column"))
 
 
 def files_table(datasets: Mapping[str, Mapping], lang: str) -> str:
@@ -176,13 +170,14 @@ def files_table(datasets: Mapping[str, Mapping], lang: str) -> str:
     rows = [{"name": name, **f} for name, d in datasets.items() for f in d["files"]]
     columns = {"name": "dq_code", "file": "dq_file", "rows_read": "dq_rows_read", "rows_kept": "dq_rows_kept",
                "rows_set_aside": "dq_rows_set_aside"}  # fmt: skip
+    return _rows_table(rows, columns, lang, codes=("name", "file"))
+
+
+def _rows_table(rows: list[dict], columns: Mapping[str, str], lang: str, codes: tuple[str, ...]) -> str:
+    """A table of row counts (read, kept, set aside) with ``codes`` columns shown as code."""
     counts = dict.fromkeys(("rows_read", "rows_kept", "rows_set_aside"), _count)
-    return table(
-        pd.DataFrame(rows, columns=list(columns)),
-        columns,
-        lang,
-        formats={"name": code, "file": code, **counts},
-    ).data
+    return table(pd.DataFrame(rows, columns=list(columns)), columns, lang,
+                 formats={**dict.fromkeys(codes, code), **counts}).data
 
 
 def english(text) -> str:

@@ -14,19 +14,19 @@ from workbench.present.explore import supply  # noqa: F401  (sp_served, sp_unser
 from workbench.present.explore import field_checks  # noqa: F401  (fc_quarantine, fc_waste)
 # isort: on
 from workbench.present.explore.registry import (
-    METRICS,
-    Context,
-    Control,
-    History,
-    Metric,
-    MetricView,
-    Selection,
-    Threshold,
-    available_metrics,
-    compute_history,
-    compute_view,
-    datasets_to_load,
-    register_metric,
+           METRICS,
+           Context,
+           Control,
+           History,
+           Metric,
+           MetricView,
+           Selection,
+           Threshold,
+           available_metrics,
+           compute_history,
+           compute_view,
+           datasets_to_load,
+           register_metric,
 )
 
 __all__ = ["METRICS", "Context", "Control", "History", "Metric", "MetricView", "Selection", "Threshold",

@@ -14,16 +14,10 @@ import pandas as pd
 
 from workbench.domains import coverage
 from workbench.present import display
+from workbench.present.explore import registry
 from workbench.present.explore.choices import started_rounds
 from workbench.present.explore.common import area_features, history_view, map_options, point_features, titled
-from workbench.present.explore.registry import (
-    Context,
-    History,
-    MetricView,
-    Selection,
-    Threshold,
-    register_metric,
-)
+from workbench.present.explore.registry import Context, History, MetricView, Selection, Threshold
 from workbench.present.i18n import label
 from workbench.present.maps import coverage as coverage_maps
 from workbench.present.views import coverage as view
@@ -117,8 +111,8 @@ def _area_features(result: coverage.CoverageResult, areas):
     return area_features(result.table.loc[result.table["level"] == "community", "area_id"], areas)
 
 
-@register_metric("coverage", label="coverage", datasets=DATASETS, optional=OPTIONAL, threshold=TARGET,
-                 history=area_history)
+@registry.register_metric("coverage", label="coverage", datasets=DATASETS, optional=OPTIONAL,
+                          threshold=TARGET, history=area_history)
 def coverage_view(context: Context, selection: Selection) -> MetricView:
     """Every area of the scope with its coverage; communities shaded against the target."""
     areas, lang = context.data.areas, selection.lang
@@ -129,8 +123,8 @@ def coverage_view(context: Context, selection: Selection) -> MetricView:
                       view.headline(result, lang).data, result.warnings, _area_features(result, areas))
 
 
-@register_metric("gap", label="gap", datasets=DATASETS, optional=OPTIONAL, threshold=TARGET,
-                 history=area_history)
+@registry.register_metric("gap", label="gap", datasets=DATASETS, optional=OPTIONAL, threshold=TARGET,
+                          history=area_history)
 def gap_view(context: Context, selection: Selection) -> MetricView:
     """Communities short of the target, largest gap first; communities shaded by gap."""
     areas, lang = context.data.areas, selection.lang
@@ -141,8 +135,8 @@ def gap_view(context: Context, selection: Selection) -> MetricView:
                       area_features(result.short["area_id"], areas))
 
 
-@register_metric("site_load", label="exp_site_load", datasets=DATASETS, optional=OPTIONAL,
-                 threshold=LOAD_ALERT, history=site_history)
+@registry.register_metric("site_load", label="exp_site_load", datasets=DATASETS, optional=OPTIONAL,
+                          threshold=LOAD_ALERT, history=site_history)
 def site_load_view(context: Context, selection: Selection) -> MetricView:
     """Testing sites of the scope in the round: samples, worst peak hour against capacity, state."""
     lang, alert = selection.lang, selection.threshold

@@ -11,6 +11,7 @@ import pandas as pd
 
 from workbench.domains import enterprises
 from workbench.present import display
+from workbench.present.explore import registry
 from workbench.present.explore.common import (
     filter_control,
     history_view,
@@ -18,14 +19,7 @@ from workbench.present.explore.common import (
     point_features,
     titled,
 )
-from workbench.present.explore.registry import (
-    Context,
-    History,
-    MetricView,
-    Selection,
-    Threshold,
-    register_metric,
-)
+from workbench.present.explore.registry import Context, History, MetricView, Selection, Threshold
 from workbench.present.maps.enterprises import enterprise_map
 from workbench.present.views import enterprises as view
 
@@ -110,9 +104,10 @@ def enterprise_history(context: Context, selection: Selection) -> History:
                         formats={"progress": display.share_formatter(1)})
 
 
-@register_metric("ent_progress", label="exp_enterprise_progress", datasets=DATASETS, optional=OPTIONAL,
-                 threshold=RISK, uses_round=False, uses_scope=False, controls=CONTROLS,
-                 history=enterprise_history)
+@registry.register_metric("ent_progress", label="exp_enterprise_progress", datasets=DATASETS,
+                          optional=OPTIONAL,
+                          threshold=RISK, uses_round=False, uses_scope=False, controls=CONTROLS,
+                          history=enterprise_history)
 def progress_view(context: Context, selection: Selection) -> MetricView:
     """Every target of the enterprises in scope: year to date, progress, projection, status."""
     result = enterprise_result(context, selection)
@@ -120,9 +115,9 @@ def progress_view(context: Context, selection: Selection) -> MetricView:
     return _view(context, selection, rows, view.progress_table(result, selection.lang).data, result)
 
 
-@register_metric("ent_status", label="exp_enterprise_status", datasets=DATASETS, optional=OPTIONAL,
-                 threshold=RISK, uses_round=False, uses_scope=False, controls=CONTROLS,
-                 history=enterprise_history)
+@registry.register_metric("ent_status", label="exp_enterprise_status", datasets=DATASETS, optional=OPTIONAL,
+                          threshold=RISK, uses_round=False, uses_scope=False, controls=CONTROLS,
+                          history=enterprise_history)
 def status_view(context: Context, selection: Selection) -> MetricView:
     """Every enterprise in scope with its worst target status and the count of targets per status."""
     result = enterprise_result(context, selection)

@@ -17,6 +17,7 @@ import pandas as pd
 from workbench.domains import field_checks
 from workbench.intake.vocabulary import QUARANTINE_ITEMS
 from workbench.present import display
+from workbench.present.explore import registry
 from workbench.present.explore.common import (
     area_features,
     filter_control,
@@ -26,14 +27,7 @@ from workbench.present.explore.common import (
     titled,
     window_control,
 )
-from workbench.present.explore.registry import (
-    Context,
-    History,
-    MetricView,
-    Selection,
-    Threshold,
-    register_metric,
-)
+from workbench.present.explore.registry import Context, History, MetricView, Selection, Threshold
 from workbench.present.i18n import label
 from workbench.present.maps.field_checks import quarantine_map, waste_map
 from workbench.present.views import field_checks as view
@@ -121,9 +115,9 @@ def area_compliance_history(context: Context, selection: Selection) -> History:
                         formats={c: share for c in columns if c.startswith("share_") or c == "weakest_share"})
 
 
-@register_metric("fc_quarantine", label="exp_quarantine_compliance", datasets=QUARANTINE_DATASETS,
-                 optional=OPTIONAL, threshold=COMPLIANCE, uses_round=False, controls=QUARANTINE_CONTROLS,
-                 history=area_compliance_history)
+@registry.register_metric("fc_quarantine", label="exp_quarantine_compliance", datasets=QUARANTINE_DATASETS,
+                          optional=OPTIONAL, threshold=COMPLIANCE, uses_round=False,
+                          controls=QUARANTINE_CONTROLS, history=area_compliance_history)
 def quarantine_view(context: Context, selection: Selection) -> MetricView:
     """Every community checked in the window: each item's compliance, weakest first."""
     result = scoped_quarantine(context, selection)
@@ -153,8 +147,9 @@ def site_waste_history(context: Context, selection: Selection) -> History:
     return history_view(shown, columns, selection.lang, titled(names, selection.feature), data=frame)
 
 
-@register_metric("fc_waste", label="exp_waste_hours", datasets=WASTE_DATASETS, optional=OPTIONAL,
-                 uses_round=False, uses_scope=False, controls=WASTE_CONTROLS, history=site_waste_history)
+@registry.register_metric("fc_waste", label="exp_waste_hours", datasets=WASTE_DATASETS, optional=OPTIONAL,
+                          uses_round=False, uses_scope=False, controls=WASTE_CONTROLS,
+                          history=site_waste_history)
 def waste_view(context: Context, selection: Selection) -> MetricView:
     """Every testing point of the chosen kind: hours since its last collection, longest first."""
     result = field_result(context, selection.date, 1, field_checks.DEFAULT_COMPLIANCE_TARGET)
