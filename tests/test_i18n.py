@@ -67,3 +67,17 @@ def test_to_jsonable_turns_numpy_and_nan_into_json():
     out = display.to_jsonable({"a": np.int64(3), "b": np.float64("nan"), "c": pd.Timestamp("2022-10-09"),
                                 "d": [np.bool_(True)]})
     assert out == {"a": 3, "b": None, "c": "2022-10-09T00:00:00", "d": [True]}
+
+
+def test_reports_link_the_days_data_quality_page_from_their_metadata_and_data_notes():
+    class Pack:
+        name, timezone = "p", "Asia/Shanghai"
+
+        def fingerprint(self):
+            return "f"
+
+    for lang, words in (("zh", "数据质量"), ("en", "Data quality")):
+        meta = display.meta_block(Pack(), "全区", "2022-10-09", lang).data
+        assert f'<a href="data_quality.html">{words}</a>' in meta
+        assert 'href="data_quality.html"' in display.warnings_box(["x"], lang).data
+    assert display.warnings_box([], "zh").data == ""

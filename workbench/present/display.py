@@ -150,6 +150,7 @@ def meta_block(pack, scope_label: str, report_date, lang: str = "zh",
         (label("fingerprint", lang), pack.fingerprint()),
     ]
     items = "".join(f"<span><b>{escape(k)}</b>: {escape(v)}</span>" for k, v in meta)
+    items += f'<span><a href="{DATA_QUALITY_PAGE}">{escape(label("data_quality_link", lang))}</a></span>'
     return HTML(f'{REPORT_CSS}<div class="wb-meta">{items}</div>')
 
 
@@ -204,9 +205,15 @@ def parameter_name(name: str, lang: str = "zh") -> str:
     return name if worded == key else f"{worded} ({name})"
 
 
+#: The data-quality page every batch writes beside the reports of its date (``reports/D/``).
+DATA_QUALITY_PAGE = "data_quality.html"
+
+
 def warnings_box(warnings: Sequence[str], lang: str = "zh") -> HTML:
     """Data notes (rows set aside, values guessed) in ``lang`` (:func:`workbench.present.notes.note_text`)."""
     if not warnings:
         return HTML("")
     items = "".join(f"<li>{escape(note_text(mask_personal(w), lang))}</li>" for w in warnings)
-    return HTML(f'<div class="wb-warnings"><b>{escape(label("warnings", lang))}</b><ul>{items}</ul></div>')
+    more = f'<p><a href="{DATA_QUALITY_PAGE}">{escape(label("warnings_data_quality", lang))}</a></p>'
+    title = escape(label("warnings", lang))
+    return HTML(f'<div class="wb-warnings"><b>{title}</b><ul>{items}</ul>{more}</div>')
