@@ -10,7 +10,7 @@ from conftest import SAMPLE
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LOCAL = ("file:", "data:", "about:", "blob:")
-MAPLESS = ("index.html", "daily_brief", "data_quality")  # the index, the brief, the data-quality page
+MAPLESS = ("index.html", "daily_brief", "data_quality", "projects")  # pages of figures and tables only
 FIND_MAP = "window[Object.keys(window).find(k => k.startsWith('map_'))]"
 # true once the frame's map exists and is fitted to its data (not before its script has run)
 FITTED = """() => {
