@@ -28,9 +28,9 @@ from workbench.privacy import mask_personal, mask_values
 
 #: Tables and their downloads live in :mod:`~workbench.present.tables` and
 #: :mod:`~workbench.present.downloads`; every view calls them as ``display.table`` etc.
-__all__ = ["FIGURES_MIMETYPE", "KINDS", "REPORT_CSS", "badge", "csv_download_link", "headline", "meta_block",
-           "parameters_table", "publish", "row_anchor", "section", "share_formatter", "spreadsheet_frame",
-           "table", "title_block", "to_jsonable", "warnings_box"]
+__all__ = ["FIGURES_MIMETYPE", "KINDS", "REPORT_CSS", "badge", "csv_download_link", "display_names",
+           "headline", "meta_block", "parameters_table", "publish", "row_anchor", "section",
+           "share_formatter", "spreadsheet_frame", "table", "title_block", "to_jsonable", "warnings_box"]
 
 #: MIME type of the output through which a notebook hands its figures to the runner.
 FIGURES_MIMETYPE = "application/vnd.workbench.figures+json"
@@ -163,6 +163,11 @@ def local_time(moment: dt.datetime, timezone: str | None) -> dt.datetime:
     from zoneinfo import ZoneInfo
 
     return moment.astimezone(ZoneInfo(timezone))
+
+
+def display_names(frame: pd.DataFrame, code: str) -> str:
+    """``name (code)`` of each row of ``frame`` (needs ``name`` and ``code``), comma-separated, masked."""
+    return ", ".join(mask_personal(f"{n} ({c})") for n, c in zip(frame["name"], frame[code], strict=True))
 
 
 def section(title: str, note: str = "") -> HTML:

@@ -10,12 +10,6 @@ from workbench.domains.coverage import CoverageResult, coverage_tone
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
-from workbench.privacy import mask_personal
-
-
-def display_names(frame: pd.DataFrame, code: str) -> str:
-    """``name (code)`` of each row of ``frame`` (needs ``name`` and ``code``), comma-separated, masked."""
-    return ", ".join(mask_personal(f"{n} ({c})") for n, c in zip(frame["name"], frame[code], strict=True))
 
 
 def scope_label(scope: str, areas: pd.DataFrame, lang: str = "zh") -> str:
@@ -41,7 +35,7 @@ def headline(result: CoverageResult, lang: str = "zh") -> HTML:
          "detail": label("gap", lang) + ": " + format_count(int(result.short["gap"].sum()), lang),
          "status": "bad" if total["short_communities"] else "good"},
         {"label": label("silent_sites", lang), "value": str(len(result.silent)),
-         "detail": display_names(result.silent, "site_id") or label("none", lang),
+         "detail": display.display_names(result.silent, "site_id") or label("none", lang),
          "status": "bad" if len(result.silent) else "good"},
         {"label": label("round", lang), "value": str(rnd["name"]), "detail": f"{window} · {rnd['round_id']}",
          "status": "neutral"},

@@ -87,11 +87,6 @@ def scope_label(result: EnterpriseResult, lang: str = "zh") -> str:
     return f"{row['name']} ({row['enterprise_id']})"
 
 
-def display_names(frame: pd.DataFrame, code: str) -> str:
-    """``name (code)`` of each row of ``frame`` (needs ``name`` and ``code``), comma-separated, masked."""
-    return ", ".join(mask_personal(f"{n} ({c})") for n, c in zip(frame["name"], frame[code], strict=True))
-
-
 def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
     """Cards: targets by status, enterprises in closed loop, checks all in place, missing reports."""
     statuses = result.progress["status"]
@@ -110,14 +105,14 @@ def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
     closed = ents["closed_loop"].fillna(False).astype(bool)
     cards.append({"label": label("ent_closed_loop_count", lang),
                   "value": f"{int(closed.sum())} / {len(ents)}",
-                  "detail": display_names(ents.loc[closed], "enterprise_id") or label("none", lang),
+                  "detail": display.display_names(ents.loc[closed], "enterprise_id") or label("none", lang),
                   "status": "neutral"})
     checks = result.checks
     checked = checks[checks["check_date"].notna()]
     all_ok = int(checked["all_ok"].fillna(False).sum())
     failing = checked.loc[~checked["all_ok"].fillna(False).astype(bool)]
     cards.append({"label": label("ent_eight_in_place", lang), "value": f"{all_ok} / {len(checked)}",
-                  "detail": display_names(failing, "enterprise_id") or label("none", lang),
+                  "detail": display.display_names(failing, "enterprise_id") or label("none", lang),
                   "status": "no_data" if checked.empty else "bad" if len(failing) else "good"})
     missing = result.missing
     cards.append({"label": label("ent_missing_reports", lang), "value": str(len(missing)),

@@ -12,7 +12,6 @@ from workbench.intake.vocabulary import QUARANTINE_ITEMS
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
-from workbench.privacy import mask_personal
 
 #: Decimals kept in the numbers of a table and its CSV download.
 TABLE_DECIMALS = 6
@@ -37,11 +36,6 @@ def window_note(result: FieldResult, lang: str = "zh") -> str:
     return label("fc_window_days", lang, days=days, start=start, end=f"{end:%m-%d}")
 
 
-def display_names(frame: pd.DataFrame, code: str) -> str:
-    """``name (code)`` of each row of ``frame`` (needs ``name`` and ``code``), comma-separated, masked."""
-    return ", ".join(mask_personal(f"{n} ({c})") for n, c in zip(frame["name"], frame[code], strict=True))
-
-
 def headline(result: FieldResult, lang: str = "zh") -> HTML:
     """Cards: each item's compliance, the uncollected testing points and the waste of the last 24 h."""
     cards = []
@@ -51,7 +45,7 @@ def headline(result: FieldResult, lang: str = "zh") -> HTML:
                       "status": tone(row.band)})
     sites, uncollected = result.sites, result.uncollected
     cards.append({"label": label("fc_uncollected_sites", lang), "value": f"{len(uncollected)} / {len(sites)}",
-                  "detail": display_names(uncollected, "site_id") or label("none", lang),
+                  "detail": display.display_names(uncollected, "site_id") or label("none", lang),
                   "status": "bad" if len(uncollected) else "good"})
     cards.append({"label": label("fc_waste_24h", lang), "value": f"{result.waste_kg_24h:,.1f} kg",
                   "detail": f"{label('fc_bags', lang)} {format_count(int(sites['bags_24h'].sum()), lang)} · "
