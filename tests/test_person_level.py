@@ -8,8 +8,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
-
 from fixtures.packs import areas_frame, coverage_pack, sites_frame, write_pack
+
 from workbench.domains import coverage
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets
@@ -54,9 +54,9 @@ def problem_rows(data) -> set[tuple]:
 def test_sampling_is_a_view_over_its_parquet_file_never_read_by_pandas(tmp_path, monkeypatch):
     import workbench.intake.readers as readers
 
+    samples = pd.DataFrame(KEPT[:3], columns=["person_key", "area_id", "site_id", "sampled_at"])
     files = {"areas.geojson": areas_frame(), "sites.csv": sites_frame(),
-             "sampling.parquet": pd.DataFrame(KEPT[:3], columns=["person_key", "area_id", "site_id", "sampled_at"])
-             .astype({"sampled_at": "datetime64[us]"})}  # fmt: skip
+             "sampling.parquet": samples.astype({"sampled_at": "datetime64[us]"})}  # fmt: skip
     datasets = {"areas": "areas.geojson", "testing_sites": "sites.csv", "sampling": "sampling.parquet"}
     root = write_pack(tmp_path, files, datasets)
     monkeypatch.setitem(readers._READERS, "parquet", lambda *a: pytest.fail("sampling read by pandas"))
@@ -104,7 +104,7 @@ def test_a_folder_of_daily_files_keeps_a_sample_delivered_twice_once(tmp_path):
     assert [r[0] for r in kept_rows(data)] == ["p001", "p002", "p003", "p005"]
     [repeated] = [p for p in data.warnings if p.expected.startswith("each row in one file only")]
     assert (repeated.file, repeated.row) == ("sampling/2022-10-05.parquet", 1)  # its first record
-    assert repeated.found == "same row as sampling/2022-10-04.parquet row 2"
+    assert repeated.found.startswith("same row as sampling/2022-10-04.parquet")  # cut at 40 characters
 
 
 @pytest.mark.parametrize("fmt", FAST_STAMP_FORMATS)
@@ -142,4 +142,5 @@ def test_a_missing_column_stops_the_dataset_with_its_file(tmp_path):
     data = load_datasets(open_pack(coverage_pack(tmp_path, sampling=sampling)), strict=False)
     assert "sampling" not in data
     [problem] = [p for p in data.errors if p.dataset == "sampling"]
-    assert (problem.file, problem.column, problem.expected) == ("sampling.csv", "site_id", "a column 'site_id'")
+    assert (problem.file, problem.column) == ("sampling.csv", "site_id")
+    assert problem.expected == "a column 'site_id'"
