@@ -542,8 +542,8 @@ def revised_data(data):
     and checkpoint CP03's people of 2022-10-08 corrected up by 100."""
     late = pd.DataFrame({"person_key": ["late_1", "late_2", "late_3"], "area_id": "S01C002",
                          "site_id": "T002", "sampled_at": pd.Timestamp("2022-10-08 10:00")})
-    late = late.astype(data["sampling"].dtypes.to_dict())
-    sampling = pd.concat([data["sampling"], late], ignore_index=True)
+    rows = data["sampling"].preview(10**7)  # the sample's 734,672 rows: a test may hold them
+    sampling = pd.concat([rows, late.astype(rows.dtypes.to_dict())], ignore_index=True)
     daily = data["checkpoint_daily"].copy()
     row = (daily["checkpoint_id"] == "CP03") & (daily["date"] == pd.Timestamp("2022-10-08"))
     assert row.sum() == 1

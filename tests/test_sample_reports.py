@@ -64,7 +64,7 @@ MOBILE = re.compile(r"(?<![0-9A-Za-z.])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 def test_no_personal_identifier_reaches_a_shared_file(sample_batch, sample_data):
     reports, _, _ = sample_batch
-    keys = set(sample_data.sampling["person_key"].unique())
+    keys = set(sample_data.sampling.preview(10**7)["person_key"].unique())
     shared = [*reports.rglob("*.html"), *reports.rglob("*.json")]
     assert shared
     for path in shared:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from workbench.domains.bands import BAND_TONE, reaches, target_band, target_bands
 from workbench.domains.common import ratio
-from workbench.domains.sql import query
+from workbench.domains.sql import columns_of, query, remembered
 from workbench.domains.testing_sites import (
     last_before,
     silent_sites,
@@ -75,13 +75,14 @@ def select_round(rounds: pd.DataFrame, report_date, round_id: str | None = None)
     return started.iloc[-1]
 
 
-def count_tested(sampling: pd.DataFrame, start, end) -> pd.DataFrame:
+def count_tested(sampling, start, end) -> pd.DataFrame:
     """Distinct persons sampled per area with ``start <= sampled_at <= end``.
 
     Parameters
     ----------
-    sampling : DataFrame
-        Columns ``person_key``, ``area_id``, ``sampled_at`` (naive local timestamps).
+    sampling : PersonRows, DataFrame or Arrow table
+        Columns ``person_key``, ``area_id``, ``sampled_at`` (naive local timestamps): the
+        person-level rows intake loads (a view over the files), or a small frame.
     start, end : Timestamp
         The round's closed interval.
 
@@ -90,18 +91,17 @@ def count_tested(sampling: pd.DataFrame, start, end) -> pd.DataFrame:
     DataFrame
         ``area_id``, ``tested`` (int), one row per area that has at least one sample.
     """
-    frame = sampling[["person_key", "area_id", "sampled_at"]]
-    return query(
-        """
+    bounds = [pd.Timestamp(start).to_pydatetime(), pd.Timestamp(end).to_pydatetime()]
+    sql = """
         SELECT area_id, count(DISTINCT person_key)::BIGINT AS tested
         FROM sampling
         WHERE sampled_at BETWEEN ? AND ?
         GROUP BY area_id
         ORDER BY area_id
-        """,
-        [pd.Timestamp(start).to_pydatetime(), pd.Timestamp(end).to_pydatetime()],
-        sampling=frame,
-    )
+    """
+    frame = columns_of(sampling, ["person_key", "area_id", "sampled_at"])
+    return remembered(sampling, ("count_tested", *map(str, bounds)),
+                      lambda: query(sql, bounds, sampling=frame))
 
 
 def areas_in_scope(areas: pd.DataFrame, scope: str = "district") -> pd.DataFrame:
@@ -252,8 +252,8 @@ def analyse_coverage(sampling: pd.DataFrame, areas, sites: pd.DataFrame, rounds:
 
     Parameters
     ----------
-    sampling : DataFrame
-        ``person_key``, ``area_id``, ``site_id``, ``sampled_at``.
+    sampling : PersonRows, DataFrame or Arrow table
+        ``person_key``, ``area_id``, ``site_id``, ``sampled_at`` (see :func:`count_tested`).
     areas : GeoDataFrame
         ``area_id``, ``name``, ``level``, ``parent_id``, ``population``, ``geometry``.
     sites : DataFrame
@@ -292,10 +292,9 @@ def analyse_coverage(sampling: pd.DataFrame, areas, sites: pd.DataFrame, rounds:
         warnings.append(f"{disagreeing} testing site(s) declare a community their coordinates are not in: "
                         "the declared one is kept")
     days = round_days(chosen, report_date)
-    if daily_load is None:
-        load = site_daily_load(sampling[sampling["site_id"].isin(in_scope["site_id"])], in_scope)
-    else:
-        load = daily_load[daily_load["site_id"].isin(in_scope["site_id"])]
+    if daily_load is None:  # every site's, computed once for the district and each street
+        daily_load = site_daily_load(sampling, placed)
+    load = daily_load[daily_load["site_id"].isin(in_scope["site_id"])].reset_index(drop=True)
     silent = silent_sites(load, in_scope, days, lookback_days=lookback_days)
     round_load = load[load["date"].isin(days)]
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.domains.common import missing_cells, ratio, reporting_grid, window_start
-from workbench.domains.sql import query
+from workbench.domains.sql import columns_of, query, remembered
 from workbench.intake import geo
 
 
@@ -51,13 +51,13 @@ def sites_in_areas(sites: pd.DataFrame, areas) -> tuple[pd.DataFrame, int]:
     return out, int(disagree.sum())
 
 
-def site_daily_load(sampling: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+def site_daily_load(sampling, sites: pd.DataFrame) -> pd.DataFrame:
     """Samples per testing site and day, with the busiest hour against capacity.
 
     Parameters
     ----------
-    sampling : DataFrame
-        ``site_id``, ``sampled_at``.
+    sampling : PersonRows, DataFrame or Arrow table
+        ``site_id``, ``sampled_at`` (the person-level rows intake loads, or a small frame).
     sites : DataFrame
         ``site_id``, ``capacity_per_hour``.
 
@@ -68,8 +68,7 @@ def site_daily_load(sampling: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame
         ``capacity_per_hour``, ``peak_load`` (peak_hour_samples / capacity_per_hour, NaN
         without a capacity). Only days with samples appear; see :func:`silent_sites`.
     """
-    daily = query(
-        """
+    sql = """
         WITH hourly AS (
             SELECT site_id, date_trunc('hour', sampled_at) AS hour, count(*) AS n
             FROM sampling GROUP BY site_id, hour
@@ -77,9 +76,9 @@ def site_daily_load(sampling: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame
         SELECT site_id, CAST(date_trunc('day', hour) AS TIMESTAMP) AS date,
                sum(n)::BIGINT AS samples, max(n)::BIGINT AS peak_hour_samples
         FROM hourly GROUP BY site_id, date ORDER BY site_id, date
-        """,
-        sampling=sampling[["site_id", "sampled_at"]],
-    )
+    """
+    frame = columns_of(sampling, ["site_id", "sampled_at"])
+    daily = remembered(sampling, ("site_daily_load",), lambda: query(sql, sampling=frame))
     daily["date"] = pd.to_datetime(daily["date"]).astype("datetime64[ns]")
     capacity = sites.set_index("site_id")["capacity_per_hour"]
     daily["capacity_per_hour"] = daily["site_id"].map(capacity)

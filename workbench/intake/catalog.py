@@ -30,6 +30,7 @@ import yaml
 from workbench.errors import DataError, Problem, WorkbenchError
 from workbench.intake.geo import normalize_datum
 from workbench.intake.locations import CATALOG_FILE, FORMATS, dataset_paths, missing_sidecars, relative
+from workbench.intake.person_rows import shared
 from workbench.paths import SAMPLE_PACK_DIR
 
 PACK_ENV = "WORKBENCH_PACK"
@@ -171,16 +172,32 @@ class Pack:
         -------
         str
             16 hex digits of a SHA-256 over ``catalog.yaml`` and the bytes of each
-            dataset's files (shapefile sidecars included). Computed once per instance.
+            dataset's files (shapefile sidecars included). Computed once per instance, and
+            once per batch: its kernels share it through the batch's cache folder, by the
+            files' paths, sizes and modification times.
         """
         if "fingerprint" not in self._cache:
-            digest = hashlib.sha256()
-            _hash_file(digest, self.root / CATALOG_FILE, CATALOG_FILE)
-            for name in sorted(self.datasets):
-                for path in dataset_files(self.datasets[name]):
-                    _hash_file(digest, path, f"{name}:{path.name}")
-            self._cache["fingerprint"] = digest.hexdigest()[:16]
+            files = [(CATALOG_FILE, self.root / CATALOG_FILE)] + [
+                (f"{name}:{path.name}", path) for name in sorted(self.datasets)
+                for path in dataset_files(self.datasets[name])
+            ]  # fmt: skip
+            self._cache["fingerprint"] = shared(f"fingerprint-{_stat_signature(files)}",
+                                                lambda: _content_hash(files))  # fmt: skip
         return self._cache["fingerprint"]
+
+
+def _content_hash(files: list[tuple[str, Path]]) -> str:
+    digest = hashlib.sha256()
+    for label, path in files:
+        _hash_file(digest, path, label)
+    return digest.hexdigest()[:16]
+
+
+def _stat_signature(files: list[tuple[str, Path]]) -> str:
+    """What changes when a file is replaced or edited: path, size and modification time of each."""
+    stats = [(label, str(path.resolve()), path.stat().st_size, path.stat().st_mtime_ns)
+             for label, path in files]  # fmt: skip
+    return hashlib.sha256(repr(stats).encode()).hexdigest()[:20]
 
 
 def dataset_files(spec: DatasetSpec) -> list[Path]:

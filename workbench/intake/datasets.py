@@ -25,7 +25,8 @@ from workbench.errors import DataError, Problem
 from workbench.intake.catalog import CATALOG_FILE, TEXT_FORMATS, Pack
 from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES
 from workbench.intake.origins import Origin
-from workbench.intake.placing import date_only_samples, place_points, to_wgs84
+from workbench.intake.person_level import PERSON_LEVEL_DATASETS, load_person_level
+from workbench.intake.placing import place_points, to_wgs84
 from workbench.intake.readers import read_with_origin
 from workbench.intake.references import check_references, check_units
 from workbench.intake.setaside import without_repeated_rows, without_total_rows
@@ -36,6 +37,9 @@ from workbench.privacy import sample_of
 
 class Datasets(Mapping[str, pd.DataFrame]):
     """The frames loaded from a pack, by dataset name: ``data.areas`` or ``data["sampling"]``.
+
+    A person-level dataset (``sampling``) is no frame but a
+    :class:`~workbench.intake.person_rows.PersonRows`, a DuckDB view over its files.
 
     Attributes
     ----------
@@ -128,6 +132,8 @@ def load_datasets(pack: Pack, names: Iterable[str] | str | None = None, *, stric
     order, problems = _load_order(pack, requested)
     frames, origins = {}, {}
     for name in order:
+        if name in PERSON_LEVEL_DATASETS:
+            continue
         frame, origin, found = _read_dataset(pack, name)
         problems += found
         if frame is not None:
@@ -143,11 +149,11 @@ def load_datasets(pack: Pack, names: Iterable[str] | str | None = None, *, stric
             problems += found
     frames, found = place_points(frames, pack)
     problems += found
-    if "sampling" in frames and "rounds" in frames:
-        frames["sampling"], found = date_only_samples(
-            frames["sampling"], frames["rounds"], pack.spec("sampling").file
-        )
+    for name in (n for n in order if n in PERSON_LEVEL_DATASETS):
+        rows, origin, found = load_person_level(pack, name, frames)
         problems += found
+        if rows is not None:
+            frames[name], origins[name] = rows, origin
     problems = sorted(problems, key=sort_key)
     if strict and any(p.severity == "error" for p in problems):
         raise DataError(problems)

@@ -47,6 +47,7 @@ from workbench.intake.contract import SCHEMAS
 from workbench.intake.needs import REPORT_NEEDS, readiness
 from workbench.intake.origins import Origin
 from workbench.intake.parsing import PARSE_EXPECTED
+from workbench.intake.person_rows import PersonRows
 from workbench.intake.personal import PERSONAL_HEADERS
 from workbench.intake.problems import SAMPLE_WIDTH
 from workbench.intake.setaside import SET_ASIDE
@@ -173,13 +174,24 @@ def files_read(origin: Origin, frame: pd.DataFrame) -> list[dict]:
 
     Needs only ``frame``'s index (the labels intake gave the rows read).
     """
-    labels = np.sort(np.asarray(frame.index, dtype="int64"))
+    kept_of = _kept_per_part(origin, frame)
     out = []
-    for part in origin.parts:
+    for part, kept in zip(origin.parts, kept_of, strict=True):
         read = max(int(part.stop - part.start), 0)
-        kept = int(np.searchsorted(labels, part.stop) - np.searchsorted(labels, part.start))
         out.append({"file": part.file, "rows_read": read, "rows_kept": kept, "rows_set_aside": read - kept})
     return out
+
+
+def _kept_per_part(origin: Origin, frame) -> list[int]:
+    """Rows kept of each part of ``origin``: from the index, or one scan of person-level rows."""
+    if isinstance(frame, PersonRows):
+        counts = ", ".join(f"count(*) FILTER (WHERE _label >= {p.start} AND _label < {p.stop}) AS p{i}"
+                           for i, p in enumerate(origin.parts))
+        sql = f'SELECT {counts} FROM "{frame.name}"'
+        row = frame.memo(("kept_per_part", origin.parts), lambda: frame.query(sql))
+        return [int(v) for v in row.iloc[0]]
+    labels = np.sort(np.asarray(frame.index, dtype="int64"))
+    return [int(np.searchsorted(labels, p.stop) - np.searchsorted(labels, p.start)) for p in origin.parts]
 
 
 def rows_in(problem: Problem) -> int:
@@ -243,6 +255,9 @@ def date_column(name: str, frame: pd.DataFrame) -> str | None:
 
 def date_range(frame: pd.DataFrame, name: str) -> dict | None:
     """``{column, first_day, last_day}`` of :func:`date_column` over the rows kept; None without one."""
+    if isinstance(frame, PersonRows):
+        first, last = frame.span
+        return {"column": "sampled_at", "first_day": first and _day(first), "last_day": last and _day(last)}
     column = date_column(name, frame)
     if column is None:
         return None
@@ -259,22 +274,39 @@ def _day(value) -> str:
 # ---------------------------------------------------------------- reporting units
 
 
+def last_report_days(records, unit: ReportingUnit, day: pd.Timestamp) -> pd.Series:
+    """The last day on or before ``day`` each unit reported (a Series by unit id).
+
+    ``records`` is a frame, or person-level rows (one aggregate over the files).
+    """
+    if isinstance(records, PersonRows):
+        unit_id, stamp = unit.unit_column, unit.date_column
+        sql = (f"SELECT CAST({unit_id} AS VARCHAR) AS unit, max(date_trunc('day', {stamp})) AS last "
+               f'FROM "{records.name}" WHERE {unit_id} IS NOT NULL AND {stamp} < ? GROUP BY 1')  # fmt: skip
+        bound = (day + pd.Timedelta(days=1)).to_pydatetime()
+        found = records.memo(("last_report_days", unit.unit_column, str(bound)),
+                             lambda: records.query(sql, [bound]))
+        index = pd.Index(found["unit"], dtype="string")
+        return pd.Series(pd.to_datetime(found["last"]).to_numpy(), index=index)
+    dates = pd.to_datetime(records[unit.date_column], errors="coerce").dt.normalize()
+    units = records[unit.unit_column].astype("string")
+    upto = dates.notna() & units.notna() & (dates <= day)
+    return dates[upto].groupby(units[upto]).max()
+
+
+
 def unit_reports(frames: Mapping[str, pd.DataFrame], unit: ReportingUnit, day: pd.Timestamp) -> dict:
     """Completeness and late units of one kind on ``day`` (see the module docstring).
 
     Needs ``unit.unit_column`` and ``unit.date_column`` in ``frames[unit.records]``, and
     ``unit.unit_column`` in ``frames[unit.reference]`` when it is loaded.
     """
-    records = frames[unit.records]
-    dates = pd.to_datetime(records[unit.date_column], errors="coerce").dt.normalize()
-    units = records[unit.unit_column].astype("string")
-    upto = dates.notna() & units.notna() & (dates <= day)
-    last = dates[upto].groupby(units[upto]).max()
+    last = last_report_days(frames[unit.records], unit, day)
     reference = frames.get(unit.reference)
     if reference is not None and unit.unit_column in reference.columns:
         expected = pd.Index(reference[unit.unit_column].dropna().astype("string").unique())
     else:
-        expected = pd.Index(units.dropna().unique())
+        expected = pd.Index(last.index.unique())
     last = last.reindex(expected)
     late = last[last.isna() | (last < day)].sort_values(na_position="first")
     reported = int((last == day).sum())

@@ -142,6 +142,7 @@ def conform(
     timezone: str = DEFAULT_TIMEZONE,
     renames: Mapping[str, str] | None = None,
     origin: Origin | None = None,
+    rows: int | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Check required columns, parse, and validate one dataset; report every problem.
 
@@ -163,6 +164,10 @@ def conform(
         The catalog's renames (source → contract name), quoted when a column is missing.
     origin : Origin, optional
         Where each row comes from; problems then name each row's file, line and cell.
+    rows : int, optional
+        The dataset's rows when ``frame`` holds some of them only (the odd rows of a
+        person-level dataset, :mod:`workbench.intake.person_level`): whether failing rows may be
+        set aside is judged against the whole.
 
     Returns
     -------
@@ -185,7 +190,7 @@ def conform(
     frame, found = _normalised(frame, dataset, file)
     problems += found
     parsed, failed = parse_frame(frame, dataset, timezone=timezone)
-    aside = _set_aside(dataset, failed, len(frame))
+    aside = _set_aside(dataset, failed, len(frame) if rows is None else rows)
     for column, bad in failed.items():
         kind = SCHEMAS[dataset].columns[column].metadata["kind"]
         expected = PARSE_EXPECTED[kind] + (SET_ASIDE if aside is not None else "")

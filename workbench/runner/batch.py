@@ -26,6 +26,7 @@ from pathlib import Path
 from workbench.errors import Problem, ReportError, WorkbenchError
 from workbench.intake.catalog import CATALOG_FILE, Pack, open_pack
 from workbench.intake.loading import load_datasets
+from workbench.intake.person_rows import batch_cache
 from workbench.intake.quality import quality_figures
 from workbench.present.quality_page import PAGE_NAME, render_quality_page
 from workbench.privacy import mask_personal, sample_of
@@ -145,7 +146,7 @@ def run_batch(
     if keep_days is not None:
         check_keep_days(keep_days)
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if progress else (lambda text: None)
-    with hold_batch_lock(reports_dir, day.isoformat()):
+    with hold_batch_lock(reports_dir, day.isoformat()), batch_cache(runs_dir):
         for line in (note, f"{Path(schedule_path).name} {day}: {len(todo)} report(s), {workers} at a time"):
             if line:
                 say(line)

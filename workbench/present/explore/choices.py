@@ -26,6 +26,9 @@ def date_range(data: Datasets, names: Iterable[str] | None = None) -> tuple[dt.d
     days = [pd.Timestamp(data.pack.report_date)] if data.pack.report_date else []
     frames = data.values() if names is None else [data[n] for n in names if n in data]
     for frame in frames:
+        if hasattr(frame, "span"):  # person-level rows: their first and last sample
+            days += list(frame.span)
+            continue
         for column in _DATE_COLUMNS:
             if column in frame.columns and pd.api.types.is_datetime64_any_dtype(frame[column]):
                 days += [frame[column].min(), frame[column].max()]
