@@ -60,7 +60,8 @@ def set_control(explorer: Explorer, key: str, value) -> tuple[pd.DataFrame, str]
 def test_every_domain_has_its_metrics_in_the_menu(explorer):
     offered = {v for _, v in explorer.controls.metric.options}
     assert {"coverage", "gap", "site_load", "insp_pass_rate", "insp_open", "ent_progress", "ent_status",
-            "cp_flows", "sp_served", "sp_unserved", "pr_vs_baseline", "fc_quarantine", "fc_waste"} <= offered
+            "cp_flows", "sp_served", "sp_unserved", "pr_vs_baseline", "fc_quarantine", "fc_waste",
+            "tc_capacity", "rq_open", "rq_by", "st_units", "st_kinds", "pj_progress", "pj_late"} <= offered
     for key in offered:
         assert METRICS[key].history is not None, f"{key} has no history"
 
@@ -86,6 +87,15 @@ def test_each_metric_shows_only_its_own_controls(explorer):
     assert visible() == {"fc_window"}
     choose(explorer, "fc_waste")
     assert visible() == {"site_kind"}
+    choose(explorer, "tc_capacity")
+    assert visible() == set() and explorer.controls.round.layout.display != "none"
+    assert explorer.controls.street.layout.display != "none" and explorer.controls.threshold.value == 0.95
+    choose(explorer, "rq_open")
+    assert visible() == {"rq_days", "rq_category", "rq_department"}
+    choose(explorer, "st_units")
+    assert visible() == {"st_kind"} and explorer.controls.threshold.layout.display == "none"
+    choose(explorer, "pj_late")
+    assert visible() == {"pj_stall"} and explorer.controls.street.layout.display == "none"
 
 
 def test_inspection_controls_change_table_and_map(explorer):
@@ -174,7 +184,8 @@ def test_field_check_controls_change_table_and_map(explorer):
 
 
 @pytest.mark.parametrize("metric", ["coverage", "site_load", "insp_pass_rate", "ent_status", "cp_flows",
-                                    "sp_served", "fc_quarantine", "fc_waste"])
+                                    "sp_served", "fc_quarantine", "fc_waste", "tc_capacity", "rq_open",
+                                    "st_units"])
 def test_choosing_a_feature_outlines_it_and_shows_its_history(explorer, metric):
     _, fmap = choose(explorer, metric)
     options = explorer.controls.feature.options
@@ -183,7 +194,7 @@ def test_choosing_a_feature_outlines_it_and_shows_its_history(explorer, metric):
     explorer.controls.feature.value = feature
     assert explorer.history is not None and len(explorer.history.table)
     assert layers(explorer.map_html) == layers(fmap) + 1  # the outline of the chosen feature
-    assert html.escape(feature) in explorer.outputs.history.value
+    assert html.escape(feature_label) in explorer.outputs.history.value  # "name (id)" heads it
     explorer.controls.feature.value = EVERY
     assert explorer.history is None and explorer.outputs.history.value == ""
     assert layers(explorer.map_html) == layers(fmap)
@@ -200,7 +211,7 @@ def test_data_values_are_escaped_in_every_domain_and_history(sample_data):
     frames["areas"] = areas
     explorer = Explorer(Datasets(sample_data.pack, frames))
     for metric in ("insp_pass_rate", "insp_open", "ent_status", "cp_flows", "sp_served", "pr_vs_baseline",
-                   "fc_quarantine", "fc_waste", "coverage"):
+                   "fc_quarantine", "fc_waste", "coverage", "rq_open", "st_units"):
         choose(explorer, metric)
         explorer.controls.feature.value = explorer.controls.feature.options[1][1]
         outputs = explorer.outputs

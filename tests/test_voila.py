@@ -166,6 +166,14 @@ def test_the_voila_app_changes_domain_and_control_offline(voila_app, browser):
     assert " / 3" in three_days[0] and " / 7" not in three_days[0]
     assert dropdown(page, "企业").count() == 0  # another domain's control stays hidden
 
+    dropdown(page, "指标").select_option(label="重大项目前期手续进度")  # projects: tables alone, no map
+    page.wait_for_function("""() => {
+        const t = [...document.querySelectorAll('.wb-table')].pop();
+        return t && t.innerText.includes('稀土新材料产业园二期');
+    }""", timeout=RENDER_TIMEOUT_MS)
+    assert page.locator(".wb-map-box").count() == 1 and not page.locator(".wb-map-box").is_visible()
+    assert dropdown(page, "无进展天数（超过即停滞）").count() == 1  # its stall-days control
+
     external += [url for url in sockets if not url.startswith(LOCAL_HOSTS)]
     assert external == [], f"requests left the machine: {external[:5]}"
     assert sockets and local  # the kernel's websocket, and the page's own files, from 127.0.0.1

@@ -13,14 +13,15 @@ from workbench.present.i18n import label
 #: The round control's value for "the latest round started by the date" (round_id None).
 LATEST = "__latest__"
 
-_DATE_COLUMNS = ("date", "sampled_at", "start", "end")
+_DATE_COLUMNS = ("date", "sampled_at", "start", "end", "raised_on", "resolved_on", "planned_on", "done_on")
 
 
 def date_range(data: Datasets, names: Iterable[str] | None = None) -> tuple[dt.date, dt.date]:
     """The first and last day the data speak of, and the pack's report date.
 
-    Reads every date-time column named ``date``, ``sampled_at``, ``start`` or ``end`` of the
-    datasets ``names`` (default: every loaded one). Without any, both ends are the pack's
+    Reads every date-time column named ``date``, ``sampled_at``, ``start``, ``end`` (feeds and
+    rounds), ``raised_on``, ``resolved_on`` (requests), ``planned_on`` or ``done_on``
+    (procedures) of the datasets ``names`` (default: every loaded one). Without any, both ends are the pack's
     report date (or today).
     """
     days = [pd.Timestamp(data.pack.report_date)] if data.pack.report_date else []

@@ -22,6 +22,8 @@ from workbench.present.explore.registry import Context, Control, History, Select
 from workbench.present.i18n import label
 from workbench.present.maps import base
 from workbench.present.maps.base import MapOptions
+from workbench.present.maps.enterprises import map_bounds
+from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
 
 #: The outline of the feature whose history is shown.
@@ -34,6 +36,27 @@ def map_options(context: Context, selection: Selection) -> MapOptions:
                       lang=selection.lang, source_datum=context.pack.datum)
 
 
+def tone_points_map(context: Context, selection: Selection, points: pd.DataFrame, name: str,
+                    legend: Sequence[tuple[str, str]]):
+    """A map of ``points`` coloured by their tone; None when none of them has a place.
+
+    ``points`` needs ``lon``, ``lat`` (missing: not drawn), ``tone`` (a key of
+    :data:`~workbench.present.palette.STATUS_COLOURS`, the domain's class), ``tooltip``
+    (HTML built from escaped values) and ``radius``. ``legend`` is ``[(tone, text), ...]``
+    under the title ``name``.
+    """
+    located = points.dropna(subset=["lon", "lat"])
+    if located.empty:
+        return None
+    options = map_options(context, selection)
+    fmap = options.new_map(map_bounds(located["lon"], located["lat"]))
+    base.add_points(fmap, located["lon"], located["lat"], list(located["tooltip"]), name,
+                    radius=located["radius"].to_numpy(), colour=[STATUS_COLOURS[t] for t in located["tone"]])
+    items = [(STATUS_COLOURS[tone], text) for tone, text in legend]
+    base.add_legend(fmap, [(name, items)], note=options.datum_note(fmap), lang=selection.lang)
+    return base.finish(fmap)
+
+
 #: The value of a filter's "every ..." choice (a dropdown's None means "nothing chosen").
 EVERY = ""
 
@@ -43,14 +66,19 @@ def every_option(lang: str, key: str = "exp_all") -> list[tuple[str, str]]:
     return [(label(key, lang), EVERY)]
 
 
-def window_control(default: int, choices: Sequence[int] = (1, 3, 7, 14, 30), key: str = "window") -> Control:
-    """A dropdown of window lengths in days, ``default`` first (it is the initial value)."""
+def window_control(default: int, choices: Sequence[int] = (1, 3, 7, 14, 30), key: str = "window",
+                   label_key: str = "exp_window") -> Control:
+    """A dropdown of numbers of days, ``default`` first (it is the initial value).
+
+    A window by default; ``label_key`` names another count of days (days before a request is
+    overdue, days without progress before a project is stalled).
+    """
     days = [default, *(d for d in choices if d != default)]
 
     def options(context: Context, lang: str) -> list[tuple[str, int]]:
         return [(label("exp_days", lang, days=d), d) for d in days]
 
-    return Control(key, "exp_window", options)
+    return Control(key, label_key, options)
 
 
 def filter_control(key: str, label_key: str, every: str,
@@ -90,12 +118,15 @@ def area_features(area_ids: Iterable, areas: gpd.GeoDataFrame) -> gpd.GeoDataFra
 def outline_feature(fmap, features: pd.DataFrame | None, feature: str | None):
     """Outline ``feature`` of ``features`` (see ``MetricView.features``) on ``fmap``.
 
-    Nothing is drawn when no feature is chosen, it is not listed, or it has no location.
+    Nothing is drawn when there is no map, no feature is chosen, it is not listed, or it has
+    no location.
     """
     located = features is not None and ("geometry" in features.columns or "lon" in features.columns)
-    if not located or feature is None:
+    if fmap is None or not located or feature is None:
         return fmap
     chosen = features[features["feature"] == feature]
+    if "lon" in chosen.columns:
+        chosen = chosen.dropna(subset=["lon", "lat"])
     if chosen.empty:
         return fmap
     tips = [f"<b>{escape(text)}</b>" for text in chosen["label"]]
@@ -117,6 +148,11 @@ def history_view(frame: pd.DataFrame, columns: Mapping[str, str], lang: str, tit
     heading = f'<h3 class="wb-history">{escape(label("exp_history_of", lang, feature=title))}</h3>'
     kept = frame if data is None else data
     return History(kept.reset_index(drop=True), heading + table)
+
+
+def day_text(value, missing: str = "—") -> str:
+    """A date as ``YYYY-MM-DD`` in a history table; ``missing`` when there is none (not done yet)."""
+    return missing if pd.isna(value) else f"{value:%Y-%m-%d}"
 
 
 def titled(names: pd.Series, feature: str) -> str:

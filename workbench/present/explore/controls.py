@@ -98,9 +98,13 @@ def metric_controls(metrics: Sequence[Metric]) -> dict[str, Control]:
 
 
 def build_outputs() -> Outputs:
-    """Empty output widgets; the map keeps its height while being replaced, the table scrolls."""
-    return Outputs(status=widgets.HTML(), summary=widgets.HTML(),
-                   map=widgets.HTML(layout=widgets.Layout(min_height=f"{MAP_HEIGHT}px", flex="3 1 420px")),
+    """Empty output widgets; the map keeps its height while being replaced, the table scrolls.
+
+    The map's box has the class ``wb-map-box`` (hidden for a metric without a map).
+    """
+    fmap = widgets.HTML(layout=widgets.Layout(min_height=f"{MAP_HEIGHT}px", flex="3 1 420px"))
+    fmap.add_class("wb-map-box")
+    return Outputs(status=widgets.HTML(), summary=widgets.HTML(), map=fmap,
                    table=widgets.HTML(layout=widgets.Layout(max_height="32em", overflow="auto")),
                    history=widgets.HTML(layout=widgets.Layout(max_height=f"{MAP_HEIGHT - 40}px",
                                                               overflow="auto")))

@@ -48,8 +48,11 @@ def coverage_result(context: Context, selection: Selection, target: float) -> co
                                      tested=tested, daily_load=load)
 
 
-def _scope_sites(context: Context, result: coverage.CoverageResult):
-    """The round summary of the sites in the result's scope."""
+def scope_sites(context: Context, result: coverage.CoverageResult):
+    """The round summary of the sites in the result's scope.
+
+    :func:`~workbench.domains.coverage.site_round_summary` of the sites the scope holds.
+    """
     data = context.data
     return coverage.site_round_summary(result, coverage.sites_in_scope(data.testing_sites, data.areas,
                                                                        result.scope))
@@ -93,7 +96,7 @@ def site_history(context: Context, selection: Selection) -> History:
     rows = []
     for round_id in _rounds_by(context, selection):
         chosen = dataclasses.replace(selection, round_id=round_id, scope="district")
-        sites = _scope_sites(context, coverage_result(context, chosen, coverage.DEFAULT_TARGET))
+        sites = scope_sites(context, coverage_result(context, chosen, coverage.DEFAULT_TARGET))
         found = sites[sites["site_id"].astype(str) == selection.feature]
         if len(found):
             rows.append(found.iloc[0][["samples", "peak_hour_samples", "peak_load"]].to_dict()
@@ -117,7 +120,7 @@ def coverage_view(context: Context, selection: Selection) -> MetricView:
     """Every area of the scope with its coverage; communities shaded against the target."""
     areas, lang = context.data.areas, selection.lang
     result = coverage_result(context, selection, selection.threshold)
-    fmap = coverage_maps.coverage_map(result, areas, _scope_sites(context, result),
+    fmap = coverage_maps.coverage_map(result, areas, scope_sites(context, result),
                                       map_options(context, selection))
     return MetricView(view.area_rows(result), fmap, view.area_table(result, areas, lang).data,
                       view.headline(result, lang).data, result.warnings, _area_features(result, areas))
@@ -141,7 +144,7 @@ def site_load_view(context: Context, selection: Selection) -> MetricView:
     """Testing sites of the scope in the round: samples, worst peak hour against capacity, state."""
     lang, alert = selection.lang, selection.threshold
     result = coverage_result(context, selection, coverage.DEFAULT_TARGET)
-    sites = _scope_sites(context, result)
+    sites = scope_sites(context, result)
     sites = view.site_load_rows(sites.assign(status=coverage.site_load_status(sites, alert)))
     fmap = coverage_maps.site_load_map(result, context.data.areas, sites, map_options(context, selection),
                                        alert=alert)

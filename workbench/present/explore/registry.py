@@ -42,15 +42,9 @@ class Threshold:
 class Control:
     """A dropdown a metric offers besides the common controls (window, team, commodity...).
 
-    Attributes
-    ----------
-    key : str
-        Its name in ``Selection.options``; metrics sharing a key share the dropdown.
-    label : str
-        Label key of its description.
-    options : callable
-        ``options(context, lang) -> [(label, value), ...]``; the values are plain (str, int,
-        None), the first one is the default.
+    Its value reaches the metric as ``selection.option(key)``; metrics sharing a ``key`` share
+    the dropdown. ``label`` is the label key of its description, and ``options(context, lang)``
+    gives its ``[(label, value), ...]``, plain values (str, int, None), the first the default.
     """
 
     key: str
@@ -103,13 +97,15 @@ class Selection:
 class MetricView:
     """What a metric shows: its table (as data and as safe HTML), its map, headline and notes.
 
-    ``features`` lists what the map draws that has a history: columns ``feature`` (an id),
-    ``label`` (plain text) and either ``lon``/``lat`` (a point) or ``geometry`` (a polygon),
-    WGS-84, so the explorer can outline the chosen one.
+    ``fmap`` is None for a metric whose figures have no place (projects' procedures): the
+    explorer then hides the map. ``features`` lists what has a history: columns ``feature``
+    (an id), ``label`` (plain text) and, to outline the chosen one on the map, either
+    ``lon``/``lat`` (a point; missing for a feature without a place) or ``geometry`` (a
+    polygon), WGS-84.
     """
 
     table: pd.DataFrame
-    fmap: folium.Map
+    fmap: folium.Map | None
     table_html: str
     summary_html: str = ""
     notes: list[str] = field(default_factory=list)

@@ -205,7 +205,8 @@ class Explorer:
         self.outputs.status.value = (f'<p class="wb-note">{escape(done)}</p>'
                                      + display.warnings_box(notes, selection.lang).data)
         self.outputs.summary.value = view.summary_html
-        self.outputs.map.value = embed_html(view.fmap)
+        self.outputs.map.value = "" if view.fmap is None else embed_html(view.fmap)
+        show_widget(self.outputs.map, view.fmap is not None)  # a metric of tables alone: no empty frame
         self.outputs.table.value = view.table_html
         self.outputs.history.value = history.html if history is not None else ""
 

@@ -18,12 +18,18 @@ def definition(result: CapacityResult, at, lang: str = "zh") -> HTML:
     return HTML(f'<p class="wb-note">{escape(text)}</p>')
 
 
+#: A street's capacity states, worst first: (label key, tone); the explorer's map legend too.
+STREET_STATES = (("tc_cannot_reach", "bad"), ("tc_short", "warn"), ("tc_ok", "good"))
+
+
+def street_state(row) -> tuple[str, str]:
+    """(label key, tone) of a street row: cannot reach the target, else capacity-short, else ok."""
+    return STREET_STATES[0 if row.cannot_reach else 1 if row.capacity_short else 2]
+
+
 def _street_status(row, lang: str) -> str:
-    if row.cannot_reach:
-        return display.badge(label("tc_cannot_reach", lang), "bad")
-    if row.capacity_short:
-        return display.badge(label("tc_short", lang), "warn")
-    return display.badge(label("tc_ok", lang), "good")
+    key, tone = street_state(row)
+    return display.badge(label(key, lang), tone)
 
 
 def streets_table(result: CapacityResult, lang: str = "zh") -> HTML:
