@@ -25,16 +25,39 @@ def tile_pixel(lon, lat, zoom=18):
     return x, y
 
 
+def layer_blobs(html):
+    """The compact layer blobs (``{"k", "g", "f"}``) of a rendered map page, in drawing order."""
+    found = re.findall(r'<script type="application/json" id="\w+_json">(.*?)</script>', html, flags=re.S)
+    return [json.loads(blob) for blob in found]
+
+
+def decoded(blob):
+    """A blob's features as (kind, coordinates in degrees, properties): running sums of the deltas."""
+    k, x, y, out = blob["k"], 0, 0, []
+
+    def ring(flat):
+        nonlocal x, y
+        points = []
+        for dx, dy in zip(flat[::2], flat[1::2], strict=True):
+            x, y = x + dx, y + dy
+            points.append((x / k, y / k))
+        return points
+
+    for coords, props in blob["f"]:
+        if blob["g"] in ("point", "label"):
+            x, y = x + coords[0], y + coords[1]
+            out.append((blob["g"], (x / k, y / k), props))
+        elif blob["g"] == "line":
+            out.append(("line", [ring(part) for part in coords], props))
+        else:
+            out.append(("polygon", [[ring(r) for r in part] for part in coords], props))
+    return out
+
+
 def drawn_points(fmap):
     """Coordinates of the point features a rendered map page holds."""
     html = fmap.get_root().render()
-    blobs = re.findall(r"L\.geoJson\((\{.*?\}), \{", html, flags=re.S)
-    coords = []
-    for blob in blobs:
-        for feature in json.loads(blob)["features"]:
-            if feature["geometry"]["type"] == "Point":
-                coords.append(feature["geometry"]["coordinates"])
-    return coords
+    return [c for blob in layer_blobs(html) for kind, c, _ in decoded(blob) if kind == "point"]
 
 
 @pytest.mark.parametrize("basemap,expected_datum", [("amap", "gcj02"), ("osm", "wgs84"), ("none", "wgs84")])
