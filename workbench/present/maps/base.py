@@ -217,11 +217,12 @@ def add_labels(fmap: folium.Map, lon, lat, names: Sequence[str], lang: str = "zh
     ``names`` come in priority order: the first ``limit`` are labelled, and at each view a
     label that would overlap an earlier one is hidden. The labels are a layer of their own.
     """
-    names = [str(n) for n in names][:limit]
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    placed = np.isfinite(lon) & np.isfinite(lat)  # an area without a shape has no place for a label
+    names = [str(n) for n, ok in zip(names, placed, strict=True) if ok][:limit]
     if not names:
         return fmap
-    lon, lat = np.asarray(lon, dtype=float)[:limit], np.asarray(lat, dtype=float)[:limit]
-    x, y = points_for_display(fmap, lon, lat)
+    x, y = points_for_display(fmap, lon[placed][:limit], lat[placed][:limit])
     return _layer(fmap, shapely.points(x, y), "label", label("map_labels", lang), {},
                   tooltips=[escape(n) for n in names], precision=6)
 
@@ -229,7 +230,6 @@ def add_labels(fmap: folium.Map, lon, lat, names: Sequence[str], lang: str = "zh
 def add_area_labels(fmap: folium.Map, areas: gpd.GeoDataFrame, lang: str = "zh",
                     limit: int = MAX_LABELS) -> folium.Map:
     """:func:`add_labels` at a point inside each of ``areas`` (``name``, ``geometry``), in their order."""
-    areas = areas.iloc[:limit]
     points = shapely.point_on_surface(np.asarray(areas.geometry.values))
     return add_labels(fmap, shapely.get_x(points), shapely.get_y(points), list(areas["name"]), lang, limit)
 

@@ -101,7 +101,9 @@ class Layout(MacroElement):
         map.on("movestart zoomstart", function () { if (!fitting) { touched = true; } });
         if (legend) {
             legend.querySelector("summary").addEventListener("click", function () { chosen = true; });
-            window.addEventListener("beforeprint", function () { printed = legend.open; legend.open = true; });
+            window.addEventListener("beforeprint", function () {
+                printed = legend.open; legend.open = true;
+            });
             window.addEventListener("afterprint", function () {
                 if (printed !== null) { legend.open = printed; printed = null; }
             });
