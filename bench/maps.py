@@ -133,7 +133,8 @@ def folium_page(count: int) -> str:
     fmap = folium.Map(tiles=None)
     folium.GeoJson(
         shapes, name="coverage",
-        style_function=lambda f: {"fillColor": colours[min(int((f["properties"]["coverage"] - 0.8) / 0.05), 3)],
+        style_function=lambda f: {"fillColor": colours[min(int((f["properties"]["coverage"] - 0.8) / 0.05),
+                                                            3)],
                                   "color": "#555", "weight": 0.8, "fillOpacity": 0.7},
         tooltip=folium.GeoJsonTooltip(fields=["name", "coverage"]),
     ).add_to(fmap)
@@ -164,7 +165,8 @@ def export_tree(revision: str, into: Path) -> Path | None:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "workbench"],
                                  check=True, capture_output=True).stdout
     except (OSError, subprocess.CalledProcessError) as error:
-        print(f"baseline {revision} not available ({error}); measuring the current tree only", file=sys.stderr)
+        print(f"baseline {revision} not available ({error}); measuring the current tree only",
+              file=sys.stderr)
         return None
     into.mkdir(parents=True, exist_ok=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
@@ -191,7 +193,8 @@ def serve_cdn_locally(page):
         if url.startswith("file:"):
             request_route.continue_()
         elif url.endswith("leaflet.js"):
-            request_route.fulfill(body=data.joinpath("leaflet.js").read_bytes(), content_type="text/javascript")
+            request_route.fulfill(body=data.joinpath("leaflet.js").read_bytes(),
+                                  content_type="text/javascript")
         elif url.endswith("leaflet.css"):
             request_route.fulfill(body=data.joinpath("leaflet.css").read_bytes(), content_type="text/css")
         else:
@@ -262,14 +265,16 @@ def main() -> None:
                         runs[version].append(draw_seconds(browser, path, method == "folium"))
                 for version, method, path in pages:
                     source = "current" if method == "folium" else version
+                    draw = statistics.median(r[0] for r in runs[version])
                     rows[size, version] = (built[source][f"{method}_{size}"], path.stat().st_size / 1e6,
-                                           statistics.median(r[0] for r in runs[version]), runs[version][0][1])
+                                           draw, runs[version][0][1])
             browser.close()
     report(rows, args.sizes)
 
 
 def report(rows: dict, sizes) -> None:
-    print(f"{'communities':>11} {'version':<9} {'build s':>8} {'HTML MB':>8} {'draw s':>7} {'drawn':>6}  budget")
+    print(f"{'communities':>11} {'version':<9} {'build s':>8} {'HTML MB':>8} {'draw s':>7} {'drawn':>6}"
+          "  budget")
     for size in sizes:
         for (s, version), (build, mb, draw, drawn) in rows.items():
             if s != size:

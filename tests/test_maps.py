@@ -160,7 +160,7 @@ def test_an_embedded_map_names_its_elements_with_letters_only_and_survives_the_p
     assert str(base.embed(base.finish(again)).data) == page  # the same map, the same bytes
 
 
-# ---------------------------------------------------------------- a small district (also for test_map_browser)
+# ------------------------------------------------------- a small district (also for test_map_browser)
 # A small district for the map tests: 5 × 4 square communities, hand-set coverage and zones.
 #
 # Coverage target 0.95. Communities (row y, column x from the south-west corner, 0.01° each):
@@ -207,7 +207,8 @@ def district():
                           "kind": ["fixed", "mobile", "door_to_door", "fixed", "fixed", "mobile"],
                           "lon": [WEST + 0.005 + 0.01 * i for i in range(5)] + [WEST + 0.035],
                           "lat": [SOUTH + 0.015] * 5 + [SOUTH + 0.035],
-                          "samples": [100, 200, 300, 400, 500, 0], "peak_hour_samples": [10, 20, 30, 40, 50, 0],
+                          "samples": [100, 200, 300, 400, 500, 0],
+                          "peak_hour_samples": [10, 20, 30, 40, 50, 0],
                           "capacity_per_hour": 100, "peak_load": [0.1, 0.2, 0.3, 0.4, 0.5, 0.0],
                           "silent": [False] * 5 + [True]})
     return areas, result, sites
