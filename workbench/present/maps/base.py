@@ -9,6 +9,13 @@ Design rules (see PITFALLS.md):
 - **Escaped.** folium inserts tooltip text into JavaScript template literals and property
   values with ``innerHTML``. Every tooltip is built here from :func:`~workbench.present.safe_html.escape`d
   values, and only the properties a layer shows are written into the page.
+- **Light.** Each layer's features are one compact JSON block drawn by one small script
+  (:mod:`~workbench.present.maps.layers`); polygons that tile an area are simplified together,
+  by a tolerance that follows the map's extent (about half a pixel of a 1280 px map).
+- **The data stay in view.** The legend folds on phones and the map is fitted so that no
+  legend or control covers its data (:mod:`~workbench.present.maps.legend`); layers that would
+  crowd the map (testing sites over a choropleth) start hidden, ticked on in the layer control;
+  the places that need action carry permanent labels (:func:`add_labels`).
 - **Datum.** Data are WGS-84. On GCJ-02 tiles (AMap) geometries are shifted to GCJ-02 for
   display; on every other basemap they are drawn as they are. The legend states the datum.
 """
@@ -23,16 +30,15 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-import shapely.geometry
-from branca.element import Element, MacroElement
-from folium.map import Layer
 from IPython.display import HTML
-from jinja2 import Template
 
 from workbench.errors import WorkbenchError
 from workbench.intake import geo
 from workbench.present.i18n import label
 from workbench.present.maps.assets import inline_assets
+from workbench.present.maps.layers import DataLayer, Raw, encode_layer
+from workbench.present.maps.legend import Layout
+from workbench.present.maps.legend import add_legend as add_legend  # re-exported: maps call base.add_legend
 from workbench.present.maps.naming import name_elements
 from workbench.present.safe_html import escape
 
@@ -66,7 +72,7 @@ def points_for_display(fmap: folium.Map, lon, lat) -> tuple[np.ndarray, np.ndarr
 def new_map(bounds: Sequence[float], basemap: str = "none", lang: str = "zh",
             tianditu_key: str | None = None, height: int = 480,
             boundaries: gpd.GeoDataFrame | None = None) -> folium.Map:
-    """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy in WGS-84), assets inlined.
+    """An empty map to be fitted to ``bounds`` (minx, miny, maxx, maxy in WGS-84), assets inlined.
 
     Parameters
     ----------
@@ -80,9 +86,11 @@ def new_map(bounds: Sequence[float], basemap: str = "none", lang: str = "zh",
     """
     if basemap not in BASEMAPS:
         raise WorkbenchError(f"unknown basemap {basemap!r}; expected one of {', '.join(BASEMAPS)}")
+    fmap = folium.Map(tiles=None, height=height, prefer_canvas=True, zoom_snap=0.25)  # scale: legend.Layout
+    # no view until the layout fits the bounds (legend.Layout): layers wait and are drawn once, there;
     # max_zoom: without tiles Leaflet has none, and MarkerCluster refuses to start
-    fmap = folium.Map(tiles=None, height=height, control_scale=True, prefer_canvas=True, max_zoom=18,
-                      zoom_snap=0.25)
+    fmap.options.pop("zoom", None)
+    fmap.options["max_zoom"] = 18
     fmap.default_js, fmap.default_css = [], []
     fmap.wb_display_datum = geo.GCJ02 if basemap == "amap" else geo.WGS84
     fmap.wb_cluster = False
@@ -96,128 +104,64 @@ def new_map(bounds: Sequence[float], basemap: str = "none", lang: str = "zh",
                              name=layer, overlay=layer == "cva", control=False).add_to(fmap)
     minx, miny, maxx, maxy = bounds
     (x0, x1), (y0, y1) = points_for_display(fmap, [minx, maxx], [miny, maxy])
-    fmap.add_child(_FitBounds([[float(y0), float(x0)], [float(y1), float(x1)]]))
+    fmap.wb_bounds = [[float(y0), float(x0)], [float(y1), float(x1)]]
+    fmap.wb_extent_m = _extent_m(bounds)
     if boundaries is not None and basemap == "none":
         add_context(fmap, boundaries, lang)
     return fmap
 
 
-class _FitBounds(MacroElement):
-    """Fit the map to its data once its container has a size.
-
-    folium fits the bounds while the page is being parsed; inside an ``<iframe srcdoc>`` the
-    container may still be 0 px wide then (seen on narrow screens), leaving the map at world
-    zoom. This fits again as soon as the container is laid out, until the reader moves the map.
-    """
-
-    _template = Template("""
-    {% macro script(this, kwargs) %}
-    (function () {
-        var map = {{ this._parent.get_name() }}, bounds = {{ this.bounds|tojson }}, touched = false;
-        function fit() {
-            if (touched || map.getContainer().clientWidth === 0) { return; }
-            map.invalidateSize(); map.fitBounds(bounds, {animate: false});
-        }
-        map.getContainer().addEventListener("pointerdown", function () { touched = true; });
-        fit();
-        window.addEventListener("load", fit);
-        if (window.ResizeObserver) { new ResizeObserver(fit).observe(map.getContainer()); }
-    })();
-    {% endmacro %}
-    """)
-
-    def __init__(self, bounds):
-        super().__init__()
-        self._name = "FitBounds"
-        self.bounds = bounds
+def _extent_m(bounds: Sequence[float]) -> float:
+    """The longer side (metres) of WGS-84 ``bounds``, measured in the metric CRS."""
+    box = gpd.GeoSeries([shapely.box(*bounds)], crs="EPSG:4326").to_crs(geo.METRIC_CRS)
+    minx, miny, maxx, maxy = box.total_bounds
+    return float(max(maxx - minx, maxy - miny))
 
 
-class DataLayer(Layer):
-    """A GeoJSON layer styled from its features' own properties, with escaped HTML tooltips.
-
-    folium's ``GeoJson`` writes a JavaScript ``switch`` over every feature id for a per-feature
-    style and builds tooltips from raw property values; here each feature carries its style
-    (``s``) and its tooltip (``t``, HTML built from escaped values), and one small script reads
-    them. Points become circle markers (``s.radius``), optionally clustered.
-    """
-
-    _template = Template("""
-    {% macro script(this, kwargs) %}
-    var {{ this.get_name() }}_data = L.geoJson({{ this.data|tojson }}, {
-        style: function (f) { return Object.assign({}, {{ this.base_style|tojson }}, f.properties.s); },
-        pointToLayer: function (f, latlng) {
-            return L.circleMarker(latlng, Object.assign({}, {{ this.base_style|tojson }}, f.properties.s));
-        },
-        onEachFeature: function (f, layer) {
-            if (f.properties.t) { layer.bindTooltip(f.properties.t, {sticky: {{ this.sticky|tojson }}}); }
-        }
-    });
-    {% if this.highlight %}
-    {{ this.get_name() }}_data.on("mouseover", function (e) {
-        e.layer.setStyle({{ this.highlight|tojson }});
-    });
-    {{ this.get_name() }}_data.on("mouseout", function (e) {
-        {{ this.get_name() }}_data.resetStyle(e.layer);
-    });
-    {% endif %}
-    var {{ this.get_name() }} = {% if this.cluster %}L.markerClusterGroup({maxClusterRadius: 40})
-        .addLayer({{ this.get_name() }}_data){% else %}{{ this.get_name() }}_data{% endif %};
-    {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-    {% endmacro %}
-    """)
-
-    def __init__(self, data: dict, name: str, base_style: dict, highlight: dict | None = None,
-                 cluster: bool = False, sticky: bool = True):
-        super().__init__(name=name, overlay=True, control=True, show=True)
-        self._name = "DataLayer"
-        self.data, self.base_style, self.highlight = data, base_style, highlight
-        self.cluster, self.sticky = cluster, sticky
+#: Polygons are simplified by about half a pixel of a map this wide (px) showing the whole extent,
+#: and never by less than :data:`MIN_SIMPLIFY_M` metres.
+SIMPLIFY_WIDTH_PX, MIN_SIMPLIFY_M = 2560 // 2, 5.0
 
 
-def feature_collection(frame: gpd.GeoDataFrame, styles: Sequence[dict] | None = None,
-                       tooltips: Sequence[str] | None = None, precision: int = 6) -> dict:
-    """A FeatureCollection holding only a style (``s``) and a tooltip (``t``) per feature.
+def simplify_tolerance(fmap: folium.Map) -> float:
+    """Metres by which :func:`add_polygons` simplifies on ``fmap``: half a pixel at 1280 px, ≥ 5 m."""
+    extent = getattr(fmap, "wb_extent_m", 0.0)
+    return max(MIN_SIMPLIFY_M, extent / (2 * SIMPLIFY_WIDTH_PX))
 
-    Coordinates are rounded to ``precision`` decimals (5 ≈ 1 m); no other property and no
-    per-feature ``bbox`` is written. Tooltips must already be safe HTML.
-    """
-    geoms = shapely.set_precision(np.asarray(frame.geometry.values), 10.0 ** -precision)
-    features = []
-    for i, geom in enumerate(geoms):
-        props = {}
-        if styles is not None and styles[i]:
-            props["s"] = styles[i]
-        if tooltips is not None:
-            props["t"] = str(tooltips[i])
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": shapely.geometry.mapping(geom)})
-    return {"type": "FeatureCollection", "features": features}
+
+def _layer(fmap: folium.Map, geoms, kind: str, name: str, style: dict, styles=None, tooltips=None,
+           precision: int = 5, **options) -> folium.Map:
+    data = encode_layer(np.asarray(geoms, dtype=object), kind, styles, tooltips, precision)
+    fmap.add_child(DataLayer(data, name, style, **options))
+    return fmap
 
 
 def add_context(fmap: folium.Map, boundaries: gpd.GeoDataFrame, lang: str = "zh") -> folium.Map:
     """Administrative boundaries as grey outlines, so a map without tiles still reads."""
     shown = for_display(fmap, geo.simplify_coverage(boundaries, 50.0))
     name_col = "name" if lang == "zh" or "name_en" not in shown else "name_en"
-    data = feature_collection(shown, tooltips=[escape(n) for n in shown[name_col]], precision=4)
     style = {"color": "#888", "weight": 1, "fill": True, "fillColor": "#f4f4f4", "fillOpacity": 0.3}
-    fmap.add_child(DataLayer(data, label("boundaries", lang), style))
-    return fmap
+    return _layer(fmap, shown.geometry.values, "polygon", label("boundaries", lang), style,
+                  tooltips=[escape(n) for n in shown[name_col]], precision=4)
 
 
 def add_polygons(fmap: folium.Map, frame: gpd.GeoDataFrame, fill: Sequence[str],
                  tooltips: Sequence[str], name: str, line_colour: str = "#555",
-                 fill_opacity: float = 0.7, weight: float = 0.8, simplify_m: float = 5.0) -> folium.Map:
+                 fill_opacity: float = 0.7, weight: float = 0.8, simplify_m: float | None = None,
+                 show: bool = True) -> folium.Map:
     """Filled polygons (a choropleth when ``fill`` comes from a classification).
 
     ``fill`` gives a colour per row; ``tooltips`` an HTML string per row built from escaped
     values. Polygons that tile an area are simplified together by ``simplify_m`` metres
-    (shared borders stay shared) and their coordinates rounded to about a metre.
+    (default :func:`simplify_tolerance`; shared borders stay shared) and their coordinates
+    rounded to about a metre.
     """
-    shown = for_display(fmap, geo.simplify_coverage(frame, simplify_m))
-    data = feature_collection(shown, [{"fillColor": c} for c in fill], tooltips, precision=5)
+    tolerance = simplify_tolerance(fmap) if simplify_m is None else simplify_m
+    shown = for_display(fmap, geo.simplify_coverage(frame, tolerance))
+    geoms = shown.geometry.values
     style = {"color": line_colour, "weight": weight, "fillOpacity": fill_opacity}
-    fmap.add_child(DataLayer(data, name, style, highlight={"weight": 2.5, "color": "#000"}))
-    return fmap
+    return _layer(fmap, geoms, "polygon", name, style, [{"fillColor": c} for c in fill], tooltips,
+                  highlight={"weight": 2.5, "color": "#000"}, show=show)
 
 
 def add_background_areas(fmap: folium.Map, frame: gpd.GeoDataFrame, note: str, name: str,
@@ -237,84 +181,67 @@ def add_outlines(fmap: folium.Map, frame: gpd.GeoDataFrame, colour: str, tooltip
                  name: str, weight: float = 3.0, dash: str | None = None) -> folium.Map:
     """Polygon outlines without fill, e.g. sealed and controlled zones."""
     shown = for_display(fmap, frame)
-    data = feature_collection(shown, tooltips=tooltips, precision=5)
+    geoms = shown.geometry.values
+    kind = "line" if len(geoms) and all(g.geom_type.endswith("LineString") for g in geoms) else "polygon"
     style = {"color": colour, "weight": weight, "fill": False, "dashArray": dash}
-    fmap.add_child(DataLayer(data, name, style))
-    return fmap
+    return _layer(fmap, geoms, kind, name, style, tooltips=tooltips)
 
 
 def add_points(fmap: folium.Map, lon, lat, tooltips: Sequence[str], name: str,
                radius: Sequence[float] | float = 6.0, colour: Sequence[str] | str = "#2166ac",
-               outline: Sequence[str] | str = "#fff", cluster: bool = False) -> folium.Map:
-    """Circle markers at WGS-84 points, one escaped tooltip each; optionally clustered."""
+               outline: Sequence[str] | str = "#fff", cluster: bool = False, show: bool = True) -> folium.Map:
+    """Circle markers at WGS-84 points, one escaped tooltip each; optionally clustered or hidden."""
     x, y = points_for_display(fmap, lon, lat)
     count = len(x)
     radius = np.broadcast_to(np.asarray(radius, dtype=float), (count,))
     colour = np.broadcast_to(np.asarray(colour, dtype=object), (count,))
     outline = np.broadcast_to(np.asarray(outline, dtype=object), (count,))
-    points = gpd.GeoSeries(shapely.points(x, y), crs="EPSG:4326").to_frame("geometry")
     styles = [{"radius": round(float(r), 1), "fillColor": str(c), "color": str(o)}
               for r, c, o in zip(radius, colour, outline, strict=True)]
-    data = feature_collection(points, styles, tooltips, precision=6)
     style = {"weight": 1.5, "fill": True, "fillOpacity": 0.85}
-    fmap.add_child(DataLayer(data, name, style, cluster=cluster, sticky=False))
+    _layer(fmap, shapely.points(x, y), "point", name, style, styles, tooltips, precision=6,
+           cluster=cluster, sticky=False, show=show)
     if cluster:
         fmap.wb_cluster = True
     return fmap
 
 
-class _Legend(MacroElement):
-    """A legend box in the bottom-left corner, content already escaped; folded on phones."""
-
-    _template = Template("""
-    {% macro html(this, kwargs) %}
-    <details id="wb-legend" open style="position:absolute;z-index:9999;bottom:44px;left:8px;
-             max-width:75%;max-height:70%;overflow:auto;background:rgba(255,255,255,.93);
-             padding:4px 8px;border:1px solid #999;border-radius:4px;font:12px sans-serif;line-height:1.5">
-    <summary style="cursor:pointer;font-weight:bold">{{ this.title }}</summary>{{ this.content }}</details>
-    {% endmacro %}
-    {% macro script(this, kwargs) %}
-    (function () {  // decide once the frame has its real width (0 while an iframe is laid out)
-        var legend = document.getElementById("wb-legend"), decided = false;
-        function decide() {
-            var width = document.documentElement.clientWidth;
-            if (decided || width === 0) { return; }
-            decided = true;
-            legend.open = width >= 500;
-        }
-        decide();
-        window.addEventListener("load", decide);
-        if (window.ResizeObserver) { new ResizeObserver(decide).observe(document.documentElement); }
-    })();
-    {% endmacro %}
-    """)
-
-    def __init__(self, title: str, content: str):
-        super().__init__()
-        self._name = "Legend"
-        self.title = title
-        self.content = content
+#: At most this many permanent labels on a map: the first ones of the caller's priority order.
+MAX_LABELS = 20
 
 
-def add_legend(fmap: folium.Map, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]],
-               note: str = "", lang: str = "zh") -> folium.Map:
-    """A legend: ``sections`` of (title, [(colour, label), ...]); labels are escaped here."""
-    parts = []
-    for title, items in sections:
-        parts.append(f"<b>{escape(title)}</b><br>")
-        parts += [f'<span style="display:inline-block;width:12px;height:12px;background:{escape(colour)};'
-                  f'border:1px solid #666;margin-right:4px;vertical-align:middle"></span>'
-                  f"{escape(text)}<br>" for colour, text in items]
-    if note:
-        parts.append(f'<span style="color:#555">{escape(note)}</span>')
-    fmap.add_child(_Legend(escape(label("legend", lang)), "".join(parts)))
-    return fmap
+def add_labels(fmap: folium.Map, lon, lat, names: Sequence[str], lang: str = "zh",
+               limit: int = MAX_LABELS) -> folium.Map:
+    """Permanent name labels at WGS-84 points, for the places that need action (names escaped here).
+
+    ``names`` come in priority order: the first ``limit`` are labelled, and at each view a
+    label that would overlap an earlier one is hidden. The labels are a layer of their own.
+    """
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    placed = np.isfinite(lon) & np.isfinite(lat)  # an area without a shape has no place for a label
+    names = [str(n) for n, ok in zip(names, placed, strict=True) if ok][:limit]
+    if not names:
+        return fmap
+    x, y = points_for_display(fmap, lon[placed][:limit], lat[placed][:limit])
+    return _layer(fmap, shapely.points(x, y), "label", label("map_labels", lang), {},
+                  tooltips=[escape(n) for n in names], precision=6)
+
+
+def add_area_labels(fmap: folium.Map, areas: gpd.GeoDataFrame, lang: str = "zh",
+                    limit: int = MAX_LABELS) -> folium.Map:
+    """:func:`add_labels` at a point inside each of ``areas`` (``name``, ``geometry``), in their order."""
+    points = shapely.point_on_surface(np.asarray(areas.geometry.values))
+    return add_labels(fmap, shapely.get_x(points), shapely.get_y(points), list(areas["name"]), lang, limit)
 
 
 def finish(fmap: folium.Map) -> folium.Map:
-    """Add the layer control and the inlined assets; call once, after the last layer."""
+    """Add the layer control, the layout (fit and legend placement) and the inlined assets.
+
+    Call once, after the last layer of the map itself (a layer added later is drawn and listed too).
+    """
     folium.LayerControl(collapsed=True).add_to(fmap)
-    fmap.get_root().header.add_child(Element(inline_assets(fmap.wb_cluster)), name="wb_assets")
+    fmap.add_child(Layout(fmap.wb_bounds))
+    fmap.get_root().header.add_child(Raw(inline_assets(fmap.wb_cluster)), name="wb_assets")
     return fmap
 
 

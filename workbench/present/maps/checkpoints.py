@@ -91,6 +91,8 @@ def checkpoint_map(result: CheckpointResult, areas: gpd.GeoDataFrame,
     base.add_points(fmap, week["lon"], week["lat"], tips, name=label("checkpoints", lang), radius=radius,
                     colour=checkpoint_colours(week), outline="#000")
 
+    silent = week[week["state"] == "missing_today"]
+    base.add_labels(fmap, silent["lon"], silent["lat"], silent["name"], lang)
     texts = {"complete": label("cp_reported", lang), "incomplete": label("cp_incomplete", lang),
              "missing_today": f"24 h: {label('cp_missing', lang)}"}
     items = [(STATE_COLOURS[state], texts[state]) for state in reversed(STATES)]

@@ -1,4 +1,9 @@
-"""The testing-coverage map: communities classed against the target, zones, testing sites."""
+"""The testing-coverage map: communities classed against the target, zones, testing sites.
+
+The map's focus is the communities that need action: sealed ones, those short of the target
+(largest gap first) and controlled ones, labelled in that order. The testing sites would bury
+the coverage colours: they start hidden (the layer control shows them), silent sites apart.
+"""
 
 from __future__ import annotations
 
@@ -54,9 +59,40 @@ def _add_zones(fmap, result: CoverageResult, areas: gpd.GeoDataFrame, lang: str)
     return [(ZONE_COLOURS[z], label(z, lang)) for z in ("sealed", "controlled")]
 
 
-def _site_radius(sites: pd.DataFrame) -> np.ndarray:
-    """Marker radius growing with the square root of the site's samples (3 to 12 px)."""
-    top = max(int(sites["samples"].max()), 1) if len(sites) else 1
+def focus_areas(result: CoverageResult, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The areas that need action, in priority order: sealed, short (largest gap first), controlled.
+
+    ``name`` and ``geometry`` of each, once; the labels and the legend's placement follow them.
+    """
+    zoned = areas[["area_id", "name", "geometry"]].merge(result.zones[["area_id", "zone"]], on="area_id")
+    short = areas[["area_id", "name", "geometry"]].merge(result.short[["area_id"]], on="area_id")
+    ordered = [zoned[zoned["zone"] == "sealed"], short, zoned[zoned["zone"] == "controlled"]]
+    frames = [f[["area_id", "name", "geometry"]] for f in ordered if len(f)]
+    if not frames:
+        return areas.iloc[:0][["area_id", "name", "geometry"]]
+    focus = pd.concat(frames, ignore_index=True).drop_duplicates("area_id")
+    return gpd.GeoDataFrame(focus, geometry="geometry", crs=areas.crs)
+
+
+def _add_sites(fmap, sites: pd.DataFrame, lang: str) -> None:
+    """Silent sites shown; the others as a layer that starts hidden (it would bury the colours)."""
+    silent_rows = sites["silent"].astype(bool)
+    for silent, rows in ((False, sites[~silent_rows]), (True, sites[silent_rows])):
+        if rows.empty:
+            continue
+        colours = (STATUS_COLOURS["no_data"] if silent else
+                   [SITE_KIND_COLOURS.get(k, "#333") for k in rows["kind"]])
+        base.add_points(fmap, rows["lon"], rows["lat"], [_site_tooltip(r, lang) for _, r in rows.iterrows()],
+                        name=label("silent_site" if silent else "sites", lang),
+                        radius=7.0 if silent else _site_radius(rows, sites), colour=colours,
+                        outline="#000" if silent else "#fff", show=silent)
+
+
+def _site_radius(sites: pd.DataFrame, every: pd.DataFrame | None = None) -> np.ndarray:
+    """Marker radius growing with the square root of the site's samples (3 to 12 px; the largest of
+    ``every``, default ``sites``, is 12)."""
+    every = sites if every is None else every
+    top = max(int(every["samples"].max()), 1) if len(every) else 1
     return 3 + 9 * np.sqrt(sites["samples"].to_numpy() / top)
 
 
@@ -80,21 +116,20 @@ def coverage_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Data
                       [_community_tooltip(r, lang) for _, r in shapes.iterrows()],
                       name=label("legend_coverage", lang))
     zone_items = _add_zones(fmap, result, areas, lang)
-
-    colours = [STATUS_COLOURS["no_data"] if s else SITE_KIND_COLOURS.get(k, "#333")
-               for k, s in zip(sites["kind"], sites["silent"], strict=True)]
-    outlines = ["#000" if s else "#fff" for s in sites["silent"]]
-    base.add_points(fmap, sites["lon"], sites["lat"], [_site_tooltip(r, lang) for _, r in sites.iterrows()],
-                    name=label("sites", lang), radius=np.where(sites["silent"], 7, _site_radius(sites)),
-                    colour=colours, outline=outlines)
+    _add_sites(fmap, sites, lang)
+    base.add_area_labels(fmap, focus_areas(result, areas), lang)
 
     coverage_items = classes.band_legend(result.target, lang)
     site_items = [(SITE_KIND_COLOURS[k], label(k, lang)) for k in ("fixed", "mobile", "door_to_door")]
     site_items.append((STATUS_COLOURS["no_data"], label("silent_site", lang)))
+    note = options.datum_note(fmap)
+    if (~sites["silent"].astype(bool)).any():
+        hidden = label("map_hidden_layers", lang, layers=label("sites", lang))
+        note = hidden + ("。" if lang == "zh" else ". ") + note
     base.add_legend(fmap, [(label("legend_coverage", lang), coverage_items),
                            (label("zones", lang), zone_items),
                            (label("legend_sites", lang), site_items)],
-                    note=options.datum_note(fmap), lang=lang)
+                    note=note, lang=lang)
     return base.finish(fmap)
 
 
@@ -140,6 +175,7 @@ def gap_map(result: CoverageResult, areas: gpd.GeoDataFrame, options: base.MapOp
     base.add_polygons(fmap, shapes, fill,
                       [_community_tooltip(r, lang) for _, r in shapes.iterrows()], name=label("gap", lang))
     zone_items = _add_zones(fmap, result, areas, lang)
+    base.add_area_labels(fmap, focus_areas(result, areas), lang)
     base.add_legend(fmap, [(label("gap", lang), _gap_legend(bounds, lang)),
                            (label("zones", lang), zone_items)],
                     note=options.datum_note(fmap), lang=lang)
@@ -176,6 +212,9 @@ def site_load_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Dat
     base.add_points(fmap, sites["lon"], sites["lat"], [_site_tooltip(r, lang) for _, r in sites.iterrows()],
                     name=label("sites", lang), radius=np.where(status == "silent", 7, _site_radius(sites)),
                     colour=colours, outline=outlines)
+    focus = sites[status != "below"].assign(rank=status.map({"silent": 0, "over": 1}))
+    focus = focus.sort_values(["rank", "peak_load"], ascending=[True, False])
+    base.add_labels(fmap, focus["lon"], focus["lat"], focus["name"], lang)
     items = [(SITE_LOAD_COLOURS["over"], f"{label('exp_over_alert', lang)} (≥ {format_share(alert, 0)})"),
              (SITE_LOAD_COLOURS["below"], f"{label('exp_below_alert', lang)} (< {format_share(alert, 0)})"),
              (SITE_LOAD_COLOURS["silent"], label("silent_site", lang))]

@@ -96,6 +96,8 @@ def enterprise_map(result: EnterpriseResult, options: base.MapOptions | None = N
     base.add_points(fmap, ents["lon"], ents["lat"], tips, name=label("ent_legend_status", lang),
                     radius=radius, colour=colours, outline=outlines, cluster=len(ents) > 200)
 
+    behind = ents[ents["status"] == "behind"]
+    base.add_labels(fmap, behind["lon"], behind["lat"], behind["name"], lang)
     items = [(STATUS_COLOURS[STATUS_PALETTE[s]], _status_name(s, lang))
              for s in ("behind", "at_risk", "on_track", "no_data")]
     marks = [("#ffffff", label("ent_legend_size", lang)), ("#000000", label("ent_legend_outline", lang))]

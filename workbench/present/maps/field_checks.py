@@ -46,6 +46,9 @@ def quarantine_map(result: FieldResult, areas: gpd.GeoDataFrame, options: base.M
                           classes.band_colours(checked["band"]),
                           [_area_tooltip(r, lang) for _, r in checked.iterrows()],
                           name=label("fc_legend_compliance", lang))
+        # labelled: communities whose weakest item is below the target, weakest first (their order)
+        below = checked[[bands.tone(b) != "good" for b in checked["band"]]]
+        base.add_area_labels(fmap, below, lang)
     items = [*classes.band_legend(result.compliance_target, lang)[:-1],
              (UNCHECKED_FILL, label("fc_not_checked", lang))]
     base.add_legend(fmap, [(label("fc_legend_compliance", lang), items)],
@@ -85,6 +88,9 @@ def waste_map(result: FieldResult, areas: gpd.GeoDataFrame, options: base.MapOpt
     base.add_points(fmap, sites["lon"], sites["lat"], [_site_tooltip(r, lang) for _, r in sites.iterrows()],
                     name=label("sites", lang), radius=radius,
                     colour=classes.band_colours(sites["waste_band"]), outline=outline)
+    late = sites[sites["uncollected"].astype(bool)]
+    late = late.sort_values("hours_since", ascending=False, na_position="first")
+    base.add_labels(fmap, late["lon"], late["lat"], late["name"], lang)
     base.add_legend(fmap, [(label("fc_legend_hours", lang), elapsed_legend(lang))],
                     note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)

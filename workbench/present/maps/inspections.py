@@ -52,7 +52,7 @@ class _ClusterIcons(MacroElement):
             className: 'wb-cluster', iconSize: L.point(size, size)
         });
     };
-    {{ this.layer.get_name() }}.refreshClusters();
+    if ({{ this.layer.get_name() }}._map) { {{ this.layer.get_name() }}.refreshClusters(); }  // else drawn so
     {% endmacro %}
     """)
 
@@ -132,6 +132,9 @@ def inspections_map(result: InspectionResult, options: base.MapOptions | None = 
                         outline="#000" if status == "not_visited" else "#fff",
                         cluster=dense and status in CLUSTERED)
         tint_last_cluster(fmap, status_colour(status))
+    urgent = places[places["status"].isin(["overdue", "open"])]
+    urgent = urgent.assign(rank=(urgent["status"] == "open").astype(int)).sort_values(["rank", "place_id"])
+    base.add_labels(fmap, urgent["lon"], urgent["lat"], urgent["name"], lang)
     items = [(status_colour(s), f"{status_label(s, lang)} ({int(counts.get(s, 0))})")
              for s in reversed(DRAW_ORDER)]
     note = options.datum_note(fmap)

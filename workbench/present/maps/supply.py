@@ -78,6 +78,10 @@ def supply_map(result: SupplyResult, areas: gpd.GeoDataFrame, options: base.MapO
                 base.add_outlines(fmap, rows, ZONE_COLOURS[zone],
                                   [f"<b>{escape(label(zone, lang))}</b>: {escape(n)}" for n in rows["name"]],
                                   name=label(zone, lang), dash=None if zone == "sealed" else "6 4")
+        # labelled: communities without a delivery in 24 h, then the other sealed ones
+        focus = watched.assign(rank=np.where(watched["unserved"].astype(bool), 0,
+                                             np.where(watched["zone"] == "sealed", 1, 2)))
+        base.add_area_labels(fmap, focus[focus["rank"] < 2].sort_values(["rank", "area_id"]), lang)
 
     suppliers = result.suppliers
     top = max(int(suppliers["served_24h"].max()), 1) if len(suppliers) else 1
