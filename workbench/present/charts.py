@@ -1,9 +1,13 @@
-"""Small inline-SVG charts for reports: a line chart with several series, a bullet graph.
+"""Small inline-SVG charts for reports: a line chart with several series, a bullet graph, and the
+grids of small multiples the trends are drawn in (a shared legend, the rest folded).
 
 No JavaScript and no network: each function returns an ``<svg>`` string that sits in the
 report page as it is. Every text from data is escaped; every chart has a ``<title>`` (its
-accessible name and hover text) and a legend; charts scale with their box (``viewBox``,
-width 100 %) and use the reader's own fonts, so Chinese text stays text.
+accessible name and hover text) and a legend (its own, or one :func:`legend` over a grid of
+small multiples drawn with ``show_legend=False``), and may carry its figures in words as its
+``<desc>``; charts scale with their box (``viewBox``, width 100 %) and use the reader's own
+fonts, so Chinese text stays text. On the x axis the last tick (often the report date) is
+always labelled, anchored inside the chart.
 """
 
 from __future__ import annotations
