@@ -19,7 +19,6 @@ from workbench.domains import checkpoints as cp
 from workbench.domains import coverage_rounds as cr
 from workbench.domains import prices
 from workbench.domains.enterprise_output import watched_targets
-from workbench.present import charts
 from workbench.present.views import checkpoints as cp_view
 from workbench.present.views import coverage_trend, site_load
 from workbench.present.views import supply as supply_view
@@ -135,7 +134,8 @@ def test_an_unknown_scope_names_the_streets(round_data):
     from workbench.errors import WorkbenchError
 
     with pytest.raises(WorkbenchError, match="S1, S2"):
-        cr.coverage_by_round(round_data.sampling, round_data.areas, round_data.rounds, "2022-10-09", scope="S9")
+        cr.coverage_by_round(round_data.sampling, round_data.areas, round_data.rounds, "2022-10-09",
+                             scope="S9")
 
 
 def test_the_rounds_view_shows_rates_over_their_counts_latest_round_first(round_data):
@@ -155,7 +155,8 @@ def test_the_rounds_view_shows_rates_over_their_counts_latest_round_first(round_
     svgs = re.findall(r"<svg.*?</svg>", blocks, flags=re.S)
     assert len(svgs) == 1 + 3  # the legend, the district and both streets (few: none folded)
     district = ET.fromstring(svgs[1])
-    assert district.find(f"{SVG}desc").text == "第一轮: 54.5% (6 / 11); 第二轮: 81.8% (9 / 11); 第三轮: 9.1% (1 / 11)"
+    assert district.find(f"{SVG}desc").text == ("第一轮: 54.5% (6 / 11); 第二轮: 81.8% (9 / 11); "
+                                                "第三轮: 9.1% (1 / 11)")
     assert "<details" not in blocks
 
 
@@ -204,7 +205,8 @@ def test_flow_charts_mark_the_incomplete_day_and_break_at_a_missing_one(checkpoi
     first = ET.fromstring(re.findall(r"<svg.*?</svg>", html, flags=re.S)[0])
     points = [c for c in first.iter(f"{SVG}circle") if c.get("fill") == cp_view.INCOMPLETE_COLOUR]
     assert len(points) == 1 + 1  # the 10-08 point and its legend swatch
-    assert "10-08: 人员(人次) 40 · 车辆(台次) 20 · 落地核酸 39 (1 / 2 个卡口已上报)" in first.find(f"{SVG}desc").text
+    day = "10-08: 人员(人次) 40 · 车辆(台次) 20 · 落地核酸 39 (1 / 2 个卡口已上报)"
+    assert day in first.find(f"{SVG}desc").text
     labels = [t.text for t in first.iter(f"{SVG}text")]
     assert "10-09" in labels  # the report date labelled at the axis' right end
 
@@ -227,14 +229,15 @@ RULES = [prices.AlertRule("big", "above_baseline", threshold=0.20),
 
 @pytest.fixture
 def price_result():
-    rows = [("2022-10-06", "M1", "鸡蛋", 5.0), ("2022-10-07", "M1", "鸡蛋", 5.0), ("2022-10-07", "M2", "鸡蛋", 6.0),
-            ("2022-10-08", "M1", "鸡蛋", 5.5), ("2022-10-08", "M2", "鸡蛋", 6.5), ("2022-10-09", "M1", "鸡蛋", 5.6),
+    rows = [("2022-10-06", "M1", "鸡蛋", 5.0), ("2022-10-07", "M1", "鸡蛋", 5.0),
+            ("2022-10-07", "M2", "鸡蛋", 6.0), ("2022-10-08", "M1", "鸡蛋", 5.5),
+            ("2022-10-08", "M2", "鸡蛋", 6.5), ("2022-10-09", "M1", "鸡蛋", 5.6),
             ("2022-10-09", "M2", "鸡蛋", 5.0),
             ("2022-10-07", "M1", "白菜", 1.0), ("2022-10-09", "M1", "白菜", 1.02)]  # no cabbage on 10-08
     frame = pd.DataFrame(rows, columns=["date", "market", "commodity", "price"]).assign(unit="元/斤")
     frame["date"] = pd.to_datetime(frame["date"])
-    baselines = pd.DataFrame({"commodity": ["鸡蛋", "白菜"], "baseline_price": [5.0, 1.0], "period": "2022-09",
-                              "unit": "元/斤"})
+    baselines = pd.DataFrame({"commodity": ["鸡蛋", "白菜"], "baseline_price": [5.0, 1.0],
+                              "period": "2022-09", "unit": "元/斤"})
     return prices.analyse_prices(frame, baselines, RULES, "2022-10-09", trend_days=3)
 
 
@@ -318,7 +321,8 @@ def test_site_load_table_puts_exceptions_first_and_folds_the_rest():
                          "peak_hour_samples": [90, 70, 60, 40]})
     result = type("Result", (), {"site_load": load})()
     rows = site_load.load_rows(summary, result)
-    assert rows["site_id"].tolist() == ["T3", "T2", "T4", "T1"]  # silent, then over (120 %, 100 %), then below
+    # silent, then over (120 %, 100 %), then below
+    assert rows["site_id"].tolist() == ["T3", "T2", "T4", "T1"]
     assert rows["status"].tolist() == ["silent", "over", "over", "below"]
     assert rows["peak_day"].tolist()[1:] == [T("2022-10-09"), T("2022-10-08"), T("2022-10-08")]
     html = site_load.table(rows, "zh").data
