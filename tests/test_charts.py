@@ -95,3 +95,23 @@ def test_nice_ticks(low, high, expected):
 ])
 def test_format_quantity(value, expected):
     assert charts.format_quantity(value) == expected
+
+
+def test_small_multiples_share_a_legend_and_label_the_last_day():
+    days = pd.date_range("2022-10-03", "2022-10-09")
+    svg = charts.line_chart([charts.Series("人员", days, range(7))], "t", x_ticks=charts.day_ticks(days),
+                            width=220, height=150, font_size=13, show_legend=False)
+    root = parse(svg)
+    labels = [t.text for t in root.iter(f"{SVG}text")]
+    assert "人员" not in labels  # no legend of its own
+    assert labels[-1] == "10-09" and "10-03" in labels  # the first and the last day are labelled
+    last = [t for t in root.iter(f"{SVG}text") if t.text == "10-09"][0]
+    assert last.get("text-anchor") == "end" and float(last.get("x")) <= 220
+    ticks = [t for t in labels if t and t.startswith("10-")]
+    assert len(ticks) < 7  # crowded labels thinned at this width
+
+
+def test_folded_blocks_escape_their_summary():
+    html = charts.folded(EVIL, "<svg></svg>")
+    assert html.startswith('<details class="wb-more"><summary>&lt;script&gt;') and "<svg></svg>" in html
+    assert charts.format_share_tick(0.955) == "95.5%" and charts.format_share_tick(1.0) == "100%"

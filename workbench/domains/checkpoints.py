@@ -14,6 +14,9 @@ Definitions (DESIGN.md: "checkpoint figures are reported as given, per day and a
 - Windows, shares and missing reports use the one mechanism of :mod:`workbench.domains.common`.
 - *Share from risk areas* = ``from_risk_areas`` / ``people`` over the same rows; *landing-test
   share* = ``landing_tests`` / ``people``.
+- The *district flow* of a day sums the counts of the checkpoints that reported that day;
+  ``reported`` / ``expected`` checkpoints tell whether the sum is complete (a day with a missing
+  report is marked, never filled in).
 """
 
 from __future__ import annotations
@@ -163,6 +166,34 @@ def window_totals(grid: pd.DataFrame, checkpoints: pd.DataFrame) -> pd.DataFrame
     return out.reset_index(drop=True)
 
 
+def district_flows(grid: pd.DataFrame, days) -> pd.DataFrame:
+    """The district's flow on each day of the window (see the module doc).
+
+    Parameters
+    ----------
+    grid : DataFrame
+        From :func:`daily_grid`.
+    days : sequence of date-like
+        The window (every day gets a row, 0 checkpoints reported when none did).
+
+    Returns
+    -------
+    DataFrame
+        One row per day of ``days``, oldest first: ``date``, the :data:`COUNTS` summed over the
+        checkpoints that reported (int), ``risk_share``, ``reported`` and ``expected`` (checkpoints),
+        ``complete`` (every expected checkpoint reported).
+    """
+    reported = grid[grid["reported"]]
+    days = pd.DatetimeIndex([pd.Timestamp(d).normalize() for d in days], name="date")
+    sums = reported.groupby("date")[list(COUNTS)].sum().reindex(days, fill_value=0).astype("int64")
+    out = sums.reset_index()
+    out["risk_share"] = ratio(out["from_risk_areas"], out["people"])
+    out["reported"] = out["date"].map(reported.groupby("date").size()).fillna(0).astype("int64")
+    out["expected"] = out["date"].map(grid[grid["expected"]].groupby("date").size()).fillna(0).astype("int64")
+    out["complete"] = out["reported"] >= out["expected"]
+    return out
+
+
 @dataclass
 class CheckpointResult:
     """Everything a checkpoint report shows, computed by :func:`analyse_checkpoints`."""
@@ -175,6 +206,7 @@ class CheckpointResult:
     missing: pd.DataFrame
     total_today: dict
     total_week: dict
+    flows: pd.DataFrame = field(default_factory=pd.DataFrame)  # district_flows of the window
     warnings: list[str] = field(default_factory=list)
 
 
@@ -209,7 +241,7 @@ def analyse_checkpoints(checkpoints: pd.DataFrame, daily: pd.DataFrame, report_d
         report_date=days[-1], days=days, grid=grid, today=today, week=week, missing=missing_reports(grid),
         total_today=sum_counts(today) | {"reported": int(today["reported"].sum()),
                                          "expected": int(today["expected"].sum())},
-        total_week=sum_counts(grid), warnings=warnings,
+        total_week=sum_counts(grid), flows=district_flows(grid, days), warnings=warnings,
     )
 
 
@@ -218,7 +250,8 @@ def _day(value) -> str:
 
 
 def checkpoint_figures(result: CheckpointResult) -> dict:
-    """The report's JSON ``figures``: ``daily`` (report date), ``week`` per checkpoint, ``missing``.
+    """The report's JSON ``figures``: ``daily`` (report date), ``week`` per checkpoint, ``missing``,
+    ``flows`` (the district's counts on each day of the window, with checkpoints reported / expected).
 
     Shares are rounded to :data:`SHARE_DECIMALS` decimals."""
     today = result.today[result.today["reported"]]
@@ -238,4 +271,7 @@ def checkpoint_figures(result: CheckpointResult) -> dict:
         | {"risk_share": round(result.total_today["risk_share"], SHARE_DECIMALS)},
         "total_week": {c: result.total_week[c] for c in COUNTS}
         | {"risk_share": round(result.total_week["risk_share"], SHARE_DECIMALS)},
+        "flows": [{"date": _day(r.date), **{c: int(getattr(r, c)) for c in COUNTS},
+                   "reported": int(r.reported), "expected": int(r.expected)}
+                  for r in result.flows.itertuples(index=False)],
     }

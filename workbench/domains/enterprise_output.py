@@ -19,6 +19,13 @@ from workbench.domains.enterprise_basis import (
 )
 
 RUN_RATE_WINDOWS = (7, 30)
+#: The statuses of a target that needs watching: its burn-up chart is shown in full, the others folded.
+WATCHED_STATUSES = ("behind", "at_risk")
+
+
+def watched_targets(progress: pd.DataFrame) -> pd.Series:
+    """Whether each target of a progress table (``status``) is one of :data:`WATCHED_STATUSES`."""
+    return progress["status"].isin(WATCHED_STATUSES)
 
 
 def run_rates(production: pd.DataFrame, targets: pd.DataFrame, period: Period,

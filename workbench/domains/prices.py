@@ -16,6 +16,12 @@ Definitions:
     day present and each price strictly above the day before); value = the number of
     consecutive rises ending on D (at least ``days``).
 
+- The *trend* of a commodity over the ``trend_days`` days ending on D: each day's mean price
+  over the markets priced that day (as :func:`commodity_summary` on the report date), against
+  the baseline (mean / baseline − 1); a day without any price is a gap, never a repeated price.
+  Its *alert line* is baseline × (1 + the lowest ``above_baseline`` threshold), the price from
+  which that rule flags a market.
+
 The rules file is read by the caller (``workbench.intake.rulefiles.read_parameter_file`` with
 :data:`DEFAULT_RULES_FILE`); :func:`parse_alert_rules` checks the parsed document. Nothing here
 touches a file: frames in, frames out.
@@ -35,6 +41,8 @@ from workbench.errors import WorkbenchError
 #: The rules file used when none is given, relative to the workbench's folder.
 DEFAULT_RULES_FILE = Path("parameters") / "price_alerts.yaml"
 RULE_KINDS = ("above_baseline", "daily_jump", "consecutive_rises")
+#: Days of the price trend, ending on the report date.
+DEFAULT_TREND_DAYS = 14
 SERIES = ["market", "commodity"]
 
 
@@ -206,6 +214,49 @@ def commodity_summary(changes: pd.DataFrame, report_date) -> pd.DataFrame:
                            ignore_index=True)
 
 
+def baseline_alert_share(rules: list[AlertRule]) -> float | None:
+    """The lowest ``above_baseline`` threshold of ``rules`` (None without such a rule)."""
+    thresholds = [r.threshold for r in rules if r.kind == "above_baseline"]
+    return min(thresholds) if thresholds else None
+
+
+def price_trend(changes: pd.DataFrame, rules: list[AlertRule], report_date,
+                days: int = DEFAULT_TREND_DAYS) -> pd.DataFrame:
+    """Each commodity's daily mean price against its baseline over the ``days`` ending on the report date.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        From :func:`price_changes`.
+
+    Returns
+    -------
+    DataFrame
+        One row per commodity and day of the window (oldest first, commodities by name):
+        ``commodity``, ``date``, ``unit``, ``markets`` (priced that day, 0 when none), ``price``
+        (their mean; NaN when none), ``low``, ``high``, ``baseline``, ``vs_baseline``,
+        ``alert_price`` (NaN without a baseline or an ``above_baseline`` rule).
+    """
+    window = days_ending(report_date, days, "trend_days")
+    rows = changes[changes["date"].isin(window)]
+    columns = ["commodity", "date", "unit", "markets", "price", "low", "high", "baseline", "vs_baseline",
+               "alert_price"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    daily = rows.groupby(["commodity", "date"]).agg(
+        markets=("market", "nunique"), price=("price", "mean"), low=("price", "min"), high=("price", "max"))
+    commodities = sorted(rows["commodity"].unique())
+    grid = pd.MultiIndex.from_product([commodities, window], names=["commodity", "date"])
+    out = daily.reindex(grid).reset_index()
+    out["markets"] = out["markets"].fillna(0).astype("int64")
+    per_commodity = rows.groupby("commodity").agg(unit=("unit", "first"), baseline=("baseline", "first"))
+    out = out.join(per_commodity, on="commodity")
+    out["vs_baseline"] = out["price"] / out["baseline"] - 1
+    share = baseline_alert_share(rules)
+    out["alert_price"] = out["baseline"] * (1 + share) if share is not None else np.nan
+    return out[columns]
+
+
 @dataclass
 class PriceResult:
     """Everything the price part of the supply report shows, from :func:`analyse_prices`."""
@@ -217,15 +268,17 @@ class PriceResult:
     today: pd.DataFrame  # every series on the report date
     alerts: pd.DataFrame  # on the report date
     recent_alerts: pd.DataFrame  # over the look-back window, report date included
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame)  # price_trend of the trend window
     warnings: list[str] = field(default_factory=list)
 
 
 def analyse_prices(prices: pd.DataFrame, baselines: pd.DataFrame, rules: list[AlertRule], report_date,
-                   lookback_days: int = 7) -> PriceResult:
+                   lookback_days: int = 7, trend_days: int = DEFAULT_TREND_DAYS) -> PriceResult:
     """Prices on the report date against baseline and the day before, and the rules' alerts.
 
     ``recent_alerts`` holds the alerts of the ``lookback_days`` days ending on the report
-    date (to see since when a commodity has been flagged); ``alerts`` those of the day.
+    date (to see since when a commodity has been flagged); ``alerts`` those of the day;
+    ``trend`` the :func:`price_trend` of the ``trend_days`` ending on it.
     """
     day = pd.Timestamp(report_date).normalize()
     changes, notes = price_changes(prices[prices["date"] <= day], baselines)
@@ -241,7 +294,8 @@ def analyse_prices(prices: pd.DataFrame, baselines: pd.DataFrame, rules: list[Al
     recent = evaluate_rules(changes, rules, window)
     return PriceResult(report_date=day, rules=rules, changes=changes, summary=commodity_summary(changes, day),
                        today=today, alerts=recent[recent["date"] == day].reset_index(drop=True),
-                       recent_alerts=recent, warnings=notes)
+                       recent_alerts=recent, trend=price_trend(changes, rules, day, trend_days),
+                       warnings=notes)
 
 
 def alerts_tone(alerts: int) -> str:
@@ -260,3 +314,19 @@ def price_alert_figures(result: PriceResult) -> list[dict]:
              "compared_with": None if r.kind == "consecutive_rises" else
              float(r.baseline if r.kind == "above_baseline" else r.previous)}
             for r in result.alerts.itertuples(index=False)]
+
+
+def price_trend_figures(result: PriceResult) -> list[dict]:
+    """The ``price_trend`` of the JSON figures: per commodity its ``unit``, ``baseline``,
+    ``alert_price`` and each day's mean ``price`` with its ``markets`` (prices rounded to 6 decimals)."""
+    def number(value):
+        return None if pd.isna(value) else round(float(value), 6)
+
+    out = []
+    for commodity, rows in result.trend.groupby("commodity", sort=True):
+        first = rows.iloc[0]
+        out.append({"commodity": commodity, "unit": first["unit"], "baseline": number(first["baseline"]),
+                    "alert_price": number(first["alert_price"]),
+                    "days": [{"date": f"{r.date:%Y-%m-%d}", "price": number(r.price),
+                              "markets": int(r.markets)} for r in rows.itertuples(index=False)]})
+    return out

@@ -1,9 +1,13 @@
-"""Small inline-SVG charts for reports: a line chart with several series, a bullet graph.
+"""Small inline-SVG charts for reports: a line chart with several series, a bullet graph, and the
+grids of small multiples the trends are drawn in (a shared legend, the rest folded).
 
 No JavaScript and no network: each function returns an ``<svg>`` string that sits in the
 report page as it is. Every text from data is escaped; every chart has a ``<title>`` (its
-accessible name and hover text) and a legend; charts scale with their box (``viewBox``,
-width 100 %) and use the reader's own fonts, so Chinese text stays text.
+accessible name and hover text) and a legend (its own, or one :func:`legend` over a grid of
+small multiples drawn with ``show_legend=False``), and may carry its figures in words as its
+``<desc>``; charts scale with their box (``viewBox``, width 100 %) and use the reader's own
+fonts, so Chinese text stays text. On the x axis the last tick (often the report date) is
+always labelled, anchored inside the chart.
 """
 
 from __future__ import annotations
@@ -137,7 +141,8 @@ def line_chart(series: Sequence[Series], title: str, *, dates: bool = True, widt
                height: float = 230, y_label: str = "", y_min: float | None = 0.0,
                x_range: tuple | None = None, x_ticks: Sequence[tuple] | None = None,
                y_format: Callable[[float], str] = format_number,
-               vlines: Sequence[tuple] = (), description: str = "", font_size: float = 11) -> str:
+               vlines: Sequence[tuple] = (), description: str = "", font_size: float = 11,
+               show_legend: bool = True) -> str:
     """A line chart of several series, legend on top, as an SVG string.
 
     Parameters
@@ -157,6 +162,10 @@ def line_chart(series: Sequence[Series], title: str, *, dates: bool = True, widt
         Tick positions and labels; default: round numbers (dates: first day of each month).
     vlines : sequence of (x, text)
         Vertical reference lines with a label (e.g. the report date).
+    description : str
+        The chart's ``<desc>``: its figures in words (read by screen readers, kept in the page).
+    show_legend : bool
+        False for small multiples that share one :func:`legend` drawn above their grid.
     """
     xs = [_to_numbers(s.x, dates) for s in series]
     ys = [np.asarray(s.y, dtype="float64") for s in series]
@@ -176,10 +185,12 @@ def line_chart(series: Sequence[Series], title: str, *, dates: bool = True, widt
     y_low, y_high = y_ticks[0], y_ticks[-1]
 
     legend_items = [(s.colour, s.dash, s.kind, s.name) for s in series]
-    legend, legend_height = _legend_rows(legend_items, width - 4, font_size, 4, 2)
+    legend, legend_height = ("", 0.0)
+    if show_legend:
+        legend, legend_height = _legend_rows(legend_items, width - 4, font_size, 4, 2)
     label_room = max(text_width(y_format(t), font_size - 1) for t in y_ticks) + 8
     left, right = max(label_room, 30), width - 10
-    top = legend_height + (2 * font_size + 6 if y_label else 8)
+    top = legend_height + (2 * font_size + 6 if y_label else font_size if not show_legend else 8)
     bottom = height - font_size - 8
 
     def px(x):
@@ -206,12 +217,14 @@ def line_chart(series: Sequence[Series], title: str, *, dates: bool = True, widt
     min_gap = max((text_width(t, font_size - 1) for _, t in shown), default=0) + 4
     spacing = min((b[0] - a[0] for a, b in zip(shown, shown[1:], strict=False)), default=min_gap) or min_gap
     stride = max(1, math.ceil(min_gap / spacing))
-    for i, (sx, text) in enumerate(shown):
+    for sx, _ in shown:
         parts.append(f'<line x1="{sx:.1f}" y1="{bottom:.1f}" x2="{sx:.1f}" y2="{bottom + 3:.1f}" '
                      f'stroke="{AXIS_COLOUR}"/>')
-        if i % stride == 0 and sx + text_width(text, font_size - 1) / 2 <= width:
-            parts.append(f'<text x="{sx:.1f}" y="{bottom + font_size + 3:.1f}" font-size="{font_size - 1:g}" '
-                         f'text-anchor="middle" fill="{TEXT_COLOUR}">{escape(text)}</text>')
+    labelled = list(range(0, len(shown), stride))
+    if shown and labelled[-1] != len(shown) - 1:  # the last tick is labelled (often the report date)
+        crowded = shown[-1][0] - shown[labelled[-1]][0] < 1.5 * min_gap
+        labelled = [*(labelled[:-1] if crowded and len(labelled) > 1 else labelled), len(shown) - 1]
+    parts.extend(_tick_labels([shown[i] for i in labelled], width, bottom + font_size + 3, font_size - 1))
     parts.append(f'<line x1="{left:.1f}" y1="{bottom:.1f}" x2="{right:.1f}" y2="{bottom:.1f}" '
                  f'stroke="{AXIS_COLOUR}"/>')
     for x, text in vlines:
@@ -226,6 +239,26 @@ def line_chart(series: Sequence[Series], title: str, *, dates: bool = True, widt
         parts.append(_draw_series(s, px(x), py(y)))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _tick_labels(ticks: Sequence[tuple[float, str]], width: float, y: float, size: float) -> list[str]:
+    """The x-axis labels that fit: one at an edge is anchored inside the chart; where two would
+    overlap the right-hand one is kept (the last tick is often the report date)."""
+    kept, left_edge = [], math.inf
+    for sx, text in reversed(ticks):
+        half = text_width(text, size) / 2
+        if sx + half > width - 1:
+            anchor, x, x0 = "end", width - 1, width - 1 - 2 * half
+        elif sx - half < 1:
+            anchor, x, x0 = "start", 1.0, 1.0
+        else:
+            anchor, x, x0 = "middle", sx, sx - half
+        if x0 + 2 * half + 4 > left_edge:
+            continue
+        left_edge = x0
+        kept.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" '
+                    f'fill="{TEXT_COLOUR}">{escape(text)}</text>')
+    return kept[::-1]
 
 
 def _default_x_ticks(low: float, high: float, dates: bool) -> list[tuple[float, str]]:
@@ -335,3 +368,24 @@ def chart_grid(items: Sequence[str], min_width: int = 280) -> str:
     columns = f"repeat(auto-fill,minmax(min({int(min_width)}px,100%),1fr))"
     return (f'<div class="wb-chart-grid" style="display:grid;grid-template-columns:{columns};'
             f'gap:.8em 1.2em">{cells}</div>')
+
+
+def day_ticks(days: Sequence) -> list[tuple[pd.Timestamp, str]]:
+    """A tick per day (``MM-DD``) for a chart over a few days or weeks; crowded labels are thinned."""
+    return [(pd.Timestamp(d), f"{pd.Timestamp(d):%m-%d}") for d in days]
+
+
+def format_share_tick(value: float) -> str:
+    """A y tick of shares: 0.955 → ``95.5%`` (no trailing zeros)."""
+    return f"{format_number(100 * value)}%"
+
+
+def chart_block(heading_html: str, svg: str) -> str:
+    """One chart of a grid: its heading (safe HTML: the name first, then its figures) above the chart."""
+    return f'<div style="font-size:.9em;margin:.2em 0">{heading_html}</div>{svg}'
+
+
+def folded(summary: str, body_html: str) -> str:
+    """``body_html`` (safe HTML) folded under a line of text (escaped); the page's table script and
+    ``workbench pdf`` open it for printing, like the folded rows of a table."""
+    return f'<details class="wb-more"><summary>{escape(summary)}</summary>{body_html}</details>'

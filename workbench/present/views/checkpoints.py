@@ -6,7 +6,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from workbench.domains.checkpoints import CheckpointResult, reporting_tone
-from workbench.present import display
+from workbench.present import charts, display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
 from workbench.privacy import mask_personal
@@ -105,10 +105,10 @@ _DAY_COLUMNS = {"name": "checkpoint", "checkpoint_id": "area_id", "vehicles": "c
                 "status": "cp_status"}
 
 
-def _days_table(rows: pd.DataFrame, columns: dict, lang: str, csv_name: str) -> HTML:
+def _days_table(rows: pd.DataFrame, columns: dict, lang: str, csv_name: str, **kwargs) -> HTML:
     """Checkpoint days with their shares; a day not reported shows as missing."""
     formats = _counts_formats(lang) | {"status": lambda s: _status_badge(bool(s), lang)}
-    return _table(_with_rates(rows, lang), columns, lang, formats=formats, csv_name=csv_name)
+    return _table(_with_rates(rows, lang), columns, lang, formats=formats, csv_name=csv_name, **kwargs)
 
 
 def today_table(result: CheckpointResult, lang: str = "zh") -> HTML:
@@ -133,10 +133,12 @@ def week_table(result: CheckpointResult, lang: str = "zh") -> HTML:
 
 
 def daily_table(result: CheckpointResult, lang: str = "zh") -> HTML:
-    """Every day of the window and every checkpoint, newest day first; missing days marked."""
+    """Every day of the window and every checkpoint, newest day first; missing days marked.
+
+    The report date's rows are shown, the earlier days folded (the flow charts show them)."""
     rows = result.grid.sort_values(["date", "checkpoint_id"], ascending=[False, True])
     return _days_table(rows, {"date": "cp_day", **_DAY_COLUMNS}, lang,
-                       f"checkpoints_daily_{result.report_date:%Y%m%d}.csv")
+                       f"checkpoints_daily_{result.report_date:%Y%m%d}.csv", fold_after=len(result.today))
 
 
 def missing_table(result: CheckpointResult, lang: str = "zh") -> HTML:
@@ -144,3 +146,89 @@ def missing_table(result: CheckpointResult, lang: str = "zh") -> HTML:
     columns = {"date": "cp_day", "name": "checkpoint", "checkpoint_id": "area_id"}
     return _table(result.missing, columns, lang, csv_name="checkpoints_missing.csv",
                   empty_text=label("cp_nothing_missing", lang))
+
+
+# ---------------------------------------------------------------- flows over the window
+
+#: Colours of the counts in the flow charts (none of them a status colour).
+FLOW_COLOURS = {"people": "#2166ac", "vehicles": "#762a83", "landing_tests": "#8c510a",
+                "from_risk_areas": "#e08214"}
+INCOMPLETE_COLOUR = "#d73027"
+
+
+def _flow_series(frame: pd.DataFrame, counts, lang: str) -> list:
+    return [charts.Series(label(f"cp_{c}", lang), list(frame["date"]),
+                          pd.to_numeric(frame[c], errors="coerce").astype("float64").to_numpy(),
+                          colour=FLOW_COLOURS[c]) for c in counts]
+
+
+def _incomplete_points(flows: pd.DataFrame, column: str, lang: str) -> list:
+    """Red points on the days some checkpoint did not report (the day's sum is incomplete)."""
+    short = flows[~flows["complete"]]
+    if short.empty:
+        return []
+    return [charts.Series(label("cp_flow_incomplete", lang), list(short["date"]),
+                          short[column].astype("float64").to_numpy(), colour=INCOMPLETE_COLOUR,
+                          kind="points")]
+
+
+def _day_words(row, counts, lang: str) -> str:
+    figures = " · ".join(f"{label(f'cp_{c}', lang)} {format_count(row[c], lang)}" for c in counts)
+    reported = label("cp_checkpoints_reported", lang, reported=row["reported"], expected=row["expected"])
+    return f"{row['date']:%m-%d}: {figures} ({reported})"
+
+
+def district_flow_charts(result: CheckpointResult, lang: str = "zh") -> HTML:
+    """The district's people, vehicles and landing tests per day, and people from risk areas, over the
+    window; days with a missing report marked (their sum counts only the checkpoints that reported)."""
+    flows = result.flows
+    if flows.empty or not flows["reported"].any():
+        return HTML(f'<p class="wb-note">{escape(label("cp_nothing_reported", lang))}</p>')
+    ticks, items = charts.day_ticks(result.days), []
+    for counts, title_key in ((("people", "vehicles", "landing_tests"), "cp_flow_people_title"),
+                              (("from_risk_areas",), "cp_flow_risk_title")):
+        series = _flow_series(flows, counts, lang) + _incomplete_points(flows, counts[0], lang)
+        words = "; ".join(_day_words(r, counts, lang) for _, r in flows.iterrows())
+        title = label(title_key, lang)
+        svg = charts.line_chart(series, title, x_ticks=ticks, description=words, width=360, height=220)
+        last = flows.iloc[-1]
+        heading = (f"<b>{escape(title)}</b><br>"
+                   f'<span class="wb-note">{escape(_day_words(last, counts, lang))}</span>')
+        items.append(charts.chart_block(heading, svg))
+    return HTML(f'<div style="max-width:760px">{charts.chart_grid(items, min_width=300)}</div>')
+
+
+def _checkpoint_day_words(day, counts, lang: str) -> str:
+    """One checkpoint-day in words: its counts, or "missing" when it did not report."""
+    if day["reported"] is pd.NA or pd.isna(day["reported"]) or not bool(day["reported"]):
+        return f"{day['date']:%m-%d}: {label('cp_missing', lang)}"
+    figures = " · ".join(f"{label(f'cp_{c}', lang)} {_count(day[c], lang)}" for c in counts)
+    return f"{day['date']:%m-%d}: {figures}"
+
+
+def checkpoint_flow_charts(result: CheckpointResult, lang: str = "zh") -> HTML:
+    """Each checkpoint's people and vehicles per day over the window (small multiples, names first);
+    a day not reported is a gap in its lines, never a zero."""
+    grid = result.grid
+    if grid.empty:
+        return HTML(f'<p class="wb-note">{escape(label("none", lang))}</p>')
+    ticks, counts, items = charts.day_ticks(result.days), ("people", "vehicles"), []
+    missing = result.missing.groupby("checkpoint_id")["date"].apply(list)
+    for row in result.week.itertuples(index=False):
+        days = grid[grid["checkpoint_id"] == row.checkpoint_id].set_index("date").reindex(result.days)
+        days = days.reset_index().rename(columns={"index": "date"})
+        title = mask_personal(f"{row.name} ({row.checkpoint_id})")
+        words = "; ".join(_checkpoint_day_words(day, counts, lang) for _, day in days.iterrows())
+        svg = charts.line_chart(_flow_series(days, counts, lang), title, x_ticks=ticks, width=220, height=150,
+                                show_legend=False, font_size=13, description=words)
+        gaps = [f"{d:%m-%d}" for d in missing.get(row.checkpoint_id, [])]
+        note = label("cp_flow_checkpoint_note", lang, people=format_count(row.people, lang),
+                     days=row.days_reported, expected=row.days_expected)
+        if gaps:
+            note += " · " + label("cp_flow_missing_days", lang, days=", ".join(gaps))
+        heading = (f"<b>{escape(mask_personal(str(row.name)))}</b> <small>{escape(row.checkpoint_id)}</small>"
+                   f'<br><span class="wb-note">{escape(note)}</span>')
+        items.append(charts.chart_block(heading, svg))
+    legend = charts.legend([(FLOW_COLOURS[c], None, "line", label(f"cp_{c}", lang)) for c in counts],
+                           title=label("cp_flow_checkpoints_section", lang), width=360, font_size=12)
+    return HTML(f'<div style="max-width:460px">{legend}</div>' + charts.chart_grid(items, min_width=170))

@@ -11,6 +11,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from workbench.brief.actions import ROW_KEYS
+from workbench.domains.enterprise_output import watched_targets
 from workbench.domains.enterprises import (
     CHECK_ITEMS,
     SEVERITY,
@@ -198,8 +199,13 @@ def month_ticks(year: int, lang: str = "zh") -> list[tuple[pd.Timestamp, str]]:
             for m in range(1, 13)]
 
 
-def burnup_chart(result: EnterpriseResult, enterprise_id: str, product: str, lang: str = "zh") -> str:
-    """One product's burn-up chart (SVG): cumulative output, the target path, the projection."""
+def burnup_chart(result: EnterpriseResult, enterprise_id: str, product: str, lang: str = "zh",
+                 small: bool = False) -> str:
+    """One product's burn-up chart (SVG): cumulative output, the target path, the projection.
+
+    ``small`` draws it for a grid of small multiples: narrower, without its own legend (the grid
+    has one, :func:`burnup_legend`).
+    """
     period = result.period
     row = result.progress[(result.progress["enterprise_id"] == enterprise_id)
                           & (result.progress["product"] == product)].iloc[0]
@@ -224,10 +230,22 @@ def burnup_chart(result: EnterpriseResult, enterprise_id: str, product: str, lan
         series.append(charts.Series(label("ent_series_missing", lang), missing_days, at.to_numpy(),
                                     colour=STATUS_COLOURS["bad"], kind="points"))
     title = f"{row['name']} · {product} ({row['unit']}) · {status_label(row['status'], lang)}"
+    ticks = month_ticks(period.year, lang)
+    size = {"width": 220, "height": 150, "font_size": 13, "show_legend": False} if small else {}
     return charts.line_chart(series, title, y_label=str(row["unit"]), x_range=(origin, year_end),
-                             x_ticks=month_ticks(period.year, lang),
+                             x_ticks=ticks[::3] if small else ticks,
                              vlines=[(period.as_of, f"{period.as_of:%m-%d}")],
-                             y_format=charts.format_number)
+                             y_format=charts.format_number, **size)
+
+
+def burnup_legend(lang: str = "zh") -> str:
+    """The legend of the small burn-up charts (one for the grid)."""
+    grey = STATUS_COLOURS["no_data"]
+    items = [(TARGET_PATH_COLOUR, "6 4", "line", label("ent_series_target_path", lang)),
+             (grey, None, "line", label("ent_series_cumulative", lang)),
+             (grey, "2 3", "line", label("ent_series_projection", lang)),
+             (STATUS_COLOURS["bad"], None, "points", label("ent_series_missing", lang))]
+    return charts.legend(items, title=label("ent_burnup_section", lang), width=420, font_size=12)
 
 
 def _chart_heading(row, lang: str) -> str:
@@ -241,12 +259,25 @@ def _chart_heading(row, lang: str) -> str:
 
 
 def burnup_charts(result: EnterpriseResult, lang: str = "zh") -> HTML:
-    """A burn-up chart per target, grouped by enterprise, in a grid that wraps on phones."""
+    """Burn-up charts: the targets behind or at risk in full (worst first), the others folded into
+    one grid of small charts."""
     if result.progress.empty:
         return HTML(f'<p class="wb-note">{escape(label("none", lang))}</p>')
-    items = [_chart_heading(row, lang) + burnup_chart(result, row["enterprise_id"], row["product"], lang)
-             for _, row in result.progress.iterrows()]
-    return HTML(charts.chart_grid(items, min_width=300))
+    ordered = _sorted_progress(result)
+    watched = watched_targets(ordered)
+    def block(row, small: bool) -> str:
+        chart = burnup_chart(result, row["enterprise_id"], row["product"], lang, small)
+        return _chart_heading(row, lang) + chart
+
+    full = [block(row, False) for _, row in ordered[watched].iterrows()]
+    small = [block(row, True) for _, row in ordered[~watched].iterrows()]
+    html = charts.chart_grid(full, min_width=300) if full else \
+        f'<p class="wb-note">{escape(label("ent_burnup_none_watched", lang))}</p>'
+    if small:
+        grid = f'<div style="max-width:460px">{burnup_legend(lang)}</div>'
+        grid += charts.chart_grid(small, min_width=170)
+        html += charts.folded(label("ent_burnup_more", lang, n=len(small)), grid)
+    return HTML(html)
 
 
 def bullet_bands(elapsed: float, risk_ratio: float, progress: float) -> list[tuple[float, str]]:

@@ -6,10 +6,11 @@ import pandas as pd
 from IPython.display import HTML
 
 from workbench.brief.actions import ROW_KEYS
-from workbench.domains.prices import AlertRule, PriceResult, alerts_tone
+from workbench.domains.prices import AlertRule, PriceResult, alerts_tone, baseline_alert_share
 from workbench.domains.supply import WATCHED_ZONES, SupplyResult, unserved_tone
-from workbench.present import display
+from workbench.present import charts, display
 from workbench.present.i18n import format_count, format_rate, format_share, label
+from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
 from workbench.privacy import mask_personal
 
@@ -185,3 +186,88 @@ def commodities_table(prices: PriceResult, lang: str = "zh") -> HTML:
 
 def price_definitions(lang: str = "zh") -> HTML:
     return HTML(f'<p class="wb-note">{escape(label("pr_definition", lang))}</p>')
+
+
+# ---------------------------------------------------------------- price trends
+
+BASELINE_COLOUR = "#777"
+
+
+def _trend_chart(rows: pd.DataFrame, colour: str, lang: str) -> str:
+    """One commodity: daily mean price and the highest market's, the baseline and the alert line."""
+    days = list(rows["date"])
+    first = rows.iloc[0]
+    series = [charts.Series(label("pr_baseline", lang), [days[0], days[-1]], [first["baseline"]] * 2,
+                            colour=BASELINE_COLOUR, dash="5 4", width=1.2)]
+    if pd.notna(first["alert_price"]):
+        series.append(charts.Series(label("pr_trend_alert_line", lang), [days[0], days[-1]],
+                                    [first["alert_price"]] * 2, colour=STATUS_COLOURS["bad"], dash="2 3",
+                                    width=1.2))
+    series += [charts.Series(label("pr_trend_high", lang), days, rows["high"].to_numpy(), colour=colour,
+                             dash="1 2", width=1.2),
+               charts.Series(label("pr_price", lang), days, rows["price"].to_numpy(), colour=colour,
+                             width=2.2)]
+    words = "; ".join(f"{r.date:%m-%d}: {_money(r.price)} ({r.markets})"
+                      for r in rows.itertuples(index=False))
+    title = f"{first['commodity']} ({first['unit']}) · {label('pr_price', lang)}"
+    return charts.line_chart(series, mask_personal(title), x_ticks=charts.day_ticks(days), width=220,
+                             height=150, y_min=None, show_legend=False, font_size=13,
+                             y_format=charts.format_number, description=mask_personal(words))
+
+
+def _trend_heading(rows: pd.DataFrame, alerts: int, lang: str) -> str:
+    last = rows.iloc[-1]
+    badge = ""
+    if alerts:
+        badge = f" {display.badge(label('pr_trend_alerts', lang, n=alerts), alerts_tone(alerts))}"
+    note = label("pr_trend_note", lang, date=f"{last['date']:%m-%d}", price=_money(last["price"]),
+                 markets=int(last["markets"]), baseline=_money(last["baseline"]),
+                 vs=_signed(last["vs_baseline"]))
+    return (f"<b>{escape(mask_personal(str(last['commodity'])))}</b> <small>{escape(last['unit'])}</small>"
+            f'{badge}<br><span class="wb-note">{escape(note)}</span>')
+
+
+def price_trend_charts(prices: PriceResult, lang: str = "zh") -> HTML:
+    """Each commodity's daily mean price against its baseline over the trend window: the commodities
+    with an alert on the report date in full, the others folded into one grid (highest against
+    baseline first)."""
+    trend = prices.trend
+    if trend.empty:
+        return HTML(f'<p class="wb-note">{escape(label("pr_trend_none", lang))}</p>')
+    listed = list(prices.summary["commodity"])
+    order = listed + sorted(set(trend["commodity"]) - set(listed))
+    alerts = prices.alerts.groupby("commodity").size()
+    shown, folded = [], []
+    for commodity in order:
+        rows = trend[trend["commodity"] == commodity]
+        if rows.empty:
+            continue
+        count = int(alerts.get(commodity, 0))
+        colour = STATUS_COLOURS[alerts_tone(count)] if count else STATUS_COLOURS["neutral"]
+        block = charts.chart_block(_trend_heading(rows, count, lang), _trend_chart(rows, colour, lang))
+        (shown if count else folded).append(block)
+    key = [(STATUS_COLOURS["neutral"], None, "line", label("pr_price", lang)),
+           (STATUS_COLOURS["neutral"], "1 2", "line", label("pr_trend_high", lang)),
+           (BASELINE_COLOUR, "5 4", "line", label("pr_baseline", lang)),
+           (STATUS_COLOURS["bad"], "2 3", "line", label("pr_trend_alert_line", lang))]
+    legend = charts.legend(key, title=label("pr_trend_section", lang), width=460, font_size=12)
+    html = f'<div style="max-width:560px">{legend}</div>'
+    if shown:
+        html += charts.chart_grid(shown, min_width=170)
+    else:
+        html += f'<p class="wb-note">{escape(label("pr_nothing_alerts", lang))}</p>'
+    if folded:
+        html += charts.folded(label("pr_trend_more", lang, n=len(folded)),
+                              charts.chart_grid(folded, min_width=170))
+    return HTML(html)
+
+
+def trend_definition(prices: PriceResult, lang: str = "zh") -> HTML:
+    """The trend window and what its lines are."""
+    days = prices.trend["date"].drop_duplicates().sort_values() if len(prices.trend) else pd.Series()
+    share = baseline_alert_share(prices.rules)
+    window = label("pr_trend_window", lang, days=len(days), start=f"{days.iloc[0]:%m-%d}",
+                   end=f"{days.iloc[-1]:%m-%d}") if len(days) else ""
+    line = label("pr_trend_definition", lang,
+                 alert=format_share(share, 0) if share is not None else "—")
+    return HTML(f'<p class="wb-note">{escape(window)}<br>{escape(line)}</p>')
