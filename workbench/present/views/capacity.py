@@ -41,13 +41,3 @@ def streets_table(result: CapacityResult, lang: str = "zh") -> HTML:
                "gap": "tc_gap", "remaining_capacity": "tc_remaining", "status": "tc_status"}
     return display.table(frame, columns, lang, decimals=6, csv_name="street_capacity.csv",
                          formats={"capacity_ratio": display.share_formatter(), "status": lambda html: html})
-
-
-def peaks_table(result: CapacityResult, lang: str = "zh", rows: int = 20) -> HTML:
-    """The ``rows`` most loaded sites of the round (peak hour against hourly capacity)."""
-    frame = result.sites.head(rows)
-    columns = {"site_id": "tc_site", "capacity_per_hour": "tc_capacity_per_hour",
-               "peak_hour_samples": "tc_peak_samples", "peak_load": "tc_peak_load", "over": "tc_status"}
-    formats = {"peak_load": display.share_formatter(),
-               "over": lambda over: display.badge(label("tc_over", lang), "bad") if over else ""}
-    return display.table(frame, columns, lang, decimals=6, formats=formats, csv_name="site_peaks.csv")
