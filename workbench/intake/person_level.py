@@ -47,9 +47,9 @@ from workbench.intake.person_sources import (
     capped,
     ident,
     native,
-    odd_key,
     read_source,
     reference_tables,
+    scan_counts,
     total_warnings,
     typed_select,
 )
@@ -145,43 +145,9 @@ class _Loader:
     # ------------------------------------------------------------ the one scan
 
     def _scan(self, sources: list[Source]) -> pd.DataFrame:
-        """Per file: rows, odd rows, totals, and among the others the reference counts.
-
-        One scan grouped by file, area and site; the areas and sites are then judged once per
-        value (:func:`odd_key`, the references), and ``_typed`` learns which values are odd.
-        """
+        """Per file: rows, odd rows, totals, and among the others the reference counts."""
         union = " UNION ALL ".join(typed_select(i, s, self.spec) for i, s in enumerate(sources))
-        self.con.execute(f"CREATE TEMP VIEW _typed_rows AS {union}")
-        groups = self.con.execute("""
-            SELECT _file, area_id, site_id, count(*) AS n, count(*) FILTER (WHERE _total) AS totals,
-                   count(*) FILTER (WHERE _odd AND NOT _total) AS odd_rows
-            FROM _typed_rows GROUP BY ALL
-        """).df()
-        odd_key_rows = odd_key(groups["area_id"], nullable=True) | odd_key(groups["site_id"], nullable=False)
-        for column in ("area_id", "site_id"):
-            values = groups.loc[odd_key_rows, column].dropna().drop_duplicates().astype(str)
-            self.con.register(f"_odd_{column}", pa.table({"value": pa.array(values.tolist(), pa.string())}))
-        odd_site = "site_id IS NULL OR site_id IN (SELECT value FROM _odd_site_id)"
-        self.con.execute(f"""CREATE TEMP VIEW _typed AS SELECT * REPLACE (
-            _odd OR area_id IN (SELECT value FROM _odd_area_id) OR {odd_site} AS _odd) FROM _typed_rows""")
-        groups["odd"] = groups["odd_rows"].where(~odd_key_rows, groups["n"] - groups["totals"])
-        kept = groups["n"] - groups["totals"] - groups["odd"]
-        area, site = groups["area_id"], groups["site_id"]
-        unknown_area = self._unknown(area, "_communities", "area_id")
-        unknown_site = self._unknown(site, "_sites", "site_id")
-        for name, mask in (("unknown_area", unknown_area), ("unknown_site", unknown_site),
-                           ("unknown_either", unknown_area | unknown_site), ("no_area", area.isna())):
-            groups[name] = kept.where(mask, 0)
-        columns = ["n", "totals", "odd", "unknown_area", "unknown_site", "unknown_either", "no_area"]
-        counts = groups.groupby("_file")[columns].sum().reset_index()
-        known = pd.DataFrame({"_file": range(len(sources))})
-        return known.merge(counts, on="_file", how="left").fillna(0).astype("int64")
-
-    def _unknown(self, values: pd.Series, table: str, column: str) -> pd.Series:
-        """Values absent from reference table ``table`` (none when it was not loaded)."""
-        if table not in self.tables:
-            return pd.Series(False, index=values.index)
-        return values.notna() & ~values.isin(self.tables[table].column(column).to_pandas())
+        return scan_counts(self.con, union, self.tables, len(sources))
 
     def _joins(self, alias: str, needed: str | None = None) -> str:
         """LEFT JOINs on the communities (``c``) and sites (``s``); only those ``needed`` mentions."""

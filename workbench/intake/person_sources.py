@@ -236,3 +236,46 @@ def total_warnings(
         expected = "data rows only, no total rows"
         problems.append(Problem(dataset, source.file, None, None, expected, found, "warning"))
     return problems
+
+
+def scan_counts(con, union: str, tables: Mapping[str, pa.Table], files: int) -> pd.DataFrame:
+    """The one scan: per file, rows (``n``), ``totals``, ``odd`` rows and the reference counts.
+
+    Grouped by file, area and site; the areas and sites are then judged once per value
+    (:func:`odd_key`, the reference tables of :func:`reference_tables`), and the view ``_typed``
+    (over ``_typed_rows``, the ``union`` of the files' :func:`typed_select`) learns which are odd.
+    The reference counts (``unknown_area``, ``unknown_site``, ``unknown_either``, ``no_area``)
+    are of the rows neither odd nor totals.
+    """
+    con.execute(f"CREATE TEMP VIEW _typed_rows AS {union}")
+    groups = con.execute("""
+        SELECT _file, area_id, site_id, count(*) AS n, count(*) FILTER (WHERE _total) AS totals,
+               count(*) FILTER (WHERE _odd AND NOT _total) AS odd_rows
+        FROM _typed_rows GROUP BY ALL
+    """).df()
+    odd_rows = odd_key(groups["area_id"], nullable=True) | odd_key(groups["site_id"], nullable=False)
+    for column in ("area_id", "site_id"):
+        values = groups.loc[odd_rows, column].dropna().drop_duplicates().astype(str)
+        con.register(f"_odd_{column}", pa.table({"value": pa.array(values.tolist(), pa.string())}))
+    odd_site = "site_id IS NULL OR site_id IN (SELECT value FROM _odd_site_id)"
+    con.execute(f"""CREATE TEMP VIEW _typed AS SELECT * REPLACE (
+        _odd OR area_id IN (SELECT value FROM _odd_area_id) OR {odd_site} AS _odd) FROM _typed_rows""")
+    groups["odd"] = groups["odd_rows"].where(~odd_rows, groups["n"] - groups["totals"])
+    kept = groups["n"] - groups["totals"] - groups["odd"]
+    area, site = groups["area_id"], groups["site_id"]
+    unknown_area = _unknown(area, tables.get("_communities"), "area_id")
+    unknown_site = _unknown(site, tables.get("_sites"), "site_id")
+    for name, mask in (("unknown_area", unknown_area), ("unknown_site", unknown_site),
+                       ("unknown_either", unknown_area | unknown_site), ("no_area", area.isna())):
+        groups[name] = kept.where(mask, 0)
+    columns = ["n", "totals", "odd", "unknown_area", "unknown_site", "unknown_either", "no_area"]
+    counts = groups.groupby("_file")[columns].sum().reset_index()
+    known = pd.DataFrame({"_file": range(files)})
+    return known.merge(counts, on="_file", how="left").fillna(0).astype("int64")
+
+
+def _unknown(values: pd.Series, table: pa.Table | None, column: str) -> pd.Series:
+    """Values absent from a reference table (none when it was not loaded)."""
+    if table is None:
+        return pd.Series(False, index=values.index)
+    return values.notna() & ~values.isin(table.column(column).to_pandas())
