@@ -27,6 +27,8 @@ Packs (generated when missing, into ``bench/out/``, outside git): ``10M`` is ``w
 
 Targets (issue 15): the workbench ≤ 1.2× DuckDB's CPU time and ≤ 1.5× its peak memory at 10 M
 and 30 M rows, and ≥ 2.5× faster than pandas (pandas CPU ÷ workbench CPU).
+
+One module because every child process runs this very file (``--child``), methods and all.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import datetime as dt
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -246,7 +249,12 @@ def ensure_pack(copies: int, skip_generate: bool) -> Path:
 # --- measuring ------------------------------------------------------------------------------------
 
 def measure(method: str, pack: Path, chosen: dict, work: Path) -> dict:
-    """Run ``method`` in a fresh child; its CPU, wall time, peak RSS and figures."""
+    """Run ``method`` in a fresh child; its CPU, wall time, peak RSS and figures.
+
+    The child's ``ru_maxrss`` is at least this process's peak RSS (a vfork'd child inherits it until
+    exec); this process stays small (about 0.1 GB, printed at the end) so that floor stays far below
+    what any method needs.
+    """
     out, log = work / f"{method}.json", work / f"{method}.log"
     command = [sys.executable, __file__, "--child", method, str(pack), chosen["start"], chosen["end"],
                str(out)]
@@ -396,7 +404,8 @@ def main(argv: list[str] | None = None) -> None:
     print_overview(summaries, methods)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(summaries, indent=1), encoding="utf-8")
-    print(f"\nevery run: {args.json}")
+    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9
+    print(f"\nevery run: {args.json} (peak RSS of this measuring process: {parent:.2f} GB)")
 
 
 if __name__ == "__main__":
