@@ -266,3 +266,124 @@ def test_no_personal_identifiers(pack):
                    for p in pack.glob("*.csv"))
     assert not re.search(r"\b1[3-9]\d{9}\b", text)  # mobile numbers
     assert not re.search(r"\b\d{17}[\dXx]\b", text)  # ID-card numbers
+
+
+# --- bigger packs by replication (issue 15: 30 M and 100 M sampling rows) ------------------
+
+COPIES = 2
+UNCHANGED_BY_COPIES = ("zones.csv", "rounds.csv", "checkpoints.csv", "checkpoint_daily.csv", "places.csv",
+                       "督查记录.xlsx", "enterprises.csv", "production.parquet", "medical_waste.csv",
+                       "staffing.csv", "deliveries.csv")
+
+
+@pytest.fixture(scope="module")
+def copied(tmp_path_factory) -> Path:
+    """The test pack with every resident twice: 1.5 M sampling rows (the tests using it are slow)."""
+    folder = tmp_path_factory.mktemp("copied")
+    generate_pack(folder, seed=TEST_SEED, replicate=COPIES)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def copied_sampling(copied) -> pd.DataFrame:
+    return pd.read_parquet(copied / "sampling.parquet")
+
+
+def test_person_keys_at_are_the_keys_of_those_numbers():
+    from workbench.sample.sampling import person_keys, person_keys_at
+
+    index = np.array([5, 0, 99, 5])
+    assert person_keys_at(index, secret=42).to_pylist() == person_keys(100, secret=42).take(index).to_pylist()
+
+
+def test_sampling_batches_hold_every_copy_in_time_order():
+    from types import SimpleNamespace
+
+    import pyarrow as pa
+
+    from workbench.sample.replicate import sampling_batches
+    from workbench.sample.sampling import person_keys_at
+
+    secret = 11  # 3 residents (population 2 + 1), each twice
+    times = np.array(["2022-10-08T07:00:00", "2022-10-08T07:00:00", "2022-10-08T08:00:00",
+                      "2022-10-08T09:00:00", "2022-10-08T09:00:00"], dtype="datetime64[s]")
+    person, site = np.array([0, 2, 1, 2, 0]), np.array([0, 1, 0, 0, 1], dtype=np.int32)  # base order
+    base = pa.table({"person_key": person_keys_at(person, secret), "area_id": ["B", "A", "A", "A", "B"],
+                     "site_id": pa.array(["T0", "T1", "T0", "T0", "T1"]),
+                     "sampled_at": pa.array(times, type=pa.timestamp("s"))})
+    pack = SimpleNamespace(sampling_table=base, copies=2, secret=secret,
+                           records=SimpleNamespace(person=person, site=site, sampled_at=times),
+                           areas=SimpleNamespace(community_population=np.array([2, 1]) * 2))
+    batches = list(sampling_batches(pack, rows=4))  # two base rows (four rows) a batch
+    assert [b.num_rows for b in batches] == [4, 4, 2]
+    numbers = [0, 3, 2, 5, 1, 4, 2, 5, 0, 3]  # copy 1 of person p is p + 3; by time, site, number
+    table = pa.concat_tables(batches)
+    assert table["person_key"].to_pylist() == person_keys_at(np.array(numbers), secret).to_pylist()
+    assert table["site_id"].to_pylist() == ["T0", "T0", "T1", "T1", "T0", "T0", "T0", "T0", "T1", "T1"]
+    assert table["area_id"].to_pylist() == ["B", "B", "A", "A", "A", "A", "A", "A", "B", "B"]
+    assert table["sampled_at"].to_numpy().tolist() == np.repeat(times, 2).tolist()
+
+
+@pytest.mark.slow
+def test_replicated_pack_has_distinct_copies_of_every_person(pack, sampling, copied_sampling):
+    assert len(copied_sampling) == COPIES * len(sampling)
+    assert copied_sampling["person_key"].nunique() == COPIES * sampling["person_key"].nunique()
+    assert set(sampling["person_key"]) <= set(copied_sampling["person_key"])  # copy 0 keeps its keys
+    where = ["area_id", "site_id", "sampled_at"]
+    assert copied_sampling.value_counts(where).equals(sampling.value_counts(where) * COPIES)
+
+
+@pytest.mark.slow
+def test_replicated_pack_keeps_every_coverage(areas, sampling, rounds, copied, copied_sampling):
+    copied_areas = gpd.read_file(copied / "areas.geojson")
+    for column in ("population", "households"):
+        assert (copied_areas[column] == COPIES * areas[column]).all()
+    for start, end in zip(rounds["start"], rounds["end"], strict=True):
+        def tested(frame, start=start, end=end):
+            inside = frame[(frame["sampled_at"] >= start) & (frame["sampled_at"] <= end)]
+            return inside.groupby("area_id")["person_key"].nunique()
+
+        assert tested(copied_sampling).equals(COPIES * tested(sampling))
+
+
+@pytest.mark.slow
+def test_replicated_pack_scales_site_capacity_and_keeps_the_rest(pack, catalog, copied):
+    sites = read_dataset(pack, catalog, "testing_sites")
+    copied_sites = read_dataset(copied, catalog, "testing_sites")
+    capacity = sites["capacity_per_hour"].astype(int)
+    assert (copied_sites["capacity_per_hour"].astype(int) == COPIES * capacity).all()
+    assert copied_sites.drop(columns="capacity_per_hour").equals(sites.drop(columns="capacity_per_hour"))
+    base, mine = file_hashes(pack), file_hashes(copied)
+    assert {f: mine[f] for f in UNCHANGED_BY_COPIES} == {f: base[f] for f in UNCHANGED_BY_COPIES}
+
+
+@pytest.mark.slow
+def test_replicated_sampling_is_written_in_time_order_by_row_groups(copied, copied_sampling):
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(copied / "sampling.parquet").metadata
+    groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert len(groups) >= 2 and max(groups) <= 1 << 20
+    assert copied_sampling["sampled_at"].is_monotonic_increasing
+
+
+@pytest.mark.slow
+def test_replicated_readme_and_catalog_say_so(pack, sampling, copied):
+    readme = (copied / "README.md").read_text(encoding="utf-8")
+    assert f"--seed {TEST_SEED} --replicate {COPIES}" in readme
+    assert f"{COPIES * len(sampling):,} rows" in readme
+    assert f"here {COPIES} times" in readme
+    name = yaml.safe_load((copied / "catalog.yaml").read_text(encoding="utf-8"))["name"]
+    assert name.endswith(f"×{COPIES}")
+    assert "--replicate" not in (pack / "README.md").read_text(encoding="utf-8")
+
+
+def test_replicate_must_be_a_positive_whole_number(tmp_path):
+    from workbench.cli import main
+
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError, match="positive integer"):
+            generate_pack(tmp_path, replicate=bad)
+    assert main(["sample", "--out", str(tmp_path / "x"), "--replicate", "0"]) == 2
+    assert main(["sample", "--out", str(tmp_path / "x"), "--replicate", "1.5"]) == 2
+    assert not (tmp_path / "x").exists()

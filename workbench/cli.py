@@ -160,7 +160,8 @@ def command_sample(args: argparse.Namespace) -> int:
     """Regenerate the synthetic sample pack."""
     from workbench.sample import generate_pack
 
-    options = {key: value for key, value in (("seed", args.seed), ("scale", args.scale)) if value is not None}
+    options = {key: value for key, value in (("seed", args.seed), ("scale", args.scale),
+                                             ("replicate", args.replicate)) if value is not None}
     print(generate_pack(args.out, **options))
     return 0
 
@@ -192,6 +193,13 @@ def command_explore(args: argparse.Namespace) -> int:
     from workbench.runner.execute import ensure_kernel
 
     return serve(pack=args.pack, port=args.port, kernel=ensure_kernel())
+
+
+def positive_count(text: str) -> int:
+    """Parse a ``--replicate`` value: a whole number ≥ 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return int(text)
 
 
 def positive_seconds(text: str) -> float:
@@ -276,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="output folder (default: data/sample in a checkout, else ./sample)")
     sample.add_argument("--seed", type=int, metavar="N", help="random seed (default: the sample's)")
     sample.add_argument("--scale", choices=("district", "city"), help="size of the pack (default: district)")
+    sample.add_argument("--replicate", type=positive_count, metavar="N",
+                        help="copy every resident N times, each a distinct person (population and "
+                             "site capacity alike): --scale city --replicate 3 has 30 M sampling rows")
     sample.set_defaults(handler=command_sample)
 
     template = commands.add_parser("template", help="write XLSX templates for departments, and their catalog")

@@ -8,7 +8,8 @@ Modules, in the order the pack is built: ``geography`` (streets and communities)
 ``outbreak`` (sealed and controlled zones), ``mass_testing`` (sites, rounds),
 ``sampling`` (one row per person sampled), ``operations`` (checkpoints, places,
 inspections), ``enterprises`` (targets, production, checks), then ``pack`` assembles and
-``writers`` / ``readme`` / ``layout`` write the files.
+``writers`` / ``readme`` / ``layout`` write the files; ``replicate`` makes bigger packs of copies
+of every resident.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from workbench.sample.settings import DEFAULT_SEED, SCALES, get_scale
 __all__ = ["DEFAULT_SEED", "SCALES", "generate_pack"]
 
 
-def generate_pack(out_dir: str | Path, seed: int = DEFAULT_SEED, scale: str = "district") -> Path:
+def generate_pack(out_dir: str | Path, seed: int = DEFAULT_SEED, scale: str = "district",
+                  replicate: int = 1) -> Path:
     """Generate the synthetic data pack into ``out_dir`` and return its catalog path.
 
     Parameters
@@ -33,7 +35,12 @@ def generate_pack(out_dir: str | Path, seed: int = DEFAULT_SEED, scale: str = "d
         Seed of every random draw. The same seed gives byte-identical files.
     scale : {"district", "city"}
         ``district``: about 250,000 residents and 700,000 sampling rows (the embedded
-        ``data/sample``). ``city``: about 2.7 million residents and 8 million rows.
+        ``data/sample``). ``city``: about 2.7 million residents and 9.9 million rows.
+    replicate : int
+        Copies of every resident (each a distinct person with the original's sampling rows;
+        population and site capacity multiplied alike, so every rate stays the same):
+        ``--scale city --replicate 3`` has 30 million rows, ``--replicate 10`` 99 million.
+        The sampling file is written a row group at a time (:mod:`workbench.sample.replicate`).
 
     Returns
     -------
@@ -43,7 +50,7 @@ def generate_pack(out_dir: str | Path, seed: int = DEFAULT_SEED, scale: str = "d
     Raises
     ------
     ValueError
-        When ``scale`` is unknown.
+        When ``scale`` is unknown or ``replicate`` is not a positive integer.
     """
-    pack = build_pack(get_scale(scale), int(seed))
+    pack = build_pack(get_scale(scale), int(seed), replicate)
     return write_pack(pack, Path(out_dir))

@@ -30,3 +30,10 @@ class SamplePack:
     households: np.ndarray  # per community
     supply_story: supply.SupplyStory
     field_story: field_checks.FieldStory
+    secret: int = 0  # key of the person keys (sampling.person_keys)
+    copies: int = 1  # every resident copied this many times (workbench.sample.replicate)
+
+    @property
+    def sampling_rows(self) -> int:
+        """Rows of the written sampling file (``sampling_table`` holds those of one copy)."""
+        return self.sampling_table.num_rows * self.copies

@@ -21,12 +21,14 @@ from workbench.sample import (
 from workbench.sample.geography import Areas, build_areas
 from workbench.sample.model import SamplePack
 from workbench.sample.readme import readme_text
+from workbench.sample.replicate import check_copies, replicate_pack, sampling_batches
 from workbench.sample.settings import BOUNDARIES_DIR, Scale, random_stream
 from workbench.sample.writers import (
     copy_file,
     write_csv,
     write_geojson,
     write_parquet,
+    write_parquet_batches,
     write_text,
     write_xlsx,
 )
@@ -54,8 +56,12 @@ def areas_properties(areas: Areas, households: np.ndarray) -> pd.DataFrame:
     return pd.concat([streets, communities], ignore_index=True)
 
 
-def build_pack(scale: Scale, seed: int) -> SamplePack:
-    """Generate every dataset of ``scale`` from ``seed`` (nothing is written)."""
+def build_pack(scale: Scale, seed: int, copies: int = 1) -> SamplePack:
+    """Generate every dataset of ``scale`` from ``seed`` (nothing is written).
+
+    ``copies`` > 1 copies every resident that many times (:mod:`workbench.sample.replicate`).
+    """
+    check_copies(copies)
     areas = build_areas(scale, random_stream(seed, "areas"))
     situation = outbreak.choose_outbreak(areas, scale, random_stream(seed, "outbreak"))
     sites = mass_testing.build_sites(areas, situation, scale, random_stream(seed, "sites"))
@@ -96,7 +102,7 @@ def build_pack(scale: Scale, seed: int) -> SamplePack:
         "medical_waste": waste,
         **_followup_tables(areas, sites, checkpoints, seed),
     }
-    return SamplePack(
+    return replicate_pack(SamplePack(
         scale=scale,
         seed=seed,
         areas=areas,
@@ -112,7 +118,8 @@ def build_pack(scale: Scale, seed: int) -> SamplePack:
         field_story=field_checks.FieldStory(magnet_short=magnet_short,
                                             uncollected=field_checks.uncollected_sites(waste, sites),
                                             missed=missed),
-    )
+        secret=secret,
+    ), copies)
 
 
 def _followup_tables(areas: Areas, sites: mass_testing.Sites, checkpoints: pd.DataFrame, seed: int) -> dict:
@@ -148,7 +155,10 @@ def write_pack(pack: SamplePack, out: Path) -> Path:
     write_csv(out / layout.TESTING_SITES, t["testing_sites"].rename(columns=sites_headers),
               encoding=layout.TESTING_SITES_ENCODING)
     write_csv(out / layout.ROUNDS, t["rounds"])
-    write_parquet(out / layout.SAMPLING, pack.sampling_table, delta_columns=("sampled_at",))
+    if pack.copies == 1:
+        write_parquet(out / layout.SAMPLING, pack.sampling_table, delta_columns=("sampled_at",))
+    else:
+        write_parquet_batches(out / layout.SAMPLING, sampling_batches(pack), delta_columns=("sampled_at",))
     for name, file in (("checkpoints", layout.CHECKPOINTS),
                        ("checkpoint_daily", layout.CHECKPOINT_DAILY),
                        ("places", layout.PLACES), ("enterprises", layout.ENTERPRISES),

@@ -306,7 +306,13 @@ def person_keys(count: int, secret: int) -> pa.StringArray:
     Nothing about a person can be read from the key; without ``secret`` it cannot be
     linked back to the index either.
     """
-    mixed = _mix64(np.arange(count, dtype=np.uint64) ^ np.uint64(secret))
+    return person_keys_at(np.arange(count, dtype=np.uint64), secret)
+
+
+def person_keys_at(index: np.ndarray, secret: int) -> pa.StringArray:
+    """The keys of the persons numbered ``index``, as :func:`person_keys`; distinct numbers, distinct keys."""
+    count = len(index)
+    mixed = _mix64(np.asarray(index, dtype=np.uint64) ^ np.uint64(secret))
     shifts = np.arange(60, -1, -4, dtype=np.uint64)
     nibbles = ((mixed[:, None] >> shifts) & np.uint64(0xF)).astype(np.intp)
     chars = np.hstack([np.broadcast_to(_PREFIX, (count, 3)), _HEX[nibbles]])

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import os
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,6 +73,23 @@ def write_parquet(path: Path, table: pa.Table, delta_columns: tuple[str, ...] = 
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp, use_dictionary=strings, column_encoding=encoding or None,
                        **PARQUET_OPTIONS)
+
+
+def write_parquet_batches(path: Path, batches: Iterable[pa.Table],
+                          delta_columns: tuple[str, ...] = ()) -> None:
+    """Write ``batches`` (tables of one schema) as one file, a batch at a time, like :func:`write_parquet`.
+
+    Only one batch is in memory at a time; ``path`` appears when the last one is written.
+    """
+    batches = iter(batches)
+    first = next(batches)
+    strings = [f.name for f in first.schema if pa.types.is_string(f.type)]
+    encoding = dict.fromkeys(delta_columns, "DELTA_BINARY_PACKED")
+    options = {k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}
+    with atomic_path(path) as tmp, pq.ParquetWriter(tmp, first.schema, use_dictionary=strings,
+                                                    column_encoding=encoding or None, **options) as out:
+        for table in itertools.chain([first], batches):
+            out.write_table(table, row_group_size=PARQUET_OPTIONS["row_group_size"])
 
 
 def _ring(coords: np.ndarray) -> list[list[float]]:
