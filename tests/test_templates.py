@@ -240,7 +240,8 @@ def fill_from_pack(folder: Path, data) -> None:
     catalog = yaml.safe_load((folder / "catalog.yaml").read_text("utf-8"))
     for name in tabular_datasets():
         columns = SCHEMAS[name].columns
-        frame = data[name].reindex(columns=list(columns))
+        rows = data[name].preview(10**7) if name == "sampling" else data[name]  # person-level: a view
+        frame = rows.reindex(columns=list(columns))
         if name == "sampling":
             headers = {h: c for h, c in catalog["datasets"][name]["columns"].items()}
             out = frame.assign(sampled_at=frame["sampled_at"].dt.strftime("%Y-%m-%d %H:%M:%S"))
