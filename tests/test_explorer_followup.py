@@ -55,12 +55,15 @@ def set_control(explorer: Explorer, key: str, value) -> pd.DataFrame:
 
 
 def points(map_html: str) -> dict[str, str]:
-    """Each point or polygon of the map's layers: its tooltip's first bold text → its fill colour."""
-    page, decoder, found = html.unescape(map_html), json.JSONDecoder(), {}
-    for match in re.finditer(r"L\.geoJson\(", page):
-        data, _ = decoder.raw_decode(page, match.end())
-        for feature in data["features"]:
-            tip, style = feature["properties"].get("t", ""), feature["properties"].get("s", {})
+    """Each point or polygon of the map's layers: its tooltip's first bold text → its fill colour.
+
+    A layer's features are a JSON block ``{"f": [[coordinates, {"s": style, "t": tooltip}], ...]}``
+    (workbench/present/maps/layers.py).
+    """
+    page, found = html.unescape(map_html), {}
+    for blob in re.findall(r'<script type="application/json" id="\w+_json">(.*?)</script>', page, flags=re.S):
+        for _, properties in json.loads(blob)["f"]:
+            tip, style = properties.get("t", ""), properties.get("s", {})
             name = re.match(r"<b>(.*?)</b>", tip)
             if name and "fillColor" in style:
                 found[html.unescape(name.group(1))] = style["fillColor"]
