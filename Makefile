@@ -38,8 +38,13 @@ notebook-filter:
 
 install: $(STAMP)
 
+# The showcase: the briefs of the day before the sample's report date first, then every report of
+# the report date, so that the brief's "since the last brief" has something to compare with.
+PREVIOUS_DAY = $$($(BIN)/python -c 'import datetime as d; from workbench.intake.catalog import open_pack; \
+	print((open_pack().resolve_date(None) - d.timedelta(days=1)).date())')
 report: install
-	$(BIN)/workbench batch parameters/daily.yaml
+	$(BIN)/workbench batch parameters/daily.yaml --jobs 2 --only daily_brief --date $(PREVIOUS_DAY)
+	$(BIN)/workbench batch parameters/daily.yaml --jobs 2
 
 test: install
 	$(BIN)/python -m pytest

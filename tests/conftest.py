@@ -48,6 +48,15 @@ def sample_batch(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def rendered_pages(browser, sample_batch, tmp_path_factory):
+    """Every page of ``sample_batch`` opened once at 390 and at 1280 px, and what it showed
+    (``test_browser.measure_pages``): the browser checks of several modules judge it."""
+    from test_browser import measure_pages
+
+    return measure_pages(browser, sample_batch[0], tmp_path_factory.mktemp("screens"))
+
+
+@pytest.fixture(scope="session")
 def sample_data():
     """Every dataset of the sample pack, loaded and validated once."""
     from workbench.intake.catalog import open_pack

@@ -17,7 +17,7 @@ from workbench.runner.batch import bound_jobs, order_longest_first, run_batch, r
 from workbench.runner.locking import BATCH_LOCK_NAME, hold_batch_lock
 from workbench.runner.report import RunResult
 from workbench.runner.retention import prune_reports
-from workbench.runner.schedule import expand_jobs, list_streets, load_schedule
+from workbench.runner.schedule import expand_jobs, list_streets, load_schedule, schedule_language
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent / "notebooks"
@@ -44,10 +44,47 @@ def test_daily_schedule_fans_out_over_the_district_and_every_street(fake_areas):
     assert list_streets(object()) == ["S01", "S02"]
     jobs = [job for job in expand_jobs(load_schedule(ROOT / "parameters" / "daily.yaml"), pack=object())
             if job.stem.startswith("testing_coverage")]
-    stems = ["testing_coverage", "testing_coverage__S01", "testing_coverage__S02"]
+    stems = ["testing_coverage", "testing_coverage_en", "testing_coverage__S01", "testing_coverage__S02"]
     assert [job.stem for job in jobs] == stems
-    assert [job.scope for job in jobs] == ["district", "S01", "S02"]
-    assert all(job.parameters == {"coverage_target": 0.95, "lang": "zh"} for job in jobs)
+    assert [job.scope for job in jobs] == ["district", "district", "S01", "S02"]
+    assert [job.parameters for job in jobs] == [{"coverage_target": 0.95, "lang": lang} for lang in
+                                                ("zh", "en", "zh", "zh")]
+
+
+def test_languages_fan_an_entry_out_and_only_picks_reports(tmp_path, fake_areas):
+    schedule = _schedule(tmp_path, f"""lang: en
+reports:
+  - {{notebook: {HERE / 'tiny.ipynb'}, name: a, languages: [zh, en], scopes: [district, streets]}}
+  - {{notebook: {HERE / 'tiny.ipynb'}, name: b, parameters: {{lang: en}}}}
+""")
+    entries = load_schedule(schedule)
+    jobs = expand_jobs(entries, pack=object())
+    assert [(job.stem, job.parameters) for job in jobs] == [
+        ("a", {"lang": "zh"}), ("a__S01", {"lang": "zh"}), ("a__S02", {"lang": "zh"}),
+        ("a_en", {"lang": "en"}), ("a_en__S01", {"lang": "en"}), ("a_en__S02", {"lang": "en"}),
+        ("b", {"lang": "en"})]
+    assert [job.stem for job in expand_jobs(entries, pack=object(), only=["b"])] == ["b"]
+    assert len(expand_jobs(entries, pack=object(), only=["a_en"])) == 6  # every run of the entry
+    with pytest.raises(ReportError, match="no report of the schedule is named c"):
+        expand_jobs(entries, pack=object(), only=["c"])
+    assert schedule_language(schedule) == "en"
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ("languages: [fr]", "languages must be a list of zh, en"),
+    ("languages: [en, en]", "each once"),
+    ("languages: [en], parameters: {lang: en}", "not both"),
+])
+def test_languages_are_checked(tmp_path, entry, message):
+    schedule = _schedule(tmp_path, f"reports: [{{notebook: {HERE / 'tiny.ipynb'}, {entry}}}]")
+    with pytest.raises(ReportError, match=message):
+        load_schedule(schedule)
+
+
+def test_the_schedules_index_language_is_checked(tmp_path):
+    schedule = _schedule(tmp_path, f"lang: fr\nreports: [{{notebook: {HERE / 'tiny.ipynb'}}}]")
+    with pytest.raises(ReportError, match="lang must be one of zh, en"):
+        schedule_language(schedule)
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -3,6 +3,7 @@
 import csv
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLE
@@ -25,9 +26,9 @@ COUNT_FEATURES = f"""() => {{
 }}"""
 
 
-def open_offline(browser, path, width=1200):
+def open_offline(browser, path, width=1200, height=900):
     """Open ``path`` with every non-local request aborted; return (page, requests, errors)."""
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": height})
     requests, errors = [], []
 
     def route(r):
@@ -50,33 +51,99 @@ def map_frames(page):
     return [f for f in page.frames if f != page.main_frame]
 
 
-def test_every_report_and_the_index_load_nothing_and_draw_their_maps(browser, sample_batch):
-    reports, _, _ = sample_batch
-    pages = sorted(reports.rglob("*.html"))
+#: The two widths every page is checked at: a phone's first screen (390 × 844) and a laptop's.
+SCREENS = {390: 844, 1280: 800}
+#: Each visible table: its box, whether it fits or shows its scroll cue, where its headers are.
+TABLES = """() => [...document.querySelectorAll('table.wb-table')]
+    .filter(t => t.offsetParent !== null).map(t => {
+    const box = t.closest('.wb-scroll') || t.parentElement, at = box.getBoundingClientRect();
+    return {
+        fits: box.scrollWidth <= box.clientWidth + 1, cue: box.classList.contains('wb-overflow'),
+        hint: getComputedStyle(box, '::before').content,
+        left: Math.max(at.left, 0), right: Math.min(at.left + box.clientWidth, window.innerWidth),
+        heads: [...t.tHead.rows[0].cells].map(th => {
+            const r = th.getBoundingClientRect();
+            return {text: th.innerText.trim(), key: th.classList.contains('wb-key'),
+                    left: r.left, right: r.right};
+        }),
+    };
+})"""
+#: The text a reader sees, one line per text node: rendered (not in a closed fold), not code.
+SHOWN_TEXT = """() => {
+    const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode, element = node.parentElement;
+        if (!node.textContent.trim() || element.closest('code, script, style')) { continue; }
+        if (element.checkVisibility && !element.checkVisibility()) { continue; }
+        out.push(node.textContent.replace(/\\s+/g, ' '));
+    }
+    return out.join('\\n');
+}"""
+FIRST_SCREEN = """() => {
+    const items = document.querySelectorAll('ol.wb-actions li');
+    const meta = document.querySelector('.wb-meta span:nth-child(3)');  // generation time: further down
+    const box = i => items[i].getBoundingClientRect();
+    return {items: items.length, first: items.length ? box(0).bottom : 1e9,
+            last: items.length ? box(items.length - 1).bottom : 0,
+            meta: meta ? meta.getBoundingClientRect().top : 1e9};
+}"""
+
+
+def measure_pages(browser, reports: Path, shots: Path) -> dict:
+    """Every page under ``reports`` opened once at each of :data:`SCREENS`, and what it showed.
+
+    ``{width: {page path: {lang, text, requests, errors, scroll_width, tables, first_screen,
+    maps: [features drawn], fitted: [maps fitted], screenshot (390 only)}}}``; the session
+    fixture ``rendered_pages`` (conftest) holds it for this module, ``test_phone_pages`` and
+    ``test_language``, so that a page is opened twice in a session, not once per check.
+    """
+    seen = {}
+    for width, height in SCREENS.items():
+        seen[width] = {}
+        for path in sorted(reports.rglob("*.html")):
+            page, requests, errors = open_offline(browser, path, width=width, height=height)
+            frames = map_frames(page)
+            fitted = []
+            for frame in frames:  # the map fits itself once its frame is laid out
+                try:
+                    frame.wait_for_function(FITTED, timeout=10_000)
+                    fitted.append(True)
+                except Exception:
+                    fitted.append(False)
+            lang = page.evaluate("document.documentElement.lang") or ""
+            record = {
+                "lang": "en" if lang.startswith("en") else "zh",
+                "text": "\n".join([page.evaluate(SHOWN_TEXT)] + [f.evaluate(SHOWN_TEXT) for f in frames]),
+                "requests": requests, "errors": errors, "fitted": fitted,
+                "scroll_width": page.evaluate("document.documentElement.scrollWidth"),
+                "tables": page.evaluate(TABLES), "first_screen": page.evaluate(FIRST_SCREEN),
+                "maps": [f.evaluate(COUNT_FEATURES) for f in frames],
+            }
+            if width == 390:
+                record["screenshot"] = shots / f"{path.stem}.png"
+                page.screenshot(path=str(record["screenshot"]), full_page=True)
+            seen[width][str(path.relative_to(reports))] = record
+            page.close()
+    return seen
+
+
+def test_every_report_and_the_index_load_nothing_and_draw_their_maps(rendered_pages):
+    pages = rendered_pages[1280]
     assert len(pages) >= 2
-    for path in pages:
-        page, requests, errors = open_offline(browser, path)
-        assert requests == [], f"{path.name} requested {requests[:3]}"
-        assert errors == [], f"{path.name}: {errors[:3]}"
-        frames = map_frames(page)
-        if not path.name.startswith(MAPLESS):
-            assert frames, f"{path.name} has no map"
-            for frame in frames:
-                assert frame.evaluate(COUNT_FEATURES) > 10, f"{path.name}: map features not drawn"
-        page.close()
+    for name, seen in pages.items():
+        assert seen["requests"] == [], f"{name} requested {seen['requests'][:3]}"
+        assert seen["errors"] == [], f"{name}: {seen['errors'][:3]}"
+        if not Path(name).name.startswith(MAPLESS):
+            assert seen["maps"], f"{name} has no map"
+            assert all(n > 10 for n in seen["maps"]), f"{name}: map features not drawn"
 
 
-def test_reports_fit_a_phone(browser, sample_batch, tmp_path):
-    reports, _, _ = sample_batch
-    for path in sorted(reports.rglob("*.html")):
-        page, _, _ = open_offline(browser, path, width=390)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{path.name} scrolls sideways"
-        for frame in map_frames(page):  # the map fits itself once its frame is laid out
-            frame.wait_for_function(FITTED, timeout=10_000)
-        shot = tmp_path / f"{path.stem}.png"
-        page.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 20_000
-        page.close()
+def test_reports_fit_a_phone(rendered_pages):
+    for name, seen in rendered_pages[390].items():
+        assert seen["requests"] == [] and seen["errors"] == [], (name, seen["requests"], seen["errors"])
+        assert seen["scroll_width"] <= 390, f"{name} scrolls sideways"
+        assert all(seen["fitted"]), f"{name}: a map did not fit itself to its data"
+        assert seen["screenshot"].stat().st_size > 20_000
 
 
 PAYLOADS = [

@@ -76,8 +76,9 @@ def test_reports_link_the_days_data_quality_page_from_their_metadata_and_data_no
         def fingerprint(self):
             return "f"
 
-    for lang, words in (("zh", "数据质量"), ("en", "Data quality")):
+    pages = (("zh", "数据质量", "data_quality.html"), ("en", "Data quality", "data_quality_en.html"))
+    for lang, words, page in pages:
         meta = display.meta_block(Pack(), "全区", "2022-10-09", lang).data
-        assert f'<a href="data_quality.html">{words}</a>' in meta
-        assert 'href="data_quality.html"' in display.warnings_box(["x"], lang).data
+        assert f'<a href="{page}">{words}</a>' in meta
+        assert f'href="{page}"' in display.warnings_box(["x"], lang).data
     assert display.warnings_box([], "zh").data == ""

@@ -23,7 +23,7 @@ def test_the_daily_schedule_runs_without_context_or_zones(tmp_path, without):
     pack = contract_pack(tmp_path / "pack", without=without)
     results = _batch(tmp_path, pack)
     assert {r.stem: r.error for r in results if not r.ok} == {}
-    assert len(results) == 14  # with the projects report
+    assert len(results) == 21  # with the projects report; the district's reports in zh and en
     for path in (tmp_path / "reports").glob("*/*.json"):
         if path.name == "index.json":
             continue

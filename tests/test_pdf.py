@@ -1,4 +1,6 @@
-"""PDF and PNG export with headless Chromium: tables whole, legends in colour, the brief's long PNG."""
+"""PDF and PNG export with headless Chromium, of every page of the session's sample batch (zh and en):
+no table loses a column (its last header is in the PDF's text), every map prints on one page with its
+legend, whose swatches keep their colours (pixels of the rendered page), the briefs' long PNGs."""
 
 from __future__ import annotations
 
@@ -8,11 +10,10 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from workbench.domains.bands import band_ranges
 from workbench.present.i18n import label
-from workbench.present.palette import STATUS_COLOURS
 
 
 def in_chromium(test):
@@ -20,13 +21,11 @@ def in_chromium(test):
     return pytest.mark.browser(pytest.mark.slow(test))
 
 
-REPORTS = ("inspections", "testing_coverage", "daily_brief")  # English pages: no CJK font needed
-
-
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def exported(sample_batch, tmp_path_factory):
+    """Every page of the session's sample batch (each report, zh and en, and the data-quality pages)
+    exported once: ``{page stem: Exported}``."""
     from workbench.runner.pdf import ChromiumMissing, export_pdfs, find_chromium
-    from workbench.runner.report import run_report
 
     try:
         find_chromium()
@@ -34,14 +33,9 @@ def exported(tmp_path_factory):
         pytest.skip(str(exc))
     if shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None:
         pytest.skip("poppler-utils (pdftotext, pdftoppm) is not installed")
-    out = tmp_path_factory.mktemp("pdf")
-    pages = []
-    for report in REPORTS:
-        result = run_report(report, parameters={"lang": "en"}, name=f"{report}_en",
-                            reports_dir=out / "reports", runs_dir=out / "runs", index=False)
-        assert result.ok, result.error
-        pages.append(result.html_path)
-    return {e.page.stem: e for e in export_pdfs(pages, out / "pdf")}
+    reports, _, results = sample_batch
+    pages = [r.html_path for r in results if r.ok] + sorted(reports.glob("*/data_quality*.html"))
+    return {e.page.stem: e for e in export_pdfs(pages, tmp_path_factory.mktemp("pdf"))}
 
 
 class TableHeaders(HTMLParser):
@@ -73,68 +67,112 @@ def pdf_text(path: Path, page: int | None = None) -> str:
                           check=True).stdout
 
 
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def page_pixels(path: Path, page: int, tmp_path: Path) -> tuple[int, int, bytes]:
-    """One PDF page rendered at 72 dpi: (width, height, RGB bytes), read from pdftoppm's PPM."""
-    stem = tmp_path / f"page{page}"
+def page_pixels(path: Path, page: int, tmp_path: Path) -> np.ndarray:
+    """One PDF page rendered at 72 dpi: an (height, width, 3) array, read from pdftoppm's PPM."""
+    stem = tmp_path / f"{path.stem}-page{page}"
     subprocess.run(["pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), "-singlefile", str(path),
                     str(stem)], check=True)
     data = stem.with_suffix(".ppm").read_bytes()
     magic, width, height, depth, pixels = data.split(maxsplit=4)
     assert magic == b"P6" and depth == b"255"
-    return int(width), int(height), pixels
+    return np.frombuffer(pixels, dtype=np.uint8).reshape(int(height), int(width), 3)
 
 
-def count_colour(pixels: bytes, hex_colour: str, tolerance: int = 12) -> int:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    n = 0
-    for i in range(0, len(pixels) - 2, 3):
-        if abs(pixels[i] - r) <= tolerance and abs(pixels[i + 1] - g) <= tolerance \
-                and abs(pixels[i + 2] - b) <= tolerance:
-            n += 1
-    return n
+def count_colour(pixels: np.ndarray, hex_colour: str, tolerance: int = 12) -> int:
+    """How many pixels are within ``tolerance`` of ``#rrggbb`` in each channel."""
+    rgb = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.int16)
+    return int((np.abs(pixels.astype(np.int16) - rgb) <= tolerance).all(axis=2).sum())
+
+
+def test_count_colour_counts_close_pixels_only():
+    pixels = np.array([[[255, 0, 0], [250, 5, 3], [200, 0, 0]]], dtype=np.uint8)
+    assert count_colour(pixels, "#ff0000") == 2
+
+
+#: A legend's swatch: a small inline box whose background is the colour (maps/base.add_legend).
+SWATCH = re.compile(r'<span style="display:inline-block;width:12px;height:12px;background:(#[0-9a-fA-F]{6});')
+
+
+class MapFrames(HTMLParser):
+    """The documents of a page's map frames (``<iframe class="wb-map" srcdoc>``), in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.frames = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "iframe" and "wb-map" in (attributes.get("class") or "") and attributes.get("srcdoc"):
+            self.frames.append(attributes["srcdoc"])
+
+
+def map_legends(html: str) -> list[list[str]]:
+    """The swatch colours of each map's legend, in the page's order (one list per map frame)."""
+    parser = MapFrames()
+    parser.feed(html)
+    return [SWATCH.findall(frame) for frame in parser.frames]
 
 
 @in_chromium
-@pytest.mark.parametrize("report", REPORTS)
-def test_the_pdf_holds_every_column_header_of_the_widest_table(exported, report):
-    done = exported[f"{report}_en"]
-    parser = TableHeaders()
-    parser.feed(done.page.read_text("utf-8"))
-    widest = max(parser.tables, key=len)
-    text = squeeze(pdf_text(done.pdf))
-    missing = [header for header in widest if squeeze(header) not in text]
-    assert missing == [], f"{report}: headers cut from the PDF: {missing}"
-    assert label("download_csv", "en") not in pdf_text(done.pdf)  # no controls on paper
+def test_no_table_of_any_report_loses_a_column_on_paper(exported):
+    cut = []
+    for stem, done in exported.items():
+        parser = TableHeaders()
+        parser.feed(done.page.read_text("utf-8"))
+        text = squeeze(pdf_text(done.pdf))
+        for number, headers in enumerate(parser.tables):
+            if headers and squeeze(headers[-1]) not in text:
+                cut.append(f"{stem}: table {number} ({headers[0]}) lost its last column {headers[-1]!r}")
+        lang = "en" if stem.endswith("_en") else "zh"
+        assert label("download_csv", lang) not in pdf_text(done.pdf), f"{stem}: a download link on paper"
+    assert len(exported) >= 20
+    assert cut == [], "\n".join(cut)
 
 
 @in_chromium
-def test_the_map_and_its_legend_print_on_one_page_in_colour(exported, tmp_path):
-    done = exported["testing_coverage_en"]
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(done.pdf)], capture_output=True,
-                                                             text=True, check=True).stdout).group(1))
-    legend = label("legend", "en")
-    on_page = [p for p in range(1, pages + 1) if legend in pdf_text(done.pdf, p)]
-    assert on_page, "the map's legend is not in the PDF"
-    page = on_page[0]
-    assert "Leaflet" in pdf_text(done.pdf, page)  # the map's bottom corner is on the legend's page
-    _, _, pixels = page_pixels(done.pdf, page, tmp_path)
-    # every band of the coverage map has its swatch, drawn as a background (0.95 target, the sample's)
-    for colour in {STATUS_COLOURS[band.tone] for band in band_ranges(0.95)}:
-        assert count_colour(pixels, colour) >= 20, f"no {colour} on the map's page"
+def test_every_map_prints_on_one_page_with_its_legend_in_colour(exported, tmp_path):
+    problems, maps = [], 0
+    for stem, done in exported.items():
+        legends = map_legends(done.page.read_text("utf-8"))
+        if not legends:
+            continue
+        word = label("legend", "en" if stem.endswith("_en") else "zh")
+        pages = [p for p in range(1, pdf_pages(done.pdf) + 1)
+                 for _ in range(pdf_text(done.pdf, p).count(word))]
+        if len(pages) != len(legends):
+            problems.append(f"{stem}: {len(legends)} map(s) but {len(pages)} legend(s) on paper")
+            continue
+        for page, colours in zip(pages, legends, strict=True):
+            maps += 1
+            text = pdf_text(done.pdf, page)
+            if text.count("Leaflet") < text.count(word):  # the map's bottom corner is on its legend's page
+                problems.append(f"{stem}: a map and its legend are not on one page (page {page})")
+            pixels = page_pixels(done.pdf, page, tmp_path)
+            faint = [c for c in dict.fromkeys(colours) if count_colour(pixels, c) < 20]
+            if faint:
+                problems.append(f"{stem}: legend swatches without their colour on page {page}: {faint}")
+    assert maps >= 8
+    assert problems == [], "\n".join(problems)
 
 
 @in_chromium
 def test_the_brief_has_a_long_phone_wide_png_and_reports_none(exported):
-    brief = exported["daily_brief_en"]
-    assert brief.png is not None and brief.png.name == "daily_brief_en.png"
-    data = brief.png.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    assert width == 390 and height > 1500
+    for stem in ("daily_brief", "daily_brief_en"):
+        brief = exported[stem]
+        assert brief.png is not None and brief.png.name == f"{stem}.png"
+        data = brief.png.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert width == 390 and height > 1500
     assert exported["inspections_en"].png is None and exported["inspections_en"].pdf.stat().st_size > 10_000
 
 

@@ -125,14 +125,15 @@ def test_a_batch_on_a_pack_seeded_with_personal_data_leaves_none_of_it(tmp_path,
     schedule = tmp_path / "schedule.yaml"
     daily = yaml.safe_load((SAMPLE.parents[1] / "parameters" / "daily.yaml").read_text("utf-8"))
     for entry in daily["reports"]:
-        if entry.get("scopes"):
-            entry["scopes"] = ["district", "S01"]  # one street is enough
+        if "streets" in (entry.get("scopes") or []):
+            entry["scopes"] = ["S01"]  # one street is enough
     schedule.write_text(yaml.safe_dump(daily, allow_unicode=True), "utf-8")
     out = tmp_path / "out"
     results = run_batch(schedule, pack=pack, jobs=2, reports_dir=out / "reports", runs_dir=out / "runs",
                         progress=False)
     failed = {r.stem for r in results if not r.ok}
-    runs = sum(len(entry.get("scopes") or ["district"]) for entry in daily["reports"])
+    runs = sum(len(entry.get("scopes") or ["district"]) * len(entry.get("languages") or ["zh"])
+               for entry in daily["reports"])
     assert len(results) == runs and all(r.json_path is not None for r in results)  # every run recorded
     assert failed == set()  # bad cells of record datasets are set aside, not fatal
     assert leaks(out) == []

@@ -91,7 +91,7 @@ def command_batch(args: argparse.Namespace) -> int:
 
     results = run_batch(args.schedule, date=args.date, pack=args.pack, jobs=args.jobs,
                         keep_days=args.keep_days, reports_dir=args.reports, runs_dir=args.runs,
-                        **timeout_option(args))
+                        lang=args.lang, only=args.only or (), **timeout_option(args))
     failed = [result.stem for result in results if not result.ok]
     print(f"{len(results) - len(failed)} ok, {len(failed)} failed", *failed)
     print(Path(args.reports) / "index.html")
@@ -257,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="runs at a time, at most one per CPU (default 1)")
     add_run_options(batch, timeout_of="each report, unless its schedule entry sets timeout:",
                     keep_days="optional")
+    batch.add_argument("--lang", choices=("zh", "en"),
+                       help="language of reports/index.html (default: the schedule's lang:, else zh)")
+    batch.add_argument("--only", action="append", metavar="NAME",
+                       help="run only this report of the schedule (repeatable; daily_brief: every language)")
     batch.add_argument("--pdf", action="store_true",
                        help="also write a PDF of each report and a long PNG of the brief (headless chromium)")
     batch.set_defaults(handler=command_batch)

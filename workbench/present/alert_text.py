@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from workbench.brief.alerts import Alert
 from workbench.brief.rules import RATE_PARTS, is_number
 from workbench.present.charts import format_quantity
-from workbench.present.i18n import format_count, format_rate, format_share, label
+from workbench.present.i18n import format_count, format_rate, format_share, label, unit_text
 from workbench.privacy import mask_personal
 
 
@@ -37,7 +37,8 @@ def render_message(template: str, evidence: Mapping, lang: str = "zh") -> str:
     fields named in :data:`~workbench.brief.rules.RATE_PARTS`), ``num`` (a quantity:
     separators when large, three significant digits when small), ``label`` (the label of the
     value, ``label:PREFIX`` the label of PREFIX + value, e.g. ``{zone:label}``,
-    ``{item:label:fc_}``). A missing value prints "—".
+    ``{item:label:fc_}``). ``{unit}`` is a unit of the data, in the page's language
+    (:func:`~workbench.present.i18n.unit_text`). A missing value prints "—".
     """
     out = []
     for literal, name, spec, _ in string.Formatter().parse(template):
@@ -59,6 +60,8 @@ def format_value(name: str, spec: str, evidence: Mapping, lang: str = "zh") -> s
         return "—"
     if spec.startswith("label"):
         return label(spec.partition(":")[2] + str(value), lang)
+    if name == "unit":
+        return str(unit_text(value, lang))
     if spec == "share":
         return format_share(value)
     if spec == "num" or (spec == "" and isinstance(value, float)):

@@ -150,7 +150,8 @@ def meta_block(pack, scope_label: str, report_date, lang: str = "zh",
         (label("fingerprint", lang), pack.fingerprint()),
     ]
     items = "".join(f"<span><b>{escape(k)}</b>: {escape(v)}</span>" for k, v in meta)
-    items += f'<span><a href="{DATA_QUALITY_PAGE}">{escape(label("data_quality_link", lang))}</a></span>'
+    link = escape(label("data_quality_link", lang))
+    items += f'<span><a href="{data_quality_page(lang)}">{link}</a></span>'
     return HTML(f'{REPORT_CSS}<div class="wb-meta">{items}</div>')
 
 
@@ -196,22 +197,39 @@ def share_formatter(digits: int = 1) -> Callable:
 
 
 def parameters_table(parameters: Mapping, lang: str = "zh") -> HTML:
-    """The run's parameters, readable (papermill injects strings unicode-escaped)."""
-    frame = pd.DataFrame({"parameter": [parameter_name(p, lang) for p in parameters],
-                          "value": ["—" if v is None else str(v) for v in parameters.values()]})
+    """The run's parameters, readable (papermill injects strings unicode-escaped).
+
+    Each parameter by its label with its name as code; values as given, as code (what the
+    analyst types: ``none``, ``S01``), a missing value as a dash.
+    """
+    frame = pd.DataFrame({"parameter": list(parameters), "value": list(parameters.values())})
+    formats = {"parameter": lambda name: parameter_name(name, lang), "value": parameter_value}
     return HTML(f'<details><summary>{escape(label("parameters", lang))}</summary>'
-                f'{table(frame, {"parameter": "parameter", "value": "value"}, lang).data}</details>')
+                f'{table(frame, {"parameter": "parameter", "value": "value"}, lang, formats=formats).data}'
+                "</details>")
 
 
 def parameter_name(name: str, lang: str = "zh") -> str:
-    """A parameter's label (``param_<name>``) with its name, or the bare name when it has no label."""
+    """A parameter's label (``param_<name>``) and its name as code (safe HTML); without a label, the name."""
     key = f"param_{name}"
-    worded = label(key, lang)
-    return name if worded == key else f"{worded} ({name})"
+    worded, code = label(key, lang), f"<code>{escape(name)}</code>"
+    return code if worded == key else f"{escape(worded)} ({code})"
+
+
+def parameter_value(value) -> str:
+    """A parameter's value as code (safe HTML), a dash when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"<code>{escape(mask_personal(str(value)))}</code>"
 
 
 #: The data-quality page every batch writes beside the reports of its date (``reports/D/``).
 DATA_QUALITY_PAGE = "data_quality.html"
+
+
+def data_quality_page(lang: str = "zh") -> str:
+    """The date's data-quality page in ``lang``: ``data_quality.html``, en ``data_quality_en.html``."""
+    return DATA_QUALITY_PAGE if lang == "zh" else DATA_QUALITY_PAGE.replace(".html", f"_{lang}.html")
 
 
 def warnings_box(warnings: Sequence[str], lang: str = "zh") -> HTML:
@@ -219,6 +237,6 @@ def warnings_box(warnings: Sequence[str], lang: str = "zh") -> HTML:
     if not warnings:
         return HTML("")
     items = "".join(f"<li>{escape(note_text(mask_personal(w), lang))}</li>" for w in warnings)
-    more = f'<p><a href="{DATA_QUALITY_PAGE}">{escape(label("warnings_data_quality", lang))}</a></p>'
+    more = f'<p><a href="{data_quality_page(lang)}">{escape(label("warnings_data_quality", lang))}</a></p>'
     title = escape(label("warnings", lang))
     return HTML(f'<div class="wb-warnings"><b>{title}</b><ul>{items}</ul>{more}</div>')

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from workbench.intake.setaside import SET_ASIDE
 from workbench.present.i18n import label
 
 #: (English shape, Chinese wording): the shapes of the notes the stages write.
@@ -83,3 +84,124 @@ def note_text(note: str, lang: str = "zh") -> str:
             text = wording.format(**values)
             return prefix + text.replace("（及此前  天）", "")
     return prefix + rest
+
+
+#: (English shape, Chinese wording): what intake expected of a value, and what it found, as the
+#: data-quality page shows them (:func:`problem_text`). Values from the file stay as they are.
+PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
+    # what a value should have looked like (parsing, the contract's checks)
+    (r"yes or no \(true/false, 1/0, 是/否, Y/N, yes/no\)", "是或否（true/false、1/0、是/否、Y/N、yes/no）"),
+    (r"a whole number", "整数"),
+    (r"a number", "数字"),
+    (r"a date and time such as (?P<example>.+)", "日期和时间，如 {example}"),
+    (r"a date such as (?P<example>.+)", "日期，如 {example}"),
+    (r"a geometry \(WKT text or a geo file\)", "几何图形（WKT 文本或地理文件）"),
+    (r"a Polygon or MultiPolygon geometry", "面状几何图形（多边形或多个多边形）"),
+    (r"a number greater than 0", "大于 0 的数字"),
+    (r"a number of 0 or more", "不小于 0 的数字"),
+    (r"a longitude in China between (?P<low>\S+) and (?P<high>\S+)", "中国境内的经度，{low} 至 {high}"),
+    (r"a latitude in China between (?P<low>\S+) and (?P<high>\S+)", "中国境内的纬度，{low} 至 {high}"),
+    (r"one of: (?P<values>.+)", "以下之一：{values}"),
+    (r"a value \(the column may not be empty\)", "有值（此列不能为空）"),
+    (r"a unique (?P<column>\S+) \(this value occurs in other rows too\)",
+     "唯一的 {column}（此值在其他行也出现）"),
+    (r"one row per (?P<columns>.+)", "每个 {columns} 只有一行"),
+    (r"the column to exist", "此列存在"),
+    (r"values of type (?P<type>.+)", "{type} 类型的值"),
+    (r"a column '(?P<column>[^']+)' \(renamed from (?P<sources>.+) in catalog\.yaml\)",
+     "列 {column}（在 catalog.yaml 中由 {sources} 改名）"),
+    (r"a column '(?P<column>[^']+)'", "列 {column}"),
+    (r"plain identifiers and numbers \(full-width characters, stray blanks: normalised\)",
+     "规范的编码和数字（全角字符、多余空格：已规范化）"),
+    # rows and references
+    (r"an id listed in (?P<reference>\S+) \((?P<file>.+)\)", "{reference} 中已有的编码（{file}）"),
+    (r"an id listed in (?P<reference>\S+)", "{reference} 中已有的编码"),
+    (r"each row in one file only \(this one was kept once and this copy set aside\)",
+     "每行只在一个文件中出现（已保留一份，此重复行已剔除）"),
+    (r"each row in one file only", "每行只在一个文件中出现"),
+    (r"data rows only, no total rows", "只有数据行，没有合计行"),
+    (r"the area_id of a street in areas \(a community's parent\)",
+     "areas 中某个街道的 area_id（社区的上级）"),
+    (r"an area_id in every row", "每行都有 area_id"),
+    (r"a unit convertible to the target's \(t and 万吨, or 元, 万元 and 亿元\)",
+     "可与目标单位换算的单位（t 与 万吨，或 元、万元 与 亿元）"),
+    (r"counts per area only, no personal identifiers \(names, ID-card or phone numbers\): a person-level "
+     r"file is refused",
+     "只接受按区域汇总的数量，不含个人身份信息（姓名、身份证号、手机号）：个人明细文件不予读取"),
+    # files and the catalog
+    (r"an existing file", "存在的文件"),
+    (r"a path inside the pack folder", "数据包文件夹内的路径"),
+    (r"a file path", "文件路径"),
+    (r"a file of a known format \((?P<formats>.+)\)", "已知格式的文件（{formats}）"),
+    (r"keys among (?P<keys>.+)", "以下键之一：{keys}"),
+    (r"a mapping source: name", "“源列名: 标准列名”的映射"),
+    (r"a pack the workbench can read", "工作台能读取的数据包"),
+    (r"a dataset listed in catalog\.yaml", "catalog.yaml 中列出的数据集"),
+    (r"dataset '(?P<dataset>[^']+)' in catalog\.yaml \((?P<name>\S+) refers to it\)",
+     "catalog.yaml 中的数据集 {dataset}（{name} 引用了它）"),
+    (r"dataset '(?P<dataset>[^']+)' for (?P<section>.+)", "数据集 {dataset}（用于 {section}）"),
+    (r"text in UTF-8 or GB18030 \(or declare its encoding in catalog\.yaml\)",
+     "UTF-8 或 GB18030 编码的文本（或在 catalog.yaml 中声明其编码）"),
+    (r"text in the declared encoding (?P<encoding>\S+)", "所声明编码 {encoding} 的文本"),
+    (r"the same columns as (?P<file>.+) \(one dataset, many files\)",
+     "与 {file} 相同的列（一个数据集的多个文件）"),
+    (r"header_row as a line number from 1 \(CSV or XLSX only\)",
+     "header_row 为从 1 起的行号（仅 CSV 或 XLSX）"),
+    (r"datum wgs84, gcj02, bd09 or an EPSG code such as EPSG:4490",
+     "坐标系 wgs84、gcj02、bd09 或 EPSG 代码（如 EPSG:4490）"),
+    # what was found, in intake's words
+    (r"\.\.\. and (?P<n>[\d,]+) more rows", "……另有 {n} 行"),
+    (r"columns: (?P<columns>.*)", "现有列：{columns}"),
+    (r"(?P<n>[\d,]+) value\(s\) normalised, e\.g\. full-width S０1 read as S01",
+     "{n} 个值已规范化，如全角的 S０1 读作 S01"),
+    (r"(?P<n>[\d,]+) total/subtotal row\(s\) set aside \(line (?P<lines>.+)\)",
+     "剔除合计/小计行 {n} 行（第 {lines} 行）"),
+    (r"total/subtotal row\(s\) set aside \(line (?P<lines>.+)\)", "剔除的合计/小计行（第 {lines} 行）"),
+    (r"(?P<n>[\d,]+) rows? without area_id placed by their (?P<by>coordinates|site's coordinates)",
+     "{n} 行无 area_id，已按{by}落入区域"),
+    (r"(?P<n>[\d,]+) rows? set aside: no area_id, and their site is unknown or in no area",
+     "剔除 {n} 行：无 area_id，且其采样点未知或不在任何区域内"),
+    (r"no file (?P<file>.+)", "没有文件 {file}"),
+    (r"none found", "未找到"),
+    (r"(?P<what>.+); the column was not loaded and its values are not shown",
+     "{what}；此列未读取，其值不显示"),
+)
+_PROBLEMS = tuple((re.compile(pattern + r"\Z", re.S), wording) for pattern, wording in PROBLEM_PATTERNS)
+#: How a problem whose row was set aside ends, in Chinese (intake's words: :data:`SET_ASIDE`).
+_SET_ASIDE_ZH = "（该行已剔除，报告使用其余各行）"
+_PROBLEM_WORDS = {"coordinates": "坐标", "site's coordinates": "采样点坐标"}
+
+
+#: Parts of a problem's text that are names of the pack (datasets, columns, files, values): code.
+CODE_PARTS = frozenset({"reference", "file", "column", "columns", "dataset", "sources", "encoding", "name",
+                        "keys", "formats", "type", "values", "what"})
+
+
+def problem_words(text: str, lang: str = "zh") -> tuple[str, dict[str, str]] | None:
+    """A problem's text of a known shape as (wording in ``lang`` with ``{placeholders}``, their values).
+
+    None when the shape is not known (or the language is English: intake writes English).
+    """
+    if lang != "zh":
+        return None
+    rest, suffix = text, ""
+    if text.endswith(SET_ASIDE):
+        rest, suffix = text.removesuffix(SET_ASIDE), _SET_ASIDE_ZH
+    for pattern, wording in _PROBLEMS:
+        if match := pattern.match(rest):
+            values = {key: _PROBLEM_WORDS.get(value, value) for key, value in match.groupdict().items()}
+            return wording + suffix.replace("{", "{{").replace("}", "}}"), values
+    return None
+
+
+def known_problem_text(text: str, lang: str = "zh") -> str | None:
+    """A problem's expected or found text in ``lang`` when its shape is known (in en: as it is), else None."""
+    if lang != "zh":
+        return text
+    words = problem_words(text, lang)
+    return None if words is None else words[0].format(**words[1])
+
+
+def problem_text(text: str, lang: str = "zh") -> str:
+    """A problem's text in ``lang``: worded in Chinese when its shape is known, else as it is."""
+    return known_problem_text(text, lang) or text

@@ -3,14 +3,17 @@
 One self-contained HTML document, offline, with the look of the reports (the CSS of the
 runner's nbconvert template and :mod:`workbench.present.display`'s title block and tables).
 Every value from data is escaped and masked by the tables it sits in; catalog names, columns
-and files are shown as ``<code>``; problem texts are intake's own (English) and carry
-``lang="en"``. Nothing here computes a figure: counts and shares come from the figures.
+and files are shown as ``<code>``, and so are the values a problem found in a file; intake's
+own words (what a value should have been, why rows were set aside) are worded in the page's
+language (:func:`workbench.present.notes.problem_text`), and a shape not known yet is shown in
+English with ``lang="en"``. Nothing here computes a figure: counts and shares come from the figures.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import string
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from workbench.intake.quality import HIDDEN
 from workbench.intake.template_labels import labels_of
 from workbench.present.display import REPORT_CSS, badge, headline, section, table, title_block
 from workbench.present.i18n import all_labels, format_count, format_share, label
+from workbench.present.notes import CODE_PARTS, problem_words
 from workbench.present.safe_html import escape
 from workbench.privacy import mask_personal
 
@@ -180,9 +184,46 @@ def _rows_table(rows: list[dict], columns: Mapping[str, str], lang: str, codes: 
                  formats={**dict.fromkeys(codes, code), **counts}).data
 
 
-def english(text) -> str:
-    """Intake's own words (English), marked as such."""
-    return "" if not text else f'<span lang="en">{escape(text)}</span>'
+def problem_html(text: str, lang: str) -> str | None:
+    """Intake's words in ``lang`` as safe HTML, names of the pack as code; None when not of a known shape.
+
+    In English intake's words are shown as they are.
+    """
+    if lang == "en":
+        return escape(text)
+    words = problem_words(text, lang)
+    if words is None:
+        return None
+    wording, values = words
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(wording):
+        parts.append(escape(literal))
+        if name is not None:
+            parts.append(code(values[name]) if name in CODE_PARTS else escape(values[name]))
+    return "".join(parts)
+
+
+def worded(lang: str):
+    """A cell formatter for intake's own words (English): in ``lang`` when their shape is known
+    (:func:`problem_html`), else as they are, marked as English."""
+    def cell(text) -> str:
+        if not text:
+            return ""
+        known = problem_html(str(text), lang)
+        return known if known is not None else f'<span lang="en">{escape(text)}</span>'
+    return cell
+
+
+def found_cell(lang: str):
+    """What a problem found: intake's words in ``lang`` when known, else the file's value, as code."""
+    def cell(text) -> str:
+        if not text:
+            return ""
+        if text == HIDDEN:
+            return escape(label("dq_hidden", lang))
+        known = problem_html(str(text), lang)
+        return known if known is not None else code(text)
+    return cell
 
 
 def set_aside_table(datasets: Mapping[str, Mapping], lang: str) -> str:
@@ -204,7 +245,7 @@ def set_aside_table(datasets: Mapping[str, Mapping], lang: str) -> str:
         pd.DataFrame(rows, columns=list(columns)),
         columns,
         lang,
-        formats={"name": code, "file": code, "column": code, "reason": english},
+        formats={"name": code, "file": code, "column": code, "reason": worded(lang)},
     ).data
 
 
@@ -274,7 +315,6 @@ def problems_table(figures: Mapping, lang: str) -> str:
             for p in problems
         ]
     )
-    hidden = label("dq_hidden", lang)
     columns = {
         "severity": "dq_severity",
         "dataset": "dq_code",
@@ -288,8 +328,8 @@ def problems_table(figures: Mapping, lang: str) -> str:
         "dataset": code,
         "file": code,
         "column": code,
-        "expected": english,
-        "found": lambda v: escape(hidden) if v == HIDDEN else english(v),
+        "expected": worded(lang),
+        "found": found_cell(lang),
     }
     out = table(frame, columns, lang, formats=formats).data
     more = figures["counts"]["problems_not_listed"]

@@ -24,7 +24,7 @@ from workbench.present.downloads import (
     parse_kind,
     xlsx_download_link,
 )
-from workbench.present.i18n import format_count, format_share, label
+from workbench.present.i18n import format_count, format_share, label, unit_text
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
 from workbench.privacy import mask_personal
@@ -67,6 +67,18 @@ def _masked(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(lambda v: mask_personal(v) if isinstance(v, str) else v)
     return out
+
+
+#: Columns that hold a unit of the data, shown (and downloaded) in the page's language (:func:`unit_text`).
+UNIT_COLUMNS = ("unit",)
+
+
+def _in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with its unit columns in ``lang`` (``元/斤`` → ``yuan/jin`` in en)."""
+    units = [c for c in UNIT_COLUMNS if c in frame.columns]
+    if lang == "zh" or not units:
+        return frame
+    return frame.assign(**{c: frame[c].map(lambda u: unit_text(u, lang)) for c in units})
 
 
 def _is_numeric_column(series: pd.Series) -> bool:
@@ -163,11 +175,22 @@ def _kind_cell(value, kind: str, prefix: str, lang: str, tones: Mapping[str, str
     return escape(value), None
 
 
-def _lead_first(columns: Mapping[str, str], lead: Sequence[str]) -> dict[str, str]:
+def _lead_first(columns: Mapping[str, str], lead: Sequence[str], kinds: Mapping[str, str]) -> dict[str, str]:
+    """``columns`` in the order shown: the lead ones, then any status column (:func:`is_status`) not
+    among them, then the rest; without lead, the first column (the row's name), then the status ones.
+    A status column is thus on a phone's screen without scrolling."""
     unknown = [c for c in lead if c not in columns]
     if unknown:
         raise ValueError(f"lead columns not among the table's columns: {', '.join(unknown)}")
-    return {**{c: columns[c] for c in lead}, **{c: k for c, k in columns.items() if c not in lead}}
+    first = list(lead) or list(columns)[:1]
+    first += [c for c in columns if is_status(c, kinds) and c not in first]
+    return {**{c: columns[c] for c in first}, **{c: k for c, k in columns.items() if c not in first}}
+
+
+def is_status(column: str, kinds: Mapping[str, str]) -> bool:
+    """Whether a column holds a status: of kind ``status``, or named status (``*_status``, ``status_*``)."""
+    return (parse_kind(kinds.get(column))[0] == "status" or column == "status" or column.endswith("_status")
+            or column.startswith("status_"))
 
 
 def _row_keys(frame: pd.DataFrame, key: str | Sequence[str] | None) -> list[str | None]:
@@ -213,7 +236,8 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
         Column(s) whose value gives each row its ``id`` (:func:`row_anchor`), the target of
         ``REPORT.html#row-<key>`` links.
     lead : sequence of str
-        Columns shown first (the status and the key figure), whatever their order in ``columns``.
+        Columns shown first (the status and the key figure), whatever their order in ``columns``;
+        a status column not among them follows them (without lead: follows the first column).
     exceptions : str, optional
         A boolean column: its true rows come first (in their order), the others after.
     fold_after : int, optional
@@ -237,14 +261,16 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
         frame = frame.assign(**{c: frame[c].round(decimals) for c in floats})
     if frame.empty:
         return HTML(f'<p class="wb-note">{escape(empty_text or label("none", lang))}</p>')
-    columns = _lead_first(columns, lead)
+    columns = _lead_first(columns, lead, kinds)
     if exceptions is not None:
         flagged = frame[exceptions].fillna(False).astype(bool)
         frame = pd.concat([frame[flagged], frame[~flagged]])
-    shown = _masked(frame[list(columns)])
+    shown = _in_language(_masked(frame[list(columns)]), lang)
     ids = _row_keys(_masked(frame), key)
+    keys = priority_columns(columns, lead, kinds)
     head = "".join(
-        f'<th class="wb-sort{" num" if parse_kind(kinds.get(c))[0] in NUMERIC_KINDS else ""}" tabindex="0">'
+        f'<th class="wb-sort{" num" if parse_kind(kinds.get(c))[0] in NUMERIC_KINDS else ""}'
+        f'{" wb-key" if c in keys else ""}" tabindex="0">'
         f"{escape(label(k, lang))}</th>" for c, k in columns.items())
     rows = _table_rows(shown, columns, ids, lang, formats or {}, kinds, tones or {}, decimals)
     limit = len(rows) if fold_after is None else max(0, fold_after)
@@ -262,6 +288,17 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
         download = (f'<div class="wb-downloads">{csv_download_link(export, csv_name, lang)} '
                     f"{xlsx_download_link(export, stem + '.xlsx', by_label, lang)}</div>")
     return HTML(f"{body}{download}{TABLE_SCRIPT}")
+
+
+def priority_columns(columns: Mapping[str, str], lead: Sequence[str], kinds: Mapping[str, str]) -> set[str]:
+    """The columns a reader must always see (``wb-key``): the first (the row's name), lead and status ones.
+
+    A status column (:func:`is_status`) is one of kind ``status`` or named as views name their badge
+    columns. The browser checks hold them visible without scrolling, at 390 and 1280 px.
+    """
+    first = next(iter(columns), None)
+    status = {c for c in columns if is_status(c, kinds)}
+    return {first, *lead, *status} - {None}
 
 
 def _table_html(head: str, rows: Sequence[str], hint: str, wide: bool = False) -> str:

@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import suppress
 from pathlib import Path
@@ -35,7 +36,7 @@ from workbench.runner.locking import hold_batch_lock
 from workbench.runner.records import make_record, output_path, write_atomic, write_record
 from workbench.runner.report import RunResult, resolve_date, run_report, update_index
 from workbench.runner.retention import check_keep_days, prune_reports
-from workbench.runner.schedule import Job, expand_jobs, load_schedule
+from workbench.runner.schedule import LANGUAGES, Job, expand_jobs, load_schedule, schedule_language
 
 
 def count_cpus() -> int:
@@ -103,6 +104,8 @@ def run_batch(
     reports_dir: str | os.PathLike = "reports",
     runs_dir: str | os.PathLike = "runs",
     progress: bool = True,
+    lang: str | None = None,
+    only: Sequence[str] = (),
 ) -> list[RunResult]:
     """Run every report of a schedule; failures are returned, not raised.
 
@@ -123,6 +126,10 @@ def run_batch(
         Output folders.
     progress : bool
         Show a bar on a terminal, else one line per finished report (on stderr).
+    lang : str, optional
+        The index's language (zh or en); default the schedule's ``lang``, else the index's own.
+    only : sequence of str, optional
+        Run only these reports of the schedule (by name: ``daily_brief`` runs every language of it).
 
     Returns
     -------
@@ -137,9 +144,12 @@ def run_batch(
         When the schedule, the date or ``jobs`` is wrong; no report was run.
     """
     entries = load_schedule(schedule_path)
+    if lang is not None and lang not in LANGUAGES:
+        raise ReportError(f"the index's language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    lang = lang or schedule_language(schedule_path)
     opened = open_pack(pack)
     day = resolve_date(date, opened)
-    todo = expand_jobs(entries, opened)
+    todo = expand_jobs(entries, opened, only)
     if not todo:
         raise ReportError(f"schedule {schedule_path} expands to no run (does the pack list any street?)")
     workers, note = bound_jobs(jobs, len(todo))
@@ -151,7 +161,8 @@ def run_batch(
             if line:
                 say(line)
         ensure_kernel()
-        write_batch_quality(opened, day.isoformat(), reports_dir, say)
+        languages = {job.parameters.get("lang") for job in todo} | {lang}
+        write_batch_quality(opened, day.isoformat(), reports_dir, say, english="en" in languages)
         options = {"date": day, "pack": opened, "reports_dir": reports_dir, "runs_dir": runs_dir,
                    "timeout": timeout}
         results: list[RunResult] = []
@@ -162,7 +173,8 @@ def run_batch(
                 for line in [f"pruned {path}" for path in deleted] + skipped:
                     say(line)
         finally:
-            update_index(reports_dir, unrecorded=[r for r in results if not r.ok and r.json_path is None])
+            update_index(reports_dir, unrecorded=[r for r in results if not r.ok and r.json_path is None],
+                         lang=lang)
     return results
 
 
@@ -183,18 +195,23 @@ def survey_pack(pack: Pack) -> tuple[dict, dict, list[Problem]]:
 
 
 def write_data_quality(pack: Pack, day: str, reports_dir: str | os.PathLike = "reports", *, lang: str = "zh",
-                       survey: tuple[dict, dict, list[Problem]] | None = None) -> Path:
+                       survey: tuple[dict, dict, list[Problem]] | None = None, english: bool = False) -> Path:
     """Write ``reports/D/data_quality.html`` and its figures, ``data_quality.json`` (atomically).
 
     The JSON is a run record (``report`` data_quality, status ok, the page's figures), so
     the index lists it like a report. ``survey`` is :func:`survey_pack`'s result when the
-    caller has it already (``validate``); otherwise the pack is loaded here.
+    caller has it already (``validate``); otherwise the pack is loaded here. ``english``: also
+    the page in English, ``data_quality_en.html`` (the English reports link to it), from the
+    same figures.
     """
     started, clock = dt.datetime.now().astimezone(), time.perf_counter()
     html = output_path(reports_dir, day, f"{PAGE_NAME}.html")
     frames, origins, problems = survey if survey is not None else survey_pack(pack)
     figures = quality_figures(pack, frames, origins, problems, day)
     write_atomic(html, render_quality_page(figures, pack, lang))
+    if english and lang != "en":
+        english_page = output_path(reports_dir, day, f"{PAGE_NAME}_en.html")
+        write_atomic(english_page, render_quality_page(figures, pack, "en"))
     described = {"name": pack.name, "path": str(Path(pack.root).resolve()), "fingerprint": pack.fingerprint()}
     record = make_record(report=PAGE_NAME, day=day, scope=None, error=None, parameters={"lang": lang},
                          pack=described, figures=figures, warnings=[], started=started,
@@ -203,10 +220,11 @@ def write_data_quality(pack: Pack, day: str, reports_dir: str | os.PathLike = "r
     return html
 
 
-def write_batch_quality(pack: Pack, day: str, reports_dir: str | os.PathLike, say) -> None:
+def write_batch_quality(pack: Pack, day: str, reports_dir: str | os.PathLike, say,
+                        english: bool = False) -> None:
     """The batch's data-quality page, once before the reports; a failure is a line, never the batch's end."""
     try:
-        say(f"{write_data_quality(pack, day, reports_dir)}")
+        say(f"{write_data_quality(pack, day, reports_dir, english=english)}")
     except Exception as exc:  # the reports matter more than this page
         say(f"{PAGE_NAME}.html not written: {mask_personal(f'{type(exc).__name__}: {exc}')}")
 

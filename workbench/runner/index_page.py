@@ -22,6 +22,7 @@ from workbench.privacy import mask_personal
 
 #: A date folder's data-quality page, linked from its section when it exists.
 DATA_QUALITY_PAGE = "data_quality.html"
+DATA_QUALITY_PAGE_EN = "data_quality_en.html"
 DATA_QUALITY_RECORD = "data_quality.json"
 #: Reports listed first in a date's section (the page a leader reads first).
 FIRST_REPORTS = ("daily_brief",)
@@ -44,7 +45,7 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eee;vertical-alig
 th{font-size:.85em;color:#555}
 col.status{width:6.5em}col.links{width:11em}
 .title a{font-weight:600}
-.code,.meta{color:#666;font-size:.82em}
+.code,.meta{color:#666;font-size:.82em}code.code{font-family:inherit}
 .error{display:block;color:#8a1c1c;font-size:.85em}
 .links a{margin-right:.6em;white-space:nowrap}
 .badge{display:inline-block;padding:1px 8px;border-radius:9px;color:#fff;font-size:.85em;background:#777;
@@ -87,7 +88,8 @@ def collect_runs(reports_dir: str | os.PathLike) -> list[dict]:
     record's file name), and the relative links ``json_href``, ``html_href`` (None when there
     is no HTML) and ``html_is_last_good`` (the HTML is an earlier good run's, because this one
     failed), ``lang`` (the report's language, from its parameters) and ``data_quality_href``
-    (the date folder's ``data_quality.html``, None when there is none). An unreadable record
+    (the date folder's ``data_quality.html``, None when there is none; ``data_quality_en_href`` its
+    English page, ``data_quality_en.html``). An unreadable record
     is listed with status ``unreadable``.
     """
     reports_dir = Path(reports_dir)
@@ -115,6 +117,7 @@ def collect_runs(reports_dir: str | os.PathLike) -> list[dict]:
             "html_is_last_good": has_html and record.get("status") != "ok",
             "lang": _record_lang(record),
             "data_quality_href": _data_quality_href(path.parent, reports_dir),
+            "data_quality_en_href": _data_quality_href(path.parent, reports_dir, DATA_QUALITY_PAGE_EN),
         })
     rows.sort(key=lambda row: (row["date"], row["finished_at"]), reverse=True)
     return rows
@@ -136,8 +139,8 @@ def _record_lang(record: dict) -> str:
     return lang if lang in ("zh", "en") else "zh"
 
 
-def _data_quality_href(folder: Path, root: Path) -> str | None:
-    page = folder / DATA_QUALITY_PAGE
+def _data_quality_href(folder: Path, root: Path, name: str = DATA_QUALITY_PAGE) -> str | None:
+    page = folder / name
     return _href(page, root) if page.is_file() else None
 
 
@@ -173,7 +176,8 @@ def render_row(row: dict, lang: str = "zh") -> str:
     if row["html_href"] is not None and not row["html_is_last_good"]:
         title = f'<a href="{escape(row["html_href"])}">{title}</a>'
     scope = label("district", lang) if row["scope"] == "district" else row["scope"]
-    code = " · ".join(part for part in (language_tag(row, lang), row["report"], scope) if part)
+    code = " · ".join(part for part in (row["report"], scope) if part)
+    tag = language_tag(row, lang)
     error = mask_personal(row["error"].splitlines()[0]) if row["error"] and status != "ok" else ""
     duration = row["duration_s"]
     meta = label("index_seconds", lang, s=f"{duration:.1f}") if isinstance(duration, int | float) else ""
@@ -188,7 +192,8 @@ def render_row(row: dict, lang: str = "zh") -> str:
     status_text = label(f"run_status_{status}", lang) if status in ("ok", "failed", "unreadable") else status
     css = ' class="brief"' if base_report(row["report"]) in FIRST_REPORTS else ""
     return (f'<tr{css} data-report="{escape(row["report"])}" data-date="{escape(row["date"])}">'
-            f'<td class="title">{title} <span class="code">{escape(code)}</span>'
+            f'<td class="title">{title}{f" <span class=meta>{escape(tag)}</span>" if tag else ""} '
+            f'<code class="code">{escape(code)}</code>'
             f'{f"<span class=meta> · {escape(meta)}</span>" if meta else ""}'
             f'{f"<span class=error>{escape(error)}</span>" if error else ""}</td>'
             f'<td><span class="badge {escape(status)}">{escape(status_text)}</span></td>'
@@ -215,7 +220,8 @@ def _in_section_order(rows: list[dict], lang: str = "zh") -> list[dict]:
 
 def render_section(date: str, rows: list[dict], lang: str = "zh") -> str:
     """One date's runs: a heading (with the data-quality link) and a three-column table."""
-    quality = next((row["data_quality_href"] for row in rows if row.get("data_quality_href")), None)
+    keys = ("data_quality_en_href", "data_quality_href") if lang == "en" else ("data_quality_href",)
+    quality = next((row[key] for key in keys for row in rows if row.get(key)), None)
     link = f'<a href="{escape(quality)}">{escape(label("index_data_quality", lang))}</a>' if quality else ""
     head = "".join(f"<th>{escape(label(key, lang))}</th>" for key in ("index_report", "index_status",
                                                                        "index_links"))

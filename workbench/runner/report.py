@@ -22,9 +22,11 @@ from pathlib import Path
 from workbench.errors import ReportError
 from workbench.intake.catalog import Pack, open_pack
 from workbench.paths import NOTEBOOKS_DIR
+from workbench.present.i18n import label
+from workbench.privacy import mask_personal
 from workbench.runner.execute import DEFAULT_TIMEOUT, FIGURES_MIMETYPE, execute_notebook, read_published
 from workbench.runner.html_export import export_html
-from workbench.runner.index_page import collect_runs, render_index, unrecorded_row
+from workbench.runner.index_page import collect_runs, render_index, report_title, unrecorded_row
 from workbench.runner.locking import hold_index_lock
 from workbench.runner.parameters import declared_parameters, runner_parameters
 from workbench.runner.records import (
@@ -94,13 +96,16 @@ def report_stem(report: str, scope: str | None) -> str:
     return report if scope in (None, "district") else f"{report}__{scope}"
 
 
-def update_index(reports_dir: str | os.PathLike = "reports", unrecorded: Sequence[RunResult] = ()) -> Path:
+def update_index(reports_dir: str | os.PathLike = "reports", unrecorded: Sequence[RunResult] = (),
+                 lang: str | None = None) -> Path:
     """Rewrite ``reports_dir/index.html`` from every run record found under it.
 
     ``unrecorded``: failed runs whose record could not be written; they are listed in place of
-    any record of the same name and date.
+    any record of the same name and date. ``lang``: the page's language (zh or en); without it,
+    the language the index already has (a single ``workbench run`` keeps the batch's), else zh.
     """
     reports_dir = Path(reports_dir)
+    lang = lang or index_language(reports_dir / "index.html")
     with hold_index_lock(reports_dir):
         rows = collect_runs(reports_dir)
         extra = [unrecorded_row(r.date, r.stem, r.error or "failed", reports_dir) for r in unrecorded
@@ -108,7 +113,47 @@ def update_index(reports_dir: str | os.PathLike = "reports", unrecorded: Sequenc
         hidden = {(row["date"], row["stem"]) for row in extra}
         rows = extra + [row for row in rows if (row["date"], row.get("stem")) not in hidden]
         rows.sort(key=lambda row: (row["date"], row["finished_at"]), reverse=True)
-        return write_atomic(reports_dir / "index.html", render_index(rows))
+        return write_atomic(reports_dir / "index.html", render_index(rows, lang=lang))
+
+
+def index_language(index: Path) -> str:
+    """The language an existing index page was written in (its ``<html lang>``); zh without one."""
+    try:
+        with index.open(encoding="utf-8") as page:
+            head = page.read(400)
+    except OSError:
+        return "zh"
+    return "en" if '<html lang="en"' in head else "zh"
+
+
+def page_title(report: str, scope: str | None, day: str, lang: str, pack: Pack) -> str:
+    """A report page's ``<title>`` in its language: the report's title, its scope by name, the date."""
+    return " · ".join([report_title(report, lang), scope_name(pack, scope, lang), day])
+
+
+def scope_name(pack: Pack, scope: str | None, lang: str) -> str:
+    """A scope for people: the district's label, a street by its name (its id when the pack has none)."""
+    if scope in (None, "district"):
+        return label("district", lang)
+    return area_names(pack).get(scope, scope)
+
+
+_AREA_NAMES: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def area_names(pack: Pack) -> dict[str, str]:
+    """Area id → name of the pack's ``areas`` (masked), read once per pack content; {} when unreadable."""
+    key = (str(Path(pack.root).resolve()), pack.fingerprint())
+    if key not in _AREA_NAMES:
+        from workbench.intake.loading import load_datasets
+
+        try:
+            areas = load_datasets(pack, ["areas"])["areas"]
+            _AREA_NAMES[key] = {str(a): mask_personal(str(n)) for a, n in zip(areas["area_id"], areas["name"],
+                                                                              strict=True)}
+        except Exception:  # the report itself says what is wrong with its areas
+            _AREA_NAMES[key] = {}
+    return _AREA_NAMES[key]
 
 
 def run_report(
@@ -181,7 +226,8 @@ def run_report(
         nb = execute_notebook(source, notebook_path, passed, timeout=timeout, cell_timeout=cell_timeout)
         figures, published = read_published(nb)
         warnings += published
-        title, language = " · ".join(p for p in (report, scope, day) if p), str(passed.get("lang") or "zh")
+        language = "en" if passed.get("lang") == "en" else "zh"
+        title = page_title(report, scope, day, language, opened)
         page = export_html(nb, title, drop_mimetypes=[FIGURES_MIMETYPE], language=language)
         html = write_atomic(html_path, page)
     except ReportError as exc:

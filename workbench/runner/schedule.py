@@ -3,23 +3,28 @@
 A schedule is a YAML file::
 
     name: daily
+    lang: zh                                # optional; the index's language (zh or en, default zh)
     reports:
       - notebook: testing_coverage          # a bare name under notebooks/, or a path
-        parameters: {coverage_target: 0.95, lang: zh}
+        parameters: {coverage_target: 0.95}
         scopes: [district, streets]         # optional; 'streets' = every street of the pack
+        languages: [zh, en]                 # optional; one run per language (else lang: of parameters)
         timeout: 600                        # optional; seconds each of its runs may take
       - notebook: daily_brief
-        name: daily_brief_en                # optional; the report's name (default: the notebook's)
-        parameters: {lang: en}
+        name: brief                         # optional; the report's name (default: the notebook's)
         stage: 2                            # optional; starts once every earlier stage has finished
 
-Each (notebook, scope) pair is one ``Job``; its files are named ``NAME__SCOPE``, except for the
-``district`` scope (and no scope), named ``NAME``. A schedule is checked whole before any run.
+Each (notebook, scope, language) is one ``Job``; its files are named ``NAME__SCOPE``, except for
+the ``district`` scope (and no scope), named ``NAME``. A run in another language than zh is named
+``NAME_<lang>`` (``daily_brief_en``, ``inspections_en__S01``): the brief links the en reports to
+each other by that name (:func:`workbench.brief.history.report_links`). A schedule is checked whole
+before any run.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +35,9 @@ from workbench.runner.parameters import RUNNER_PARAMETERS
 from workbench.runner.report import report_stem, resolve_notebook
 
 STREETS = "streets"
-ENTRY_KEYS = ("notebook", "name", "parameters", "scopes", "timeout", "stage")
+ENTRY_KEYS = ("notebook", "name", "parameters", "scopes", "timeout", "stage", "languages")
+#: Languages a report (and the index) can be written in.
+LANGUAGES = ("zh", "en")
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,35 @@ def load_schedule(path: str | os.PathLike) -> list[dict]:
             raise ReportError(f"{where}: name must be text, got {name!r}")
         checked.append({"notebook": resolve_notebook(entry["notebook"]), "parameters": parameters,
                         "scopes": [None if s is None else str(s) for s in scopes], "timeout": timeout,
-                        "name": name, "stage": stage})
+                        "name": name, "stage": stage, "languages": check_languages(entry, where)})
     return checked
+
+
+def check_languages(entry: dict, where: str) -> list[str | None]:
+    """An entry's ``languages`` (each of :data:`LANGUAGES`, once); ``[None]`` without the key."""
+    languages = entry.get("languages")
+    if languages is None:
+        return [None]
+    if (not isinstance(languages, list) or not languages or len(set(map(str, languages))) < len(languages)
+            or not set(languages) <= set(LANGUAGES)):
+        raise ReportError(f"{where}: languages must be a list of {', '.join(LANGUAGES)}, each once; "
+                          f"got {languages!r}")
+    if "lang" in (entry.get("parameters") or {}):
+        raise ReportError(f"{where}: give the language by languages or by parameters' lang, not both")
+    return list(languages)
+
+
+def schedule_language(path: str | os.PathLike) -> str | None:
+    """The schedule's top-level ``lang`` (the index's language), None when it has none."""
+    lang = read_yaml_mapping(path, "schedule").get("lang")
+    if lang is not None and lang not in LANGUAGES:
+        raise ReportError(f"schedule {path}: lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return lang
+
+
+def in_language(name: str, lang: str | None) -> str:
+    """A report's run name in ``lang``: ``NAME`` in zh (and without a language), else ``NAME_<lang>``."""
+    return name if lang in (None, "zh") else f"{name}_{lang}"
 
 
 def list_streets(pack) -> list[str]:
@@ -107,17 +141,35 @@ def list_streets(pack) -> list[str]:
     return sorted(areas.loc[areas["level"] == "street", "area_id"].astype(str).unique())
 
 
-def expand_jobs(entries: list[dict], pack) -> list[Job]:
-    """Return one job per (report entry, scope), expanding ``streets`` over the pack's streets."""
+def expand_jobs(entries: list[dict], pack, only: Sequence[str] = ()) -> list[Job]:
+    """Return one job per (report entry, scope, language), expanding ``streets`` over the pack's streets.
+
+    ``only``: report names; when given, only the entries of those names (the entry's name or
+    notebook, or one of its runs' names such as ``daily_brief_en``) are expanded.
+    """
+    if only:
+        entries = [e for e in entries if selected(e, only)]
+        if not entries:
+            raise ReportError(f"no report of the schedule is named {', '.join(only)}")
     streets = list_streets(pack) if any(STREETS in e["scopes"] for e in entries) else []
     jobs = []
     for entry in entries:
-        for scope in entry["scopes"]:
-            for value in streets if scope == STREETS else [scope]:
-                jobs.append(Job(entry["notebook"], dict(entry["parameters"]), value, entry.get("timeout"),
-                                entry.get("name"), entry.get("stage", 1)))
+        base = entry.get("name") or entry["notebook"].stem
+        for lang in entry.get("languages") or [None]:
+            parameters = dict(entry["parameters"]) if lang is None else {**entry["parameters"], "lang": lang}
+            name = entry.get("name") if lang in (None, "zh") else in_language(base, lang)
+            for scope in entry["scopes"]:
+                for value in streets if scope == STREETS else [scope]:
+                    jobs.append(Job(entry["notebook"], dict(parameters), value, entry.get("timeout"),
+                                    name, entry.get("stage", 1)))
     stems = [job.stem for job in jobs]
     if twice := sorted({stem for stem in stems if stems.count(stem) > 1}):
         raise ReportError(f"the schedule runs {', '.join(twice)} more than once (same name and scope): "
                           "give one entry its own 'name'")
     return jobs
+
+
+def selected(entry: dict, only: Sequence[str]) -> bool:
+    """Whether a schedule entry is one of the reports named in ``only`` (by any of its runs' names)."""
+    base = entry.get("name") or entry["notebook"].stem
+    return any(name in only for name in [base] + [in_language(base, lang) for lang in LANGUAGES])

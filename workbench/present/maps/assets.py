@@ -28,7 +28,8 @@ def _inline_css_images(css: str, package: str) -> str:
 def inline_assets(cluster: bool = False) -> str:
     """The ``<style>`` and ``<script>`` elements a map needs, inlined from installed packages."""
     css = [_inline_css_images(_asset_text("leaflet", "leaflet.css"), "leaflet")]
-    js = [_asset_text("leaflet", "leaflet.js")]
+    # the scale bar in metres only: miles are a word of neither language of the reports
+    js = [_asset_text("leaflet", "leaflet.js") + "\nL.Control.Scale.prototype.options.imperial = false;"]
     if cluster:
         css += [_asset_text("leaflet_markercluster", f) for f in ("MarkerCluster.css",
                                                                   "MarkerCluster.Default.css")]

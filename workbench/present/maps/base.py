@@ -94,6 +94,7 @@ def new_map(bounds: Sequence[float], basemap: str = "none", lang: str = "zh",
     fmap.default_js, fmap.default_css = [], []
     fmap.wb_display_datum = geo.GCJ02 if basemap == "amap" else geo.WGS84
     fmap.wb_cluster = False
+    fmap.wb_lang = lang  # the frame's title (embed) in the report's language
     if basemap in _TILES:
         folium.TileLayer(name=basemap, overlay=False, control=False, **_TILES[basemap]).add_to(fmap)
     elif basemap == "tianditu":
@@ -256,7 +257,8 @@ def embed(fmap: folium.Map, height: int = 480) -> HTML:
     page = fmap.get_root().render().replace("&", "&amp;").replace("'", "&#39;")
     with warnings.catch_warnings():  # IPython suggests IFrame for any <iframe>; srcdoc is the point here
         warnings.simplefilter("ignore", UserWarning)
-        return HTML(f"<iframe class='wb-map' title='map' srcdoc='{page}' "
+        title = escape(label("map", getattr(fmap, "wb_lang", "zh")))
+        return HTML(f"<iframe class='wb-map' title='{title}' srcdoc='{page}' "
                     f"style='width:100%;height:{int(height)}px;border:1px solid #ddd' "
                     f"sandbox='allow-scripts allow-downloads'></iframe>")
 

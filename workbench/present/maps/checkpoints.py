@@ -38,16 +38,17 @@ def _tooltip(row, today, missing_days: list[str], days: int, lang: str) -> str:
     lines = [f"<b>{escape(row['name'])}</b> ({escape(row['checkpoint_id'])})"]
     if today is not None and bool(today["reported"]):
         lines += [
-            "24 h: " + escape(f"{label('cp_vehicles', lang)} {format_count(today['vehicles'], lang)}, "
-                              f"{label('cp_people', lang)} {format_count(today['people'], lang)}"),
+            escape(f"{label('last_24h', lang)}: "
+                   f"{label('cp_vehicles', lang)} {format_count(today['vehicles'], lang)}, "
+                   f"{label('cp_people', lang)} {format_count(today['people'], lang)}"),
             f"{escape(label('cp_from_risk_areas', lang))}: "
             f"{escape(format_rate(int(today['from_risk_areas']), int(today['people']), lang))}",
             f"{escape(label('cp_landing_tests', lang))}: "
             f"{escape(format_count(today['landing_tests'], lang))}",
         ]
     else:
-        lines.append(f"<b>24 h: {escape(label('cp_missing', lang))}</b>")
-    lines.append(f"{escape(label('cp_people_per_day', lang))} ({days} d): "
+        lines.append(f"<b>{escape(label('last_24h', lang))}: {escape(label('cp_missing', lang))}</b>")
+    lines.append(f"{escape(label('cp_people_per_day', lang))} ({escape(label('last_days', lang, n=days))}): "
                  f"{escape(format_count(row['people_per_day'], lang))}")
     lines.append(f"{escape(label('cp_days_reported', lang))}: "
                  f"{escape(row['days_reported'])} / {escape(row['days_expected'])}")
@@ -94,7 +95,7 @@ def checkpoint_map(result: CheckpointResult, areas: gpd.GeoDataFrame,
     silent = week[week["state"] == "missing_today"]
     base.add_labels(fmap, silent["lon"], silent["lat"], silent["name"], lang)
     texts = {"complete": label("cp_reported", lang), "incomplete": label("cp_incomplete", lang),
-             "missing_today": f"24 h: {label('cp_missing', lang)}"}
+             "missing_today": f"{label('last_24h', lang)}: {label('cp_missing', lang)}"}
     items = [(STATE_COLOURS[state], texts[state]) for state in reversed(STATES)]
     base.add_legend(fmap, [(label("cp_legend_size", lang, days=len(result.days)), items)],
                     note=options.datum_note(fmap), lang=lang)

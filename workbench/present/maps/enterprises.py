@@ -7,7 +7,7 @@ import pandas as pd
 
 from workbench.domains.enterprises import CHECK_ITEMS, STATUS_PALETTE, EnterpriseResult
 from workbench.present.charts import format_quantity
-from workbench.present.i18n import format_count, format_share, label
+from workbench.present.i18n import format_count, format_share, label, unit_text
 from workbench.present.maps import base
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
@@ -35,12 +35,13 @@ def enterprise_tooltip(row: pd.Series, targets: pd.DataFrame, check: pd.Series |
     for _, t in targets.iterrows():
         lines.append(f"{escape(t['product'])}: {escape(format_share(t['progress']))} "
                      f"({escape(format_quantity(t['ytd']))} / {escape(format_quantity(t['target']))} "
-                     f"{escape(t['unit'])}) · "
+                     f"{escape(unit_text(t['unit'], lang))}) · "
                      f"{escape(label('ent_projected_share', lang))} "
                      f"{escape(format_share(t['projected_share']))} · "
                      f"{escape(_status_name(t['status'], lang))}")
     if check is not None and pd.notna(check["check_date"]):
-        failed = "、".join(label(f"ent_check_{i}", lang) for i in check["failed_items"])
+        items = [label(f"ent_check_{i}", lang) for i in check["failed_items"]]
+        failed = ("、" if lang == "zh" else ", ").join(items)
         text = (f"{label('ent_check_date', lang)}: {check['check_date']:%Y-%m-%d} · "
                 f"{check['items_ok']} / {len(CHECK_ITEMS)}" + (f" · ✗ {failed}" if failed else ""))
         lines.append(escape(text))

@@ -63,7 +63,7 @@ def _site_tooltip(row, lang: str) -> str:
              f"{escape(label('fc_last_collected', lang))}: {escape(last)}"]
     if pd.notna(row["hours_since"]):
         lines.append(f"{escape(label('fc_hours_since', lang))}: {escape(f'{row.hours_since:.1f}')}")
-    lines.append(f"24 h: {escape(f'{row.weight_kg_24h:,.1f}')} kg, "
+    lines.append(f"{escape(label('last_24h', lang))}: {escape(f'{row.weight_kg_24h:,.1f}')} kg, "
                  f"{escape(label('fc_bags', lang))} {escape(format_count(row['bags_24h'], lang))}")
     if row["uncollected"]:
         lines.append(f"<b>{escape(label('fc_uncollected', lang))}</b>")

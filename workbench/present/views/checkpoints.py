@@ -61,20 +61,21 @@ def headline(result: CheckpointResult, lang: str = "zh") -> HTML:
     missing_detail = ", ".join(mask_personal(f"{r.name} ({r.checkpoint_id}) {r.date:%m-%d}")
                                for r in missing.itertuples()) or label("none", lang)
     cards = [
-        {"label": f"{label('cp_people', lang)} · 24 h", "value": format_count(today["people"], lang),
+        {"label": f"{label('cp_people', lang)} · {label('last_24h', lang)}",
+         "value": format_count(today["people"], lang),
          "detail": f"{label('cp_vehicles', lang)} {format_count(today['vehicles'], lang)} · {reported}",
          "status": reporting_tone(today["reported"], today["expected"])},
-        {"label": f"{label('cp_risk_share', lang)} · 24 h",
+        {"label": f"{label('cp_risk_share', lang)} · {label('last_24h', lang)}",
          "value": format_share(today["risk_share"]),
          "detail": f"{label('cp_from_risk_areas', lang)} {format_count(today['from_risk_areas'], lang)}"
                    f" / {format_count(today['people'], lang)}",
          "status": "neutral"},
-        {"label": f"{label('cp_landing_tests', lang)} · 24 h",
+        {"label": f"{label('cp_landing_tests', lang)} · {label('last_24h', lang)}",
          "value": format_count(today["landing_tests"], lang),
          "detail": f"{label('cp_landing_share', lang)} "
                    f"{format_rate(today['landing_tests'], today['people'], lang)}",
          "status": "neutral"},
-        {"label": f"{label('cp_people', lang)} · {len(result.days)} d",
+        {"label": f"{label('cp_people', lang)} · {label('last_days', lang, n=len(result.days))}",
          "value": format_count(week["people"], lang),
          "detail": f"{label('cp_vehicles', lang)} {format_count(week['vehicles'], lang)} · "
                    f"{label('cp_from_risk_areas', lang)} {format_count(week['from_risk_areas'], lang)}",

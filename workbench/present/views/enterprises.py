@@ -24,7 +24,7 @@ from workbench.domains.enterprises import (
 )
 from workbench.intake.vocabulary import UNITS
 from workbench.present import charts, display
-from workbench.present.i18n import format_count, format_share, label
+from workbench.present.i18n import format_count, format_share, label, unit_text
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
 from workbench.privacy import mask_personal
@@ -62,7 +62,7 @@ def phrase_cell(value) -> str:
     return " ".join(nowrap(escape(p)) for p in parts)
 
 
-def with_smaller_unit(value, unit: str) -> str:
+def with_smaller_unit(value, unit: str, lang: str = "zh") -> str:
     """``value`` in ``unit``; below 1, followed by the same amount in a smaller unit of the table.
 
     ``0.00613`` 万吨 → ``0.00613 (≈ 61.3 t)``; the target's unit stays first.
@@ -76,7 +76,7 @@ def with_smaller_unit(value, unit: str) -> str:
     for other in smaller:
         converted = convert(value, unit, other)
         if abs(converted) >= 1:
-            return f"{text} (≈ {format_quantity(converted)} {other})"
+            return f"{text} (≈ {format_quantity(converted)} {unit_text(other, lang)})"
     return text
 
 
@@ -163,17 +163,18 @@ def progress_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
 def run_rate_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
     """Required daily rate against the last 7- and 30-day run rates, in the target's unit per day."""
     frame = _sorted_progress(result)
-    frame["per_day"] = [label("ent_per_day", lang, unit=u) for u in frame["unit"]]
+    frame["per_day"] = [label("ent_per_day", lang, unit=unit_text(u, lang)) for u in frame["unit"]]
     frame["vs_required"] = frame["rate_vs_required"]
     risk = result.risk_ratio
 
     frame["required_text"] = [
         label("ent_required_na", lang) if not np.isfinite(v) else label("ent_target_reached", lang) if v <= 0
-        else with_smaller_unit(v, u) for v, u in zip(frame["required_daily"], frame["unit"], strict=True)]
+        else with_smaller_unit(v, u, lang)
+        for v, u in zip(frame["required_daily"], frame["unit"], strict=True)]
     for n in (7, 30):
         partial = [f" · {label('ent_days_reported', lang, days=d, window=w)}" if d < w else ""
                    for d, w in zip(frame[f"days_{n}"], frame[f"window_{n}"], strict=True)]
-        frame[f"rate_{n}_text"] = [with_smaller_unit(v, u) + note for v, u, note
+        frame[f"rate_{n}_text"] = [with_smaller_unit(v, u, lang) + note for v, u, note
                                    in zip(frame[f"rate_{n}"], frame["unit"], partial, strict=True)]
 
     def versus(share):
@@ -229,10 +230,11 @@ def burnup_chart(result: EnterpriseResult, enterprise_id: str, product: str, lan
         at = days.set_index("date")["cumulative"].reindex(missing_days)
         series.append(charts.Series(label("ent_series_missing", lang), missing_days, at.to_numpy(),
                                     colour=STATUS_COLOURS["bad"], kind="points"))
-    title = f"{row['name']} · {product} ({row['unit']}) · {status_label(row['status'], lang)}"
+    unit = unit_text(str(row["unit"]), lang)
+    title = f"{row['name']} · {product} ({unit}) · {status_label(row['status'], lang)}"
     ticks = month_ticks(period.year, lang)
     size = {"width": 220, "height": 150, "font_size": 13, "show_legend": False} if small else {}
-    return charts.line_chart(series, title, y_label=str(row["unit"]), x_range=(origin, year_end),
+    return charts.line_chart(series, title, y_label=unit, x_range=(origin, year_end),
                              x_ticks=ticks[::3] if small else ticks,
                              vlines=[(period.as_of, f"{period.as_of:%m-%d}")],
                              y_format=charts.format_number, **size)
@@ -250,7 +252,7 @@ def burnup_legend(lang: str = "zh") -> str:
 
 def _chart_heading(row, lang: str) -> str:
     text = label("ent_chart_text", lang, ytd=format_quantity(row["ytd"]),
-                 target=format_quantity(row["target"]), unit=row["unit"],
+                 target=format_quantity(row["target"]), unit=unit_text(row["unit"], lang),
                  projected=format_quantity(row["projected"]),
                  share=format_share(row["projected_share"]))
     return (f'<div style="font-size:.9em;margin:.2em 0"><b>{escape(row["name"])}</b> · '

@@ -7,7 +7,7 @@ from IPython.display import HTML
 
 from workbench.domains.projects import ProjectResult
 from workbench.present import display
-from workbench.present.i18n import format_count, format_share, label
+from workbench.present.i18n import format_count, format_share, label, unit_text
 from workbench.present.safe_html import escape
 
 
@@ -26,8 +26,9 @@ def headline(result: ProjectResult, lang: str = "zh") -> HTML:
         {"label": label("pj_no_progress", lang), "value": format_count(totals["no_progress"], lang),
          "status": "warn" if totals["no_progress"] else "good"},
         {"label": label("pj_off_investment", lang),
-         "value": f"{schedule['off']['investment_wan']:,.0f} 万元",
-         "detail": f"{label('pj_on_investment', lang)} {schedule['on']['investment_wan']:,.0f} 万元",
+         "value": f"{schedule['off']['investment_wan']:,.0f} {unit_text('万元', lang)}",
+         "detail": f"{label('pj_on_investment', lang)} {schedule['on']['investment_wan']:,.0f} "
+                   f"{unit_text('万元', lang)}",
          "status": "warn" if schedule["off"]["projects"] else "good"},
     ])
 
