@@ -6,8 +6,10 @@ in the last round (``count_tested``) and samples per site and day with the busie
 
 - ``duckdb``: ``load_datasets`` then both aggregates, as every report runs them today;
 - ``dask``: the same load, then a ``distributed.LocalCluster`` of ``--workers`` worker
-  processes (started in the child: its start is timed apart), the clean rows staged as
-  Parquet for the workers (timed apart), then both aggregates on the cluster.
+  processes (started in the child: its start is timed apart), then both aggregates on the
+  cluster, its workers reading the pack's Parquet file (nothing was set aside);
+- ``dask-staged``: the same, with a ``staging`` folder: the clean view is first written as
+  Parquet for the workers (timed apart), as for a CSV pack or one with rows set aside.
 
 Printed per engine: wall seconds of each step, CPU seconds of the whole process tree (the
 worker processes included) and its peak resident memory (sum over the tree, sampled every
@@ -24,6 +26,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -96,8 +100,8 @@ def child(engine: str, pack: str, workers: int) -> None:
     data = step("load", lambda: load_datasets(pk, ["sampling", "areas", "testing_sites", "rounds"]))
     rows, sites = data["sampling"], data["testing_sites"]
     last = data["rounds"].sort_values("start").iloc[-1]
-    cluster = None
-    if engine == "dask":
+    cluster = staging = None
+    if engine.startswith("dask"):
         import distributed
 
         from workbench.intake import person_engines
@@ -105,7 +109,9 @@ def child(engine: str, pack: str, workers: int) -> None:
 
         cluster = step("cluster start", lambda: distributed.LocalCluster(
             n_workers=workers, processes=True, dashboard_address=None))  # fmt: skip
-        rows = rows.with_engine(DaskEngine(cluster.scheduler_address))
+        if engine == "dask-staged":
+            staging = str(Path(pack).resolve() / f".staged-{os.getpid()}")
+        rows = rows.with_engine(DaskEngine(cluster.scheduler_address, staging))
         files = step("stage clean rows", lambda: rows.engine.clean_files(rows))
         steps["partitions"] = len(rows.dask_frame(["area_id"]).to_delayed())
         steps["staged files"] = len(files)
@@ -114,6 +120,8 @@ def child(engine: str, pack: str, workers: int) -> None:
     if cluster is not None:
         person_engines.close_client(cluster.scheduler_address)
         cluster.close()
+        if staging:
+            shutil.rmtree(staging, ignore_errors=True)
     wall = time.perf_counter() - began
     peak, cpu = sampler.stop()
     print(json.dumps({"engine": engine, "rows": len(rows), "wall": wall, "cpu": cpu,
@@ -138,7 +146,7 @@ def main() -> None:
         child(args.child[0], args.child[1], int(args.child[2]))
         return
     pack = ensure_city_pack(args.pack)
-    engines = ("duckdb", "dask")
+    engines = ("duckdb", "dask", "dask-staged")
     runs = {e: [] for e in engines}
     for _ in range(args.repeat):  # rotated, so that a slow moment of the machine hits both
         for engine in engines:
@@ -149,17 +157,18 @@ def main() -> None:
     first = runs["duckdb"][0]
     print(f"pack {pack}: {first['rows']:,} sampling rows kept, {first['areas']:,} areas tested; "
           f"medians of {args.repeat}; Dask on a LocalCluster of {args.workers} worker processes")  # fmt: skip
-    print(f"{'engine':<10}{'wall s':>9}{'CPU s':>9}{'peak MB':>10}   steps (wall s)")
+    print(f"{'engine':<12}{'wall s':>9}{'CPU s':>9}{'peak MB':>10}   steps (median wall s)")
     median = {}
     for engine in engines:
         keys = ("wall", "cpu", "peak_mb")
         median[engine] = {k: statistics.median(r[k] for r in runs[engine]) for k in keys}
-        steps = runs[engine][len(runs[engine]) // 2]["steps"]
-        shown = ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in steps.items())
+        steps = {k: statistics.median(r["steps"][k] for r in runs[engine]) for k in runs[engine][0]["steps"]}
+        shown = ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v:g}" for k, v in steps.items())
         m = median[engine]
-        print(f"{engine:<10}{m['wall']:>9.2f}{m['cpu']:>9.2f}{m['peak_mb']:>10.0f}   {shown}")
+        print(f"{engine:<12}{m['wall']:>9.2f}{m['cpu']:>9.2f}{m['peak_mb']:>10.0f}   {shown}")
     for key, name in (("wall", "wall time"), ("cpu", "CPU time"), ("peak_mb", "peak memory")):
-        print(f"dask / duckdb {name}: ×{median['dask'][key] / median['duckdb'][key]:.2f}")
+        ratios = ", ".join(f"{e} ×{median[e][key] / median['duckdb'][key]:.2f}" for e in engines[1:])
+        print(f"{name} against duckdb: {ratios}")
     print("answers identical:", answers.pop())
 
 
