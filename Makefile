@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml setup.py
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (set PYTHON=/path/to/python3.11)"; exit 1; }
 	@echo "Installing into $(VENV) with $(PYTHON) ..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev,explore]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev,explore,dask]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (workbench)" >/dev/null
 	@$(MAKE) --no-print-directory notebook-filter
 	@touch $(STAMP)

@@ -14,18 +14,19 @@ import yaml
 import workbench
 
 ROOT = Path(__file__).resolve().parents[1]
-CONDA_NAMES = {"python-duckdb": "duckdb"}  # conda-forge spells a few packages differently
+CONDA_NAMES = {"python-duckdb": "duckdb",  # conda-forge spells a few packages differently
+               "dask": "dask[dataframe,distributed]"}  # its `dask` has dataframe and distributed
 
 
 def _split(spec: str) -> tuple[str, str]:
-    name, constraint = re.match(r"^\s*([A-Za-z0-9_.\-\[\]]+)\s*(.*)$", spec).groups()
+    name, constraint = re.match(r"^\s*([A-Za-z0-9_.\-\[\],]+)\s*(.*)$", spec).groups()
     return name.lower().replace("_", "-"), constraint.replace(" ", "")
 
 
 def _pyproject() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    specs = project["dependencies"] + extras["test"] + extras["dev"]
+    specs = project["dependencies"] + extras["test"] + extras["dev"] + extras["dask"]
     return dict(_split(s) for s in specs)
 
 

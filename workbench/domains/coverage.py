@@ -14,7 +14,9 @@ Definitions (DESIGN.md, "Metric definitions"):
 - Testing sites (where they are, their load, the silent ones): :mod:`workbench.domains.testing_sites`,
   whose public names are importable from here too.
 
-The person-level steps run in DuckDB (:mod:`workbench.domains.sql`).
+The person-level steps run in DuckDB (:mod:`workbench.domains.sql`), or on a Dask cluster
+for rows loaded with ``engine: dask`` (:mod:`workbench.domains.distributed`), with the same
+figures.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from workbench.domains import distributed
 from workbench.domains.bands import BAND_TONE, reaches, target_band, target_bands
 from workbench.domains.common import ratio
 from workbench.domains.sql import columns_of, query, remembered
@@ -100,6 +103,10 @@ def count_tested(sampling, start, end) -> pd.DataFrame:
         ORDER BY area_id
     """
     frame = columns_of(sampling, ["person_key", "area_id", "sampled_at"])
+    if distributed.on_dask(sampling):  # the distinct count on the cluster, ordered and typed here
+        ordered = "SELECT area_id, tested::BIGINT AS tested FROM counted ORDER BY area_id"
+        return remembered(sampling, ("count_tested", *map(str, bounds)), lambda: query(
+            ordered, counted=distributed.distinct_per_area(sampling, *bounds)))
     return remembered(sampling, ("count_tested", *map(str, bounds)),
                       lambda: query(sql, bounds, sampling=frame))
 

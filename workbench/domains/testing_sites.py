@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench.domains import distributed
 from workbench.domains.common import missing_cells, ratio, reporting_grid, window_start
 from workbench.domains.sql import columns_of, query, remembered
 from workbench.intake import geo
@@ -68,17 +69,19 @@ def site_daily_load(sampling, sites: pd.DataFrame) -> pd.DataFrame:
         ``capacity_per_hour``, ``peak_load`` (peak_hour_samples / capacity_per_hour, NaN
         without a capacity). Only days with samples appear; see :func:`silent_sites`.
     """
-    sql = """
-        WITH hourly AS (
-            SELECT site_id, date_trunc('hour', sampled_at) AS hour, count(*) AS n
-            FROM sampling GROUP BY site_id, hour
-        )
+    hourly = ("SELECT site_id, date_trunc('hour', sampled_at) AS hour, count(*) AS n "
+              "FROM sampling GROUP BY site_id, hour")
+    daily_sql = """
         SELECT site_id, CAST(date_trunc('day', hour) AS TIMESTAMP) AS date,
                sum(n)::BIGINT AS samples, max(n)::BIGINT AS peak_hour_samples
         FROM hourly GROUP BY site_id, date ORDER BY site_id, date
     """
     frame = columns_of(sampling, ["site_id", "sampled_at"])
-    daily = remembered(sampling, ("site_daily_load",), lambda: query(sql, sampling=frame))
+    if distributed.on_dask(sampling):  # the hourly counts on the cluster, the days here
+        compute = lambda: query(daily_sql, hourly=distributed.hourly_counts(sampling))  # noqa: E731
+    else:
+        compute = lambda: query(f"WITH hourly AS ({hourly}) {daily_sql}", sampling=frame)  # noqa: E731
+    daily = remembered(sampling, ("site_daily_load",), compute)
     daily["date"] = pd.to_datetime(daily["date"]).astype("datetime64[ns]")
     capacity = sites.set_index("site_id")["capacity_per_hour"]
     daily["capacity_per_hour"] = daily["site_id"].map(capacity)

@@ -30,6 +30,7 @@ import yaml
 from workbench.errors import DataError, Problem, WorkbenchError
 from workbench.intake.geo import normalize_datum
 from workbench.intake.locations import CATALOG_FILE, FORMATS, dataset_paths, missing_sidecars, relative
+from workbench.intake.person_engines import DaskEngine, engine_from_catalog
 from workbench.intake.person_rows import shared
 from workbench.paths import SAMPLE_PACK_DIR
 
@@ -44,7 +45,7 @@ TEXT_FORMATS = ("csv", "xlsx")
 
 _DATASET_KEYS = frozenset({
     "path", "format", "encoding", "sheet", "layer", "columns", "datum", "description", "source",
-    "header_row",
+    "header_row", "engine", "scheduler", "staging",
 })  # fmt: skip
 _CHUNK = 1 << 20
 
@@ -79,6 +80,8 @@ class DatasetSpec:
         Datum of this dataset's coordinates; None means the pack's datum.
     header_row : int or None
         1-based line of the header row (CSV, XLSX); None: found by the column names.
+    engine : DaskEngine or None
+        ``engine: dask`` of a person-level dataset (:mod:`~workbench.intake.person_engines`).
     """
 
     name: str
@@ -93,6 +96,7 @@ class DatasetSpec:
     header_row: int | None = None
     paths: tuple[Path, ...] = ()
     files: tuple[str, ...] = ()
+    engine: DaskEngine | None = None
 
     def __post_init__(self):
         if not self.paths:
@@ -363,6 +367,7 @@ def _dataset_spec(root: Path, name: str, entry, problems: list[Problem]) -> Data
         columns = {}
     datum = _datum(entry.get("datum"), name, problems)
     header_row = _header_row(entry.get("header_row"), name, fmt, problems)
+    engine = engine_from_catalog(root, name, entry, problems)
     if len(problems) > found:
         return None
     return DatasetSpec(
@@ -378,6 +383,7 @@ def _dataset_spec(root: Path, name: str, entry, problems: list[Problem]) -> Data
         header_row=header_row,
         paths=tuple(paths),
         files=tuple(relative(root, p) for p in paths),
+        engine=engine,
     )
 
 

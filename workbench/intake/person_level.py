@@ -39,7 +39,8 @@ from workbench.errors import DataError, Problem
 from workbench.intake.catalog import Pack
 from workbench.intake.contract import REQUIRED_COLUMNS
 from workbench.intake.origins import Origin
-from workbench.intake.person_rows import PersonRows, cache_folder, shared
+from workbench.intake.person_engines import engine_of, passes_through
+from workbench.intake.person_rows import PERSON_LEVEL_DATASETS, PersonRows, cache_folder, shared
 from workbench.intake.person_sources import (
     COLUMNS,
     ID_COLUMNS,
@@ -60,8 +61,7 @@ from workbench.intake.setaside import SET_ASIDE
 from workbench.intake.validation import _missing_column_problem, conform
 from workbench.privacy import sample_of
 
-#: Datasets the contract marks person-level: loaded by this module, never as a frame.
-PERSON_LEVEL_DATASETS = frozenset({"sampling"})
+__all__ = ["PERSON_LEVEL_DATASETS", "load_person_level"]
 
 
 def load_person_level(
@@ -75,8 +75,10 @@ def load_person_level(
         None when the dataset cannot be used (unreadable, a required column missing).
         Within a batch the result is shared through the cache folder, by the pack's fingerprint.
     """
-    fingerprint = pack.fingerprint()
-    return shared(f"{fingerprint}-{name}-loaded", lambda: _load_or_problems(pack, name, frames, fingerprint))
+    fingerprint, engine = pack.fingerprint(), engine_of(pack.spec(name))
+    rows, origin, problems = shared(f"{fingerprint}-{name}-loaded",
+                                    lambda: _load_or_problems(pack, name, frames, fingerprint))
+    return (rows.with_engine(engine) if rows is not None and engine else rows), origin, problems
 
 
 def _load_or_problems(pack: Pack, name: str, frames, fingerprint: str):
@@ -347,8 +349,12 @@ class _Loader:
         parquet = self.spec.format == "parquet"
         stored_natively = all(s.table is None and parquet and native(s.types) for s in sources)
         if stored_natively:
+            plain = where == "true" and "_replaced" not in self.tables
+            if plain and passes_through(self.spec, sources, ID_COLUMNS):
+                self.clean_files = tuple(str(path) for path in self.spec.paths)  # rows as stored
             return body.replace("{clean}", self._native_clean(sources, counts))
         target = self._typed_copy_path()
+        self.clean_files = (target.replace("''", "'"),)
         self.con.execute(f"COPY ({body.replace('{clean}', self._clean_sql())}) TO "
                          f"'{target}' (FORMAT parquet)")  # fmt: skip
         self.tables = {}
@@ -377,15 +383,9 @@ class _Loader:
         return str(folder / f"{self.fingerprint}-{self.name}-typed.parquet").replace("'", "''")
 
     def _rows(self, view: str, counts: pd.DataFrame, origin: Origin) -> PersonRows:
-        return PersonRows(
-            self.name,
-            view,
-            dict(self.tables),
-            COLUMNS,
-            int(counts["n"].sum()),
-            fingerprint=self.fingerprint,
-            keep_alive=getattr(self, "keep_alive", None),
-        )
+        return PersonRows(self.name, view, dict(self.tables), COLUMNS, int(counts["n"].sum()),
+                          fingerprint=self.fingerprint, keep_alive=getattr(self, "keep_alive", None),
+                          files=getattr(self, "clean_files", ()))  # fmt: skip
 
 
 # ---------------------------------------------------------------- helpers

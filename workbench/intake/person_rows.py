@@ -12,6 +12,12 @@ and no pandas frame of every sample is ever built.
 its kernels a cache folder (``$WORKBENCH_CACHE``), as a Parquet file named by the pack's
 fingerprint and the key, so that the district report and every street report of one batch
 read one round's counts once.
+
+**Another engine.** ``engine`` is None for DuckDB on this machine, or a
+:class:`~workbench.intake.person_engines.DaskEngine` (``engine: dask`` in the catalog): then
+:meth:`PersonRows.dask_frame` gives the same clean rows as a Dask DataFrame over Parquet files
+the cluster's workers read, and :meth:`PersonRows.compute` runs a Dask collection on that
+cluster; the domains' aggregates (:mod:`workbench.domains.distributed`) take that path.
 """
 
 from __future__ import annotations
@@ -23,12 +29,14 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
+#: Datasets the contract marks person-level: loaded as a :class:`PersonRows`, never as a frame.
+PERSON_LEVEL_DATASETS = frozenset({"sampling"})
 #: Environment variable naming the folder a batch shares between its report kernels.
 CACHE_ENV = "WORKBENCH_CACHE"
 
@@ -81,6 +89,10 @@ class PersonRows:
     fingerprint : str
         What the rows are a function of (the pack's fingerprint and the dataset): the key of
         the shared cache.
+    engine : DaskEngine or None
+        Where the aggregates run: None for DuckDB here, else a Dask cluster (module docstring).
+    files : tuple of str
+        Parquet files holding exactly the clean rows (the typed copy loading wrote), if any.
     """
 
     name: str
@@ -90,6 +102,8 @@ class PersonRows:
     rows_read: int
     fingerprint: str = ""
     keep_alive: object = None
+    engine: object = None
+    files: tuple[str, ...] = ()
     _answers: dict = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -144,6 +158,23 @@ class PersonRows:
         con = con or duckdb.connect()
         self.attach(con)
         return con.table(self.name)
+
+    @property
+    def engine_name(self) -> str:
+        """``duckdb`` or the name of :attr:`engine` (``dask``)."""
+        return getattr(self.engine, "name", "duckdb")
+
+    def with_engine(self, engine) -> PersonRows:
+        """The same rows, aggregated by ``engine`` (None: DuckDB), with no answer remembered yet."""
+        return replace(self, engine=engine, _answers={})
+
+    def dask_frame(self, columns: list[str], filters: list | None = None):
+        """The clean rows' ``columns`` as a Dask DataFrame (``filters``: Parquet row-group filters)."""
+        return self.engine.frame(self, columns, filters)
+
+    def compute(self, collection):
+        """A Dask ``collection`` computed on the engine's cluster, as pandas."""
+        return self.engine.compute(collection)
 
     def memo(self, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         """The answer of ``compute`` for ``key``: remembered, and shared through the batch's cache.
