@@ -124,15 +124,15 @@ CASES = {
     "price_above_baseline": (
         {"alerts": PRICE_ALERTS}, ["above_baseline / 菠菜 / 滨河农贸市场"],
         "滨河农贸市场菠菜 4.80 元/斤，比基期价 4 高 20.0%",
-        "菠菜 at 滨河农贸市场: 4.80 元/斤, 20.0% above the baseline 4"),
+        "菠菜 at 滨河农贸市场: 4.80 yuan/jin, 20.0% above the baseline 4"),
     "price_daily_jump": (
         {"alerts": PRICE_ALERTS}, ["daily_jump / 猪肉 / 华联超市"],
         "华联超市猪肉 16.05 元/斤，比前一日 15 涨 7.0%",
-        "猪肉 at 华联超市: 16.05 元/斤, up 7.0% on the day before (15)"),
+        "猪肉 at 华联超市: 16.05 yuan/jin, up 7.0% on the day before (15)"),
     "price_consecutive_rises": (
         {"alerts": PRICE_ALERTS}, ["rises3 / 西红柿 / 华联超市"],
         "华联超市西红柿连续 3 天上涨，现价 3.05 元/斤",
-        "西红柿 at 华联超市: 3 rises in a row, now 3.05 元/斤"),
+        "西红柿 at 华联超市: 3 rises in a row, now 3.05 yuan/jin"),
     "quarantine_item_below_target": (
         {"quarantine_items": ITEMS}, ["magnet_ok"],
         "居家隔离“门磁安装”落实率 90.0% (90 / 100)，低于目标",
@@ -144,7 +144,8 @@ CASES = {
     "enterprise_behind": (
         {"targets": TARGETS}, ["E1 / 产值"],
         "华鼎铜业产值完成 61.2%（61.20 / 100.0 亿元），时间进度 77.3%，预计全年 79.20 亿元，进度落后",
-        "华鼎铜业, 产值: 61.2% done (61.20 / 100.0 亿元) at 77.3% of the year; projected 79.20 亿元, behind"),
+        "华鼎铜业, 产值: 61.2% done (61.20 / 100.0 10⁸ yuan) at 77.3% of the year; "
+        "projected 79.20 10⁸ yuan, behind"),
     "enterprise_at_risk": (
         {"targets": TARGETS}, ["E2 / 稀土金属"],
         "瑞鑫稀土稀土金属完成 74.9%（5,995 / 8,000 t），时间进度 77.3%，预计全年 7,760 t，有风险",

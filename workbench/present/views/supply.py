@@ -9,7 +9,7 @@ from workbench.brief.actions import ROW_KEYS
 from workbench.domains.prices import AlertRule, PriceResult, alerts_tone, baseline_alert_share
 from workbench.domains.supply import WATCHED_ZONES, SupplyResult, unserved_tone
 from workbench.present import charts, display
-from workbench.present.i18n import format_count, format_rate, format_share, label
+from workbench.present.i18n import format_count, format_rate, format_share, label, unit_text
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
 from workbench.privacy import mask_personal
@@ -209,7 +209,7 @@ def _trend_chart(rows: pd.DataFrame, colour: str, lang: str) -> str:
                              width=2.2)]
     words = "; ".join(f"{r.date:%m-%d}: {_money(r.price)} ({r.markets})"
                       for r in rows.itertuples(index=False))
-    title = f"{first['commodity']} ({first['unit']}) · {label('pr_price', lang)}"
+    title = f"{first['commodity']} ({unit_text(first['unit'], lang)}) · {label('pr_price', lang)}"
     return charts.line_chart(series, mask_personal(title), x_ticks=charts.day_ticks(days), width=220,
                              height=150, y_min=None, show_legend=False, font_size=13,
                              y_format=charts.format_number, description=mask_personal(words))
@@ -223,7 +223,8 @@ def _trend_heading(rows: pd.DataFrame, alerts: int, lang: str) -> str:
     note = label("pr_trend_note", lang, date=f"{last['date']:%m-%d}", price=_money(last["price"]),
                  markets=int(last["markets"]), baseline=_money(last["baseline"]),
                  vs=_signed(last["vs_baseline"]))
-    return (f"<b>{escape(mask_personal(str(last['commodity'])))}</b> <small>{escape(last['unit'])}</small>"
+    unit = escape(unit_text(last["unit"], lang))
+    return (f"<b>{escape(mask_personal(str(last['commodity'])))}</b> <small>{unit}</small>"
             f'{badge}<br><span class="wb-note">{escape(note)}</span>')
 
 
