@@ -31,7 +31,6 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -98,6 +97,7 @@ class _Loader:
     def __init__(self, pack: Pack, name: str, frames: Mapping[str, pd.DataFrame], fingerprint: str):
         self.pack, self.name, self.spec = pack, name, pack.spec(name)
         self.frames, self.fingerprint = frames, fingerprint
+        import duckdb  # here: a report without person-level data never loads it
         self.con = duckdb.connect()
         self.problems: list[Problem] = []
         self.tables: dict[str, pa.Table] = {}

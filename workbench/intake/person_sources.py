@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -49,6 +48,8 @@ class Source:
 def read_source(con, spec: DatasetSpec, number: int, path: Path, file: str, tables: dict) -> Source:
     """One file of ``spec`` as a FROM item: DuckDB reads Parquet and plain CSV; the general readers
     the rest, whose rows become an Arrow table (added to ``tables``)."""
+    import duckdb  # here: a report without person-level data never loads it
+
     reads = spec.format == "parquet" or (spec.format == "csv" and _plain_csv(spec, path, file))
     if reads and path.stat().st_size > 0:
         try:

@@ -45,8 +45,10 @@ FIGURES_MIMETYPE = "application/vnd.workbench.figures+json"
 KERNEL_NAME = "workbench"
 DEFAULT_TIMEOUT = 900.0
 KERNEL_START_TIMEOUT = 60
-#: Failures are in the run's JSON, not the kernel's log; an unattended run keeps no IPython history.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
+#: Failures are in the run's JSON, not the kernel's log; an unattended run keeps no IPython history
+#: and starts no debugger (``workbench.runner.kernel``).
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False",
+                    "--IPKernelApp.kernel_class=workbench.runner.kernel.UnattendedKernel"]
 _KERNEL_START_FAILURES = ("Kernel didn't respond", "Kernel died before replying")
 _KERNEL_LOCK = threading.Lock()
 
