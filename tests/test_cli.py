@@ -143,7 +143,7 @@ def test_prune_keeps_n_days_and_rewrites_the_index(capsys, tmp_path):
 @pytest.mark.slow
 def test_sigterm_lets_the_running_report_finish_and_starts_no_other(tmp_path):
     schedule = tmp_path / "schedule.yaml"
-    schedule.write_text(f"reports: [{{notebook: {HERE / 'slow_cells.ipynb'}, parameters: {{seconds: 1}}}}, "
+    schedule.write_text(f"reports: [{{notebook: {HERE / 'slow_cells.ipynb'}, parameters: {{seconds: 4}}}}, "
                         f"{{notebook: {TINY}}}]\n", encoding="utf-8")
     reports = tmp_path / "reports"
     argv = [sys.executable, "-m", "workbench.cli", "batch", str(schedule), "--pack", str(PACK),
