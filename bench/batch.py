@@ -1,7 +1,7 @@
 """Benchmark: where the time of ``workbench batch`` goes, per report and in total, today against a baseline.
 
     python bench/batch.py [--schedule parameters/daily.yaml] [--pack data/sample] [--jobs 1]
-                          [--repeat 1] [--baseline-ref REF] [--pdf] [--loop]
+                          [--repeat 1] [--baseline-ref REF] [--fresh-kernels-too] [--pdf] [--loop]
 
 Runs ``workbench batch SCHEDULE --jobs J`` on the pack (``--pack bench/out/city``: the city pack,
 ``workbench sample --scale city``, whose ``streets`` fan out to 30 street reports) into a temporary
@@ -20,6 +20,9 @@ folder, as a child process, and prints:
 With ``PYTHONDONTWRITEBYTECODE`` set and no ``__pycache__`` in the tree, every kernel compiles
 the workbench's modules from source (≈ 0.1–0.2 s of CPU per report); an installed wheel has them
 compiled. ``--compiled`` compiles each tree first (``compileall``) to measure that case.
+
+``--fresh-kernels-too`` runs this checkout a second time with ``--fresh-kernels`` (a kernel per
+report, none kept warm between the runs of one notebook) and prints the ratios.
 
 ``--baseline-ref REF`` runs the same batch with the code of a git ref too (``git archive REF``
 unpacked in a temporary folder, run with ``PYTHONPATH`` pointing there, its own notebooks and
@@ -92,10 +95,10 @@ def hooked_ipython_dir(folder: Path) -> Path:
     return folder
 
 
-def run_batch(tree: Path, schedule: Path, pack: Path, jobs: int, out: Path) -> dict:
+def run_batch(tree: Path, schedule: Path, pack: Path, jobs: int, out: Path, extra: tuple = ()) -> dict:
     """Run ``workbench batch`` with the code of ``tree`` into ``out``; return its wall and CPU seconds."""
     argv = [sys.executable, "-m", "workbench.cli", "batch", str(schedule), "--pack", str(pack),
-            "--jobs", str(jobs), "--reports", str(out / "reports"), "--runs", str(out / "runs")]
+            "--jobs", str(jobs), "--reports", str(out / "reports"), "--runs", str(out / "runs"), *extra]
     (out / "cpu").mkdir()
     env = {**os.environ, "PYTHONPATH": str(tree), "BENCH_CPU_LOG": str(out / "cpu"),
            "IPYTHONDIR": str(hooked_ipython_dir(out / "ipython"))}
@@ -150,11 +153,27 @@ def read_cpu_logs(folder: Path) -> list[dict]:
     return logs
 
 
+def find_run(cpu_logs: list[dict], hashes: list[str]) -> tuple[list[float], float]:
+    """The CPU of each of a run's cells and of its kernel's start, from the kernels' logs.
+
+    A kernel kept warm between runs of one notebook (``workbench.runner.warm_kernels``) logs
+    several runs one after the other: the run is where its cells' hashes follow each other,
+    and only the first run of a kernel paid for its start.
+    """
+    for log in cpu_logs:
+        cells = log["cells"]
+        for start in range(len(cells) - len(hashes) + 1):
+            if all(cells[start + i][0] == h for i, h in enumerate(hashes)):
+                found = [cpu for _, cpu in cells[start:start + len(hashes)]]
+                return found, log["kernel"] if start == 0 else 0.0
+    return [0.0] * len(hashes), 0.0
+
+
 def split_report(notebook: Path, record: dict, cpu_logs: list[dict]) -> dict:
     """Wall and CPU seconds of each step of one executed report (see the module docstring).
 
     CPU is the kernel's (``cpu_*`` keys; the runner's export CPU is only known for the batch):
-    the log whose cells are this notebook's cells, the injected parameters included.
+    the run of a log whose cells are this notebook's cells, the injected parameters included.
     """
     import hashlib
 
@@ -168,9 +187,7 @@ def split_report(notebook: Path, record: dict, cpu_logs: list[dict]) -> dict:
     if not timed:
         return steps | {"export": record["duration_s"]}
     hashes = [hashlib.sha1(c.source.encode()).hexdigest() for c in timed]
-    log = next((log for log in cpu_logs if [h for h, _ in log["cells"]] == hashes), None)
-    cell_cpu = [cpu for _, cpu in log["cells"]] if log else [0.0] * len(timed)
-    steps["cpu_kernel"] = log["kernel"] if log else 0.0
+    cell_cpu, steps["cpu_kernel"] = find_run(cpu_logs, hashes)
     steps["kernel"] = seconds_between(run.get("start_time"), timed[0].metadata.papermill["start_time"])
     steps["stop"] = seconds_between(timed[-1].metadata.papermill.get("end_time"), run.get("end_time"))
     imports_seen = False
@@ -232,8 +249,8 @@ def print_split(name: str, result: dict, split: dict[str, dict], jobs: int) -> N
     print(f"  {'sum over reports':28s} {len(split):3d}" + row(list(split.values()), "sum"))
     wall = [sum(r[s] for r in split.values()) for s in STEPS]
     cpu = [sum(r[s] for r in split.values()) for s in CPU_STEPS]
-    print(f"  {'share of the sum':32s}" + "".join(f"{v / sum(wall):8.0%}" for v in wall) + " " * 8
-          + "".join(f"{v / sum(cpu):8.0%}" for v in cpu))
+    print(f"  {'share of the sum':32s}" + "".join(f"{v / max(sum(wall), 1e-9):8.0%}" for v in wall) + " " * 8
+          + "".join(f"{v / max(sum(cpu), 1e-9):8.0%}" for v in cpu))
     if jobs == 1:
         print(f"  paid once by the batch (start-up, data-quality page, index: wall − sum): "
               f"{result['wall'] - sum(wall):.1f} s")
@@ -241,12 +258,14 @@ def print_split(name: str, result: dict, split: dict[str, dict], jobs: int) -> N
         print(f"  workbench pdf of the {len(split)} pages: {result['pdf']:.1f} s")
 
 
-def print_ratios(best: dict[str, dict], splits: dict[str, dict]) -> None:
-    """Print baseline / today for the batch and for each step summed over reports."""
-    base, now = best["baseline"], best["today"]
-    print(f"\nbaseline / today: wall ×{base['wall'] / now['wall']:.2f}, CPU ×{base['cpu'] / now['cpu']:.2f}")
+def print_ratios(best: dict[str, dict], splits: dict[str, dict], before: str = "baseline") -> None:
+    """Print ``before`` / today for the batch and for each step summed over reports."""
+    base, now = best[before], best["today"]
+    runs = f" ({len(splits[before])} and {len(splits['today'])} reports)"
+    print(f"\n{before} / today: wall ×{base['wall'] / now['wall']:.2f}, CPU ×{base['cpu'] / now['cpu']:.2f}"
+          + runs)
     for step in (*STEPS, *CPU_STEPS):
-        b = sum(r[step] for r in splits["baseline"].values())
+        b = sum(r[step] for r in splits[before].values())
         t = sum(r[step] for r in splits["today"].values())
         print(f"  {step:12s} {b:7.1f} s → {t:7.1f} s" + (f"  ×{b / t:.2f}" if t > 0 else ""))
 
@@ -318,6 +337,8 @@ def main() -> None:
     parser.add_argument("--pdf", action="store_true", help="also time workbench pdf of the pages")
     parser.add_argument("--loop", action="store_true", help="also compare a CLI loop (issue Scheduling)")
     parser.add_argument("--compiled", action="store_true", help="compile each tree's modules first")
+    parser.add_argument("--fresh-kernels-too", action="store_true",
+                        help="also run this checkout with --fresh-kernels (a kernel per report)")
     args = parser.parse_args()
     pack = args.pack.resolve()
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -327,6 +348,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as scratch:
         scratch = Path(scratch)
         trees = {"today": ROOT}
+        if args.fresh_kernels_too:
+            trees = {"fresh": ROOT, **trees}
         if args.baseline_ref:
             trees = {"baseline": unpack_ref(args.baseline_ref, scratch / "baseline-tree"), **trees}
         for tree in trees.values():
@@ -341,18 +364,21 @@ def main() -> None:
         for number in range(args.repeat):
             for name, tree in trees.items():
                 out = _fresh(scratch / f"{name}-{number}")
-                result = run_batch(tree, schedule_in(tree, args.schedule), pack, args.jobs, out)
+                extra = ("--fresh-kernels",) if name == "fresh" else ()
+                result = run_batch(tree, schedule_in(tree, args.schedule), pack, args.jobs, out, extra)
                 print(f"  round {number + 1} {name:8s} wall {result['wall']:6.1f} s  "
                       f"CPU {result['cpu']:6.1f} s  load average {os.getloadavg()[0]:.1f}", flush=True)
                 if name not in best or result["cpu"] < best[name]["cpu"]:  # CPU: steadier on a shared machine
                     best[name], splits[name] = result, split_batch(result)
                     if args.pdf:
                         result["pdf"] = time_pdf(tree, result["reports"])
+        labels = {"baseline": f"baseline ({args.baseline_ref})", "today": "today (this checkout)",
+                  "fresh": "fresh (this checkout, --fresh-kernels)"}
         for name in trees:
-            label = f"{name} ({args.baseline_ref})" if name == "baseline" else f"{name} (this checkout)"
-            print_split(label, best[name], splits[name], args.jobs)
-        if args.baseline_ref:
-            print_ratios(best, splits)
+            print_split(labels[name], best[name], splits[name], args.jobs)
+        for before in ("baseline", "fresh"):
+            if before in trees:
+                print_ratios(best, splits, before)
         if args.loop:
             compare_loop(args.schedule, pack, _fresh(scratch / "loop"))
 

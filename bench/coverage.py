@@ -2,12 +2,20 @@
 
     python bench/coverage.py [--rows 10M,30M] [--repeat 3] [--pack DIR] [--skip-generate] [--json FILE]
 
-Four methods, in one run, each in a fresh child process (interpreter start, imports and all):
+Six methods, in one run, each in a fresh child process (interpreter start, imports and all):
 
 (a) ``workbench``: the public path of ``notebooks/testing_coverage.ipynb``: ``open_pack``,
     ``load_report(pack, "testing_coverage")``, ``coverage.analyse_coverage(...)`` for the
     notebook's default round and scope; the community rows of ``result.table``. Whatever the
-    package does on that path is measured (the child imports the ``workbench`` of this checkout);
+    package does on that path is measured (the child imports the ``workbench`` of this checkout),
+    with an empty scan memory (``$WORKBENCH_SCAN_CACHE``): the door checks every row, as on the
+    first morning a file is seen;
+(a') ``workbench-remembered``: the same, the files' scans remembered by one earlier (unmeasured)
+    run, as on every later morning (:mod:`workbench.intake.scan_memory`; a folder of daily
+    files then scans only the new one);
+(c') ``duckdb-checked``: DuckDB doing the door's checks first, in one pass over every row (blank,
+    non-ASCII or spaced keys, missing or date-only stamps, unknown communities by anti-join),
+    then (c)'s query: the same work as (a), without the workbench;
 (b) ``pandas`` as an analyst writes it: ``read_parquet`` (``read_csv``) of the sampling file, filter
     the round, ``groupby("area_id")["person_key"].nunique()``, join the communities' population;
 (c) ``duckdb``: one SQL query over the Parquet (CSV) file and ``areas.geojson``;
@@ -50,9 +58,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 CITY_ROWS = 9_934_659  # sampling rows of `workbench sample --scale city` (default seed)
-METHODS = ("workbench", "pandas", "duckdb", "polars")
+METHODS = ("workbench", "workbench-remembered", "pandas", "duckdb", "duckdb-checked", "polars")
+OURS = ("workbench", "workbench-remembered")
 LABELS = {
     "workbench": "workbench (load_report + analyse_coverage)",
+    "workbench-remembered": "workbench, scans remembered",
+    "duckdb-checked": "DuckDB: the door's checks, then the query",
     "pandas": "pandas, as an analyst writes it",
     "duckdb": "DuckDB SQL on the files",
     "polars": "polars lazy scan",
@@ -123,6 +134,29 @@ def run_duckdb(files: dict, start: str, end: str) -> list:
     return [(a, t, p) for a, t, p, _ in rows]
 
 
+def run_duckdb_checked(files: dict, start: str, end: str) -> list:
+    """The door's row checks in one SQL pass over every row, then :func:`run_duckdb`'s query."""
+    import duckdb
+
+    scan = "read_csv" if files["sampling"].endswith(".csv") else "read_parquet"
+    checks = f"""
+        WITH features AS (
+            SELECT unnest(features) AS f
+            FROM read_json($areas, format = 'unstructured', maximum_object_size = 1073741824)),
+        communities AS (SELECT f.properties.area_id AS area_id FROM features
+                        WHERE f.properties.level = 'community')
+        SELECT count(*) FILTER (WHERE person_key IS NULL OR person_key = ''
+                                   OR strlen(person_key) <> length(person_key) OR contains(person_key, ' ')),
+               count(*) FILTER (WHERE sampled_at IS NULL OR sampled_at = date_trunc('day', sampled_at)),
+               count(*) FILTER (WHERE s.area_id IS NOT NULL AND c.area_id IS NULL)
+        FROM {scan}($sampling) s LEFT JOIN communities c USING (area_id)
+    """
+    found = duckdb.connect().execute(checks, {"sampling": files["sampling"], "areas": files["areas"]})
+    if any(found.fetchone()):
+        raise SystemExit("duckdb-checked: the pack has rows the door corrects (it reads clean packs only)")
+    return run_duckdb(files, start, end)
+
+
 def run_polars(files: dict, start: str, end: str) -> list:
     """A lazy scan: filter, distinct persons per community, join the population, collect."""
     import polars as pl
@@ -144,10 +178,11 @@ def run_polars(files: dict, start: str, end: str) -> list:
 
 def child(method: str, pack: str, start: str, end: str, out: str) -> None:
     """Run one method once in this (fresh) process; write its round and rows as JSON to ``out``."""
-    if method == "workbench":
+    if method in OURS:
         start, end, rows = run_workbench(pack, start, end)
     else:
-        runner = {"pandas": run_pandas, "duckdb": run_duckdb, "polars": run_polars}[method]
+        runner = {"pandas": run_pandas, "duckdb": run_duckdb, "duckdb-checked": run_duckdb_checked,
+                  "polars": run_polars}[method]
         rows = runner(pack_files(Path(pack)), start, end)
     rows = sorted((str(a), int(t), int(p)) for a, t, p in rows)
     Path(out).write_text(json.dumps({"start": start, "end": end, "rows": rows}), encoding="utf-8")
@@ -248,7 +283,13 @@ def ensure_pack(copies: int, skip_generate: bool) -> Path:
 
 # --- measuring ------------------------------------------------------------------------------------
 
-def measure(method: str, pack: Path, chosen: dict, work: Path) -> dict:
+def scan_memory_env(method: str, work: Path, number: int) -> dict:
+    """``$WORKBENCH_SCAN_CACHE`` of a run: empty for ``workbench``, primed for ``-remembered``."""
+    folder = work / ("scans-remembered" if method == "workbench-remembered" else f"scans-{number}")
+    return {"WORKBENCH_SCAN_CACHE": str(folder)}
+
+
+def measure(method: str, pack: Path, chosen: dict, work: Path, number: int = 0) -> dict:
     """Run ``method`` in a fresh child; its CPU, wall time, peak RSS and figures.
 
     The child's ``ru_maxrss`` is at least this process's peak RSS (a vfork'd child inherits it until
@@ -260,7 +301,8 @@ def measure(method: str, pack: Path, chosen: dict, work: Path) -> dict:
                str(out)]
     began = time.perf_counter()
     with open(log, "w", encoding="utf-8") as log_file:
-        proc = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=child_env())
+        env = child_env() | scan_memory_env(method, work, number)
+        proc = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - began
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -313,10 +355,10 @@ def report(pack: Path, chosen: dict, rows: int | None, repeat: int, runs: list[d
     print(f"  {'method':<44}{'CPU s':>9}{'wall s':>9}{'peak RSS GB':>13}")
     for method, m in medians.items():
         print(f"  {LABELS[method]:<44}{m['cpu_s']:>9.2f}{m['wall_s']:>9.2f}{m['peak_gb']:>13.2f}")
-    ours = medians.get("workbench")
-    if ours:
-        print(f"  {'workbench ÷ baseline':<44}{'CPU':>9}{'wall':>9}{'peak RSS':>13}   target (issue 15)")
-        for method in (m for m in medians if m != "workbench"):
+    for name in (m for m in OURS if m in medians):
+        ours = medians[name]
+        print(f"  {name + ' ÷ baseline':<44}{'CPU':>9}{'wall':>9}{'peak RSS':>13}   target (issue 15)")
+        for method in (m for m in medians if m not in OURS):
             base = medians[method]
             cpu, wall, peak = (ours[k] / base[k] for k in ("cpu_s", "wall_s", "peak_gb"))
             print(f"  {'÷ ' + method:<44}{cpu:>8.2f}×{wall:>8.2f}×{peak:>12.2f}×   "
@@ -344,9 +386,12 @@ def bench_pack(pack: Path, repeat: int, methods: tuple[str, ...]) -> dict:
     chosen, rows = default_round(pack), sampling_rows(pack)
     load_before, runs = os.getloadavg()[0], []
     with tempfile.TemporaryDirectory(prefix="bench-coverage-") as tmp:
+        if "workbench-remembered" in methods:
+            print("  priming the scan memory (one workbench run, not measured) ...", flush=True)
+            measure("workbench-remembered", pack, chosen, Path(tmp))
         for i, method in enumerate(rotated(methods, repeat)):
             print(f"  [{i + 1}/{repeat * len(methods)}] {method} ...", end=" ", flush=True)
-            run = measure(method, pack, chosen, Path(tmp))
+            run = measure(method, pack, chosen, Path(tmp), i)
             print(f"{run['cpu_s']:.1f} CPU s, {run['wall_s']:.1f} s, {run['peak_gb']:.2f} GB", flush=True)
             runs.append(run)
     problems = compare_figures(runs)
@@ -364,11 +409,11 @@ def bench_pack(pack: Path, repeat: int, methods: tuple[str, ...]) -> dict:
 def print_overview(summaries: list[dict], methods: tuple[str, ...]) -> None:
     """One line per pack, as in issue 15: CPU seconds and peak GB of each method (medians)."""
     print("\noverview (median CPU s, peak RSS GB)")
-    print(f"  {'sampling rows':>14}" + "".join(f"{m:>20}" for m in methods))
+    print(f"  {'sampling rows':>14}" + "".join(f"{m:>22}" for m in methods))
     for summary in summaries:
         cells = (f"{summary['medians'][m]['cpu_s']:.1f} s, {summary['medians'][m]['peak_gb']:.2f} GB"
                  for m in methods)
-        print(f"  {summary['rows'] or 0:>14,}" + "".join(f"{c:>20}" for c in cells))
+        print(f"  {summary['rows'] or 0:>14,}" + "".join(f"{c:>22}" for c in cells))
 
 
 def build_parser() -> argparse.ArgumentParser:

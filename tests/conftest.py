@@ -16,6 +16,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def scan_memory(tmp_path_factory):
+    """The person-level scans of this session remembered in its own folder, never in ``~/.cache``."""
+    folder = tmp_path_factory.mktemp("scans")
+    previous = os.environ.get("WORKBENCH_SCAN_CACHE")
+    os.environ["WORKBENCH_SCAN_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("WORKBENCH_SCAN_CACHE", None)
+    else:
+        os.environ["WORKBENCH_SCAN_CACHE"] = previous
+
+
 def chromium_path() -> str | None:
     """Debian's chromium (installed by .ci/run), or CHROMIUM if set."""
     return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")

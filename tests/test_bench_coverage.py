@@ -80,7 +80,7 @@ def test_the_round_is_the_notebooks_default_one():
 @pytest.mark.slow
 def test_smoke_run_on_the_sample_pack_gives_equal_figures(tmp_path):
     out = tmp_path / "coverage.json"
-    methods = ["workbench", "pandas", "duckdb"]
+    methods = ["workbench", "workbench-remembered", "pandas", "duckdb", "duckdb-checked"]
     if importlib.util.find_spec("polars") is not None:  # the bench extra; make install leaves it out
         methods.append("polars")
     command = [sys.executable, str(REPO / "bench" / "coverage.py"), "--pack", str(REPO / "data" / "sample"),

@@ -91,7 +91,8 @@ def command_batch(args: argparse.Namespace) -> int:
 
     results = run_batch(args.schedule, date=args.date, pack=args.pack, jobs=args.jobs,
                         keep_days=args.keep_days, reports_dir=args.reports, runs_dir=args.runs,
-                        lang=args.lang, only=args.only or (), **timeout_option(args))
+                        lang=args.lang, only=args.only or (), fresh_kernels=args.fresh_kernels,
+                        **timeout_option(args))
     failed = [result.stem for result in results if not result.ok]
     print(f"{len(results) - len(failed)} ok, {len(failed)} failed", *failed)
     print(Path(args.reports) / "index.html")
@@ -263,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run only this report of the schedule (repeatable; daily_brief: every language)")
     batch.add_argument("--pdf", action="store_true",
                        help="also write a PDF of each report and a long PNG of the brief (headless chromium)")
+    batch.add_argument("--fresh-kernels", action="store_true",
+                       help="start a kernel for every report (default: the runs of one notebook, such as "
+                            "the street reports, reuse a kernel emptied between them)")
     batch.set_defaults(handler=command_batch)
 
     pdf = commands.add_parser("pdf", help="a PDF of each report page and a long PNG of the brief")

@@ -17,7 +17,6 @@ file (and, where it applies, the row and column), so the CLI can print them all 
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +27,7 @@ import pandas as pd
 import yaml
 
 from workbench.errors import DataError, Problem, WorkbenchError
+from workbench.intake.digests import content_digests, stat_signature
 from workbench.intake.geo import normalize_datum
 from workbench.intake.locations import CATALOG_FILE, FORMATS, dataset_paths, missing_sidecars, relative
 from workbench.intake.person_engines import DaskEngine, engine_from_catalog
@@ -47,7 +47,6 @@ _DATASET_KEYS = frozenset({
     "path", "format", "encoding", "sheet", "layer", "columns", "datum", "description", "source",
     "header_row", "engine", "scheduler", "staging",
 })  # fmt: skip
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -175,33 +174,30 @@ class Pack:
         Returns
         -------
         str
-            16 hex digits of a SHA-256 over ``catalog.yaml`` and the bytes of each
-            dataset's files (shapefile sidecars included). Computed once per instance, and
+            16 hex digits of a SHA-256 over ``catalog.yaml`` and the digest of each
+            dataset file (shapefile sidecars included). Computed once per instance, and
             once per batch: its kernels share it through the batch's cache folder, by the
             files' paths, sizes and modification times.
         """
-        if "fingerprint" not in self._cache:
+        return self._digests()[0]
+
+    def file_digest(self, path: str | os.PathLike) -> str | None:
+        """The content digest (16 hex digits of a SHA-256 of its size and bytes) of one dataset file.
+
+        Computed with :meth:`fingerprint`, at no extra reading; None for a file of no dataset.
+        What a file's checks found is remembered by it (:mod:`workbench.intake.scan_memory`).
+        """
+        return self._digests()[1].get(str(Path(path).resolve()))
+
+    def _digests(self) -> tuple[str, dict[str, str]]:
+        if "digests" not in self._cache:
             files = [(CATALOG_FILE, self.root / CATALOG_FILE)] + [
                 (f"{name}:{path.name}", path) for name in sorted(self.datasets)
                 for path in dataset_files(self.datasets[name])
             ]  # fmt: skip
-            self._cache["fingerprint"] = shared(f"fingerprint-{_stat_signature(files)}",
-                                                lambda: _content_hash(files))  # fmt: skip
-        return self._cache["fingerprint"]
-
-
-def _content_hash(files: list[tuple[str, Path]]) -> str:
-    digest = hashlib.sha256()
-    for label, path in files:
-        _hash_file(digest, path, label)
-    return digest.hexdigest()[:16]
-
-
-def _stat_signature(files: list[tuple[str, Path]]) -> str:
-    """What changes when a file is replaced or edited: path, size and modification time of each."""
-    stats = [(label, str(path.resolve()), path.stat().st_size, path.stat().st_mtime_ns)
-             for label, path in files]  # fmt: skip
-    return hashlib.sha256(repr(stats).encode()).hexdigest()[:20]
+            self._cache["digests"] = shared(f"digests-{stat_signature(files)}",
+                                            lambda: content_digests(files))  # fmt: skip
+        return self._cache["digests"]
 
 
 def dataset_files(spec: DatasetSpec) -> list[Path]:
@@ -213,14 +209,6 @@ def dataset_files(spec: DatasetSpec) -> list[Path]:
         pattern = glob.escape(str(path.with_suffix(""))) + ".*"
         found += sorted(Path(p) for p in glob.glob(pattern))
     return found
-
-
-def _hash_file(digest, path: Path, label: str) -> None:
-    """Feed ``label``, the size and the bytes of ``path`` (read in chunks) to ``digest``."""
-    digest.update(f"{label}\0{path.stat().st_size}\0".encode())
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
 
 
 def default_pack_dir() -> Path:

@@ -50,6 +50,7 @@ from workbench.intake.person_sources import (
     read_source,
     reference_tables,
     scan_counts,
+    spans_overlap,
     total_warnings,
     typed_select,
 )
@@ -121,7 +122,7 @@ class _Loader:
         rows = int(counts["n"].sum() - counts["totals"].sum())
         self.problems += total_warnings(self.con, self.name, sources, counts, origin)
         predicates = self._reference_problems(counts, replaced, origin, rows)
-        if len(sources) > 1:
+        if len(sources) > 1 and (replaced is not None or spans_overlap(counts)):
             predicates += self._repeated_rows(origin)
         view = self._view(sources, counts, replaced, predicates)
         return self._rows(view, counts, origin), origin, self.problems
@@ -148,8 +149,10 @@ class _Loader:
 
     def _scan(self, sources: list[Source]) -> pd.DataFrame:
         """Per file: rows, odd rows, totals, and among the others the reference counts."""
-        union = " UNION ALL ".join(typed_select(i, s, self.spec) for i, s in enumerate(sources))
-        return scan_counts(self.con, union, self.tables, len(sources))
+        selects = [typed_select(i, s, self.spec) for i, s in enumerate(sources)]
+        files = [(path, self.pack.file_digest(path) if source.table is None else None)
+                 for path, source in zip(self.spec.paths, sources, strict=True)]  # fmt: skip
+        return scan_counts(self.con, selects, self.tables, files)
 
     def _joins(self, alias: str, needed: str | None = None) -> str:
         """LEFT JOINs on the communities (``c``) and sites (``s``); only those ``needed`` mentions."""
@@ -386,6 +389,3 @@ class _Loader:
         return PersonRows(self.name, view, dict(self.tables), COLUMNS, int(counts["n"].sum()),
                           fingerprint=self.fingerprint, keep_alive=getattr(self, "keep_alive", None),
                           files=getattr(self, "clean_files", ()))  # fmt: skip
-
-
-# ---------------------------------------------------------------- helpers

@@ -20,6 +20,7 @@ from workbench.intake.encodings import csv_encoding, has_blank_lines
 from workbench.intake.origins import Origin, Part
 from workbench.intake.problems import row_problems
 from workbench.intake.readers import _clean_name, _first_csv_rows, _header_position, _read_one
+from workbench.intake.scan_memory import remembered_scan
 from workbench.intake.setaside import TOTAL_SPELLINGS
 
 #: Spellings of ``sampled_at`` typed by DuckDB; any other goes through the general parser.
@@ -239,21 +240,25 @@ def total_warnings(
     return problems
 
 
-def scan_counts(con, union: str, tables: Mapping[str, pa.Table], files: int) -> pd.DataFrame:
+def scan_counts(con, selects: list[str], tables: Mapping[str, pa.Table], files: list) -> pd.DataFrame:
     """The one scan: per file, rows (``n``), ``totals``, ``odd`` rows and the reference counts.
 
-    Grouped by file, area and site; the areas and sites are then judged once per value
-    (:func:`odd_key`, the reference tables of :func:`reference_tables`), and the view ``_typed``
-    (over ``_typed_rows``, the ``union`` of the files' :func:`typed_select`) learns which are odd.
-    The reference counts (``unknown_area``, ``unknown_site``, ``unknown_either``, ``no_area``)
-    are of the rows neither odd nor totals.
+    Each file's :func:`typed_select` (in ``selects``) is grouped by area and site, and that
+    result remembered by the file's content (:func:`~workbench.intake.scan_memory.remembered_scan`;
+    ``files`` gives each one's ``(path, digest)``); the areas and sites are then judged once
+    per value (:func:`odd_key`, the reference tables of :func:`reference_tables`), and the view
+    ``_typed`` (over ``_typed_rows``, the union of the selects) learns which are odd. The
+    reference counts (``unknown_area``, ``unknown_site``, ``unknown_either``, ``no_area``) are
+    of the rows neither odd nor totals; ``first`` and ``last`` (their ``sampled_at``) bound each
+    file in time.
     """
-    con.execute(f"CREATE TEMP VIEW _typed_rows AS {union}")
-    groups = con.execute("""
-        SELECT _file, area_id, site_id, count(*) AS n, count(*) FILTER (WHERE _total) AS totals,
-               count(*) FILTER (WHERE _odd AND NOT _total) AS odd_rows
-        FROM _typed_rows GROUP BY ALL
-    """).df()
+    con.execute(f"CREATE TEMP VIEW _typed_rows AS {' UNION ALL '.join(selects)}")
+    pieces = []
+    for number, (select, (path, digest)) in enumerate(zip(selects, files, strict=True)):
+        sql = _GROUPS_SQL.format(select=select)
+        groups = remembered_scan(digest, sql, path, lambda sql=sql: con.execute(sql).df())
+        pieces.append(groups.assign(_file=number))
+    groups = pd.concat(pieces, ignore_index=True)
     odd_rows = odd_key(groups["area_id"], nullable=True) | odd_key(groups["site_id"], nullable=False)
     for column in ("area_id", "site_id"):
         values = groups.loc[odd_rows, column].dropna().drop_duplicates().astype(str)
@@ -270,9 +275,32 @@ def scan_counts(con, union: str, tables: Mapping[str, pa.Table], files: int) -> 
                        ("unknown_either", unknown_area | unknown_site), ("no_area", area.isna())):
         groups[name] = kept.where(mask, 0)
     columns = ["n", "totals", "odd", "unknown_area", "unknown_site", "unknown_either", "no_area"]
-    counts = groups.groupby("_file")[columns].sum().reset_index()
-    known = pd.DataFrame({"_file": range(files)})
-    return known.merge(counts, on="_file", how="left").fillna(0).astype("int64")
+    by_file = groups.groupby("_file")
+    counts = by_file[columns].sum().join(by_file["first"].min()).join(by_file["last"].max())
+    known = pd.DataFrame({"_file": range(len(selects))})
+    counts = known.merge(counts.reset_index(), on="_file", how="left")
+    counts[columns] = counts[columns].fillna(0).astype("int64")
+    return counts
+
+
+_GROUPS_SQL = """
+    SELECT area_id, site_id, count(*) AS n, count(*) FILTER (WHERE _total) AS totals,
+           count(*) FILTER (WHERE _odd AND NOT _total) AS odd_rows,
+           min(sampled_at) FILTER (WHERE NOT _odd AND NOT _total) AS first,
+           max(sampled_at) FILTER (WHERE NOT _odd AND NOT _total) AS last
+    FROM ({select}) GROUP BY ALL
+"""
+
+
+def spans_overlap(counts: pd.DataFrame) -> bool:
+    """Whether two files' ``sampled_at`` spans meet (``first``, ``last`` of :func:`scan_counts`).
+
+    Only then can a row be in both (rows are the same only with the same ``sampled_at``); daily
+    exports rarely share a moment, and the check of repeated rows (a window over every row) is
+    skipped then.
+    """
+    spans = counts.dropna(subset=["first", "last"]).sort_values("first")
+    return bool((spans["first"].iloc[1:].to_numpy() <= spans["last"].cummax().iloc[:-1].to_numpy()).any())
 
 
 def _unknown(values: pd.Series, table: pa.Table | None, column: str) -> pd.Series:

@@ -3,8 +3,9 @@
 ``run_batch`` reads the schedule (``workbench.runner.schedule``), takes the lock of the reports folder
 and date (``workbench.runner.locking``; a second batch for them is refused), writes the pack's
 data-quality page once (``reports/D/data_quality.html``: :func:`write_data_quality`), runs the jobs
-``jobs`` at a time (the longest first, by their last recorded duration), each in its own kernel and
-working directory and within its time limit, then optionally prunes old dates
+``jobs`` at a time (the longest first, by their last recorded duration), each in its own working
+directory and within its time limit, in a kernel of its own or one the previous run of the same
+notebook left emptied (``workbench.runner.warm_kernels``), then optionally prunes old dates
 (``workbench.runner.retention``) and rewrites the index once.
 Failed runs do not stop the batch; they are returned, not raised. A run that crashes in the
 runner itself (not in its notebook) is recorded as failed all the same (``reports/D/NAME.json``),
@@ -37,6 +38,7 @@ from workbench.runner.records import make_record, output_path, write_atomic, wri
 from workbench.runner.report import RunResult, resolve_date, run_report, update_index
 from workbench.runner.retention import check_keep_days, prune_reports
 from workbench.runner.schedule import LANGUAGES, Job, expand_jobs, load_schedule, schedule_language
+from workbench.runner.warm_kernels import WarmKernels
 
 
 def count_cpus() -> int:
@@ -106,6 +108,7 @@ def run_batch(
     progress: bool = True,
     lang: str | None = None,
     only: Sequence[str] = (),
+    fresh_kernels: bool = False,
 ) -> list[RunResult]:
     """Run every report of a schedule; failures are returned, not raised.
 
@@ -116,7 +119,7 @@ def run_batch(
     date, pack : optional
         Report date and data pack for every run (defaults as in ``run_report``).
     jobs : int
-        Runs at a time (each in its own kernel), at most one per CPU; 1 runs them one by one.
+        Runs at a time, at most one per CPU; 1 runs them one by one.
     timeout : float
         Seconds each run may take, unless its schedule entry sets ``timeout``.
     keep_days : int, optional
@@ -130,6 +133,10 @@ def run_batch(
         The index's language (zh or en); default the schedule's ``lang``, else the index's own.
     only : sequence of str, optional
         Run only these reports of the schedule (by name: ``daily_brief`` runs every language of it).
+    fresh_kernels : bool
+        Start a kernel for every run. By default the runs of one notebook (the district and
+        street reports, their languages) reuse a kernel emptied between them, never after a
+        failure (:mod:`workbench.runner.warm_kernels`).
 
     Returns
     -------
@@ -163,8 +170,9 @@ def run_batch(
         ensure_kernel()
         languages = {job.parameters.get("lang") for job in todo} | {lang}
         write_batch_quality(opened, day.isoformat(), reports_dir, say, english="en" in languages)
+        kernels = None if fresh_kernels else WarmKernels(idle_limit=workers)
         options = {"date": day, "pack": opened, "reports_dir": reports_dir, "runs_dir": runs_dir,
-                   "timeout": timeout}
+                   "timeout": timeout, "kernels": kernels}
         results: list[RunResult] = []
         try:
             results = run_stages(todo, workers, options, progress, reports_dir)
@@ -173,6 +181,8 @@ def run_batch(
                 for line in [f"pruned {path}" for path in deleted] + skipped:
                     say(line)
         finally:
+            if kernels is not None:
+                kernels.close()
             update_index(reports_dir, unrecorded=[r for r in results if not r.ok and r.json_path is None],
                          lang=lang)
     return results
@@ -269,7 +279,7 @@ def run_stages(todo: list[Job], workers: int, options: dict, progress: bool,
 
 def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True,
              order: list[int] | None = None, show=None) -> list[RunResult]:
-    """Run ``todo`` with ``workers`` threads (each run has its own kernel), started in ``order``.
+    """Run ``todo`` with ``workers`` threads, started in ``order``.
 
     Returns the results in ``todo`` order, whatever the order they were started or finished in.
     ``show`` is a progress callback shared across calls (then the caller closes it).

@@ -40,6 +40,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from workbench.errors import ReportError
 from workbench.privacy import mask_values
+from workbench.runner.warm_kernels import WarmKernels, new_manager
 
 FIGURES_MIMETYPE = "application/vnd.workbench.figures+json"
 KERNEL_NAME = "workbench"
@@ -126,7 +127,7 @@ class RunClock:
 
 
 def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: float = DEFAULT_TIMEOUT,
-                     cell_timeout: float | None = None) -> NotebookNode:
+                     cell_timeout: float | None = None, kernels: WarmKernels | None = None) -> NotebookNode:
     """Execute ``source`` with papermill in a fresh working directory, keeping the result at ``target``.
 
     Parameters
@@ -140,6 +141,10 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
         Seconds the whole run may take: kernel start and every cell.
     cell_timeout : float, optional
         Seconds any one cell may take (default: only ``timeout`` applies).
+    kernels : WarmKernels, optional
+        A batch's kernels kept warm: the run takes one that last ran ``source`` (emptied), and
+        gives it back when the run went well (:mod:`workbench.runner.warm_kernels`); without,
+        the run has a kernel of its own.
 
     Returns
     -------
@@ -157,8 +162,11 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
     clock = RunClock(timeout, cell_timeout)
     for attempt in (1, 2):
         scratch = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.ipynb")
+        manager = None
         try:
             with tempfile.TemporaryDirectory(prefix="workbench-run-") as workdir:
+                if kernels is not None:
+                    manager = kernels.take(source, workdir) or new_manager(ensure_kernel())
                 nb = papermill.execute_notebook(
                     source, scratch, parameters, engine_name="workbench", kernel_name=ensure_kernel(),
                     language="python", progress_bar=False, log_output=False,
@@ -166,9 +174,13 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
                     start_timeout=math.ceil(min(KERNEL_START_TIMEOUT, max(clock.left(), 1.0))),  # an int
                     shutdown_kernel="immediate",  # every output is in: no graceful wait
                     resources={"metadata": {"path": workdir}},  # the cwd, without a process-wide chdir
-                    extra_arguments=KERNEL_ARGUMENTS,
+                    extra_arguments=KERNEL_ARGUMENTS, **({"km": manager} if manager is not None else {}),
                 )
             _keep(mask_outputs(nb), scratch, target)
+            if manager is not None:
+                manager.stop_clients()
+                kernels.keep(source, manager)
+                manager = None
             return nb
         except PapermillExecutionError as exc:
             _keep(mask_outputs(nbformat.read(scratch, as_version=4)), scratch, target)
@@ -184,6 +196,8 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
             raise ReportError(message) from exc
         finally:
             scratch.unlink(missing_ok=True)
+            if manager is not None:  # the run failed: its kernel is never reused
+                kernels.discard(manager)
     raise AssertionError("unreachable")
 
 

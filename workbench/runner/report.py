@@ -37,6 +37,7 @@ from workbench.runner.records import (
     write_atomic,
     write_record,
 )
+from workbench.runner.warm_kernels import WarmKernels
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ def run_report(
     timeout: float = DEFAULT_TIMEOUT,
     cell_timeout: float | None = None,
     index: bool = True,
+    kernels: WarmKernels | None = None,
 ) -> RunResult:
     """Run one report notebook; leave ``reports/D/NAME[__S].html|json`` and ``runs/D/NAME[__S].ipynb``.
 
@@ -195,6 +197,8 @@ def run_report(
         Seconds any one cell may run (default: only ``timeout`` applies).
     index : bool
         Whether to update ``reports_dir/index.html``.
+    kernels : WarmKernels, optional
+        A batch's warm kernels (:mod:`workbench.runner.warm_kernels`); default a kernel of its own.
 
     Returns
     -------
@@ -223,7 +227,8 @@ def run_report(
     started, clock = dt.datetime.now().astimezone(), time.perf_counter()
     figures, error, html = {}, None, None
     try:
-        nb = execute_notebook(source, notebook_path, passed, timeout=timeout, cell_timeout=cell_timeout)
+        nb = execute_notebook(source, notebook_path, passed, timeout=timeout, cell_timeout=cell_timeout,
+                              kernels=kernels)
         figures, published = read_published(nb)
         warnings += published
         language = "en" if passed.get("lang") == "en" else "zh"

@@ -1,0 +1,160 @@
+"""Kernels kept warm between the runs of one notebook in a batch (the street fan-out).
+
+A city's batch runs ``testing_coverage`` once for the district and once per street (30 runs
+of one notebook, and again in English). Each run in a fresh kernel pays the kernel's start and
+the imports of pandas, geopandas, DuckDB, folium and the workbench again: about 0.9 CPU
+seconds, more than a street's own figures cost (``bench/batch.py``). So a batch keeps each
+kernel that finished a run well, and the next run of **the same notebook** takes it, after
+the kernel's namespace is emptied (``%reset -f``: every name the previous run defined is gone,
+the modules it imported stay) and its working directory moved to the run's own fresh folder.
+
+What stays a fresh kernel:
+
+- a run of another notebook (the idle kernel is shut down when it is not needed);
+- every run after a failure of any kind (an error in a cell, a time-out, a kernel that died):
+  that kernel is shut down, never reused;
+- after :data:`MAX_RUNS` runs of one kernel (what a notebook leaves in memory does not add up);
+- ``workbench batch --fresh-kernels`` (or ``run_batch(fresh_kernels=True)``) and ``workbench
+  run``, which always start one kernel per report.
+
+The kernels are jupyter_client's synchronous managers (their process is a plain ``Popen``, so
+any worker thread may take one) handing nbclient asynchronous clients, as it expects.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Runs one kernel serves at most before it is shut down and a new one started.
+MAX_RUNS = 40
+RESET_TIMEOUT = 30
+_RESET_CODE = """\
+import os as _os, sys as _sys
+_os.chdir({folder!r})
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+%reset -f
+"""
+
+
+@dataclass
+class _Kept:
+    source: str
+    manager: object
+    runs: int
+
+
+class WarmKernels:
+    """Idle kernels of a batch by the notebook they last ran; at most ``idle_limit`` of them kept."""
+
+    def __init__(self, idle_limit: int = 1):
+        self.idle_limit = max(1, idle_limit)
+        self._idle: list[_Kept] = []
+        self._runs: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def take(self, source: Path, folder: str):
+        """A live kernel that last ran ``source``, emptied and moved to ``folder``; None if there is none."""
+        with self._lock:
+            kept = next((k for k in self._idle if k.source == str(source)), None)
+            if kept is not None:
+                self._idle.remove(kept)
+        if kept is None:
+            return None
+        if not _alive(kept.manager) or not _reset(kept.manager, folder):
+            shut_down(kept.manager)
+            return None
+        self._runs[id(kept.manager)] = kept.runs
+        return kept.manager
+
+    def keep(self, source: Path, manager) -> None:
+        """Keep ``manager`` (which just ran ``source`` well) for the next run of ``source``."""
+        runs = self._runs.pop(id(manager), 0) + 1
+        if runs >= MAX_RUNS or not _alive(manager):
+            shut_down(manager)
+            return
+        with self._lock:
+            self._idle.append(_Kept(str(source), manager, runs))
+            surplus = self._idle[: max(0, len(self._idle) - self.idle_limit)]
+            del self._idle[: len(surplus)]
+        for old in surplus:  # the longest idle first: another notebook's, most likely
+            shut_down(old.manager)
+
+    def discard(self, manager) -> None:
+        """Shut down ``manager`` after a run that failed: it is never reused."""
+        self._runs.pop(id(manager), None)
+        shut_down(manager)
+
+    def close(self) -> None:
+        """Shut down every idle kernel (the end of the batch, or Ctrl-C)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for kept in idle:
+            shut_down(kept.manager)
+
+    def __enter__(self) -> WarmKernels:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def new_manager(kernel_name: str):
+    """A kernel manager (not started) whose clients are asynchronous, for nbclient."""
+    from jupyter_client import KernelManager
+
+    class ReusableKernelManager(KernelManager):
+        """Remembers the clients nbclient makes, whose channels it leaves open on a kernel it does not own."""
+
+        def client(self, **kwargs):
+            made = super().client(**kwargs)
+            self.clients.append(made)
+            return made
+
+        def stop_clients(self) -> None:
+            for made in self.clients:
+                with suppress(Exception):
+                    made.stop_channels()
+            self.clients.clear()
+
+    manager = ReusableKernelManager(kernel_name=kernel_name,
+                                    client_class="jupyter_client.asynchronous.AsyncKernelClient")
+    manager.clients = []
+    return manager
+
+
+def shut_down(manager) -> None:
+    """Stop a kernel now; one already gone is no error."""
+    with suppress(Exception):
+        manager.stop_clients()
+    with suppress(Exception):
+        manager.shutdown_kernel(now=True)
+    with suppress(Exception):
+        manager.cleanup_resources()
+
+
+def _alive(manager) -> bool:
+    try:
+        return bool(manager.has_kernel and manager.is_alive())
+    except Exception:
+        return False
+
+
+def _reset(manager, folder: str) -> bool:
+    """Empty the kernel's namespace and move it to ``folder``; whether it answered well in time."""
+    client = manager.blocking_client()
+    try:
+        client.start_channels()
+        client.wait_for_ready(timeout=RESET_TIMEOUT)
+        reply = client.execute_interactive(_RESET_CODE.format(folder=folder), silent=True,
+                                           store_history=False, timeout=RESET_TIMEOUT,
+                                           output_hook=lambda message: None)  # fmt: skip
+        return reply.get("content", {}).get("status") == "ok"
+    except Exception:
+        return False
+    finally:
+        with suppress(Exception):
+            client.stop_channels()
