@@ -190,3 +190,12 @@ def test_what_is_not_used_for_a_month_is_forgotten(tmp_path, memory):
     os.utime(kept, (month_ago, month_ago))
     outcome(daily_pack(tmp_path / "other", {"2022-10-05": DAY_2}))  # something new is kept ...
     assert not kept.exists() and len(list(memory.glob("*.parquet"))) == 1  # ... the month-old forgotten
+
+
+def test_a_file_keeps_its_memory_when_an_earlier_file_joins_the_folder(tmp_path, memory, scanned):
+    root = daily_pack(tmp_path / "pack", {"2022-10-05": DAY_2})
+    outcome(root)
+    day_1 = pd.DataFrame(DAY_1, columns=COLUMNS).astype({"sampled_at": "datetime64[us]"})
+    day_1.to_parquet(root / "sampling" / "2022-10-04.parquet")  # a late export of the day before
+    outcome(root)
+    assert scanned == ["2022-10-05.parquet", "2022-10-04.parquet"]  # 10-05, now second, not again

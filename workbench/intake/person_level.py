@@ -52,7 +52,6 @@ from workbench.intake.person_sources import (
     scan_counts,
     spans_overlap,
     total_warnings,
-    typed_select,
 )
 from workbench.intake.person_sources import count_rows as _count
 from workbench.intake.placing import date_only_samples
@@ -149,10 +148,9 @@ class _Loader:
 
     def _scan(self, sources: list[Source]) -> pd.DataFrame:
         """Per file: rows, odd rows, totals, and among the others the reference counts."""
-        selects = [typed_select(i, s, self.spec) for i, s in enumerate(sources)]
-        files = [(path, self.pack.file_digest(path) if source.table is None else None)
-                 for path, source in zip(self.spec.paths, sources, strict=True)]  # fmt: skip
-        return scan_counts(self.con, selects, self.tables, files)
+        digests = [self.pack.file_digest(path) if source.table is None else None
+                   for path, source in zip(self.spec.paths, sources, strict=True)]  # fmt: skip
+        return scan_counts(self.con, sources, self.spec, self.tables, digests)
 
     def _joins(self, alias: str, needed: str | None = None) -> str:
         """LEFT JOINs on the communities (``c``) and sites (``s``); only those ``needed`` mentions."""

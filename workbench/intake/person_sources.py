@@ -240,22 +240,24 @@ def total_warnings(
     return problems
 
 
-def scan_counts(con, selects: list[str], tables: Mapping[str, pa.Table], files: list) -> pd.DataFrame:
+def scan_counts(con, sources: list[Source], spec: DatasetSpec, tables: Mapping[str, pa.Table],
+                digests: list[str | None]) -> pd.DataFrame:
     """The one scan: per file, rows (``n``), ``totals``, ``odd`` rows and the reference counts.
 
-    Each file's :func:`typed_select` (in ``selects``) is grouped by area and site, and that
-    result remembered by the file's content (:func:`~workbench.intake.scan_memory.remembered_scan`;
-    ``files`` gives each one's ``(path, digest)``); the areas and sites are then judged once
+    Each file's :func:`typed_select` is grouped by area and site, and that result remembered by
+    the file's content (:func:`~workbench.intake.scan_memory.remembered_scan`; ``digests`` gives
+    each one's, None for a file not to remember); the areas and sites are then judged once
     per value (:func:`odd_key`, the reference tables of :func:`reference_tables`), and the view
     ``_typed`` (over ``_typed_rows``, the union of the selects) learns which are odd. The
     reference counts (``unknown_area``, ``unknown_site``, ``unknown_either``, ``no_area``) are
     of the rows neither odd nor totals; ``first`` and ``last`` (their ``sampled_at``) bound each
     file in time.
     """
-    con.execute(f"CREATE TEMP VIEW _typed_rows AS {' UNION ALL '.join(selects)}")
+    union = " UNION ALL ".join(typed_select(number, s, spec) for number, s in enumerate(sources))
+    con.execute(f"CREATE TEMP VIEW _typed_rows AS {union}")
     pieces = []
-    for number, (select, (path, digest)) in enumerate(zip(selects, files, strict=True)):
-        sql = _GROUPS_SQL.format(select=select)
+    for number, (source, path, digest) in enumerate(zip(sources, spec.paths, digests, strict=True)):
+        sql = _GROUPS_SQL.format(select=typed_select(0, source, spec))  # its place among the files aside
         groups = remembered_scan(digest, sql, path, lambda sql=sql: con.execute(sql).df())
         pieces.append(groups.assign(_file=number))
     groups = pd.concat(pieces, ignore_index=True)
@@ -277,7 +279,7 @@ def scan_counts(con, selects: list[str], tables: Mapping[str, pa.Table], files: 
     columns = ["n", "totals", "odd", "unknown_area", "unknown_site", "unknown_either", "no_area"]
     by_file = groups.groupby("_file")
     counts = by_file[columns].sum().join(by_file["first"].min()).join(by_file["last"].max())
-    known = pd.DataFrame({"_file": range(len(selects))})
+    known = pd.DataFrame({"_file": range(len(sources))})
     counts = known.merge(counts.reset_index(), on="_file", how="left")
     counts[columns] = counts[columns].fillna(0).astype("int64")
     return counts
