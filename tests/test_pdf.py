@@ -61,10 +61,12 @@ class TableHeaders(HTMLParser):
             self.tables[-1][-1] += data
 
 
-def pdf_text(path: Path, page: int | None = None) -> str:
+def pdf_text(path: Path, page: int | None = None, raw: bool = False) -> str:
+    """The PDF's text (of one page); ``raw``: in the order it is drawn, so that the lines of a heading
+    wrapped in its cell follow each other (by default pdftotext reads across the columns)."""
     pages = [] if page is None else ["-f", str(page), "-l", str(page)]
-    return subprocess.run(["pdftotext", *pages, str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", *pages, *(["-raw"] if raw else []), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
 
 
 def pdf_pages(path: Path) -> int:
@@ -128,7 +130,7 @@ def test_no_table_of_any_report_loses_a_column_on_paper(exported):
     for stem, done in exported.items():
         parser = TableHeaders()
         parser.feed(done.page.read_text("utf-8"))
-        text = squeeze(pdf_text(done.pdf))
+        text = squeeze(pdf_text(done.pdf, raw=True))
         for number, headers in enumerate(parser.tables):
             if headers and squeeze(headers[-1]) not in text:
                 cut.append(f"{stem}: table {number} ({headers[0]}) lost its last column {headers[-1]!r}")
@@ -226,3 +228,19 @@ def test_output_paths_beside_the_page_or_in_the_folder_asked(tmp_path):
     assert output_paths(page) == (page.with_suffix(".pdf"), page.with_suffix(".png"))
     out = tmp_path / "out"
     assert output_paths(tmp_path / "inspections.html", out) == (out / "inspections.pdf", None)
+
+
+def test_a_machine_without_a_chinese_font_is_told_before_printing(monkeypatch):
+    from workbench.runner import pdf
+
+    def fc_list_says(families: str):
+        monkeypatch.setattr(pdf.subprocess, "run",
+                            lambda command, **_: subprocess.CompletedProcess(command, 0, families, ""))
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: f"/usr/bin/{name}")
+    fc_list_says("")
+    assert "empty boxes" in pdf.chinese_font_note() and "fonts-noto-cjk" in pdf.chinese_font_note()
+    fc_list_says("WenQuanYi Zen Hei\n")
+    assert pdf.chinese_font_note() is None
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)  # no fontconfig: nothing to say
+    assert pdf.chinese_font_note() is None

@@ -62,7 +62,7 @@ def test_a_failed_run_never_passes_its_kernel_on(tmp_path):
     statuses = {stem: status for stem, (status, _) in runs.items()}
     assert statuses == {"kernel_probe": "ok", "kernel_probe__S01": "ok", "kernel_probe__S02": "failed",
                         "kernel_probe__S03": "failed", "kernel_probe__S04": "ok", "tiny": "ok"}  # fmt: skip
-    district, s01, s04 = (runs[s][1]["pid"] for s in ("kernel_probe", "kernel_probe__S01", "kernel_probe__S04"))
+    district, s01, s04 = (runs[f"kernel_probe{s}"][1]["pid"] for s in ("", "__S01", "__S04"))
     assert district == s01 and s04 != s01  # S02 failed in the shared kernel, S03 killed a fresh one
     assert runs["kernel_probe__S04"][1]["left_over"] == []
 

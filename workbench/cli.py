@@ -109,8 +109,11 @@ def command_pdf(args: argparse.Namespace) -> int:
 
 def print_exported(pages, out: str | None = None) -> None:
     """Export ``pages`` (:func:`workbench.runner.pdf.export_pdfs`) and print each file written."""
-    from workbench.runner.pdf import export_pdfs
+    from workbench.runner.pdf import chinese_font_note, export_pdfs
 
+    note = chinese_font_note()
+    if note:
+        print(f"workbench pdf: {note}", file=sys.stderr, flush=True)
     for exported in export_pdfs(pages, out):
         print(exported.pdf)
         if exported.png is not None:

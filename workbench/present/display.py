@@ -79,6 +79,7 @@ REPORT_CSS = f"""
   .wb-table {{font-size: 8.5pt; width: 100%; table-layout: auto;}}
   .wb-table th, .wb-table td {{max-width: none; white-space: normal; overflow-wrap: anywhere;
                                padding: 1pt 3pt;}}
+  .wb-table th {{overflow-wrap: break-word;}}  /* a heading breaks between its words, never inside one */
   .wb-table td.num {{white-space: nowrap;}}
   .wb-table tr {{break-inside: avoid;}}
   .wb-table th.wb-sort::after {{content: none;}}

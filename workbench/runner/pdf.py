@@ -79,6 +79,25 @@ def find_chromium() -> str:
                           "(apt-get install chromium) or CHROMIUM=/path/to/chromium")
 
 
+def chinese_font_note() -> str | None:
+    """A note when fontconfig knows no Chinese font: Chromium then prints Chinese as empty boxes.
+
+    A server or container often has none (Debian's chromium brings Latin fonts only); None when
+    one is installed, or when there is no ``fc-list`` to ask (not a fontconfig system).
+    """
+    if shutil.which("fc-list") is None:
+        return None
+    try:
+        found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                               timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if found:
+        return None
+    return ("no Chinese font is installed: the PDF and PNG copies show Chinese text as empty boxes "
+            "(Debian: apt-get install fonts-noto-cjk, or fonts-wqy-zenhei)")
+
+
 def output_paths(page: Path, out_dir: Path | None = None) -> tuple[Path, Path | None]:
     """Where a page's PDF (and, for a brief, its PNG) go: beside it, or in ``out_dir``."""
     folder = page.parent if out_dir is None else out_dir
