@@ -1,7 +1,9 @@
 """Execute a report notebook with papermill: unattended, bounded in time, its notebook always kept.
 
-``execute_notebook`` runs one notebook in a fresh kernel (the ``workbench`` kernelspec, which
-``ensure_kernel`` installs for this Python) and a fresh working directory. Two limits hold:
+``execute_notebook`` runs one notebook in a fresh working directory and a kernel of the
+``workbench`` kernelspec (which ``ensure_kernel`` installs for this Python): a fresh one, or in a
+batch one that the previous run of the same notebook left emptied
+(:mod:`workbench.runner.warm_kernels`). Two limits hold:
 ``timeout``, the wall clock of the whole run (kernel start and every cell), and optionally
 ``cell_timeout`` for any one cell. nbclient asks for each cell's limit just before running it,
 so the whole-run limit is enforced by handing every cell what is left of the run's time;
