@@ -144,3 +144,29 @@ def test_a_missing_column_stops_the_dataset_with_its_file(tmp_path):
     [problem] = [p for p in data.errors if p.dataset == "sampling"]
     assert (problem.file, problem.column) == ("sampling.csv", "site_id")
     assert problem.expected == "a column 'site_id'"
+
+
+def test_kernels_side_by_side_take_turns_on_an_answer(tmp_path, monkeypatch):
+    """Two reports of a batch running at once (--jobs 2) compute a round's counts once, not twice."""
+    import threading
+    import time
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    rows = PersonRows("sampling", "SELECT 1 AS n", {}, ("n",), 1, fingerprint="f")
+    computed = []
+
+    def slow_answer():
+        computed.append(threading.get_ident())
+        time.sleep(0.3)
+        return pd.DataFrame({"n": [1]})
+
+    answers = []
+    kernels = [threading.Thread(target=lambda: answers.append(
+        PersonRows("sampling", "SELECT 1 AS n", {}, ("n",), 1, fingerprint="f").memo(("k",), slow_answer)))
+        for _ in range(2)]  # fmt: skip
+    for kernel in kernels:
+        kernel.start()
+    for kernel in kernels:
+        kernel.join()
+    assert len(computed) == 1 and [a["n"].tolist() for a in answers] == [[1], [1]]
+    assert rows.memo(("k",), slow_answer)["n"].tolist() == [1] and len(computed) == 1  # read, not computed

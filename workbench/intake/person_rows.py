@@ -11,7 +11,9 @@ and no pandas frame of every sample is ever built.
 (the query and its parameters): in memory for the life of the object, and, when a batch gives
 its kernels a cache folder (``$WORKBENCH_CACHE``), as a Parquet file named by the pack's
 fingerprint and the key, so that the district report and every street report of one batch
-read one round's counts once.
+read one round's counts once. Kernels running side by side (``--jobs 2``) take turns on a key:
+while one computes it, the others wait for its file (a POSIX ``flock``; where there is none,
+Windows, they may compute it twice).
 
 **Another engine.** ``engine`` is None for DuckDB on this machine, or a
 :class:`~workbench.intake.person_engines.DaskEngine` (``engine: dask`` in the catalog): then
@@ -28,12 +30,17 @@ import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no turns, an answer may be computed twice
+    fcntl = None
 
 #: Datasets the contract marks person-level: loaded as a :class:`PersonRows`, never as a frame.
 PERSON_LEVEL_DATASETS = frozenset({"sampling"})
@@ -187,12 +194,13 @@ class PersonRows:
             return self._answers[token].copy()
         folder = cache_folder() if self.fingerprint else None
         stored = folder / f"{self.name}-{token}.parquet" if folder else None
-        if stored is not None and stored.exists():
-            answer = pd.read_parquet(stored)
-        else:
-            answer = compute()
-            if stored is not None:
-                write_atomically(answer, stored)
+        with one_at_a_time(stored) if stored is not None else nullcontext():
+            if stored is not None and stored.exists():
+                answer = pd.read_parquet(stored)
+            else:
+                answer = compute()
+                if stored is not None:
+                    write_atomically(answer, stored)
         self._answers[token] = answer
         return answer.copy()
 
@@ -206,16 +214,36 @@ def shared(key: str, load: Callable[[], object]):
     if folder is None:
         return load()
     stored = folder / f"{key}.pickle"
-    if stored.exists():
-        with open(stored, "rb") as f:
-            return pickle.load(f)
-    value = load()
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(handle, "wb") as f:
-        pickle.dump(value, f)
-    os.replace(temporary, stored)
+    with one_at_a_time(stored):
+        if stored.exists():
+            with open(stored, "rb") as f:
+                return pickle.load(f)
+        value = load()
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(handle, "wb") as f:
+            pickle.dump(value, f)
+        os.replace(temporary, stored)
     return value
+
+
+@contextmanager
+def one_at_a_time(stored: Path):
+    """Hold the turn to compute what ``stored`` will hold: another kernel of the batch waits for it.
+
+    The turn is a ``flock`` on ``stored`` + ``.lock``, released when the block ends or the process
+    does, however it ends (a killed kernel blocks nobody). Without ``fcntl`` there is no turn.
+    """
+    if fcntl is None:
+        yield
+        return
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    with open(stored.with_name(stored.name + ".lock"), "a") as turn:
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(turn, fcntl.LOCK_UN)
 
 
 def write_atomically(frame: pd.DataFrame, target: Path) -> None:
