@@ -55,6 +55,9 @@ def test_the_runs_of_one_notebook_share_a_kernel_emptied_between_them(tmp_path):
     assert len(set(folders)) == 5 and not any(Path(folder).exists() for folder in folders)  # own, removed
     assert [figures["scope"] for figures in probes] == ["district", "S01", "S02", "S03", "S04"]
     assert runs["tiny"][0] == "ok"  # another notebook: a kernel of its own
+    for stem in ("kernel_probe", "kernel_probe__S01", "kernel_probe__S04"):  # warnings shown every run
+        notebook = (tmp_path / "runs" / DATE / f"{stem}.ipynb").read_text(encoding="utf-8")
+        assert "probe warning" in notebook, stem
 
 
 def test_a_failed_run_never_passes_its_kernel_on(tmp_path):

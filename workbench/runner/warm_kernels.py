@@ -6,7 +6,8 @@ the imports of pandas, geopandas, DuckDB, folium and the workbench again: about 
 seconds, more than a street's own figures cost (``bench/batch.py``). So a batch keeps each
 kernel that finished a run well, and the next run of **the same notebook** takes it, after
 the kernel's namespace is emptied (``%reset -f``: every name the previous run defined is gone,
-the modules it imported stay) and its working directory moved to the run's own fresh folder.
+the modules it imported stay), the registry of warnings already shown cleared (each run's
+notebook shows its warnings) and its working directory moved to the run's own fresh folder.
 
 What stays a fresh kernel:
 
@@ -39,6 +40,9 @@ import os as _os, sys as _sys
 _os.chdir({folder!r})
 if "matplotlib.pyplot" in _sys.modules:
     _sys.modules["matplotlib.pyplot"].close("all")
+for _module in list(_sys.modules.values()):  # a warning shown once per place shows again
+    if isinstance(getattr(_module, "__warningregistry__", None), dict):
+        _module.__warningregistry__.clear()
 %reset -f
 """
 
