@@ -109,6 +109,15 @@ def run_pandas(files: dict, start: str, end: str) -> list:
     return list(zip(table["area_id"], table["tested"], table["population"], strict=True))
 
 
+#: The communities of ``areas.geojson`` (``$areas``) with their population, as DuckDB reads them.
+COMMUNITIES_SQL = """features AS (
+            SELECT unnest(features) AS f
+            FROM read_json($areas, format = 'unstructured', maximum_object_size = 1073741824)),
+        communities AS (
+            SELECT f.properties.area_id AS area_id, f.properties.population AS population
+            FROM features WHERE f.properties.level = 'community')"""
+
+
 def run_duckdb(files: dict, start: str, end: str) -> list:
     """One SQL query over the sampling file and the areas GeoJSON."""
     import duckdb
@@ -118,12 +127,7 @@ def run_duckdb(files: dict, start: str, end: str) -> list:
         WITH tested AS (
             SELECT area_id, count(DISTINCT person_key) AS tested FROM {scan}($sampling)
             WHERE sampled_at BETWEEN $start AND $end GROUP BY area_id),
-        features AS (
-            SELECT unnest(features) AS f
-            FROM read_json($areas, format = 'unstructured', maximum_object_size = 1073741824)),
-        communities AS (
-            SELECT f.properties.area_id AS area_id, f.properties.population AS population
-            FROM features WHERE f.properties.level = 'community')
+        {COMMUNITIES_SQL}
         SELECT c.area_id, coalesce(t.tested, 0) AS tested, c.population,
                coalesce(t.tested, 0) / c.population AS coverage
         FROM communities c LEFT JOIN tested t USING (area_id)
@@ -140,11 +144,7 @@ def run_duckdb_checked(files: dict, start: str, end: str) -> list:
 
     scan = "read_csv" if files["sampling"].endswith(".csv") else "read_parquet"
     checks = f"""
-        WITH features AS (
-            SELECT unnest(features) AS f
-            FROM read_json($areas, format = 'unstructured', maximum_object_size = 1073741824)),
-        communities AS (SELECT f.properties.area_id AS area_id FROM features
-                        WHERE f.properties.level = 'community')
+        WITH {COMMUNITIES_SQL}
         SELECT count(*) FILTER (WHERE person_key IS NULL OR person_key = ''
                                    OR strlen(person_key) <> length(person_key) OR contains(person_key, ' ')),
                count(*) FILTER (WHERE sampled_at IS NULL OR sampled_at = date_trunc('day', sampled_at)),

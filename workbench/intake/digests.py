@@ -11,6 +11,7 @@ not touched since is not read again (a 100 M-row file costs a CPU second to hash
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -25,13 +26,13 @@ def content_digests(files: list[tuple[str, Path]]) -> tuple[str, dict[str, str]]
     """The pack's fingerprint, and each file's own digest by its resolved path."""
     pack, each = hashlib.sha256(), {}
     for label, path in files:
-        digest = file_digest(path)
+        digest = _sha256_of(path)
         each[str(path.resolve())] = digest[:16]
         pack.update(f"{label}\0{digest}\0".encode())
     return pack.hexdigest()[:16], each
 
 
-def file_digest(path: Path) -> str:
+def _sha256_of(path: Path) -> str:
     """The SHA-256 (hex) of a file's size and bytes; remembered while the file is not touched."""
     stored = _remembered_at(path)
     if stored is not None and stored.exists():
@@ -58,19 +59,17 @@ def _remembered_at(path: Path) -> Path | None:
 
 
 def _remember(stored: Path, digest: str) -> None:
-    try:
+    with contextlib.suppress(OSError):  # a read-only home: hashed again next time
         stored.parent.mkdir(parents=True, exist_ok=True)
         temporary = stored.with_suffix(f".{os.getpid()}.part")
         temporary.write_text(json.dumps({"sha256": digest}), encoding="utf-8")
         os.replace(temporary, stored)
-    except OSError:  # a read-only home: hashed again next time
-        pass
 
 
 def stat_signature(files: list[tuple[str, Path]]) -> str:
     """What changes when a file is replaced or edited: path, size and modification time of each."""
-    stats = [(label, str(path.resolve()), path.stat().st_size, path.stat().st_mtime_ns)
-             for label, path in files]  # fmt: skip
+    stats = [(label, str(path.resolve()), status.st_size, status.st_mtime_ns)
+             for label, path in files for status in [path.stat()]]  # fmt: skip
     return hashlib.sha256(repr(stats).encode()).hexdigest()[:20]
 
 

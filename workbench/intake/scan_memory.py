@@ -78,6 +78,7 @@ def remembered_scan(
         pass
     found = scan()
     _keep(found, stored)
+    # read back what was kept: the first reading and every later one then see the same dtypes
     return pd.read_parquet(stored) if stored.exists() else found
 
 

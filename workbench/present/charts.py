@@ -102,7 +102,7 @@ def _to_numbers(values, dates: bool) -> np.ndarray:
     """Values as floats; dates as days since 1970 (NaT: NaN). A chart has a few dozen values: an
     index, not a Series, keeps this at microseconds (a street report draws hundreds of series)."""
     if dates:
-        stamps = pd.DatetimeIndex(pd.to_datetime(list(values))).to_numpy(dtype="datetime64[ns]")
+        stamps = pd.to_datetime(list(values)).to_numpy(dtype="datetime64[ns]")
         return (stamps - np.datetime64("1970-01-01T00:00:00", "ns")) / np.timedelta64(1, "D")
     return np.asarray(values, dtype="float64")
 

@@ -50,8 +50,7 @@ for _module in list(_sys.modules.values()):  # a warning shown once per place sh
 @dataclass
 class _Kept:
     source: str
-    manager: object
-    runs: int
+    manager: ReusableKernelManager
 
 
 class WarmKernels:
@@ -60,7 +59,6 @@ class WarmKernels:
     def __init__(self, idle_limit: int = 1):
         self.idle_limit = max(1, idle_limit)
         self._idle: list[_Kept] = []
-        self._runs: dict[int, int] = {}
         self._lock = threading.Lock()
 
     def take(self, source: Path, folder: str):
@@ -74,19 +72,16 @@ class WarmKernels:
         if not _alive(kept.manager) or not _reset(kept.manager, folder):
             shut_down(kept.manager)
             return None
-        with self._lock:
-            self._runs[id(kept.manager)] = kept.runs
         return kept.manager
 
     def keep(self, source: Path, manager) -> None:
         """Keep ``manager`` (which just ran ``source`` well) for the next run of ``source``."""
-        with self._lock:
-            runs = self._runs.pop(id(manager), 0) + 1
-        if runs >= MAX_RUNS or not _alive(manager):
+        manager.runs += 1
+        if manager.runs >= MAX_RUNS or not _alive(manager):
             shut_down(manager)
             return
         with self._lock:
-            self._idle.append(_Kept(str(source), manager, runs))
+            self._idle.append(_Kept(str(source), manager))
             surplus = self._idle[: max(0, len(self._idle) - self.idle_limit)]
             del self._idle[: len(surplus)]
         for old in surplus:  # the longest idle first: another notebook's, most likely
@@ -94,8 +89,6 @@ class WarmKernels:
 
     def discard(self, manager) -> None:
         """Shut down ``manager`` after a run that failed: it is never reused."""
-        with self._lock:
-            self._runs.pop(id(manager), None)
         shut_down(manager)
 
     def close(self) -> None:
@@ -122,6 +115,7 @@ class ReusableKernelManager(KernelManager):
     def __init__(self, **kwargs):
         super().__init__(client_class="jupyter_client.asynchronous.AsyncKernelClient", **kwargs)
         self.clients: list = []
+        self.runs = 0  # runs finished well; at MAX_RUNS the kernel is shut down
 
     def client(self, **kwargs):
         made = super().client(**kwargs)
