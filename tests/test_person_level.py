@@ -137,6 +137,26 @@ def test_a_batch_loads_once_and_counts_a_round_once(tmp_path, monkeypatch):
     assert tested.to_dict("list") == {"area_id": ["007", "008"], "tested": [2, 1]}
 
 
+def test_a_batch_reads_and_checks_the_small_datasets_once(tmp_path, monkeypatch):
+    """The district report and each street's load the same areas and sites: read once."""
+    from workbench.intake import datasets
+
+    root = coverage_pack(tmp_path / "pack")
+    with batch_cache(tmp_path / "runs") as folder:
+        first = load_datasets(open_pack(root), ["areas", "testing_sites"], strict=False)
+        assert len(list(folder.glob("*-datasets-*.pickle"))) == 1
+
+        def no_second_read(*args, **kwargs):
+            raise AssertionError("a dataset was read twice")
+
+        monkeypatch.setattr(datasets, "_read_dataset", no_second_read)
+        again = load_datasets(open_pack(root), ["areas", "testing_sites"], strict=False)
+        assert again["areas"].equals(first["areas"]) and again["testing_sites"].equals(first["testing_sites"])
+        assert again.warnings == first.warnings
+        with pytest.raises(AssertionError, match="read twice"):  # other datasets: their own load
+            load_datasets(open_pack(root), ["areas"], strict=False)
+
+
 def test_a_missing_column_stops_the_dataset_with_its_file(tmp_path):
     sampling = odd_sampling().drop(columns="site_id")
     data = load_datasets(open_pack(coverage_pack(tmp_path, sampling=sampling)), strict=False)

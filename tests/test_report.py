@@ -110,6 +110,24 @@ def test_export_html_loads_nothing_remote_even_with_widgets_and_math():
     assert "overflow-x: auto" in page and "<table>" in page
 
 
+def test_export_keeps_outputs_as_made_drops_widgets_and_marks_outputs_and_images():
+    """What nbconvert's BeautifulSoup pass added is still there; nothing else is re-serialised."""
+    made = '<div class="wb-card"><p data-x=\'a "b"\'>1 &lt; 2<br></p></div>'
+    progress = {"application/vnd.jupyter.widget-view+json": {"model_id": "m1", "version_major": 2,
+                                                             "version_minor": 0},
+                "text/plain": "FloatProgress(value=0.0)"}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", data=progress),
+        nbformat.v4.new_output("display_data", data={"text/html": made}),
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="}),
+    ])])
+    page = export_html(nb, "t")
+    assert made in page
+    assert "FloatProgress" not in page and "widget-view" not in page
+    assert page.count('tabindex="0"') == 2  # the HTML output and the image's
+    assert '<img alt="No description has been provided for this image" src="data:image/png;base64,' in page
+
+
 # -- one run, end to end ------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ Rows set aside (totals, repeated rows, failing rows of record datasets) are list
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -26,6 +27,7 @@ from workbench.intake.catalog import CATALOG_FILE, TEXT_FORMATS, Pack
 from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES
 from workbench.intake.origins import Origin
 from workbench.intake.person_level import PERSON_LEVEL_DATASETS, load_person_level
+from workbench.intake.person_rows import cache_folder, shared
 from workbench.intake.placing import place_points, to_wgs84
 from workbench.intake.readers import read_with_origin
 from workbench.intake.references import check_references, check_units
@@ -130,10 +132,35 @@ def load_datasets(pack: Pack, names: Iterable[str] | str | None = None, *, stric
     """
     requested = list(pack.datasets) if names is None else [names] if isinstance(names, str) else list(names)
     order, problems = _load_order(pack, requested)
-    frames, origins = {}, {}
-    for name in order:
-        if name in PERSON_LEVEL_DATASETS:
-            continue
+    small = [name for name in order if name not in PERSON_LEVEL_DATASETS]
+    load = lambda: _load_small(pack, small)  # noqa: E731
+    if cache_folder() is None:  # outside a batch: no fingerprint needed
+        frames, origins, found = load()
+    else:
+        names = hashlib.sha256("\n".join(small).encode()).hexdigest()[:16]  # a short file name
+        frames, origins, found = shared(f"{pack.fingerprint()}-datasets-{names}", load)
+    problems += found
+    for name in (n for n in order if n in PERSON_LEVEL_DATASETS):
+        rows, origin, found = load_person_level(pack, name, frames)
+        problems += found
+        if rows is not None:
+            frames[name], origins[name] = rows, origin
+    problems = sorted(problems, key=sort_key)
+    if strict and any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    return Datasets(pack, frames, problems, origins)
+
+
+def _load_small(pack: Pack, names: list[str]) -> tuple[dict, dict, list[Problem]]:
+    """Frames, origins and problems of the datasets ``names`` (none person-level), in this order.
+
+    Each is read, parsed and validated; then references between them are checked, coordinates
+    converted to WGS-84, polygons checked and points placed. Within a batch,
+    :func:`load_datasets` shares the result between the report kernels (the district report
+    and each street's load the same datasets of the same pack).
+    """
+    frames, origins, problems = {}, {}, []
+    for name in names:
         frame, origin, found = _read_dataset(pack, name)
         problems += found
         if frame is not None:
@@ -148,16 +175,7 @@ def load_datasets(pack: Pack, names: Iterable[str] | str | None = None, *, stric
             frames[name], found = check_polygons(frames[name], name, origins[name])
             problems += found
     frames, found = place_points(frames, pack)
-    problems += found
-    for name in (n for n in order if n in PERSON_LEVEL_DATASETS):
-        rows, origin, found = load_person_level(pack, name, frames)
-        problems += found
-        if rows is not None:
-            frames[name], origins[name] = rows, origin
-    problems = sorted(problems, key=sort_key)
-    if strict and any(p.severity == "error" for p in problems):
-        raise DataError(problems)
-    return Datasets(pack, frames, problems, origins)
+    return frames, origins, problems + found
 
 
 def _dependencies(name: str) -> list[tuple[str, bool]]:

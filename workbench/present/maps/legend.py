@@ -86,7 +86,9 @@ class Layout(MacroElement):
     """Fit the map to ``bounds`` with the boxes over it kept beside the data (module docstring).
 
     Runs once the frame has a size (an ``<iframe srcdoc>`` may have none while it is laid
-    out), again whenever that size changes, and stops refitting once the reader moves the map.
+    out), again whenever that size or the boxes over the map change (the legend's text is
+    measured again once the page's fonts have loaded), and stops refitting once the reader
+    moves the map.
     """
 
     _template = Template("""
@@ -143,14 +145,14 @@ class Layout(MacroElement):
         }
         function layout() {
             var box = map.getContainer(), W = box.clientWidth, H = box.clientHeight;
-            var key = W + "x" + H;
-            if (W === 0 || H === 0 || key === last || printed !== null) { return; }
-            last = key;
+            if (W === 0 || H === 0 || printed !== null) { return; }
             if (legend && !chosen) {
                 legend.open = W >= wide;
                 if (legend.open && legend.offsetWidth > share * W) { legend.open = false; }
             }
-            if (touched) { return; }
+            var key = W + "x" + H + JSON.stringify(boxes());  // the boxes move when fonts arrive
+            if (key === last || touched) { return; }
+            last = key;
             map.invalidateSize();
             var m = margins(W, H);
             fitting = true;
@@ -160,7 +162,12 @@ class Layout(MacroElement):
         }
         layout();
         window.addEventListener("load", layout);
-        if (window.ResizeObserver) { new ResizeObserver(layout).observe(map.getContainer()); }
+        if (document.fonts && document.fonts.ready) { document.fonts.ready.then(layout); }
+        if (window.ResizeObserver) {
+            var watch = new ResizeObserver(layout);
+            watch.observe(map.getContainer());
+            if (legend) { watch.observe(legend); }
+        }
     })();
     {% endmacro %}
     """)
