@@ -13,8 +13,9 @@ folder, as a child process, and prints:
   **imports** (the first cell of imports), **load** (the cell that reads the pack),
   **compute** (every other cell: figures, maps, tables, display), **stop** (last cell to the kernel
   shut down), **export** (the runner's own work: papermill setup, the executed notebook masked and
-  kept, the HTML export, the JSON record), then the sum over reports and what the batch pays
-  once (start-up, the data-quality page, the index);
+  kept, the HTML export, the JSON record), then the sum over reports and the batch's wall time
+  beyond it (start-up and index, less what overlaps the runs: each report is published while the
+  next executes, the data-quality page is written beside the first reports);
 - with ``--pdf``, ``workbench pdf`` of every page, timed apart (headless chromium).
 
 With ``PYTHONDONTWRITEBYTECODE`` set and no ``__pycache__`` in the tree, every kernel compiles
@@ -252,8 +253,8 @@ def print_split(name: str, result: dict, split: dict[str, dict], jobs: int) -> N
     print(f"  {'share of the sum':32s}" + "".join(f"{v / max(sum(wall), 1e-9):8.0%}" for v in wall) + " " * 8
           + "".join(f"{v / max(sum(cpu), 1e-9):8.0%}" for v in cpu))
     if jobs == 1:
-        print(f"  paid once by the batch (start-up, data-quality page, index: wall − sum): "
-              f"{result['wall'] - sum(wall):.1f} s")
+        print(f"  the batch beyond its reports (start-up, index; less the publications and the "
+              f"data-quality page done beside the runs): wall − sum = {result['wall'] - sum(wall):.1f} s")
     if "pdf" in result:
         print(f"  workbench pdf of the {len(split)} pages: {result['pdf']:.1f} s")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import threading
 import types
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 
 import workbench.runner.batch
 from workbench.errors import LockedError, ReportError
-from workbench.runner.batch import bound_jobs, order_longest_first, run_batch, run_job
+from workbench.intake.catalog import open_pack
+from workbench.runner.batch import bound_jobs, order_longest_first, run_batch, run_job, run_jobs
 from workbench.runner.locking import BATCH_LOCK_NAME, hold_batch_lock
 from workbench.runner.report import RunResult
 from workbench.runner.retention import prune_reports
@@ -23,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent / "notebooks"
 PACK = HERE / "tiny_pack"
 DATE = "2022-10-09"
+PHONE = "13912345678"
 
 
 @pytest.fixture
@@ -112,14 +115,59 @@ reports:
                                                          ("failing", None)]
     seen = []
 
-    def recorded_run_report(notebook, **kwargs):
+    def recorded_execute_report(notebook, **kwargs):
         seen.append(kwargs["timeout"])
-        return RunResult("x", DATE, "ok", None, 0.0)
+        return types.SimpleNamespace(publish=lambda index: RunResult("x", DATE, "ok", None, 0.0))
 
-    monkeypatch.setattr(workbench.runner.batch, "run_report", recorded_run_report)
+    monkeypatch.setattr(workbench.runner.batch, "execute_report", recorded_execute_report)
     for job in (jobs[0], jobs[2]):
         run_job(job, timeout=900)
     assert seen == [30, 900]
+
+
+def _pipelined(monkeypatch, publish_fails: set[str] = frozenset()):
+    """Fake executions and publications that log their order and count the reports in flight."""
+    log, lock, in_flight, most = [], threading.Lock(), [0], [0]
+    next_started = threading.Event()
+
+    def execute_report(notebook, *, scope, **kwargs):
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+            log.append(f"execute {scope}")
+        if scope != "S01":
+            next_started.set()
+
+        def publish(index):
+            if scope == "S01":  # the first publication waits for the next execution to start
+                assert next_started.wait(10), "the next report did not start while S01 was published"
+            with lock:
+                in_flight[0] -= 1
+                log.append(f"publish {scope}")
+            if scope in publish_fails:
+                raise RuntimeError(f"export bug near {PHONE}")
+            return RunResult(f"tiny__{scope}", DATE, "ok", None, 0.1)
+
+        return types.SimpleNamespace(publish=publish, started=dt.datetime.now().astimezone(), elapsed_s=0.1)
+
+    monkeypatch.setattr(workbench.runner.batch, "execute_report", execute_report)
+    return log, most
+
+
+def test_a_report_is_published_while_the_next_executes_and_at_most_two_are_in_flight(tmp_path, monkeypatch):
+    log, most = _pipelined(monkeypatch, publish_fails={"S03"})
+    jobs = expand_jobs(load_schedule(_schedule(tmp_path, f"""
+reports:
+  - {{notebook: {HERE / 'tiny.ipynb'}, scopes: [S01, S02, S03, S04]}}
+""")), pack=object())
+    options = {"date": dt.date(2022, 10, 9), "pack": open_pack(PACK), "reports_dir": tmp_path / "reports"}
+    results = run_jobs(jobs, 1, options, progress=False)
+    assert [r.stem for r in results] == ["tiny__S01", "tiny__S02", "tiny__S03", "tiny__S04"]
+    assert [r.status for r in results] == ["ok", "ok", "failed", "ok"]
+    assert results[2].error == "RuntimeError: export bug near [***]"  # a publication's crash is recorded
+    assert (tmp_path / "reports" / DATE / "tiny__S03.json").is_file()
+    assert log.index("execute S02") < log.index("publish S01")
+    assert most[0] == 2  # one executing, one being published: never more with one job at a time
 
 
 @pytest.mark.parametrize(("requested", "runs", "expected"), [

@@ -1,5 +1,6 @@
 """Inline-SVG charts: escaped, titled, responsive, and drawing what they are given."""
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
@@ -115,3 +116,18 @@ def test_folded_blocks_escape_their_summary():
     html = charts.folded(EVIL, "<svg></svg>")
     assert html.startswith('<details class="wb-more"><summary>&lt;script&gt;') and "<svg></svg>" in html
     assert charts.format_share_tick(0.955) == "95.5%" and charts.format_share_tick(1.0) == "100%"
+
+
+@pytest.mark.parametrize("values", [
+    [pd.Timestamp("2022-10-09 08:00"), pd.Timestamp("2022-10-10 23:59:59.999999999")],
+    [pd.Timestamp("2022-10-09 08:00", tz="Asia/Shanghai"), pd.Timestamp("2022-10-10", tz="Asia/Shanghai")],
+    pd.to_datetime(["2022-10-09 08:00", "1969-12-31 12:00"]).to_numpy(),
+    np.array(["2022-10-09T08:00"], dtype="datetime64[m]"),
+    [pd.Timestamp("2022-10-09"), pd.NaT],
+    ["2022-10-09", dt.date(2022, 10, 10)],
+])
+def test_dates_become_the_same_days_since_1970_whichever_way_they_come(values):
+    """The fast paths (Timestamps, datetime64) give exactly what pandas' parsing gives."""
+    parsed = pd.to_datetime(list(values)).to_numpy(dtype="datetime64[ns]")
+    expected = (parsed - np.datetime64("1970-01-01T00:00:00", "ns")) / np.timedelta64(1, "D")
+    np.testing.assert_array_equal(charts._to_numbers(values, dates=True), expected)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import json
+import types
 from pathlib import Path
 
 import nbformat
@@ -153,7 +154,7 @@ def test_a_crashed_job_of_a_batch_is_recorded_as_failed_and_reaches_the_index(tm
     def crash(*args, **kwargs):
         raise RuntimeError(f"runner bug near {PHONE}")
 
-    monkeypatch.setattr(workbench.runner.batch, "run_report", crash)
+    monkeypatch.setattr(workbench.runner.batch, "execute_report", crash)
     from workbench.intake.catalog import open_pack
 
     reports = tmp_path / "reports"
@@ -225,9 +226,10 @@ def test_a_successful_batch_with_keep_days_exits_0(tmp_path, monkeypatch, same_f
         path = Path(reports_dir) / date.isoformat() / f"{stem}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"report": stem, "date": date.isoformat(), "status": "ok"}))
-        return workbench.runner.report.RunResult(stem, date.isoformat(), "ok", None, 0.1, path)
+        result = workbench.runner.report.RunResult(stem, date.isoformat(), "ok", None, 0.1, path)
+        return types.SimpleNamespace(publish=lambda index: result)
 
-    monkeypatch.setattr(workbench.runner.batch, "run_report", run)
+    monkeypatch.setattr(workbench.runner.batch, "execute_report", run)
     monkeypatch.setattr(workbench.runner.batch, "ensure_kernel", lambda: "workbench")
     reports = tmp_path / "out"
     runs = reports if same_folder else tmp_path / "runs"

@@ -54,6 +54,8 @@ def test_the_runs_of_one_notebook_share_a_kernel_emptied_between_them(tmp_path):
     folders = [figures["cwd"] for figures in probes]
     assert len(set(folders)) == 5 and not any(Path(folder).exists() for folder in folders)  # own, removed
     assert [figures["scope"] for figures in probes] == ["district", "S01", "S02", "S03", "S04"]
+    # what survived the emptying is out of the garbage collector's way (gc.freeze) from the second run on
+    assert probes[0]["frozen"] == 0 and all(figures["frozen"] > 10_000 for figures in probes[1:])
     assert runs["tiny"][0] == "ok"  # another notebook: a kernel of its own
     for stem in ("kernel_probe", "kernel_probe__S01", "kernel_probe__S04"):  # warnings shown every run
         notebook = (tmp_path / "runs" / DATE / f"{stem}.ipynb").read_text(encoding="utf-8")
@@ -106,3 +108,38 @@ def test_no_kernel_is_left_running(tmp_path):
     mine = [line for line in os.popen("ps -o pid=,args= --ppid " + str(os.getpid())).read().splitlines()
             if "ipykernel" in line]  # fmt: skip
     assert mine == []
+
+
+def test_a_prompt_client_is_ready_with_its_iopub_connected_on_a_fresh_and_a_warm_kernel():
+    """Each new client of one kernel is ready only once IOPub carries its replies: the first output
+    of a cell run right after ``wait_for_ready`` is never lost, nothing stale is left before it."""
+    import asyncio
+
+    from workbench.runner.execute import ensure_kernel
+
+    manager = warm_kernels.new_manager(ensure_kernel())
+    manager.start_kernel()
+
+    async def one_client(number: int) -> list[str]:
+        client = manager.client()
+        assert isinstance(client, warm_kernels.PromptKernelClient)
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            asked = client.execute(f"print('run {number}')")
+            seen = []
+            while True:
+                message = await client.iopub_channel.get_msg(timeout=30)
+                assert message["parent_header"].get("msg_id") == asked  # nothing left of the handshake
+                if message["msg_type"] == "stream":
+                    seen.append(message["content"]["text"])
+                if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                    return seen
+        finally:
+            client.stop_channels()
+
+    try:
+        for number in range(4):  # the first on a kernel just started, then on the same, warm one
+            assert asyncio.run(one_client(number)) == [f"run {number}\n"]
+    finally:
+        warm_kernels.shut_down(manager)

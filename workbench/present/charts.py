@@ -26,6 +26,7 @@ FONT = ('system-ui, -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft
 AXIS_COLOUR = "#888"
 GRID_COLOUR = "#e5e5e5"
 TEXT_COLOUR = "#333"
+NANOSECONDS_PER_DAY = 86_400_000_000_000
 
 
 @dataclass(frozen=True)
@@ -100,11 +101,22 @@ def format_quantity(value) -> str:
 
 def _to_numbers(values, dates: bool) -> np.ndarray:
     """Values as floats; dates as days since 1970 (NaT: NaN). A chart has a few dozen values: an
-    index, not a Series, keeps this at microseconds (a street report draws hundreds of series)."""
+    index, not a Series, keeps this at microseconds (a street report draws hundreds of series);
+    datetime64 values and plain lists of Timestamps skip pandas' parsing altogether."""
     if dates:
-        stamps = pd.to_datetime(list(values)).to_numpy(dtype="datetime64[ns]")
-        return (stamps - np.datetime64("1970-01-01T00:00:00", "ns")) / np.timedelta64(1, "D")
+        return _days_since_epoch(values)
     return np.asarray(values, dtype="float64")
+
+
+def _days_since_epoch(values) -> np.ndarray:
+    if isinstance(values, list | tuple) and values and all(type(v) is pd.Timestamp for v in values):
+        nanoseconds = np.fromiter((v.value for v in values), dtype="int64", count=len(values))
+        return nanoseconds / NANOSECONDS_PER_DAY  # .value: UTC nanoseconds, as to_datetime gives
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        stamps = values.astype("datetime64[ns]")
+    else:
+        stamps = pd.to_datetime(list(values)).to_numpy(dtype="datetime64[ns]")
+    return (stamps - np.datetime64("1970-01-01T00:00:00", "ns")) / np.timedelta64(1, "D")
 
 
 def _svg_open(width: float, height: float, title: str, description: str = "") -> str:
@@ -214,7 +226,8 @@ def line_chart(series: Sequence[Series], title: str, *, dates: bool = True, widt
     if x_ticks is None:
         x_ticks = _default_x_ticks(x_low, x_high, dates)
     else:
-        x_ticks = [(float(_to_numbers([x], dates)[0]), text) for x, text in x_ticks]
+        positions = _to_numbers([x for x, _ in x_ticks], dates) if x_ticks else []
+        x_ticks = [(float(x), text) for x, (_, text) in zip(positions, x_ticks, strict=True)]
     shown = [(float(px(x)), text) for x, text in x_ticks if x_low <= x <= x_high]
     min_gap = max((text_width(t, font_size - 1) for _, t in shown), default=0) + 4
     spacing = min((b[0] - a[0] for a, b in zip(shown, shown[1:], strict=False)), default=min_gap) or min_gap

@@ -2,10 +2,11 @@
 
 ``run_batch`` reads the schedule (``workbench.runner.schedule``), takes the lock of the reports folder
 and date (``workbench.runner.locking``; a second batch for them is refused), writes the pack's
-data-quality page once (``reports/D/data_quality.html``: :func:`write_data_quality`), runs the jobs
-``jobs`` at a time (the longest first, by their last recorded duration), each in its own working
-directory and within its time limit, in a kernel of its own or one the previous run of the same
-notebook left emptied (``workbench.runner.warm_kernels``), then optionally prunes old dates
+data-quality page once (``reports/D/data_quality.html``: :func:`write_data_quality`, in a thread beside
+the first reports), runs the jobs ``jobs`` at a time (the longest first, by their last recorded
+duration), each in its own working directory and within its time limit, in a kernel of its own or
+one the previous run of the same notebook left emptied (``workbench.runner.warm_kernels``), and
+publishes each (page, record) in a thread of its own while the next executes; then optionally prunes old dates
 (``workbench.runner.retention``) and rewrites the index once.
 Failed runs do not stop the batch; they are returned, not raised. A run that crashes in the
 runner itself (not in its notebook) is recorded as failed all the same (``reports/D/NAME.json``),
@@ -18,11 +19,14 @@ import datetime as dt
 import glob
 import json
 import os
+import queue
 import sys
+import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import Problem, ReportError, WorkbenchError
@@ -35,7 +39,7 @@ from workbench.privacy import mask_personal, sample_of
 from workbench.runner.execute import DEFAULT_TIMEOUT, ensure_kernel
 from workbench.runner.locking import hold_batch_lock
 from workbench.runner.records import make_record, output_path, write_atomic, write_record
-from workbench.runner.report import RunResult, resolve_date, run_report, update_index
+from workbench.runner.report import ExecutedReport, RunResult, execute_report, resolve_date, update_index
 from workbench.runner.retention import check_keep_days, prune_reports
 from workbench.runner.schedule import LANGUAGES, Job, expand_jobs, load_schedule, schedule_language
 from workbench.runner.warm_kernels import WarmKernels
@@ -63,15 +67,44 @@ def bound_jobs(requested: int, runs: int) -> tuple[int, str | None]:
 
 def run_job(job: Job, timeout: float = DEFAULT_TIMEOUT, **options) -> RunResult:
     """Run one job (its own ``timeout`` wins over the batch's); any error becomes a failed, recorded run."""
+    return publish_job(job, execute_job(job, timeout, **options), **options)
+
+
+@dataclass(frozen=True)
+class Crash:
+    """A job whose execution crashed in the runner itself (not in its notebook)."""
+
+    error: str
+    started: dt.datetime
+    duration_s: float
+
+
+def execute_job(job: Job, timeout: float = DEFAULT_TIMEOUT, **options) -> ExecutedReport | Crash:
+    """Execute one job's notebook (:func:`~workbench.runner.report.execute_report`), or its :class:`Crash`."""
     started, clock = dt.datetime.now().astimezone(), time.perf_counter()
     try:
-        return run_report(job.notebook, scope=job.scope, parameters=job.parameters, index=False,
-                          name=job.name, timeout=job.timeout or timeout, **options)
+        return execute_report(job.notebook, scope=job.scope, parameters=job.parameters, name=job.name,
+                              timeout=job.timeout or timeout, **options)
     except WorkbenchError as exc:
         error = str(exc)
     except Exception as exc:  # a bug or a full disk must not cost the other reports
         error = f"{type(exc).__name__}: {exc}"
-    return record_crash(job, error, started, time.perf_counter() - clock, **options)
+    return Crash(error, started, time.perf_counter() - clock)
+
+
+def publish_job(job: Job, executed: ExecutedReport | Crash, **options) -> RunResult:
+    """Publish an executed job (page, record); a crash, here or before, becomes a failed, recorded run."""
+    if isinstance(executed, Crash):
+        return record_crash(job, executed.error, executed.started, executed.duration_s, **options)
+    clock = time.perf_counter()
+    try:
+        return executed.publish(index=False)
+    except WorkbenchError as exc:
+        error = str(exc)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    return record_crash(job, error, executed.started, executed.elapsed_s + time.perf_counter() - clock,
+                        **options)
 
 
 def record_crash(job: Job, error: str, started: dt.datetime, duration_s: float, *, date=None, pack=None,
@@ -169,18 +202,23 @@ def run_batch(
                 say(line)
         ensure_kernel()
         languages = {job.parameters.get("lang") for job in todo} | {lang}
-        write_batch_quality(opened, day.isoformat(), reports_dir, say, english="en" in languages)
+        quality = threading.Thread(target=write_batch_quality, name="workbench-data-quality",
+                                   args=(opened, day.isoformat(), reports_dir, say),
+                                   kwargs={"english": "en" in languages})
+        quality.start()  # beside the first reports: it needs none of them, they need none of it
         kernels = None if fresh_kernels else WarmKernels(idle_limit=workers)
         options = {"date": day, "pack": opened, "reports_dir": reports_dir, "runs_dir": runs_dir,
                    "timeout": timeout, "kernels": kernels}
         results: list[RunResult] = []
         try:
             results = run_stages(todo, workers, options, progress, reports_dir)
+            quality.join()
             if keep_days is not None:
                 deleted, skipped = prune_reports(keep_days, reports_dir, runs_dir, spare=[day], as_of=day)
                 for line in [f"pruned {path}" for path in deleted] + skipped:
                     say(line)
         finally:
+            quality.join()
             if kernels is not None:
                 kernels.close()
             update_index(reports_dir, unrecorded=[r for r in results if not r.ok and r.json_path is None],
@@ -279,8 +317,12 @@ def run_stages(todo: list[Job], workers: int, options: dict, progress: bool,
 
 def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True,
              order: list[int] | None = None, show=None) -> list[RunResult]:
-    """Run ``todo`` with ``workers`` threads, started in ``order``.
+    """Run ``todo``, ``workers`` executions at a time, started in ``order``; one thread publishes.
 
+    A report's publication (its notebook masked and kept, the HTML export, the record) is the
+    runner's work, not the kernel's: it runs in a thread of its own while the next report
+    executes, so the batch's process and its kernels work side by side. At most
+    ``workers + 1`` reports are executing or waiting to be published (each holds its notebook).
     Returns the results in ``todo`` order, whatever the order they were started or finished in.
     ``show`` is a progress callback shared across calls (then the caller closes it).
     """
@@ -288,15 +330,38 @@ def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True
     if owned:
         show = report_progress(len(todo)) if progress else lambda result: None
     results: dict[int, RunResult] = {}
+    finished: queue.Queue = queue.Queue()
+    in_flight = threading.BoundedSemaphore(workers + 1)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="workbench-run")
+    publisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-publish")
+
+    def publish(number: int, executed) -> None:
+        try:
+            finished.put((number, publish_job(todo[number], executed, **options)))
+        except BaseException as exc:  # never a job without a result: the batch would wait for it
+            finished.put((number, RunResult(todo[number].stem, None, "failed", f"{type(exc).__name__}", 0.0)))
+        finally:
+            in_flight.release()
+
+    def execute(number: int) -> None:
+        in_flight.acquire()
+        try:
+            executed = execute_job(todo[number], **options)
+            publisher.submit(publish, number, executed)
+        except BaseException as exc:  # publisher shut down (Ctrl-C): the job ends here
+            in_flight.release()
+            finished.put((number, RunResult(todo[number].stem, None, "failed", f"{type(exc).__name__}", 0.0)))
+
     try:
-        futures = {pool.submit(run_job, todo[number], **options): number
-                   for number in (order or range(len(todo)))}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            show(results[futures[future]])
+        for number in order or range(len(todo)):
+            pool.submit(execute, number)
+        while len(results) < len(todo):
+            number, result = finished.get()
+            results[number] = result
+            show(result)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # on Ctrl-C: no new run, running ones end
+        publisher.shutdown(wait=True)
         if owned:
             show(None)
     return [results[number] for number in range(len(todo))]

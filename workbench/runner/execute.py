@@ -129,7 +129,8 @@ class RunClock:
 
 
 def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: float = DEFAULT_TIMEOUT,
-                     cell_timeout: float | None = None, kernels: WarmKernels | None = None) -> NotebookNode:
+                     cell_timeout: float | None = None, kernels: WarmKernels | None = None,
+                     keep: bool = True) -> NotebookNode:
     """Execute ``source`` with papermill in a fresh working directory, keeping the result at ``target``.
 
     Parameters
@@ -147,6 +148,9 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
         A batch's kernels kept warm: the run takes one that last ran ``source`` (emptied), and
         gives it back when the run went well (:mod:`workbench.runner.warm_kernels`); without,
         the run has a kernel of its own.
+    keep : bool
+        Whether a run that went well is kept at ``target`` here; False leaves it to the caller
+        (:func:`keep_notebook`, the batch's publication step). A failed run is always kept here.
 
     Returns
     -------
@@ -178,11 +182,12 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
                     resources={"metadata": {"path": workdir}},  # the cwd, without a process-wide chdir
                     extra_arguments=KERNEL_ARGUMENTS, **({"km": manager} if manager is not None else {}),
                 )
-            _keep(mask_outputs(nb), scratch, target)
-            if manager is not None:
+            if manager is not None:  # free for the next run before this one's notebook is kept
                 manager.stop_clients()
                 kernels.keep(source, manager)
                 manager = None
+            if keep:
+                keep_notebook(nb, target)
             return nb
         except PapermillExecutionError as exc:
             _keep(mask_outputs(nbformat.read(scratch, as_version=4)), scratch, target)
@@ -206,6 +211,15 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
 def _keep(nb: NotebookNode, scratch: Path, target: Path) -> None:
     nbformat.write(nb, scratch)
     os.replace(scratch, target)
+
+
+def keep_notebook(nb: NotebookNode, target: Path) -> None:
+    """Mask ``nb``'s outputs (in place, :func:`mask_outputs`) and write it to ``target`` atomically."""
+    scratch = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.ipynb")
+    try:
+        _keep(mask_outputs(nb), scratch, target)
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def mask_outputs(nb: NotebookNode) -> NotebookNode:

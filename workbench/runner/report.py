@@ -24,7 +24,13 @@ from workbench.intake.catalog import Pack, open_pack
 from workbench.paths import NOTEBOOKS_DIR
 from workbench.present.i18n import label
 from workbench.privacy import mask_personal
-from workbench.runner.execute import DEFAULT_TIMEOUT, FIGURES_MIMETYPE, execute_notebook, read_published
+from workbench.runner.execute import (
+    DEFAULT_TIMEOUT,
+    FIGURES_MIMETYPE,
+    execute_notebook,
+    keep_notebook,
+    read_published,
+)
 from workbench.runner.html_export import export_html
 from workbench.runner.index_page import collect_runs, render_index, report_title, unrecorded_row
 from workbench.runner.locking import hold_index_lock
@@ -210,6 +216,96 @@ def run_report(
     ReportError
         When the run cannot start (unknown notebook, no date, a parameter the runner owns).
     """
+    executed = execute_report(notebook, date=date, pack=pack, scope=scope, parameters=parameters,
+                              reports_dir=reports_dir, runs_dir=runs_dir, name=name, timeout=timeout,
+                              cell_timeout=cell_timeout, kernels=kernels)
+    return executed.publish(index=index)
+
+
+@dataclass
+class ExecutedReport:
+    """A report whose notebook has run, not yet published: :meth:`publish` writes what it leaves.
+
+    A batch executes the next report while the previous one is published (masking, the kept
+    notebook, the HTML export and the record are the runner's work, not the kernel's).
+    """
+
+    report: str
+    scope: str | None
+    day: str
+    pack: Pack
+    passed: dict
+    warnings: list[str]
+    paths: dict[str, Path]
+    started: dt.datetime
+    elapsed_s: float
+    nb: object | None = None
+    error: str | None = None
+
+    def publish(self, index: bool = False) -> RunResult:
+        """Keep the notebook, write the page and the record (``index``: and update the index).
+
+        A page that cannot be written is a failed record; the last good page stays.
+        """
+        clock = time.perf_counter()
+        figures, error, html = {}, self.error, None
+        html_path, json_path = self.paths["html"], self.paths["json"]
+        reports_dir, notebook_path = self.paths["reports"], self.paths["notebook"]
+        warnings = list(self.warnings)
+        if self.nb is not None:
+            try:
+                keep_notebook(self.nb, notebook_path)
+                figures, published = read_published(self.nb)
+                warnings += published
+                language = "en" if self.passed.get("lang") == "en" else "zh"
+                title = page_title(self.report, self.scope, self.day, language, self.pack)
+                page = export_html(self.nb, title, drop_mimetypes=[FIGURES_MIMETYPE], language=language)
+                html = write_atomic(html_path, page)
+            except ReportError as exc:
+                figures, error = {}, str(exc)
+            except OSError as exc:  # a full or read-only disk: the last good page stays
+                figures, error = {}, describe_write_error(exc, html_path)
+        described = {"name": self.pack.name, "path": str(Path(self.pack.root).resolve()),
+                     "fingerprint": self.pack.fingerprint()}
+        duration = self.elapsed_s + time.perf_counter() - clock  # without any wait in between
+        record = make_record(report=self.report, day=self.day, scope=self.scope, error=error,
+                             parameters=self.passed, pack=described, figures=figures, warnings=warnings,
+                             started=self.started, duration_s=duration, html=_relative(html, reports_dir),
+                             notebook=_relative(notebook_path, reports_dir))
+        written = write_record(json_path, record)
+        result = RunResult(report_stem(self.report, self.scope), self.day,
+                           record["status"] if written else "failed",
+                           record["error"] or (None if written else "the run's record could not be written"),
+                           record["duration_s"], written, html, notebook_path)
+        if index:
+            update_index(reports_dir, unrecorded=[] if written else [result])
+        return result
+
+
+def execute_report(
+    notebook: str | os.PathLike,
+    *,
+    date: str | dt.date | None = None,
+    pack=None,
+    scope: str | None = None,
+    parameters: dict | None = None,
+    reports_dir: str | os.PathLike = "reports",
+    runs_dir: str | os.PathLike = "runs",
+    name: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    cell_timeout: float | None = None,
+    kernels: WarmKernels | None = None,
+) -> ExecutedReport:
+    """Execute one report notebook (parameters as :func:`run_report`); publish the result later.
+
+    A failed execution is an :class:`ExecutedReport` with its ``error`` (its notebook already
+    kept), published as a failed record.
+
+    Raises
+    ------
+    ReportError
+        When the run cannot start (unknown notebook, no date, a parameter the runner owns).
+    """
     source = resolve_notebook(notebook)
     opened = pack if isinstance(pack, Pack) else open_pack(pack)
     day, pack_root = resolve_date(date, opened).isoformat(), str(Path(opened.root).resolve())
@@ -219,38 +315,23 @@ def run_report(
     passed, warnings = runner_parameters(declared_parameters(source), dict(parameters or {}),
                                          day=day, pack_root=pack_root, scope=scope,
                                          reports_root=str(reports_dir.resolve()))
-    html_path = output_path(reports_dir, day, f"{stem}.html")
-    json_path = output_path(reports_dir, day, f"{stem}.json")
-    notebook_path = output_path(runs_dir, day, f"{stem}.ipynb")
-    fingerprint = opened.fingerprint()
+    paths = {"html": output_path(reports_dir, day, f"{stem}.html"),
+             "json": output_path(reports_dir, day, f"{stem}.json"),
+             "notebook": output_path(runs_dir, day, f"{stem}.ipynb"),
+             "reports": reports_dir}
+    opened.fingerprint()  # computed before the run: what the record names is what the run read
 
     started, clock = dt.datetime.now().astimezone(), time.perf_counter()
-    figures, error, html = {}, None, None
+    nb, error = None, None
     try:
-        nb = execute_notebook(source, notebook_path, passed, timeout=timeout, cell_timeout=cell_timeout,
-                              kernels=kernels)
-        figures, published = read_published(nb)
-        warnings += published
-        language = "en" if passed.get("lang") == "en" else "zh"
-        title = page_title(report, scope, day, language, opened)
-        page = export_html(nb, title, drop_mimetypes=[FIGURES_MIMETYPE], language=language)
-        html = write_atomic(html_path, page)
+        nb = execute_notebook(source, paths["notebook"], passed, timeout=timeout, cell_timeout=cell_timeout,
+                              kernels=kernels, keep=False)
     except ReportError as exc:
-        figures, error = {}, str(exc)
-    except OSError as exc:  # a full or read-only disk: the last good page stays
-        figures, error = {}, describe_write_error(exc, html_path)
-    record = make_record(report=report, day=day, scope=scope, error=error, parameters=passed,
-                         pack={"name": opened.name, "path": pack_root, "fingerprint": fingerprint},
-                         figures=figures, warnings=warnings, started=started,
-                         duration_s=time.perf_counter() - clock, html=_relative(html, reports_dir),
-                         notebook=_relative(notebook_path, reports_dir))
-    written = write_record(json_path, record)
-    result = RunResult(stem, day, record["status"] if written else "failed",
-                       record["error"] or (None if written else "the run's record could not be written"),
-                       record["duration_s"], written, html, notebook_path)
-    if index:
-        update_index(reports_dir, unrecorded=[] if written else [result])
-    return result
+        error = str(exc)
+    except OSError as exc:  # a full or read-only disk while keeping a failed run's notebook
+        error = describe_write_error(exc, paths["notebook"])
+    return ExecutedReport(report, scope, day, opened, passed, warnings, paths, started,
+                          time.perf_counter() - clock, nb, error)
 
 
 def _relative(path: Path | None, start: Path) -> str | None:

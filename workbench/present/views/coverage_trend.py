@@ -5,6 +5,7 @@ Figures from :func:`workbench.domains.coverage_rounds.coverage_by_round`; nothin
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
@@ -31,20 +32,20 @@ def definition(trend: pd.DataFrame, target: float, lang: str = "zh") -> HTML:
     return HTML(f'<p class="wb-note">{escape(mask_personal(listed))}<br>{escape(text)}</p>')
 
 
-def _round_chart(rows: pd.DataFrame, target: float, lang: str) -> str:
-    """One area's coverage per round (its points joined), with the target line."""
-    colour = STATUS_COLOURS[BAND_TONE[rows["band"].iloc[-1]]]
-    starts = list(rows["start"])
+def _round_chart(rows: list, target: float, lang: str) -> str:
+    """One area's coverage per round (its points joined), with the target line; ``rows``: its
+    rows of the trend (named tuples), round after round."""
+    colour = STATUS_COLOURS[BAND_TONE[rows[-1].band]]
+    starts = [r.start for r in rows]
+    coverage = np.array([r.coverage for r in rows], dtype="float64")
     series = [
         charts.Series(label("target", lang), [starts[0], starts[-1]], [target, target], colour=TARGET_COLOUR,
                       dash="5 4", width=1.2),
-        charts.Series(label("coverage", lang), starts, rows["coverage"].to_numpy(), colour=colour, width=2.2),
-        charts.Series(label("coverage", lang), starts, rows["coverage"].to_numpy(), colour=colour,
-                      kind="points"),
+        charts.Series(label("coverage", lang), starts, coverage, colour=colour, width=2.2),
+        charts.Series(label("coverage", lang), starts, coverage, colour=colour, kind="points"),
     ]
-    name = mask_personal(str(rows["name"].iloc[0]))
-    words = "; ".join(f"{r.round_name}: {format_rate(r.tested, r.population, lang)}"
-                      for r in rows.itertuples(index=False))
+    name = mask_personal(str(rows[0].name))
+    words = "; ".join(f"{r.round_name}: {format_rate(r.tested, r.population, lang)}" for r in rows)
     pad = pd.Timedelta(hours=8)
     return charts.line_chart(
         series, f"{name} · {label('coverage', lang)}", width=220, height=150, y_min=None,
@@ -53,13 +54,25 @@ def _round_chart(rows: pd.DataFrame, target: float, lang: str) -> str:
         description=mask_personal(words))
 
 
-def _heading(rows: pd.DataFrame, lang: str) -> str:
-    last = rows.iloc[-1]
-    tone = BAND_TONE[last["band"]]
-    status = display.badge(label("short" if last["short"] else "reached", lang), tone)
-    rate = format_rate(last["tested"], last["population"], lang)
-    return (f"<b>{escape(mask_personal(str(last['name'])))}</b> {status}<br>"
-            f'<span class="wb-note">{escape(last["round_name"])}: {escape(rate)}</span>')
+def _heading(rows: list, lang: str) -> str:
+    last = rows[-1]
+    tone = BAND_TONE[last.band]
+    status = display.badge(label("short" if last.short else "reached", lang), tone)
+    rate = format_rate(last.tested, last.population, lang)
+    return (f"<b>{escape(mask_personal(str(last.name)))}</b> {status}<br>"
+            f'<span class="wb-note">{escape(last.round_name)}: {escape(rate)}</span>')
+
+
+def _rows_by_area(trend: pd.DataFrame) -> dict[str, list]:
+    """The trend's rows (named tuples) by area, areas and rows in the trend's order.
+
+    A street draws a chart for each of its dozens of communities: plain tuples, not a frame per
+    area, keep that at a few milliseconds."""
+    areas: dict[str, list] = {}
+    for row in trend[["area_id", "name", "band", "short", "start", "coverage", "tested", "population",
+                      "round_name"]].itertuples(index=False):
+        areas.setdefault(row.area_id, []).append(row)
+    return areas
 
 
 def charts_html(trend: pd.DataFrame, target: float, lang: str = "zh") -> HTML:
@@ -72,7 +85,7 @@ def charts_html(trend: pd.DataFrame, target: float, lang: str = "zh") -> HTML:
         return HTML(f'<p class="wb-note">{escape(label("cr_no_rounds", lang))}</p>')
     latest = latest_round(trend)
     blocks = {area: charts.chart_block(_heading(rows, lang), _round_chart(rows, target, lang))
-              for area, rows in trend.groupby("area_id", sort=False)}
+              for area, rows in _rows_by_area(trend).items()}
     total = latest.loc[latest["role"] == "total", "area_id"].tolist()
     members = latest[latest["role"] == "member"].sort_values(["short", "coverage", "area_id"],
                                                               ascending=[False, True, True])
