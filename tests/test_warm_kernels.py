@@ -143,3 +143,23 @@ def test_a_prompt_client_is_ready_with_its_iopub_connected_on_a_fresh_and_a_warm
             assert asyncio.run(one_client(number)) == [f"run {number}\n"]
     finally:
         warm_kernels.shut_down(manager)
+
+
+def test_a_kernel_prepared_ahead_is_taken_once_by_its_notebook_with_its_imports_done(tmp_path):
+    from workbench.runner.execute import KERNEL_ARGUMENTS, ensure_kernel
+
+    kernels = warm_kernels.WarmKernels()
+    source = HERE / "tiny.ipynb"
+    for _ in range(2):  # asked twice, prepared once
+        kernels.prepare(source, ensure_kernel(), KERNEL_ARGUMENTS)
+    assert kernels.take(HERE / "kernel_probe.ipynb", str(tmp_path)) is None  # another notebook's
+    manager = kernels.take(source, str(tmp_path))  # waits for the preparation
+    try:
+        assert manager is not None and manager.runs == 0
+        assert kernels.take(source, str(tmp_path)) is None
+        assert warm_kernels._run_quietly(manager, "import sys, os\nassert 'workbench.present.maps' in sys.modules\n"
+                                         f"assert os.getcwd() == {str(tmp_path)!r}", 30)
+        assert not warm_kernels._run_quietly(manager, "assert False", 30)  # the check can fail
+    finally:
+        warm_kernels.shut_down(manager)
+        kernels.close()

@@ -36,10 +36,17 @@ from workbench.intake.person_rows import batch_cache
 from workbench.intake.quality import quality_figures
 from workbench.present.quality_page import PAGE_NAME, render_quality_page
 from workbench.privacy import mask_personal, sample_of
-from workbench.runner.execute import DEFAULT_TIMEOUT, ensure_kernel
+from workbench.runner.execute import DEFAULT_TIMEOUT, KERNEL_ARGUMENTS, ensure_kernel
 from workbench.runner.locking import hold_batch_lock
 from workbench.runner.records import make_record, output_path, write_atomic, write_record
-from workbench.runner.report import ExecutedReport, RunResult, execute_report, resolve_date, update_index
+from workbench.runner.report import (
+    ExecutedReport,
+    RunResult,
+    execute_report,
+    resolve_date,
+    resolve_notebook,
+    update_index,
+)
 from workbench.runner.retention import check_keep_days, prune_reports
 from workbench.runner.schedule import LANGUAGES, Job, expand_jobs, load_schedule, schedule_language
 from workbench.runner.warm_kernels import WarmKernels
@@ -303,11 +310,14 @@ def run_stages(todo: list[Job], workers: int, options: dict, progress: bool,
     show = report_progress(len(todo)) if progress else None
     results: dict[int, RunResult] = {}
     try:
-        for stage in sorted({job.stage for job in todo}):
+        stages = sorted({job.stage for job in todo})
+        firsts = {stage: next(job for job in todo if job.stage == stage) for stage in stages}
+        for stage, later in zip(stages, [*stages[1:], None], strict=True):
             numbers = [n for n, job in enumerate(todo) if job.stage == stage]
             jobs = [todo[n] for n in numbers]
             order = order_longest_first(jobs, reports_dir) if workers > 1 else None
-            done = run_jobs(jobs, workers, options, progress, order, show=show)
+            upcoming = firsts.get(later) if workers == 1 else None  # in schedule order: known
+            done = run_jobs(jobs, workers, options, progress, order, show=show, upcoming=upcoming)
             results.update(zip(numbers, done, strict=True))
     finally:
         if show is not None:
@@ -316,7 +326,7 @@ def run_stages(todo: list[Job], workers: int, options: dict, progress: bool,
 
 
 def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True,
-             order: list[int] | None = None, show=None) -> list[RunResult]:
+             order: list[int] | None = None, show=None, upcoming: Job | None = None) -> list[RunResult]:
     """Run ``todo``, ``workers`` executions at a time, started in ``order``; one thread publishes.
 
     A report's publication (its notebook masked and kept, the HTML export, the record) is the
@@ -324,7 +334,9 @@ def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True
     executes, so the batch's process and its kernels work side by side. At most
     ``workers + 1`` reports are executing or waiting to be published (each holds its notebook).
     Returns the results in ``todo`` order, whatever the order they were started or finished in.
-    ``show`` is a progress callback shared across calls (then the caller closes it).
+    ``show`` is a progress callback shared across calls (then the caller closes it). With a CPU
+    to spare, the kernel of the next run of another notebook (``upcoming``: the job run after
+    the last of these) is started beside the run before it (:func:`prepare_kernel`).
     """
     owned = show is None
     if owned:
@@ -343,9 +355,17 @@ def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True
         finally:
             in_flight.release()
 
+    started = list(order or range(len(todo)))
+    following = {number: todo[then] for number, then in zip(started, started[1:], strict=False)}
+    if upcoming is not None and started:
+        following[started[-1]] = upcoming
+    kernels = options.get("kernels") if workers < count_cpus() else None  # a CPU to prepare it on
+
     def execute(number: int) -> None:
         in_flight.acquire()
         try:
+            if kernels is not None and number in following:
+                prepare_kernel(kernels, following[number], todo[number])
             executed = execute_job(todo[number], **options)
             publisher.submit(publish, number, executed)
         except BaseException as exc:  # publisher shut down (Ctrl-C): the job ends here
@@ -353,7 +373,7 @@ def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True
             finished.put((number, RunResult(todo[number].stem, None, "failed", f"{type(exc).__name__}", 0.0)))
 
     try:
-        for number in order or range(len(todo)):
+        for number in started:
             pool.submit(execute, number)
         while len(results) < len(todo):
             number, result = finished.get()
@@ -365,6 +385,20 @@ def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True
         if owned:
             show(None)
     return [results[number] for number in range(len(todo))]
+
+
+def prepare_kernel(kernels: WarmKernels, upcoming: Job, running: Job) -> None:
+    """Have the kernel of ``upcoming`` started while ``running`` runs, when they are different notebooks.
+
+    The runs of one notebook share a kernel; a notebook's first run would otherwise pay its
+    kernel's start and imports (≈ 2 s) with the CPU beside it idle.
+    """
+    try:
+        source, current = resolve_notebook(upcoming.notebook), resolve_notebook(running.notebook)
+    except ReportError:  # the run itself says so
+        return
+    if source != current:
+        kernels.prepare(source, ensure_kernel(), KERNEL_ARGUMENTS)
 
 
 def report_progress(total: int):

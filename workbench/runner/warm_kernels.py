@@ -44,6 +44,12 @@ from jupyter_client.asynchronous import AsyncKernelClient
 #: Runs one kernel serves at most before it is shut down and a new one started.
 MAX_RUNS = 40
 RESET_TIMEOUT = 30
+#: What a kernel prepared ahead of a notebook's first run imports: what every report imports, most
+#: of a report's fixed cost (pandas, pandera, geopandas, DuckDB, folium; ``bench/imports.py``).
+WARM_UP = """\
+import workbench.intake.needs, workbench.intake.catalog, workbench.present.display, workbench.present.maps
+"""
+PREPARE_TIMEOUT = 120
 #: Seconds a client waits for IOPub to show the kernel idle before it asks again (see PromptKernelClient).
 IOPUB_POLL = 0.02
 _RESET_CODE = """\
@@ -66,25 +72,70 @@ class _Kept:
 
 
 class WarmKernels:
-    """Idle kernels of a batch by the notebook they last ran; at most ``idle_limit`` of them kept."""
+    """Idle kernels of a batch by the notebook they last ran; at most ``idle_limit`` of them kept.
+
+    :meth:`prepare` also starts, ahead of time, the kernel of a notebook's first run (beside the
+    run before it, on a CPU the batch leaves free), its heavy imports done.
+    """
 
     def __init__(self, idle_limit: int = 1):
         self.idle_limit = max(1, idle_limit)
         self._idle: list[_Kept] = []
+        self._ready: dict[str, ReusableKernelManager] = {}
+        self._preparing: dict[str, threading.Thread] = {}
+        self._closed = False
         self._lock = threading.Lock()
 
     def take(self, source: Path, folder: str):
-        """A live kernel that last ran ``source``, emptied and moved to ``folder``; None if there is none."""
+        """A live kernel that last ran ``source``, or one prepared for it, emptied and moved to
+        ``folder``; None if there is none (a kernel still being prepared for it is waited for)."""
+        self._wait_for(str(source))
         with self._lock:
             kept = next((k for k in self._idle if k.source == str(source)), None)
             if kept is not None:
                 self._idle.remove(kept)
-        if kept is None:
+            manager = kept.manager if kept is not None else self._ready.pop(str(source), None)
+        if manager is None:
             return None
-        if not _alive(kept.manager) or not _reset(kept.manager, folder):
-            shut_down(kept.manager)
+        if not _alive(manager) or not _reset(manager, folder):
+            shut_down(manager)
             return None
-        return kept.manager
+        return manager
+
+    def prepare(self, source: Path, kernel_name: str, arguments: list[str]) -> None:
+        """Start a kernel for the next run of ``source`` in the background, with :data:`WARM_UP`
+        imported, unless one is kept or being prepared for it already. A kernel that fails to
+        start or to import is shut down: the run then starts its own, as without this."""
+        key = str(source)
+        with self._lock:
+            if (self._closed or key in self._ready or key in self._preparing
+                    or any(k.source == key for k in self._idle)):
+                return
+            thread = threading.Thread(target=self._start, args=(key, kernel_name, arguments),
+                                      name="workbench-kernel-prepare", daemon=True)
+            self._preparing[key] = thread
+        thread.start()
+
+    def _start(self, key: str, kernel_name: str, arguments: list[str]) -> None:
+        manager = new_manager(kernel_name)
+        try:
+            manager.start_kernel(extra_arguments=arguments)
+            ready = _run_quietly(manager, WARM_UP, PREPARE_TIMEOUT)
+        except Exception:
+            ready = False
+        with self._lock:
+            del self._preparing[key]
+            kept = ready and not self._closed
+            if kept:
+                self._ready[key] = manager
+        if not kept:
+            shut_down(manager)
+
+    def _wait_for(self, key: str) -> None:
+        with self._lock:
+            thread = self._preparing.get(key)
+        if thread is not None:
+            thread.join(PREPARE_TIMEOUT)
 
     def keep(self, source: Path, manager) -> None:
         """Keep ``manager`` (which just ran ``source`` well) for the next run of ``source``."""
@@ -104,11 +155,17 @@ class WarmKernels:
         shut_down(manager)
 
     def close(self) -> None:
-        """Shut down every idle kernel (the end of the batch, or Ctrl-C)."""
+        """Shut down every idle or prepared kernel (the end of the batch, or Ctrl-C)."""
         with self._lock:
-            idle, self._idle = self._idle, []
-        for kept in idle:
-            shut_down(kept.manager)
+            self._closed = True
+            idle, self._idle = [k.manager for k in self._idle], []
+            idle += self._ready.values()
+            self._ready = {}
+            preparing = list(self._preparing.values())
+        for manager in idle:
+            shut_down(manager)
+        for thread in preparing:  # it shuts its kernel down itself, the batch being closed
+            thread.join(PREPARE_TIMEOUT)
 
     def __enter__(self) -> WarmKernels:
         return self
@@ -209,16 +266,21 @@ def _alive(manager) -> bool:
 
 
 def _reset(manager, folder: str) -> bool:
-    """Empty the kernel's namespace and move it to ``folder``; whether it answered well in time.
+    """Empty the kernel's namespace and move it to ``folder``; whether it answered well in time."""
+    return _run_quietly(manager, _RESET_CODE.format(folder=folder), RESET_TIMEOUT)
+
+
+def _run_quietly(manager, code: str, timeout: float) -> bool:
+    """Run ``code`` silently in the kernel; whether it answered ``ok`` within ``timeout`` seconds.
 
     Over the shell channel alone: its replies are queued for the client (no wait for the IOPub
-    subscription to connect, which ``wait_for_ready`` spends 0.2 s on).
+    subscription to connect). The kernel must be started; a first request waits for it to answer.
     """
     client = manager.blocking_client()
     try:
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-        sent = client.execute(_RESET_CODE.format(folder=folder), silent=True, store_history=False)
-        deadline = time.monotonic() + RESET_TIMEOUT
+        sent = client.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             reply = client.get_shell_msg(timeout=left)
             if reply.get("parent_header", {}).get("msg_id") == sent:
