@@ -13,10 +13,12 @@ import pandas as pd
 import pytest
 
 import workbench.runner.batch
+import workbench.runner.pipeline
 from workbench.errors import LockedError, ReportError
 from workbench.intake.catalog import open_pack
-from workbench.runner.batch import bound_jobs, order_longest_first, run_batch, run_job, run_jobs
+from workbench.runner.batch import bound_jobs, order_longest_first, run_batch
 from workbench.runner.locking import BATCH_LOCK_NAME, hold_batch_lock
+from workbench.runner.pipeline import run_job, run_jobs
 from workbench.runner.report import RunResult
 from workbench.runner.retention import prune_reports
 from workbench.runner.schedule import expand_jobs, list_streets, load_schedule, schedule_language
@@ -119,7 +121,7 @@ reports:
         seen.append(kwargs["timeout"])
         return types.SimpleNamespace(publish=lambda index: RunResult("x", DATE, "ok", None, 0.0))
 
-    monkeypatch.setattr(workbench.runner.batch, "execute_report", recorded_execute_report)
+    monkeypatch.setattr(workbench.runner.pipeline, "execute_report", recorded_execute_report)
     for job in (jobs[0], jobs[2]):
         run_job(job, timeout=900)
     assert seen == [30, 900]
@@ -150,7 +152,7 @@ def _pipelined(monkeypatch, publish_fails: set[str] = frozenset()):
 
         return types.SimpleNamespace(publish=publish, started=dt.datetime.now().astimezone(), elapsed_s=0.1)
 
-    monkeypatch.setattr(workbench.runner.batch, "execute_report", execute_report)
+    monkeypatch.setattr(workbench.runner.pipeline, "execute_report", execute_report)
     return log, most
 
 

@@ -12,12 +12,13 @@ import nbformat
 import pytest
 
 import workbench.runner.batch
+import workbench.runner.pipeline
 import workbench.runner.records
 import workbench.runner.report
 from workbench import cli
 from workbench.errors import ReportError
-from workbench.runner.batch import run_job
 from workbench.runner.execute import FIGURES_MIMETYPE, check_no_template
+from workbench.runner.pipeline import run_job
 from workbench.runner.records import check_name, output_path
 from workbench.runner.report import report_stem, run_report, update_index
 from workbench.runner.retention import list_date_folders, prune_reports
@@ -154,7 +155,7 @@ def test_a_crashed_job_of_a_batch_is_recorded_as_failed_and_reaches_the_index(tm
     def crash(*args, **kwargs):
         raise RuntimeError(f"runner bug near {PHONE}")
 
-    monkeypatch.setattr(workbench.runner.batch, "execute_report", crash)
+    monkeypatch.setattr(workbench.runner.pipeline, "execute_report", crash)
     from workbench.intake.catalog import open_pack
 
     reports = tmp_path / "reports"
@@ -229,7 +230,7 @@ def test_a_successful_batch_with_keep_days_exits_0(tmp_path, monkeypatch, same_f
         result = workbench.runner.report.RunResult(stem, date.isoformat(), "ok", None, 0.1, path)
         return types.SimpleNamespace(publish=lambda index: result)
 
-    monkeypatch.setattr(workbench.runner.batch, "execute_report", run)
+    monkeypatch.setattr(workbench.runner.pipeline, "execute_report", run)
     monkeypatch.setattr(workbench.runner.batch, "ensure_kernel", lambda: "workbench")
     reports = tmp_path / "out"
     runs = reports if same_folder else tmp_path / "runs"

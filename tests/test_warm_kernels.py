@@ -114,6 +114,7 @@ def test_a_prompt_client_is_ready_with_its_iopub_connected_on_a_fresh_and_a_warm
     """Each new client of one kernel is ready only once IOPub carries its replies: the first output
     of a cell run right after ``wait_for_ready`` is never lost, nothing stale is left before it."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from workbench.runner.execute import ensure_kernel
 
@@ -139,8 +140,9 @@ def test_a_prompt_client_is_ready_with_its_iopub_connected_on_a_fresh_and_a_warm
             client.stop_channels()
 
     try:
-        for number in range(4):  # the first on a kernel just started, then on the same, warm one
-            assert asyncio.run(one_client(number)) == [f"run {number}\n"]
+        with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever runs in this thread
+            for number in range(4):  # the first on a kernel just started, then on the same, warm one
+                assert thread.submit(asyncio.run, one_client(number)).result() == [f"run {number}\n"]
     finally:
         warm_kernels.shut_down(manager)
 
@@ -157,8 +159,9 @@ def test_a_kernel_prepared_ahead_is_taken_once_by_its_notebook_with_its_imports_
     try:
         assert manager is not None and manager.runs == 0
         assert kernels.take(source, str(tmp_path)) is None
-        assert warm_kernels._run_quietly(manager, "import sys, os\nassert 'workbench.present.maps' in sys.modules\n"
-                                         f"assert os.getcwd() == {str(tmp_path)!r}", 30)
+        check = (f"import sys, os\nassert 'workbench.present.maps' in sys.modules\n"
+                 f"assert os.getcwd() == {str(tmp_path)!r}")
+        assert warm_kernels._run_quietly(manager, check, 30)
         assert not warm_kernels._run_quietly(manager, "assert False", 30)  # the check can fail
     finally:
         warm_kernels.shut_down(manager)

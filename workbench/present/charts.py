@@ -100,18 +100,12 @@ def format_quantity(value) -> str:
 
 
 def _to_numbers(values, dates: bool) -> np.ndarray:
-    """Values as floats; dates as days since 1970 (NaT: NaN). A chart has a few dozen values: an
-    index, not a Series, keeps this at microseconds (a street report draws hundreds of series);
-    datetime64 values and plain lists of Timestamps skip pandas' parsing altogether."""
-    if dates:
-        return _days_since_epoch(values)
-    return np.asarray(values, dtype="float64")
-
-
-def _days_since_epoch(values) -> np.ndarray:
+    """Values as floats; dates as days since 1970 (NaT: NaN). A street report draws hundreds of
+    series of a few values: Timestamps and datetime64 skip pandas' parser (same figures)."""
+    if not dates:
+        return np.asarray(values, dtype="float64")
     if isinstance(values, list | tuple) and values and all(type(v) is pd.Timestamp for v in values):
-        nanoseconds = np.fromiter((v.value for v in values), dtype="int64", count=len(values))
-        return nanoseconds / NANOSECONDS_PER_DAY  # .value: UTC nanoseconds, as to_datetime gives
+        return np.fromiter((v.value for v in values), "int64", len(values)) / NANOSECONDS_PER_DAY
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         stamps = values.astype("datetime64[ns]")
     else:
