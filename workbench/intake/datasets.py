@@ -16,6 +16,7 @@ Rows set aside (totals, repeated rows, failing rows of record datasets) are list
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Iterable, Iterator, Mapping
@@ -133,12 +134,12 @@ def load_datasets(pack: Pack, names: Iterable[str] | str | None = None, *, stric
     requested = list(pack.datasets) if names is None else [names] if isinstance(names, str) else list(names)
     order, problems = _load_order(pack, requested)
     small = [name for name in order if name not in PERSON_LEVEL_DATASETS]
-    load = lambda: _load_small(pack, small)  # noqa: E731
+    load = functools.partial(_load_small, pack, small)
     if cache_folder() is None:  # outside a batch: no fingerprint needed
         frames, origins, found = load()
     else:
-        names = hashlib.sha256("\n".join(small).encode()).hexdigest()[:16]  # a short file name
-        frames, origins, found = shared(f"{pack.fingerprint()}-datasets-{names}", load)
+        which = hashlib.sha256("\n".join(small).encode()).hexdigest()[:16]  # a short file name
+        frames, origins, found = shared(f"{pack.fingerprint()}-datasets-{which}", load)
     problems += found
     for name in (n for n in order if n in PERSON_LEVEL_DATASETS):
         rows, origin, found = load_person_level(pack, name, frames)
