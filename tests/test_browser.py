@@ -83,9 +83,11 @@ FIRST_SCREEN = """() => {
     const items = document.querySelectorAll('ol.wb-actions li');
     const meta = document.querySelector('.wb-meta span:nth-child(3)');  // generation time: further down
     const box = i => items[i].getBoundingClientRect();
+    const card = document.querySelector('.wb-cards .wb-card');  // a report's first headline figure
     return {items: items.length, first: items.length ? box(0).bottom : 1e9,
             last: items.length ? box(items.length - 1).bottom : 0,
-            meta: meta ? meta.getBoundingClientRect().top : 1e9};
+            meta: meta ? meta.getBoundingClientRect().top : 1e9,
+            card: card ? card.getBoundingClientRect().bottom : null};
 }"""
 
 

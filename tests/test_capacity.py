@@ -115,3 +115,14 @@ def test_wiring_coverage_report_publishes_capacity(tmp_path):
     capacity = figures["capacity"]
     assert capacity["round_id"] == "R3" and capacity["round_hours"] == 15.0
     assert len(capacity["streets"]) == 5 and len(capacity["sites"]) == 126
+
+
+def test_the_capacity_section_and_the_site_load_table_share_one_over_capacity_rule():
+    from workbench.domains.testing_sites import site_load_status
+
+    loads = [1.2, 1.0, 1.0 - 1e-12, 0.999, float("nan")]  # 1 − 1e-12: a full hour, float noise
+    summary = pd.DataFrame({"site_id": list("ABCDE"), "street": "ST1", "capacity_per_hour": 1.0,
+                            "peak_hour_samples": loads, "peak_load": loads, "silent": False})
+    over_here = cap.site_peaks(summary).set_index("site_id")["over"].sort_index().tolist()
+    over_there = (site_load_status(summary) == "over").tolist()
+    assert over_here == over_there == [True, True, True, False, False]

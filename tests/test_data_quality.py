@@ -99,7 +99,8 @@ def validated(tmp_path_factory):
         lang: main(["validate", "--pack", str(pack), "--reports", str(root / lang), "--lang", lang])
         for lang in ("zh", "en")
     }
-    pages = {lang: (root / lang / DAY / "data_quality.html").read_text("utf-8") for lang in codes}
+    pages = {lang: (root / lang / DAY / ("data_quality.html" if lang == "zh" else "data_quality_en.html"))
+             .read_text("utf-8") for lang in codes}
     record = json.loads((root / "zh" / DAY / "data_quality.json").read_text("utf-8"))
     return codes, pages, record
 
@@ -465,12 +466,12 @@ def test_a_dataset_with_an_error_is_listed_as_not_loaded(tmp_path):
     pack = tiny_pack(tmp_path / "pack")
     (pack / "checkpoints.csv").write_text("checkpoint_id,name,lon\nC1,一号卡口,109.801\n", "utf-8")
     assert main(["validate", "--pack", str(pack), "--reports", str(tmp_path / "r"), "--lang", "en"]) == 1
-    figures = json.loads((tmp_path / "r" / DAY / "data_quality.json").read_text("utf-8"))["figures"]
+    figures = json.loads((tmp_path / "r" / DAY / "data_quality_en.json").read_text("utf-8"))["figures"]
     assert figures["datasets"]["checkpoints"]["loaded"] is False
     assert figures["datasets"]["checkpoints"]["rows_read"] is None
     checkpoints = next(r for r in figures["reports"] if r["report"] == "checkpoints")
     assert (checkpoints["runs"], checkpoints["erring"]) == (False, ["checkpoints"])
-    page = (tmp_path / "r" / DAY / "data_quality.html").read_text("utf-8")
+    page = (tmp_path / "r" / DAY / "data_quality_en.html").read_text("utf-8")
     assert "datasets with errors: <code>checkpoints</code>" in page
 
 
@@ -524,9 +525,22 @@ def test_the_page_stays_inside_reports_of_its_date_and_is_replaced_atomically(tm
     with pytest.raises(ReportError, match="outside"):
         write_data_quality(pack, "../elsewhere", tmp_path / "reports")
     first = write_data_quality(pack, DAY, tmp_path / "reports")
-    again = write_data_quality(pack, DAY, tmp_path / "reports", lang="en")
-    assert first == again and '<html lang="en">' in again.read_text("utf-8")
+    again = write_data_quality(pack, DAY, tmp_path / "reports")
+    assert first == again and '<html lang="zh">' in again.read_text("utf-8")
     assert sorted(p.name for p in again.parent.iterdir()) == ["data_quality.html", "data_quality.json"]
+
+
+def test_the_english_page_is_written_beside_the_chinese_one_under_the_name_english_reports_link(tmp_path):
+    pack = open_pack(tiny_pack(tmp_path / "pack"))
+    chinese = write_data_quality(pack, DAY, tmp_path / "reports")
+    english = write_data_quality(pack, DAY, tmp_path / "reports", lang="en")
+    assert english.name == "data_quality_en.html" and '<html lang="en">' in english.read_text("utf-8")
+    assert '<html lang="zh">' in chinese.read_text("utf-8")
+    assert sorted(p.name for p in english.parent.iterdir()) == [
+        "data_quality.html", "data_quality.json", "data_quality_en.html", "data_quality_en.json"]
+    record = json.loads((english.parent / "data_quality_en.json").read_text("utf-8"))
+    assert (record["report"], record["parameters"], record["html"]) == (
+        "data_quality_en", {"lang": "en"}, f"{DAY}/data_quality_en.html")
 
 
 def test_validate_without_a_report_date_says_why_there_is_no_page(tmp_path, capsys):
@@ -601,7 +615,7 @@ def test_an_xlsx_problem_names_its_sheet_and_cell(tmp_path):
     )
     visits.to_excel(root / "督查.xlsx", sheet_name="督查记录", index=False)
     write_data_quality(open_pack(root), DAY, tmp_path / "r", lang="en")
-    figures = json.loads((tmp_path / "r" / DAY / "data_quality.json").read_text("utf-8"))["figures"]
+    figures = json.loads((tmp_path / "r" / DAY / "data_quality_en.json").read_text("utf-8"))["figures"]
     (problem,) = [p for p in figures["problems"] if p["dataset"] == "inspections"]
     assert (problem["file"], problem["row"], problem["column"], problem["found"]) == (
         "督查.xlsx",

@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -255,6 +256,24 @@ def test_latest_check_on_or_before_the_date(firms):
     assert pd.isna(out.loc["E3", "check_date"]) and pd.isna(out.loc["E3", "all_ok"])
     none = ent.latest_checks(None, firms, "2022-10-09")
     assert none["check_date"].isna().all() and (none["items_ok"] == 0).all()
+
+
+def test_the_eight_in_place_card_counts_the_complete_and_names_the_others(firms):
+    from workbench.present.views import enterprises as views
+
+    items = list(ent.CHECK_ITEMS)
+    checks = pd.DataFrame([
+        {"date": T("2022-10-08"), "enterprise_id": "E1", **dict.fromkeys(items, True), "supplies": False},
+        {"date": T("2022-10-05"), "enterprise_id": "E2", **dict.fromkeys(items, True)},
+    ])
+    checks[items] = checks[items].astype("boolean")
+    prod = daily("2022-01-01", "2022-10-09", "E1", "copper", 10.0)
+    result = ent.analyse_enterprises(firms, prod, targets([(2022, "E1", "copper", 5000, "t")]), "2022-10-09",
+                                     checks=checks)
+    for lang, words in (("zh", "未全部到位："), ("en", "Not all in place: ")):
+        card = views.headline(result, lang).data.split(views.label("ent_eight_in_place", lang))[1]
+        value, detail = re.findall(r'class="wb-(?:value|detail)">([^<]*)<', card)[:2]
+        assert value == "1 / 2" and detail.startswith(words) and "(E1)" in detail and "(E2)" not in detail
 
 
 # ---------------------------------------------------------------- the analysis and its figures

@@ -1,9 +1,12 @@
 """Every page of the sample batch at 390 × 844 (a phone) and 1280 × 800 (a laptop), measured once by
 the session fixture ``rendered_pages`` (``test_browser.measure_pages``): the brief's first screen
-holds its action list; no priority column of any table is clipped (a table fits, or scrolls inside
-its box with a visible cue, and its priority columns (the row's name, the lead columns, the status)
-are on screen without scrolling); the index's links are on screen.
+holds its action list, every other report's its first headline figure and no run metadata; no
+priority column of any table is clipped (a table fits, or scrolls inside its box with a visible
+cue, and its priority columns (the row's name, the lead columns, the status) are on screen
+without scrolling); the index's links are on screen.
 """
+
+from pathlib import Path
 
 import pytest
 from test_browser import SCREENS, open_offline
@@ -24,6 +27,17 @@ def test_the_briefs_first_phone_screen_holds_its_action_list(rendered_pages):
         assert screen["first"] <= SCREENS[390], f"{name}: the first action ends at {screen['first']} px"
         assert screen["last"] <= SCREENS[390], f"{name}: the action list ends at {screen['last']} px"
         assert screen["meta"] > screen["last"], f"{name}: metadata before the actions"
+
+
+def test_every_reports_first_phone_screen_shows_its_first_headline_figure(rendered_pages):
+    topics = {name: seen for name, seen in rendered_pages[390].items()
+              if not Path(name).name.startswith(("daily_brief", "data_quality", "index"))}
+    assert len(topics) >= 14
+    for name, seen in topics.items():
+        screen = seen["first_screen"]
+        assert screen["card"] is not None, f"{name}: no headline figures"
+        assert screen["card"] <= SCREENS[390], f"{name}: the first figure ends at {screen['card']} px"
+        assert screen["meta"] > SCREENS[390], f"{name}: run metadata on the first screen"
 
 
 def clipped(table) -> list[str]:

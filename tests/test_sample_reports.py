@@ -86,3 +86,22 @@ def test_a_failing_run_keeps_the_previous_good_html(tmp_path):
     assert good.html_path.read_bytes() == before
     assert json.loads(bad.json_path.read_text("utf-8"))["status"] == "failed"
     assert bad.notebook_path.exists()
+
+
+def test_every_report_opens_on_its_headline_figures_and_closes_on_its_run_details(sample_batch):
+    """A leader's first screen: the name, scope and date, then the figures; the generation time,
+    pack fingerprint and parameters close the page."""
+    from workbench.intake.catalog import open_pack
+
+    fingerprint = open_pack(None).fingerprint()
+    reports, _, results = sample_batch
+    checked = 0
+    for result in results:
+        if result.stem.startswith("daily_brief"):  # its actions come first (test_phone_pages)
+            continue
+        page = result.html_path.read_text("utf-8")
+        title, cards = page.index('class="wb-title"'), page.index('class="wb-cards"')
+        assert title < cards < page.index(fingerprint), result.stem
+        assert cards < page.index("<details><summary>"), f"{result.stem}: parameters before the figures"
+        checked += 1
+    assert checked >= 14

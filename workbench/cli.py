@@ -285,7 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(validate, outputs=False)
     validate.add_argument("--date", metavar="D", help="date of the data-quality page (default: the pack's)")
     validate.add_argument("--reports", metavar="DIR", default="reports",
-                          help="folder of reports/D/data_quality.html (default: reports)")
+                          help="folder of reports/D/data_quality.html (in English data_quality_en.html; "
+                               "default: reports)")
     validate.add_argument("--lang", choices=("zh", "en"), default="zh",
                           help="language of the page (default: zh)")
     validate.set_defaults(handler=command_validate)

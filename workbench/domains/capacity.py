@@ -27,10 +27,9 @@ import pandas as pd
 
 from workbench.domains.bands import reaches
 from workbench.domains.common import ratio
+from workbench.domains.testing_sites import OVER_LOAD, over_capacity
 
 DEFAULT_TARGET = 0.95
-#: Peak-hour load from which a site is over its capacity.
-OVER_LOAD = 1.0
 
 
 def round_hours(start, end) -> float:
@@ -118,7 +117,7 @@ def site_peaks(summary: pd.DataFrame) -> pd.DataFrame:
     """
     out = summary[["site_id", "street", "capacity_per_hour", "peak_hour_samples"]].copy()
     out["peak_load"] = ratio(out["peak_hour_samples"], out["capacity_per_hour"])
-    out["over"] = out["peak_load"].notna() & reaches(out["peak_load"], OVER_LOAD)
+    out["over"] = over_capacity(out["peak_load"], OVER_LOAD)
     return out.sort_values(
         ["peak_load", "site_id"], ascending=[False, True], na_position="last", ignore_index=True
     )

@@ -19,9 +19,13 @@ import numpy as np
 import pandas as pd
 
 from workbench.domains import distributed
+from workbench.domains.bands import reaches
 from workbench.domains.common import missing_cells, ratio, reporting_grid, window_start
 from workbench.domains.sql import columns_of, query, remembered
 from workbench.intake import geo
+
+#: Peak-hour load from which a site is over its capacity.
+OVER_LOAD = 1.0
 
 
 def sites_in_areas(sites: pd.DataFrame, areas) -> tuple[pd.DataFrame, int]:
@@ -194,12 +198,21 @@ def site_round_summary(result, sites: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def site_load_status(summary: pd.DataFrame, alert: float = 1.0) -> pd.Series:
+def over_capacity(peak_load: pd.Series, alert: float = OVER_LOAD) -> pd.Series:
+    """The one rule of "over capacity": True where ``peak_load`` reaches ``alert``.
+
+    1.0: the busiest hour used the site's whole hourly capacity. Compared as every threshold is
+    (:func:`~workbench.domains.bands.reaches`); a site without a load (no capacity) is never over.
+    """
+    return reaches(peak_load, alert)
+
+
+def site_load_status(summary: pd.DataFrame, alert: float = OVER_LOAD) -> pd.Series:
     """Each site's state in a :func:`site_round_summary`: ``silent``, ``over`` or ``below``.
 
-    A site is ``over`` when its worst ``peak_load`` reaches ``alert`` (1.0: its busiest hour
-    used its whole hourly capacity); a silent site is ``silent`` whatever its load.
+    A site is ``over`` when its worst ``peak_load`` is :func:`over_capacity` at ``alert``; a
+    silent site is ``silent`` whatever its load.
     """
-    over = summary["peak_load"].fillna(0) >= alert
+    over = over_capacity(summary["peak_load"], alert)
     status = np.where(summary["silent"], "silent", np.where(over, "over", "below"))
     return pd.Series(status, index=summary.index, name="status")

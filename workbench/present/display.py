@@ -29,8 +29,9 @@ from workbench.privacy import mask_personal, mask_values
 #: Tables and their downloads live in :mod:`~workbench.present.tables` and
 #: :mod:`~workbench.present.downloads`; every view calls them as ``display.table`` etc.
 __all__ = ["FIGURES_MIMETYPE", "KINDS", "REPORT_CSS", "badge", "csv_download_link", "display_names",
-           "headline", "meta_block", "parameters_table", "publish", "row_anchor", "section",
-           "share_formatter", "spreadsheet_frame", "table", "title_block", "to_jsonable", "warnings_box"]
+           "headline", "meta_block", "parameters_table", "publish", "report_details", "row_anchor",
+           "section", "share_formatter", "spreadsheet_frame", "table", "title_block", "to_jsonable",
+           "warnings_box"]
 
 #: MIME type of the output through which a notebook hands its figures to the runner.
 FIGURES_MIMETYPE = "application/vnd.workbench.figures+json"
@@ -122,21 +123,30 @@ def publish(figures: Mapping, warnings: Sequence[str] = ()) -> None:
 
 
 def title_block(report: str, pack, scope_label: str, report_date, lang: str = "zh",
-                generated_at: dt.datetime | None = None, meta: bool = True) -> HTML:
-    """The block every report opens with: name, district, scope, date, generation time, pack.
+                generated_at: dt.datetime | None = None, meta: bool = False) -> HTML:
+    """The block every report opens with: its name and district, then scope and report date.
 
-    The generation time is shown in the pack's time zone (``pack.timezone``, e.g. Asia/Shanghai).
-    With ``meta=False`` only the heading and the report date: the page shows :func:`meta_block`
-    further down (the brief, whose first phone screen is for its actions).
+    A leader's first phone screen is for the headline figures, so the run's metadata (generation
+    time, pack, fingerprint, parameters) closes the page, in :func:`report_details`. With
+    ``meta=True`` the block holds the whole :func:`meta_block` (the data-quality page, whose
+    subject it is).
     """
     heading = f'<h1>{escape(label(report, lang))} · {escape(mask_personal(pack.name))}</h1>'
-    if not meta:
-        day = pd.Timestamp(report_date).strftime("%Y-%m-%d")
+    if meta:
         return HTML(f'{REPORT_CSS}<div class="wb-title">{heading}'
-                    f'<div class="wb-meta"><span><b>{escape(label("report_date", lang))}</b>: {day}</span>'
-                    f"</div></div>")
-    return HTML(f'{REPORT_CSS}<div class="wb-title">{heading}'
-                f'{meta_block(pack, scope_label, report_date, lang, generated_at).data}</div>')
+                    f'{meta_block(pack, scope_label, report_date, lang, generated_at).data}</div>')
+    day = pd.Timestamp(report_date).strftime("%Y-%m-%d")
+    items = "".join(f"<span><b>{escape(k)}</b>: {escape(v)}</span>" for k, v in
+                    ((label("scope", lang), scope_label), (label("report_date", lang), day)))
+    return HTML(f'{REPORT_CSS}<div class="wb-title">{heading}<div class="wb-meta">{items}</div></div>')
+
+
+def report_details(pack, scope_label: str, report_date, parameters: Mapping, lang: str = "zh",
+                   generated_at: dt.datetime | None = None) -> HTML:
+    """The section that closes a report: its :func:`meta_block` and its :func:`parameters_table`."""
+    return HTML(section(label("details_section", lang)).data
+                + meta_block(pack, scope_label, report_date, lang, generated_at).data
+                + parameters_table(parameters, lang).data)
 
 
 def meta_block(pack, scope_label: str, report_date, lang: str = "zh",

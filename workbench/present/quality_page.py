@@ -50,7 +50,7 @@ def render_quality_page(figures: Mapping, pack, lang: str = "zh", generated_at=N
     """
     parts = [
         title_block(
-            PAGE_NAME, pack, label("dq_scope", lang), figures["report_date"], lang, generated_at
+            PAGE_NAME, pack, label("dq_scope", lang), figures["report_date"], lang, generated_at, meta=True
         ).data,
         f'<p class="wb-note">{escape(label("dq_intro", lang))}</p>',
         headline(summary_cards(figures, lang)).data,

@@ -175,14 +175,16 @@ def write_data_quality(pack: Pack, day: str, reports_dir: str | os.PathLike = "r
                        survey: tuple[dict, dict, list[Problem]] | None = None, english: bool = False) -> Path:
     """Write ``reports/D/data_quality.html`` and its figures, ``data_quality.json`` (atomically).
 
-    The JSON is a run record (``report`` data_quality, status ok, the page's figures), so
-    the index lists it like a report. ``survey`` is :func:`survey_pack`'s result when the
-    caller has it already (``validate``); otherwise the pack is loaded here. ``english``: also
-    the page in English, ``data_quality_en.html`` (the English reports link to it), from the
-    same figures.
+    In English (``lang="en"``) they are ``data_quality_en.html`` and ``data_quality_en.json``, the
+    page the English reports link to, beside (never over) the Chinese one. The JSON is a run
+    record (``report`` data_quality or data_quality_en, status ok, the page's figures), so the
+    index lists it like a report. ``survey`` is :func:`survey_pack`'s result when the caller has
+    it already (``validate``); otherwise the pack is loaded here. ``english``: also the page in
+    English from the same figures (the batch's, whose record stays the Chinese page's).
     """
     started, clock = dt.datetime.now().astimezone(), time.perf_counter()
-    html = output_path(reports_dir, day, f"{PAGE_NAME}.html")
+    stem = PAGE_NAME if lang == "zh" else f"{PAGE_NAME}_{lang}"
+    html = output_path(reports_dir, day, f"{stem}.html")
     frames, origins, problems = survey if survey is not None else survey_pack(pack)
     figures = quality_figures(pack, frames, origins, problems, day)
     write_atomic(html, render_quality_page(figures, pack, lang))
@@ -190,10 +192,10 @@ def write_data_quality(pack: Pack, day: str, reports_dir: str | os.PathLike = "r
         english_page = output_path(reports_dir, day, f"{PAGE_NAME}_en.html")
         write_atomic(english_page, render_quality_page(figures, pack, "en"))
     described = {"name": pack.name, "path": str(Path(pack.root).resolve()), "fingerprint": pack.fingerprint()}
-    record = make_record(report=PAGE_NAME, day=day, scope=None, error=None, parameters={"lang": lang},
+    record = make_record(report=stem, day=day, scope=None, error=None, parameters={"lang": lang},
                          pack=described, figures=figures, warnings=[], started=started,
                          duration_s=time.perf_counter() - clock, html=f"{day}/{html.name}", notebook=None)
-    write_record(output_path(reports_dir, day, f"{PAGE_NAME}.json"), record)
+    write_record(output_path(reports_dir, day, f"{stem}.json"), record)
     return html
 
 

@@ -112,8 +112,10 @@ def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
     checked = checks[checks["check_date"].notna()]
     all_ok = int(checked["all_ok"].fillna(False).sum())
     failing = checked.loc[~checked["all_ok"].fillna(False).astype(bool)]
+    not_all = display.display_names(failing, "enterprise_id")  # the card counts the others: say so
+    detail = label("ent_not_all_in_place", lang, names=not_all) if not_all else label("none", lang)
     cards.append({"label": label("ent_eight_in_place", lang), "value": f"{all_ok} / {len(checked)}",
-                  "detail": display.display_names(failing, "enterprise_id") or label("none", lang),
+                  "detail": detail,
                   "status": "no_data" if checked.empty else "bad" if len(failing) else "good"})
     missing = result.missing
     cards.append({"label": label("ent_missing_reports", lang), "value": str(len(missing)),
