@@ -127,3 +127,20 @@ def test_site_daily_load_peak_hour(sampling):
     assert load.loc["A", "peak_hour_samples"] == 2  # 18:00:00 and 18:00:01 share an hour
     assert load.loc["A", "peak_load"] == 1.0
     assert load.loc["B", "samples"] == 2
+
+
+def test_a_site_without_samples_in_the_round_has_no_peak_load_never_zero():
+    from types import SimpleNamespace
+
+    from workbench.domains.testing_sites import site_load_status, site_round_summary
+
+    sites = pd.DataFrame({"site_id": ["A", "B", "C"], "capacity_per_hour": [4, 4, 0]})
+    daily = pd.DataFrame({"site_id": ["A", "C"], "date": [T("2022-10-04")] * 2, "samples": [9, 3],
+                          "peak_hour_samples": [4, 3]})
+    result = SimpleNamespace(site_load=daily, silent=pd.DataFrame({"site_id": ["B"]}))
+    summary = site_round_summary(result, sites).set_index("site_id")
+    assert summary["samples"].tolist() == [9, 0, 3]
+    assert summary.loc["A", "peak_load"] == 1.0
+    assert pd.isna(summary.loc["B", "peak_load"])  # silent, nothing sampled: not 0 %
+    assert pd.isna(summary.loc["C", "peak_load"])  # no capacity: no load
+    assert site_load_status(summary.reset_index()).tolist() == ["over", "silent", "below"]

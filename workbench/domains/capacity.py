@@ -16,7 +16,8 @@ Definitions (DESIGN.md, "Testing capacity"), with the counting made exact:
   target, :func:`workbench.domains.coverage.coverage_table`). A street **cannot reach** the target
   in the round when its gap is greater than its remaining capacity.
 - **Peak-hour load** of a site = its busiest hour's samples in the round ÷ ``capacity_per_hour``
-  (:mod:`workbench.domains.testing_sites`); a site is **over** capacity when it reaches 1.
+  (:mod:`workbench.domains.testing_sites`; none for a site without samples); a site is **over**
+  capacity when it reaches 1.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import pandas as pd
 
 from workbench.domains.bands import reaches
 from workbench.domains.common import ratio
-from workbench.domains.testing_sites import OVER_LOAD, over_capacity
+from workbench.domains.testing_sites import OVER_LOAD, over_capacity, peak_load
 
 DEFAULT_TARGET = 0.95
 
@@ -116,7 +117,7 @@ def site_peaks(summary: pd.DataFrame) -> pd.DataFrame:
     ``summary`` needs ``site_id``, ``street``, ``capacity_per_hour``, ``peak_hour_samples``.
     """
     out = summary[["site_id", "street", "capacity_per_hour", "peak_hour_samples"]].copy()
-    out["peak_load"] = ratio(out["peak_hour_samples"], out["capacity_per_hour"])
+    out["peak_load"] = peak_load(out["peak_hour_samples"], out["capacity_per_hour"])
     out["over"] = over_capacity(out["peak_load"], OVER_LOAD)
     return out.sort_values(
         ["peak_load", "site_id"], ascending=[False, True], na_position="last", ignore_index=True

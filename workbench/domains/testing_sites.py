@@ -187,24 +187,32 @@ def site_round_summary(result, sites: pd.DataFrame) -> pd.DataFrame:
     ``result`` is a :class:`~workbench.domains.coverage.CoverageResult` (its ``site_load`` and
     ``silent``). Returns ``site_id``, ``name``, ``kind``, ``lon``, ``lat``,
     ``capacity_per_hour``, ``samples``, ``peak_hour_samples``, ``peak_load``, ``silent``;
-    sites without samples have 0.
+    sites without samples have 0 samples and no peak load (:func:`peak_load`).
     """
     per_site = result.site_load.groupby("site_id").agg(
         samples=("samples", "sum"), peak_hour_samples=("peak_hour_samples", "max"))
     out = sites.join(per_site, on="site_id")
     out[["samples", "peak_hour_samples"]] = out[["samples", "peak_hour_samples"]].fillna(0).astype("int64")
-    out["peak_load"] = ratio(out["peak_hour_samples"], out["capacity_per_hour"])
+    out["peak_load"] = peak_load(out["peak_hour_samples"], out["capacity_per_hour"])
     out["silent"] = out["site_id"].isin(result.silent["site_id"])
     return out
 
 
-def over_capacity(peak_load: pd.Series, alert: float = OVER_LOAD) -> pd.Series:
-    """The one rule of "over capacity": True where ``peak_load`` reaches ``alert``.
+def peak_load(peak_hour_samples: pd.Series, capacity_per_hour: pd.Series) -> pd.Series:
+    """Peak-hour samples ÷ capacity per hour; NaN without a capacity or without any sample.
+
+    A site with no rows in the round has no measured load (silent, never zero: DESIGN.md).
+    """
+    return ratio(peak_hour_samples, capacity_per_hour).where(peak_hour_samples > 0)
+
+
+def over_capacity(load: pd.Series, alert: float = OVER_LOAD) -> pd.Series:
+    """The one rule of "over capacity": True where a :func:`peak_load` ``load`` reaches ``alert``.
 
     1.0: the busiest hour used the site's whole hourly capacity. Compared as every threshold is
     (:func:`~workbench.domains.bands.reaches`); a site without a load (no capacity) is never over.
     """
-    return reaches(peak_load, alert)
+    return reaches(load, alert)
 
 
 def site_load_status(summary: pd.DataFrame, alert: float = OVER_LOAD) -> pd.Series:
