@@ -21,7 +21,7 @@ from workbench.runner.locking import BATCH_LOCK_NAME, hold_batch_lock
 from workbench.runner.pipeline import run_job, run_jobs
 from workbench.runner.report import RunResult
 from workbench.runner.retention import prune_reports
-from workbench.runner.schedule import expand_jobs, list_streets, load_schedule, schedule_language
+from workbench.runner.schedule import expand_jobs, list_streets, load_schedule, schedule_language, served_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent / "notebooks"
@@ -39,6 +39,10 @@ def fake_areas(monkeypatch):
     monkeypatch.setitem(sys.modules, "workbench.intake.loading", loading)
 
 
+#: A pack whose catalog lists every dataset (what :func:`expand_jobs` asks of it).
+EVERY_DATASET = types.SimpleNamespace(has=lambda name: True)
+
+
 def _schedule(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "schedule.yaml"
     path.write_text(text, encoding="utf-8")
@@ -46,8 +50,8 @@ def _schedule(tmp_path: Path, text: str) -> Path:
 
 
 def test_daily_schedule_fans_out_over_the_district_and_every_street(fake_areas):
-    assert list_streets(object()) == ["S01", "S02"]
-    jobs = [job for job in expand_jobs(load_schedule(ROOT / "parameters" / "daily.yaml"), pack=object())
+    assert list_streets(EVERY_DATASET) == ["S01", "S02"]
+    jobs = [job for job in expand_jobs(load_schedule(ROOT / "parameters" / "daily.yaml"), pack=EVERY_DATASET)
             if job.stem.startswith("testing_coverage")]
     stems = ["testing_coverage", "testing_coverage_en", "testing_coverage__S01", "testing_coverage__S02"]
     assert [job.stem for job in jobs] == stems
@@ -63,15 +67,15 @@ reports:
   - {{notebook: {HERE / 'tiny.ipynb'}, name: b, parameters: {{lang: en}}}}
 """)
     entries = load_schedule(schedule)
-    jobs = expand_jobs(entries, pack=object())
+    jobs = expand_jobs(entries, pack=EVERY_DATASET)
     assert [(job.stem, job.parameters) for job in jobs] == [
         ("a", {"lang": "zh"}), ("a__S01", {"lang": "zh"}), ("a__S02", {"lang": "zh"}),
         ("a_en", {"lang": "en"}), ("a_en__S01", {"lang": "en"}), ("a_en__S02", {"lang": "en"}),
         ("b", {"lang": "en"})]
-    assert [job.stem for job in expand_jobs(entries, pack=object(), only=["b"])] == ["b"]
-    assert len(expand_jobs(entries, pack=object(), only=["a_en"])) == 6  # every run of the entry
+    assert [job.stem for job in expand_jobs(entries, pack=EVERY_DATASET, only=["b"])] == ["b"]
+    assert len(expand_jobs(entries, pack=EVERY_DATASET, only=["a_en"])) == 6  # every run of the entry
     with pytest.raises(ReportError, match="no report of the schedule is named c"):
-        expand_jobs(entries, pack=object(), only=["c"])
+        expand_jobs(entries, pack=EVERY_DATASET, only=["c"])
     assert schedule_language(schedule) == "en"
 
 
@@ -112,7 +116,7 @@ reports:
   - {{notebook: {HERE / 'tiny.ipynb'}, timeout: 30, scopes: [S01, S02]}}
   - {{notebook: {HERE / 'failing.ipynb'}}}
 """))
-    jobs = expand_jobs(entries, pack=object())
+    jobs = expand_jobs(entries, pack=EVERY_DATASET)
     assert [(job.stem, job.timeout) for job in jobs] == [("tiny__S01", 30), ("tiny__S02", 30),
                                                          ("failing", None)]
     seen = []
@@ -161,7 +165,7 @@ def test_a_report_is_published_while_the_next_executes_and_at_most_two_are_in_fl
     jobs = expand_jobs(load_schedule(_schedule(tmp_path, f"""
 reports:
   - {{notebook: {HERE / 'tiny.ipynb'}, scopes: [S01, S02, S03, S04]}}
-""")), pack=object())
+""")), pack=EVERY_DATASET)
     options = {"date": dt.date(2022, 10, 9), "pack": open_pack(PACK), "reports_dir": tmp_path / "reports"}
     results = run_jobs(jobs, 1, options, progress=False)
     assert [r.stem for r in results] == ["tiny__S01", "tiny__S02", "tiny__S03", "tiny__S04"]
@@ -187,7 +191,7 @@ def test_runs_start_longest_first_by_their_last_recorded_duration(tmp_path):
     jobs = expand_jobs(load_schedule(_schedule(tmp_path, f"""
 reports:
   - {{notebook: {HERE / 'tiny.ipynb'}, scopes: [S01, S02, S03, "S:4"]}}
-""")), pack=object())
+""")), pack=EVERY_DATASET)
     for day, stem, seconds in [("2022-10-08", "tiny__S01", 50.0), ("2022-10-09", "tiny__S01", 2.0),
                                ("2022-10-09", "tiny__S02", 9.0), ("2022-10-09", "tiny__S:4", 1.0)]:
         (tmp_path / day).mkdir(exist_ok=True)
@@ -331,4 +335,31 @@ reports:
   - notebook: {HERE / 'tiny.ipynb'}
 """)
     with pytest.raises(ReportError, match="give one entry its own 'name'"):
-        expand_jobs(load_schedule(schedule), pack=object())
+        expand_jobs(load_schedule(schedule), pack=EVERY_DATASET)
+
+
+def test_a_pack_serves_only_the_reports_whose_datasets_its_catalog_lists(fake_areas):
+    """A department's pack of places and inspections: no per-street fan-out, no report needing
+    what it does not list; the brief (which needs nothing) and inspections run."""
+    listed = {"places", "inspections"}
+    pack = types.SimpleNamespace(has=lambda name: name in listed)
+    assert list_streets(pack) == []
+    jobs, unserved = served_jobs(expand_jobs(load_schedule(ROOT / "parameters" / "daily.yaml"), pack), pack)
+    stems = sorted(job.stem for job in jobs)
+    assert stems == ["daily_brief", "daily_brief_en", "inspections", "inspections_en"]
+    assert unserved["projects"] == ("projects", "project_milestones")
+    assert unserved["testing_coverage"] == ("areas", "testing_sites", "rounds", "sampling")
+    lines = workbench.runner.batch.unserved_lines({"a": ("areas",), "b": ("x", "y"), "a_en": ("areas",)})
+    assert lines == ["not run, the catalog lists no areas: a, a_en", "not run, the catalog lists no x, y: b"]
+
+
+def test_streets_that_cannot_be_read_leave_the_other_reports_to_run(monkeypatch):
+    from workbench.errors import DataError, Problem
+
+    def broken(pack, names):
+        raise DataError([Problem("areas", "areas.geojson", None, None, "a readable file", "garbage")])
+
+    loading = types.ModuleType("workbench.intake.loading")
+    loading.load_datasets = broken
+    monkeypatch.setitem(sys.modules, "workbench.intake.loading", loading)
+    assert list_streets(EVERY_DATASET) == []

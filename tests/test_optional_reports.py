@@ -34,3 +34,21 @@ def test_the_daily_schedule_runs_without_context_or_zones(tmp_path, without):
     if "zones" in without:
         html = next((tmp_path / "reports").glob("*/supply_prices.html")).read_text("utf-8")
         assert "zones is not in catalog.yaml" in html
+
+
+def test_a_pack_of_one_department_runs_its_report_and_the_brief_and_nothing_else(tmp_path, capsys):
+    """Places and inspections only (the supervision department's export): no areas to fan out
+    over, no report needing what the catalog does not list; the batch succeeds."""
+    import yaml
+
+    from workbench.paths import SAMPLE_PACK_DIR
+
+    every = yaml.safe_load((SAMPLE_PACK_DIR / "catalog.yaml").read_text("utf-8"))["datasets"]
+    pack = contract_pack(tmp_path / "pack", without=tuple(set(every) - {"places", "inspections"}))
+    results = run_batch(PARAMETERS_DIR / "daily.yaml", pack=pack, jobs=2, reports_dir=tmp_path / "reports",
+                        runs_dir=tmp_path / "runs", progress=True)
+    assert sorted((r.stem, r.status) for r in results) == [
+        ("daily_brief", "ok"), ("daily_brief_en", "ok"), ("inspections", "ok"), ("inspections_en", "ok")]
+    said = capsys.readouterr().err
+    assert "not run, the catalog lists no projects, project_milestones: projects, projects_en" in said
+    assert "testing_coverage__" not in said  # no street without areas

@@ -40,7 +40,14 @@ from workbench.runner.pipeline import count_cpus, report_progress, run_jobs
 from workbench.runner.records import make_record, output_path, write_atomic, write_record
 from workbench.runner.report import RunResult, resolve_date, update_index
 from workbench.runner.retention import check_keep_days, prune_reports
-from workbench.runner.schedule import LANGUAGES, Job, expand_jobs, load_schedule, schedule_language
+from workbench.runner.schedule import (
+    LANGUAGES,
+    Job,
+    expand_jobs,
+    load_schedule,
+    schedule_language,
+    served_jobs,
+)
 from workbench.runner.warm_kernels import WarmKernels
 
 
@@ -118,15 +125,18 @@ def run_batch(
     lang = lang or schedule_language(schedule_path)
     opened = open_pack(pack)
     day = resolve_date(date, opened)
-    todo = expand_jobs(entries, opened, only)
+    todo, unserved = served_jobs(expand_jobs(entries, opened, only), opened)
     if not todo:
-        raise ReportError(f"schedule {schedule_path} expands to no run (does the pack list any street?)")
+        lacking = ", ".join(sorted({name for names in unserved.values() for name in names}))
+        why = f"the catalog lists no {lacking}" if lacking else "does the pack list any street?"
+        raise ReportError(f"schedule {schedule_path} expands to no run ({why})")
     workers, note = bound_jobs(jobs, len(todo))
     if keep_days is not None:
         check_keep_days(keep_days)
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if progress else (lambda text: None)
     with hold_batch_lock(reports_dir, day.isoformat()), batch_cache(runs_dir):
-        for line in (note, f"{Path(schedule_path).name} {day}: {len(todo)} report(s), {workers} at a time"):
+        for line in (note, f"{Path(schedule_path).name} {day}: {len(todo)} report(s), {workers} at a time",
+                     *unserved_lines(unserved)):
             if line:
                 say(line)
         ensure_kernel()
@@ -153,6 +163,15 @@ def run_batch(
             update_index(reports_dir, unrecorded=[r for r in results if not r.ok and r.json_path is None],
                          lang=lang)
     return results
+
+
+def unserved_lines(unserved: dict[str, tuple[str, ...]]) -> list[str]:
+    """One line per set of datasets the catalog lacks, naming the reports not run for it."""
+    by_missing: dict[tuple[str, ...], list[str]] = {}
+    for stem, missing in unserved.items():
+        by_missing.setdefault(missing, []).append(stem)
+    return [f"not run, the catalog lists no {', '.join(missing)}: {', '.join(stems)}"
+            for missing, stems in by_missing.items()]
 
 
 # ---------------------------------------------------------------- the data-quality page

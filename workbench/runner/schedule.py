@@ -134,11 +134,47 @@ def in_language(name: str, lang: str | None) -> str:
 
 
 def list_streets(pack) -> list[str]:
-    """Return the street ids of a pack's ``areas`` dataset, sorted."""
+    """Return the street ids of a pack's ``areas`` dataset, sorted.
+
+    None when the catalog lists no ``areas`` (a pack for the reports that need none), or when
+    they cannot be read: then the district reports that need them fail, naming the problem,
+    and the others still run.
+    """
+    from workbench.errors import DataError
     from workbench.intake.loading import load_datasets
 
-    areas = load_datasets(pack, ["areas"])["areas"]
+    if not pack.has("areas"):
+        return []
+    try:
+        areas = load_datasets(pack, ["areas"])["areas"]
+    except DataError:
+        return []
     return sorted(areas.loc[areas["level"] == "street", "area_id"].astype(str).unique())
+
+
+def served_jobs(jobs: Sequence[Job], pack) -> tuple[list[Job], dict[str, tuple[str, ...]]]:
+    """The jobs whose report's required datasets the pack's catalog lists, and the others.
+
+    A pack that lists no dataset of a report (a department sending only its own data) does
+    not serve it: that report is not run, rather than failing every morning. A dataset that
+    is listed but missing or broken still fails its reports, naming the problem.
+
+    Returns
+    -------
+    (list of Job, dict)
+        The jobs to run; run name → the required datasets the catalog does not list.
+    """
+    from workbench.intake.needs import REPORT_NEEDS
+
+    runnable, unserved = [], {}
+    for job in jobs:
+        needs = REPORT_NEEDS.get(job.notebook.stem)
+        missing = tuple(name for name in needs.required if not pack.has(name)) if needs else ()
+        if missing:
+            unserved[job.stem] = missing
+        else:
+            runnable.append(job)
+    return runnable, unserved
 
 
 def expand_jobs(entries: list[dict], pack, only: Sequence[str] = ()) -> list[Job]:
