@@ -144,3 +144,37 @@ def test_a_site_without_samples_in_the_round_has_no_peak_load_never_zero():
     assert pd.isna(summary.loc["B", "peak_load"])  # silent, nothing sampled: not 0 %
     assert pd.isna(summary.loc["C", "peak_load"])  # no capacity: no load
     assert site_load_status(summary.reset_index()).tolist() == ["over", "silent", "below"]
+
+
+def test_the_rounds_site_load_counts_only_the_samples_inside_the_round(sampling, rounds, areas):
+    import geopandas as gpd
+    import shapely
+
+    boxes = [shapely.box(109.0 + i, 40.0, 109.5 + i, 40.5) for i in range(len(areas))]
+    areas = gpd.GeoDataFrame(areas, geometry=boxes, crs="EPSG:4326")
+    sites = pd.DataFrame({"site_id": ["A", "B"], "name": ["a", "b"], "kind": ["fixed"] * 2,
+                          "lon": [109.1, 110.1], "lat": [40.1, 40.1], "area_id": ["C1", "C2"],
+                          "capacity_per_hour": [2, 4]})
+    start, end = T("2022-10-04 07:00"), T("2022-10-04 18:00")
+    inside = coverage.site_daily_load(sampling, sites, start, end).set_index("site_id")
+    assert inside.loc["A", "samples"] == 4  # 06:59:59 and 18:00:01 are outside the round
+    assert inside.loc["A", "peak_hour_samples"] == 1  # 18:00:01 no longer shares the 18:00 hour
+    zones = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "area_id": pd.Series(dtype=object),
+                          "zone": pd.Series(dtype=object)})
+    result = coverage.analyse_coverage(sampling, areas, sites, rounds, zones, "2022-10-04", round_id="R1")
+    assert result.site_load.set_index("site_id")["samples"].to_dict() == {"A": 4, "B": 2}
+
+
+def test_the_site_load_table_of_a_street_none_of_whose_sites_sampled_in_the_round():
+    from types import SimpleNamespace
+
+    from workbench.present.views import site_load
+
+    summary = pd.DataFrame({"site_id": ["A"], "name": ["a"], "kind": ["fixed"], "capacity_per_hour": [4],
+                            "samples": [0], "peak_hour_samples": [0], "peak_load": [float("nan")],
+                            "silent": [False]})
+    empty = pd.DataFrame({"site_id": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[ns]"),
+                          "peak_hour_samples": pd.Series(dtype="int64")})
+    rows = site_load.load_rows(summary, SimpleNamespace(site_load=empty))
+    assert rows["peak_day"].isna().all() and rows["status"].tolist() == ["below"]
+    assert "—" in site_load.table(rows, "en").data

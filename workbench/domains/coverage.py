@@ -303,7 +303,8 @@ def analyse_coverage(sampling: pd.DataFrame, areas, sites: pd.DataFrame, rounds:
         daily_load = site_daily_load(sampling, placed)
     load = daily_load[daily_load["site_id"].isin(in_scope["site_id"])].reset_index(drop=True)
     silent = silent_sites(load, in_scope, days, lookback_days=lookback_days)
-    round_load = load[load["date"].isin(days)]
+    in_round = site_daily_load(sampling, placed, chosen["start"], chosen["end"])
+    round_load = in_round[in_round["site_id"].isin(in_scope["site_id"])].reset_index(drop=True)
 
     day = pd.Timestamp(report_date).normalize()
     today = zones[(zones["date"] == day) & zones["area_id"].isin(scoped_areas["area_id"])]

@@ -38,9 +38,16 @@ def distinct_per_area(sampling, start, end) -> pd.DataFrame:
     return counted.rename("tested").rename_axis("area_id").reset_index()
 
 
-def hourly_counts(sampling) -> pd.DataFrame:
-    """``site_id``, ``hour``, ``n``: samples per site and clock hour, computed on the cluster."""
-    rows = sampling.dask_frame(["site_id", "sampled_at"])
+def hourly_counts(sampling, start=None, end=None) -> pd.DataFrame:
+    """``site_id``, ``hour``, ``n``: samples per site and clock hour (in [start, end] when given),
+    computed on the cluster."""
+    if start is None:
+        rows = sampling.dask_frame(["site_id", "sampled_at"])
+    else:
+        start, end = pd.Timestamp(start), pd.Timestamp(end)
+        window = [("sampled_at", ">=", start), ("sampled_at", "<=", end)]
+        rows = sampling.dask_frame(["site_id", "sampled_at"], filters=window)
+        rows = rows[(rows["sampled_at"] >= start) & (rows["sampled_at"] <= end)]
     rows = rows.assign(hour=rows["sampled_at"].dt.floor("h"))
     counts = rows.groupby(["site_id", "hour"], dropna=False).size(split_out=1)  # sites × hours: small
     counted = sampling.compute(counts)

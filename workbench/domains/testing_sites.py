@@ -56,7 +56,7 @@ def sites_in_areas(sites: pd.DataFrame, areas) -> tuple[pd.DataFrame, int]:
     return out, int(disagree.sum())
 
 
-def site_daily_load(sampling, sites: pd.DataFrame) -> pd.DataFrame:
+def site_daily_load(sampling, sites: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
     """Samples per testing site and day, with the busiest hour against capacity.
 
     Parameters
@@ -65,6 +65,9 @@ def site_daily_load(sampling, sites: pd.DataFrame) -> pd.DataFrame:
         ``site_id``, ``sampled_at`` (the person-level rows intake loads, or a small frame).
     sites : DataFrame
         ``site_id``, ``capacity_per_hour``.
+    start, end : Timestamp, optional
+        Only the samples with ``start <= sampled_at <= end`` (a round's load: an hour cut by
+        the round's start or end counts its samples inside); every sample without them.
 
     Returns
     -------
@@ -73,8 +76,10 @@ def site_daily_load(sampling, sites: pd.DataFrame) -> pd.DataFrame:
         ``capacity_per_hour``, ``peak_load`` (peak_hour_samples / capacity_per_hour, NaN
         without a capacity). Only days with samples appear; see :func:`silent_sites`.
     """
+    bounds = [] if start is None else [pd.Timestamp(start).to_pydatetime(), pd.Timestamp(end).to_pydatetime()]
+    where = " WHERE sampled_at BETWEEN ? AND ?" if bounds else ""
     hourly = ("SELECT site_id, date_trunc('hour', sampled_at) AS hour, count(*) AS n "
-              "FROM sampling GROUP BY site_id, hour")
+              f"FROM sampling{where} GROUP BY site_id, hour")
     daily_sql = """
         SELECT site_id, CAST(date_trunc('day', hour) AS TIMESTAMP) AS date,
                sum(n)::BIGINT AS samples, max(n)::BIGINT AS peak_hour_samples
@@ -82,10 +87,10 @@ def site_daily_load(sampling, sites: pd.DataFrame) -> pd.DataFrame:
     """
     frame = columns_of(sampling, ["site_id", "sampled_at"])
     if distributed.on_dask(sampling):  # the hourly counts on the cluster, the days here
-        compute = lambda: query(daily_sql, hourly=distributed.hourly_counts(sampling))  # noqa: E731
+        compute = lambda: query(daily_sql, hourly=distributed.hourly_counts(sampling, start, end))  # noqa: E731
     else:
-        compute = lambda: query(f"WITH hourly AS ({hourly}) {daily_sql}", sampling=frame)  # noqa: E731
-    daily = remembered(sampling, ("site_daily_load",), compute)
+        compute = lambda: query(f"WITH hourly AS ({hourly}) {daily_sql}", bounds, sampling=frame)  # noqa: E731
+    daily = remembered(sampling, ("site_daily_load", *map(str, bounds)), compute)
     daily["date"] = pd.to_datetime(daily["date"]).astype("datetime64[ns]")
     capacity = sites.set_index("site_id")["capacity_per_hour"]
     daily["capacity_per_hour"] = daily["site_id"].map(capacity)

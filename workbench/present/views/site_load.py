@@ -33,7 +33,8 @@ def load_rows(summary: pd.DataFrame, result, alert: float = 1.0) -> pd.DataFrame
     silent first, then over capacity, each by peak load (highest first)."""
     frame = summary.assign(status=coverage.site_load_status(summary, alert))
     frame = site_load_rows(frame)
-    frame["peak_day"] = frame["site_id"].map(peak_days(result.site_load))
+    # by a dict: a street none of whose sites sampled in the round maps to NaT, never raises
+    frame["peak_day"] = pd.to_datetime(frame["site_id"].map(peak_days(result.site_load).to_dict()))
     frame["exception"] = frame["status"] != "below"
     return frame
 
