@@ -82,3 +82,19 @@ def test_reports_link_the_days_data_quality_page_from_their_metadata_and_data_no
         assert f'<a href="{page}">{words}</a>' in meta
         assert f'href="{page}"' in display.warnings_box(["x"], lang).data
     assert display.warnings_box([], "zh").data == ""
+
+
+def test_english_labels_say_one_thing_and_two_things():
+    from workbench.present.i18n import label
+
+    assert label("ent_missing_detail", "en", days=1, enterprises="1") == "1 day · 1 enterprise"
+    assert label("ent_missing_detail", "en", days=3, enterprises=2) == "3 days · 2 enterprises"
+    assert label("ent_missing_detail", "zh", days=1, enterprises=1) == "1 天 · 1 家企业"
+    assert label("ent_missing_detail", "en", days=11, enterprises=21) == "11 days · 21 enterprises"
+
+
+def test_no_english_label_writes_a_plural_in_brackets():
+    from workbench.present.i18n import all_labels
+
+    bracketed = [key for key, texts in all_labels().items() if "(s)" in texts["en"]]
+    assert bracketed == [] or all(key.startswith("brief_") for key in bracketed)

@@ -123,15 +123,17 @@ def publish(figures: Mapping, warnings: Sequence[str] = ()) -> None:
 
 
 def title_block(report: str, pack, scope_label: str, report_date, lang: str = "zh",
-                generated_at: dt.datetime | None = None, meta: bool = False) -> HTML:
+                generated_at: dt.datetime | None = None, meta: bool = False, scoped: bool = False) -> HTML:
     """The block every report opens with: its name and district, then scope and report date.
 
     A leader's first phone screen is for the headline figures, so the run's metadata (generation
     time, pack, fingerprint, parameters) closes the page, in :func:`report_details`. With
     ``meta=True`` the block holds the whole :func:`meta_block` (the data-quality page, whose
-    subject it is).
+    subject it is). ``scoped``: the scope is in the heading too (a street's report, forwarded as
+    a screenshot, must not read as the district's).
     """
-    heading = f'<h1>{escape(label(report, lang))} · {escape(mask_personal(pack.name))}</h1>'
+    names = [label(report, lang), *([scope_label] if scoped else []), mask_personal(pack.name)]
+    heading = f"<h1>{escape(' · '.join(names))}</h1>"
     if meta:
         return HTML(f'{REPORT_CSS}<div class="wb-title">{heading}'
                     f'{meta_block(pack, scope_label, report_date, lang, generated_at).data}</div>')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from pathlib import Path
 
 import yaml
@@ -35,14 +36,26 @@ def all_labels() -> dict[str, dict[str, str]]:
     return merged
 
 
+#: ``{n|finding|findings}``: the word for the count ``n`` (English labels; Chinese has no plural).
+_PLURAL = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
+
+
 def label(key: str, lang: str = "zh", **values) -> str:
     """The label ``key`` in ``lang`` (``zh`` or ``en``), with ``{placeholders}`` filled.
 
-    An unknown key is returned as it is, so a missing translation shows rather than fails.
+    ``{n|word|words}`` is the singular when ``n`` is 1 (or "1"), else the plural. An unknown key
+    is returned as it is, so a missing translation shows rather than fails.
     """
     texts = all_labels().get(key)
     text = key if texts is None else texts["zh" if lang == "zh" else "en"]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    text = _PLURAL.sub(lambda m: m.group(2) if _is_one(values.get(m.group(1))) else m.group(3), text)
+    return text.format(**values)
+
+
+def _is_one(value) -> bool:
+    return str(value).strip() in ("1", "1.0")
 
 
 #: Units of the data in English: the contract's (t, 万吨, 元, 万元, 亿元) and those of price feeds

@@ -74,7 +74,7 @@ def street_table(result: CoverageResult, lang: str = "zh") -> HTML:
                                                                 strict=True)]
     streets["status"] = streets["short"]
     columns = {"name": "street", "area_id": "area_id", "rate": "coverage",
-               "short_communities": "short_communities", "status": "short"}
+               "short_communities": "short_communities", "status": "target_state"}
     formats = {"status": lambda s: display.badge(label("short" if s else "reached", lang),
                                                  "bad" if s else "good")}
     return display.table(streets, columns, lang, formats=formats, csv_name="streets.csv")
@@ -91,7 +91,7 @@ def area_table(result: CoverageResult, areas: pd.DataFrame, lang: str = "zh", an
                      for t, p in zip(frame["tested"], frame["population"], strict=True)]
     frame["level_name"] = frame["level"].map(lambda v: label(v, lang))
     columns = {"name": "name", "area_id": "area_id", "level_name": "level", "street_name": "street",
-               "rate": "coverage", "gap": "gap", "short": "short"}
+               "rate": "coverage", "gap": "gap", "short": "target_state"}
     formats = {"short": lambda s: display.badge(label("short" if s else "reached", lang),
                                                 "bad" if s else "good")}
     return display.table(frame, columns, lang, formats=formats,

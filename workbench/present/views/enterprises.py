@@ -146,11 +146,12 @@ def _sorted_progress(result: EnterpriseResult) -> pd.DataFrame:
 def progress_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
     """Every target, worst first: year to date, target, progress, elapsed, projection, status."""
     frame = _sorted_progress(result)
-    columns = {"name": "ent_name", "enterprise_id": "ent_enterprise_id", "product": "ent_product",
-               "unit": "ent_unit", "ytd": "ent_ytd", "target": "ent_target", "progress": "ent_progress",
-               "elapsed": "ent_elapsed", "projected": "ent_projected",
-               "projected_share": "ent_projected_share", "missing_days": "ent_missing_days",
-               "status": "ent_status"}
+    # a phone shows the name, the status, the product and how far along first; the code last
+    columns = {"name": "ent_name", "status": "ent_status", "product": "ent_product",
+               "progress": "ent_progress", "projected_share": "ent_projected_share", "ytd": "ent_ytd",
+               "target": "ent_target",
+               "unit": "ent_unit", "elapsed": "ent_elapsed", "projected": "ent_projected",
+               "missing_days": "ent_missing_days", "enterprise_id": "ent_enterprise_id"}
     quantity = lambda v: nowrap(escape(format_quantity(v)))  # noqa: E731
     share = display.share_formatter(1)
     formats = {"ytd": quantity, "target": quantity, "projected": quantity, "progress": share,

@@ -174,16 +174,18 @@ def open_table(result: InspectionResult, lang: str = "zh") -> HTML:
     frame["kind_name"] = frame["kind"].map(lambda k: kind_label(k, lang))
     frame["finding_text"] = frame["finding"].map(redact)
     frame["age"] = frame["age_days"].map(lambda d: days_text(d, lang))
-    columns = {"state": "insp_state", "inspection_id": "insp_inspection_id", "date": "insp_date",
-               "team": "insp_team", "place": "insp_place", "kind_name": "insp_kind",
-               "finding_text": "insp_finding", "age": "insp_age"}
+    # what a phone shows first: where, how bad, what, how long; the codes last
+    columns = {"place": "insp_place", "state": "insp_state", "finding_text": "insp_finding",
+               "age": "insp_age", "date": "insp_date", "team": "insp_team", "kind_name": "insp_kind",
+               "inspection_id": "insp_inspection_id"}
     if frame["rectified_on"].notna().any():  # fixes dated after the report date (a run for a past day)
         columns["rectified_on"] = "insp_rectified_on"
     formats = {"state": lambda s: f'<span style="white-space:nowrap">{status_badge(s, lang)}</span>',
                "finding_text": _text_block, **dict.fromkeys(
                    ("inspection_id", "date", "team", "place", "kind_name", "age", "rectified_on"), _nowrap)}
     return display.table(frame, columns, lang, formats=formats, csv_name="open_findings.csv",
-                         empty_text=label("insp_nothing_open", lang), key=ROW_KEYS["overdue_findings"])
+                         lead=("place", "state"), empty_text=label("insp_nothing_open", lang),
+                         key=ROW_KEYS["overdue_findings"])
 
 
 def rectify_table(result: InspectionResult, lang: str = "zh") -> HTML:

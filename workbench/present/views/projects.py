@@ -45,8 +45,8 @@ def projects_table(result: ProjectResult, lang: str = "zh") -> HTML:
     """Per project: investment, procedures done and due, progress, days since the last, schedule."""
     frame = result.progress.copy()
     frame["schedule"] = [_schedule(r, lang) for r in frame.itertuples(index=False)]
-    columns = {"name": "pj_project", "investment_wan": "pj_investment", "done": "pj_done", "due": "pj_due",
-               "progress": "pj_progress", "days_since_progress": "pj_days_since", "schedule": "pj_schedule"}
+    columns = {"name": "pj_project", "schedule": "pj_schedule", "progress": "pj_progress", "done": "pj_done",
+               "due": "pj_due", "days_since_progress": "pj_days_since", "investment_wan": "pj_investment"}
     formats = {"progress": display.share_formatter(), "schedule": lambda html: html,
                "investment_wan": lambda v: escape(f"{v:,.0f}"),
                "days_since_progress": lambda v: escape(format_count(None if pd.isna(v) else int(v), lang))}

@@ -46,9 +46,8 @@ def _status(overdue: bool, lang: str) -> str:
 def open_table(result: RequestResult, lang: str = "zh") -> HTML:
     """The open requests, overdue first."""
     name = "enterprise" if "enterprise" in result.open.columns else "enterprise_id"
-    columns = {"request_id": "rq_request", name: "rq_enterprise", "category": "rq_category",
-               "department": "rq_department", "raised_on": "rq_raised_on", "age_days": "rq_age",
-               "overdue": "rq_status"}
+    columns = {name: "rq_enterprise", "overdue": "rq_status", "category": "rq_category", "age_days": "rq_age",
+               "department": "rq_department", "raised_on": "rq_raised_on", "request_id": "rq_request"}
     return display.table(result.open, columns, lang, formats={"overdue": lambda v: _status(bool(v), lang)},
                          csv_name="open_requests.csv")
 
