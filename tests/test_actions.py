@@ -12,6 +12,7 @@ from workbench.brief import figures as brief
 from workbench.brief import rules as alert_rules
 from workbench.present.i18n import all_labels, label
 from workbench.present.views import brief as view
+from workbench.present.views import brief_actions
 
 RULES = alert_rules.read_rules(domains=brief.DOMAIN_NAMES)
 
@@ -75,6 +76,93 @@ def test_a_small_limit_still_names_every_kind_before_a_second_of_any():
     assert actions.today_actions({"coverage": {"communities": []}}) == ([], 0)
 
 
+#: Alerts on FIGURES, by hand: severities the rules (as a user edited them) might have raised.
+ALERTS = [
+    alerts.Alert("finding_overdue", "high", "inspections", "I2", {"inspection_id": "I2"}),  # team 2
+    alerts.Alert("community_coverage_short", "high", "coverage", "C1", {"area_id": "C1"}),  # street A
+    alerts.Alert("quarantine_low", "high", "field_checks", "C3", {"area_id": "C3"}),  # not coverage: no row
+    alerts.Alert("coverage_low", "low", "coverage", "C3", {"area_id": "C3"}),  # street B: low only
+    alerts.Alert("waste_uncollected", "medium", "field_checks", "T7", {"site_id": "T7"}),
+    alerts.Alert("enterprise_behind", "high", "enterprises", "E1", {"enterprise_id": "E1"}),  # no product
+]
+
+
+def test_actions_with_a_high_severity_alert_come_first_then_the_round_robin_of_the_others():
+    chosen, left_out = actions.choose_actions(FIGURES, ALERTS, limit=4)
+    assert [(a.kind, a.owner, a.severity) for a in chosen] == [
+        ("overdue_findings", "第二督查组", "high"),  # its finding I2 has a high alert; team 1's none
+        ("communities_short", "A街道", "high"),  # C1's alert; C3's high alert is of another domain
+        ("overdue_findings", "第一督查组", None),  # then the others: the heaviest of each kind in rank
+        ("communities_short", "B街道", "low"),
+    ]
+    assert [(a.kind, a.owner, a.severity) for a in left_out] == [
+        ("areas_unserved", "B街道", None), ("sites_uncollected", "八号点", None),
+        ("sites_uncollected", "七号点", "medium"),  # the lighter site (no hours) after 八号点 (35.5 h)
+        ("enterprises_behind", "华鼎铜业", None),  # E1's alert names no product: it matches no row
+    ]
+    assert actions.today_actions(FIGURES, ALERTS, limit=4) == (chosen, 4)
+    assert brief_actions.left_out_text(left_out, "zh") == (
+        "另有 4 项：区域无保供配送（B街道）；医疗废物未收运（八号点、七号点）；年度目标进度落后（华鼎铜业）。"
+        "见下方预警清单。")
+    assert brief_actions.left_out_text(left_out, "en") == (
+        "4 more: areas without a delivery (B街道); medical waste not collected (八号点, 七号点); "
+        "annual targets behind (华鼎铜业). See the alerts below.")
+
+
+def test_more_high_actions_than_the_limit_are_chosen_round_robin_and_left_out_first():
+    chosen, left_out = actions.choose_actions(FIGURES, ALERTS, limit=1)
+    assert [(a.kind, a.owner) for a in chosen] == [("overdue_findings", "第二督查组")]
+    assert [(a.kind, a.owner) for a in left_out][:2] == [("communities_short", "A街道"),  # high: first
+                                                         ("overdue_findings", "第一督查组")]
+    sites = [{"site_id": f"S{n}", "name": f"S{n}", "hours_since": 50 - n} for n in range(1, 6)]
+    chosen, left_out = actions.choose_actions({"field_checks": {"uncollected_sites": sites}}, [], limit=1)
+    assert [a.owner for a in chosen] == ["S1"]
+    assert brief_actions.left_out_text(left_out, "zh") == (
+        "另有 4 项：医疗废物未收运（S2、S3、S4等 4 个）。见下方预警清单。")
+    assert brief_actions.left_out_text(left_out, "en") == (
+        "4 more: medical waste not collected (S2, S3, S4 and 1 more). See the alerts below.")
+
+
+USER_RULES = {"rules": [  # a user's alerts.yaml: the uncollected waste raised to high, findings low
+    {"id": "waste_uncollected", "domain": "field_checks", "severity": "high", "kind": "list_items",
+     "figure": "uncollected_sites", "subject": ["site_id"], "message": {"zh": "{name}", "en": "{name}"}},
+    {"id": "finding_overdue", "domain": "inspections", "severity": "low", "kind": "list_items",
+     "figure": "open_findings", "where": {"field": "overdue", "equals": True}, "subject": ["inspection_id"],
+     "message": {"zh": "{name}", "en": "{name}"}},
+]}
+
+
+def test_the_severities_of_a_users_rules_rank_the_actions():
+    rules = alert_rules.parse_rules(USER_RULES, domains=brief.DOMAIN_NAMES)
+    raised = alerts.evaluate_alerts(FIGURES, rules)
+    chosen, left_out = actions.choose_actions(FIGURES, raised, limit=3)
+    assert [(a.kind, a.owner, a.severity) for a in chosen] == [
+        ("sites_uncollected", "八号点", "high"), ("sites_uncollected", "七号点", "high"),
+        ("overdue_findings", "第一督查组", "low")]  # the two high sites, then the first of the others
+    assert len(left_out) == 8 - 3
+
+
+def test_the_sample_brief_names_every_high_problem_before_a_medium_one():
+    """The reviewer's case: 春晖尚城社区 (S05C004, 滨河新区) short of target, a high alert, was left out."""
+    from workbench.brief.data import load_brief_data
+    from workbench.intake.catalog import open_pack
+
+    pack = open_pack(None)
+    data, _ = load_brief_data(pack)
+    today = brief.compute_figures(data, pack.resolve_date(None), brief.BriefParameters())
+    raised = alerts.evaluate_alerts(today.domains, RULES)
+    chosen, left_out = actions.choose_actions(today.domains, raised)
+    assert [(a.kind, a.owner, a.severity) for a in chosen] == [
+        ("overdue_findings", "第三督查组", "high"), ("overdue_findings", "隔离酒店检查组", "high"),
+        ("communities_short", "稀土路街道", "high"), ("communities_short", "黄河大街街道", "high"),
+        ("communities_short", "滨河新区", "high"), ("areas_unserved", "滨河新区", "high"),
+        ("sites_uncollected", "鹿城雅苑社区1号采样点", "medium")]
+    assert [item.key for item in chosen[4].items] == ["S05C004"]
+    assert {a.severity for a in left_out} == {"medium"}
+    html = view.actions_section(today, raised, {}, "zh").data
+    assert "春晖尚城社区" in html and "另有 6 项：医疗废物未收运（" in html
+
+
 def since_for(figures):
     today = brief.BriefFigures("2022-10-09", figures)
     rules = [r for r in RULES if r.figure in figures.get(r.domain, {})]  # the rules of the figures given
@@ -86,7 +174,7 @@ def test_the_action_list_links_each_row_of_its_full_report():
     today = brief.BriefFigures("2022-10-09", FIGURES)
     links = {"inspections": {"href": "inspections_en.html"},
              "testing_coverage": {"href": "testing_coverage.html"}}
-    html = view.actions_section(today, links, "en").data
+    html = view.actions_section(today, [], links, "en").data
     assert html.count("<li>") == 7
     assert ('<a href="inspections_en.html#row-I1">恒大公园</a>, '
             '<a href="inspections_en.html#row-I3">一号站</a>') in html
@@ -94,8 +182,8 @@ def test_the_action_list_links_each_row_of_its_full_report():
     assert '<a href="field_checks.html#row-T8">八号点</a>' in html  # the site is the row: its name links
     assert label("brief_action_overdue_findings", "en", n=2, days="4") in html
     assert label("brief_action_communities_short", "en", n=2, gap="39", days="0", hours="0") in html
-    assert label("brief_actions_more", "en", n=1) in html
-    zh = view.actions_section(today, links, "zh").data
+    assert "1 more: medical waste not collected (七号点). See the alerts below." in html
+    zh = view.actions_section(today, [], links, "zh").data
     assert "尚差 39 人" in zh and "医疗废物 36 小时未收运" in zh  # 35.5 h rounds to 36
     assert "<script" not in html
 
@@ -141,8 +229,9 @@ def test_the_en_brief_page_holds_chinese_only_in_data_values():
     _, since = since_for({"prices": {"alerts": price_alerts()}})
     links = {name: {"href": f"{name}.html", "status": "ok", "html": True, "in_other_language": True}
              for name in brief.linked_reports()}
-    page = "".join(p.data for p in (view.actions_section(today, links, "en"), view.summary(since, "en"),
-                                    view.alerts_digest(since, "en")))
+    shown = (view.actions_section(today, ALERTS, links, "en"), view.summary(since, "en"),
+             view.alerts_digest(since, "en"))
+    page = "".join(p.data for p in shown)
     text = re.sub(r"<[^>]+>", " ", page.split("</style>")[-1])
     data = [*(i for d in FIGURES.values() for items in d.values() for i in items), *price_alerts()]
     names = {str(v) for item in data for v in item.values()}

@@ -244,3 +244,103 @@ def test_a_machine_without_a_chinese_font_is_told_before_printing(monkeypatch):
     assert pdf.chinese_font_note() is None
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)  # no fontconfig: nothing to say
     assert pdf.chinese_font_note() is None
+
+
+class FoldedTexts(HTMLParser):
+    """The texts inside the ``<details>`` of a page, beyond their ``<summary>`` (a map frame's
+    ``srcdoc`` is an attribute: not read)."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts, self._open, self._skip = [], 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "details":
+            self._open += 1
+        elif tag in ("summary", "script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag == "details":
+            self._open -= 1
+        elif tag in ("summary", "script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if self._open and not self._skip and data.strip():
+            self.texts.append(data.strip())
+
+
+def folded_texts(page: Path) -> list[str]:
+    parser = FoldedTexts()
+    parser.feed(page.read_text("utf-8"))
+    return parser.texts
+
+
+def missing_on_paper(page: Path, pdf: Path) -> list[str]:
+    """The texts folded in ``page``'s ``<details>`` that ``pdf`` does not hold."""
+    text = squeeze(pdf_text(pdf, raw=True))
+    return [t for t in folded_texts(page) if squeeze(t) not in text]
+
+
+def test_folded_texts_are_those_inside_details_beyond_the_summary(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text('<p>out</p><details class="x"><summary>head</summary><ul><li>one</li></ul><script>'
+                    'var a = 1;</script><details><summary>s</summary>two</details></details>', "utf-8")
+    assert folded_texts(page) == ["one", "two"]
+
+
+def test_the_brief_opens_every_fold_for_print_inline():
+    from test_actions import price_alerts, since_for
+
+    from workbench.present.views import brief as view
+
+    html = view.alerts_digest(since_for({"prices": {"alerts": price_alerts()}})[1], "zh").data
+    assert "<details><summary>" in html
+    assert 'addEventListener("beforeprint"' in html and 'addEventListener("afterprint"' in html
+    assert re.search(r"@media print \{ details::details-content \{[^}]*content-visibility: visible", html)
+    assert "http" not in html.split("</style>", 1)[1].split("<div", 1)[0]  # the listener loads nothing
+    assert "beforeprint" in view.alerts_digest(since_for({})[1], "zh").data  # no alert: other folds still
+
+
+def test_the_command_line_prints_a_copy_with_every_details_open():
+    from workbench.runner.pdf import open_details
+
+    page = ('<details><summary>a</summary>x</details><details class="wb-more" open>y</details>'
+            '<iframe srcdoc="&lt;details&gt;"></iframe><detailsx>')
+    assert open_details(page) == ('<details open><summary>a</summary>x</details>'
+                                  '<details class="wb-more" open>y</details>'
+                                  '<iframe srcdoc="&lt;details&gt;"></iframe><detailsx>')
+
+
+@in_chromium
+def test_a_pdf_of_the_brief_holds_every_alert(exported):
+    for stem in ("daily_brief", "daily_brief_en"):
+        done = exported[stem]
+        texts = folded_texts(done.page)
+        assert len(texts) > 60, f"{stem}: {len(texts)} texts folded"  # 49 alerts, the parameters
+        assert missing_on_paper(done.page, done.pdf) == [], stem
+        word = label("brief_severity_high", "en" if stem.endswith("_en") else "zh")
+        assert f"{word}(" in squeeze(pdf_text(done.pdf))
+
+
+@in_chromium
+def test_the_brief_printed_as_it_is_opens_its_folds_itself_and_the_command_line_opens_them(
+        sample_batch, tmp_path, monkeypatch):
+    """Printed without Playwright (the Chromium command line: no script of ours runs): the page's
+    own beforeprint listener and print rule open the folds; and the writer prints them open."""
+    from workbench.runner import pdf
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    try:
+        chromium = pdf.find_chromium()
+    except pdf.ChromiumMissing as exc:
+        pytest.skip(str(exc))
+    reports, _, results = sample_batch
+    brief = next(r.html_path for r in results if r.ok and r.html_path.name == "daily_brief.html")
+    written = pdf._export_with_cli(chromium, brief, tmp_path / "opened.pdf", None)
+    assert missing_on_paper(brief, written.pdf) == []
+    monkeypatch.setattr(pdf, "open_details", lambda html: html)  # the page as it is
+    written = pdf._export_with_cli(chromium, brief, tmp_path / "as_is.pdf", None)
+    assert missing_on_paper(brief, written.pdf) == []

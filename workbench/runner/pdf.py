@@ -5,8 +5,12 @@
 (``/usr/bin/chromium``; ``$CHROMIUM`` names another) through Playwright when it is installed
 (the ``test`` extra), which lets it wait for the maps to be drawn, open the folded rows and
 hide the map controls first; without Playwright it calls the Chromium command line
-(``--print-to-pdf``, ``--screenshot``). Every request that is not to a local file is refused:
-the pages are self-contained. Files are written to a temporary name and renamed into place.
+(``--print-to-pdf``, ``--screenshot``) and prints a copy of the page whose ``<details>`` are
+written open (:func:`open_details`). Every ``<details>`` is open on paper either way, whether
+or not the page's own ``beforeprint`` listener runs in headless printing: a folded list (the
+brief's alerts) would otherwise print as its heading only. Every request that is not to a
+local file is refused: the pages are self-contained. Files are written to a temporary name
+and renamed into place.
 
 The page's print stylesheet (``templates/workbench``) does the rest: colours kept, no download
 links, maps and cards never split, tables wrapped (and wide ones on a landscape page).
@@ -15,6 +19,7 @@ links, maps and cards never split, tables wrapped (and wide ones on a landscape 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -46,6 +51,11 @@ MAP_READY = """() => {
     return Boolean(key && window[key].getZoom && window[key].getZoom() >= 1 && window[key].getSize().x > 0);
 }"""
 PAGE_TIMEOUT_MS = 30_000
+#: Every <details> of a page, open on paper (run before printing; the page's beforeprint listener
+#: does the same in a browser).
+OPEN_DETAILS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+#: A <details> start tag of the page itself (those in a map frame's srcdoc are escaped: not matched).
+DETAILS_TAG = re.compile(r"<details(?=[\s>])([^>]*)>", re.IGNORECASE)
 
 
 class ChromiumMissing(WorkbenchError):
@@ -196,7 +206,7 @@ def _print(browser, path: Path, out: Path) -> None:
     try:
         for frame in page.frames[1:]:
             frame.add_style_tag(content=PRINT_FRAME_CSS)
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        page.evaluate(OPEN_DETAILS)
         page.emulate_media(media="print")
         page.wait_for_timeout(200)
         page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)
@@ -207,11 +217,21 @@ def _print(browser, path: Path, out: Path) -> None:
 # ---------------------------------------------------------------- the command line
 
 
+def open_details(html: str) -> str:
+    """``html`` with each of its ``<details>`` open: what the command line prints (it runs no script)."""
+    return DETAILS_TAG.sub(lambda m: m.group(0) if re.search(r"\sopen\b", m.group(1), re.I)
+                           else f"<details{m.group(1)} open>", html)
+
+
 def _export_with_cli(chromium: str, path: Path, pdf: Path, png: Path | None) -> Exported:
-    with tempfile.TemporaryDirectory(prefix="workbench-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="workbench-chromium-") as profile, \
+            tempfile.TemporaryDirectory(prefix="workbench-print-") as copies:
         base = [chromium, *CHROMIUM_ARGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
                 "--run-all-compositor-stages-before-draw", "--virtual-time-budget=5000"]
-        _write_atomic(pdf, lambda tmp: _run(base + [f"--print-to-pdf={tmp}", path.as_uri()], path))
+        # the page is self-contained and its links' targets do not matter on paper: a copy prints alike
+        opened = Path(copies) / path.name
+        opened.write_text(open_details(path.read_text("utf-8")), "utf-8")
+        _write_atomic(pdf, lambda tmp: _run(base + [f"--print-to-pdf={tmp}", opened.as_uri()], path))
         if png is not None:
             _write_atomic(png, lambda tmp: _run(base + [f"--window-size={PHONE_WIDTH},6000",
                                                         f"--screenshot={tmp}", path.as_uri()], path))

@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from IPython.display import HTML
 
-from workbench.brief.actions import Action, today_actions
 from workbench.brief.alerts import Alert
 from workbench.brief.changes import SinceLastRun, brief_figures
 from workbench.brief.figures import DOMAINS, BriefFigures, BriefParameters
@@ -24,6 +23,7 @@ from workbench.present.alert_text import alert_message, render_message
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
+from workbench.present.views.brief_actions import actions_section  # noqa: F401 (the page's opening)
 from workbench.present.views.brief_followup import FOLLOWUP_CARDS
 from workbench.privacy import mask_personal
 
@@ -35,16 +35,30 @@ BRIEF_CSS = """
 .wb-alerts li {padding: .3em 0; border-bottom: 1px solid #eee;}
 .wb-alerts .wb-domain {color: #555; font-size: .85em; margin-right: .3em;}
 .wb-cleared li {color: #555;}
-.wb-actions, .jp-RenderedHTMLCommon ol.wb-actions {padding-left: 1.6em; margin: .3em 0 .6em;}
-.wb-actions li {padding: .25em 0; border-bottom: 1px solid #eee; line-height: 1.4;}
-.wb-actions .wb-owner {font-weight: 600;}
-.wb-actions .wb-who {color: #555; font-size: .8em; border: 1px solid #ccc; border-radius: .5em;
-                     padding: 0 .35em; margin-right: .3em; white-space: nowrap;}
-.wb-actions .wb-items {font-size: .9em;}
 .wb-alert-group ul {margin: .1em 0 .2em 1em; padding-left: .6em; font-size: .92em;}
 .wb-digest > details > summary {font-weight: 600; padding: .2em 0;}
-@media print { .wb-digest details > * {display: block;} }
+@media print { details::details-content {content-visibility: visible; display: block;} }
 </style>
+"""
+#: Every <details> of the page open on paper (Chromium prints a closed one as its summary only):
+#: opened before printing, closed again after, as they were. Besides BRIEF_CSS's print rule on
+#: ``details::details-content`` (a browser without it drops that rule); the PDF writer opens them
+#: too (:mod:`workbench.runner.pdf`).
+PRINT_SCRIPT = """
+<script>
+(function () {
+  if (window.wbPrintDetails) { return; }
+  window.wbPrintDetails = true;
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+})();
+</script>
 """
 #: Severity → palette status of its badge.
 SEVERITY_STATUS = {"high": "bad", "medium": "warn", "low": "neutral"}
@@ -207,53 +221,6 @@ CARDS = {"coverage": _coverage_card, "checkpoints": _checkpoint_card, "inspectio
          "enterprises": _enterprise_card, **FOLLOWUP_CARDS}
 
 
-# ---------------------------------------------------------------- what to do today
-
-#: At most this many of an action's rows are named (and linked); the rest counted.
-ITEMS_NAMED = 3
-
-
-def actions_section(figures: BriefFigures, links: Mapping[str, Mapping], lang: str = "zh") -> HTML:
-    """The brief's opening list: today's ranked actions, who acts, links to their rows.
-
-    ``links``: report name → ``href`` (:func:`workbench.brief.history.report_links`); each
-    item links to ``href#row-<key>`` (:func:`workbench.present.display.row_anchor`).
-    """
-    actions, more = today_actions(figures.domains)
-    if not actions:
-        return HTML(f'{BRIEF_CSS}<p class="wb-note">{escape(label("brief_no_actions", lang))}</p>')
-    items = "".join(f"<li>{_action_line(action, links, lang)}</li>" for action in actions)
-    tail = _note(label("brief_actions_more", lang, n=more)) if more else ""
-    return HTML(f'{BRIEF_CSS}<ol class="wb-actions">{items}</ol>{tail}')
-
-
-def _action_line(action: Action, links: Mapping[str, Mapping], lang: str) -> str:
-    href = links.get(action.report, {}).get("href", f"{action.report}.html")
-    who = escape(label(f"brief_owner_{action.owner_kind}", lang))
-    what = escape(label(f"brief_action_{action.kind}", lang, **_action_numbers(action, lang)))
-    named = [f'<a href="{escape(href)}#{display.row_anchor(item.key)}">{escape(item.name)}</a>'
-             for item in action.items[:ITEMS_NAMED]]
-    if len(action.items) > ITEMS_NAMED:
-        named.append(escape(label("brief_more_items", lang, n=len(action.items) - ITEMS_NAMED)))
-    separator = "、" if lang == "zh" else ", "
-    items = "" if action.owner_kind in ("site", "enterprise") and len(action.items) == 1 else (
-        f'<div class="wb-items">{separator.join(named)}</div>')
-    owner = escape(action.owner)
-    if not items:  # the owner is the row itself: link the owner
-        owner = f'<a href="{escape(href)}#{display.row_anchor(action.items[0].key)}">{owner}</a>'
-    return (f'<span class="wb-who">{who}</span><span class="wb-owner">{owner}</span>'
-            f'{"：" if lang == "zh" else ": "}{what}{items}')
-
-
-def _action_numbers(action: Action, lang: str) -> dict:
-    evidence = [item.evidence for item in action.items]
-    days = max((e.get("age_days") or 0 for e in evidence), default=0)
-    hours = max((e.get("hours_since") or 0 for e in evidence), default=0)
-    return {"n": len(action.items), "days": format_count(days, lang),
-            "gap": format_count(round(action.weight), lang) if action.kind == "communities_short" else "",
-            "hours": format_count(round(hours), lang)}
-
-
 # ---------------------------------------------------------------- alerts
 
 #: Alerts of these rules are grouped by this evidence field: one line per commodity listing its
@@ -266,11 +233,12 @@ GROUPED_RULES = {"price_above_baseline": "commodity", "price_daily_jump": "commo
 def alerts_digest(since: SinceLastRun, lang: str = "zh") -> HTML:
     """Today's alerts, folded by severity; alerts of one rule and commodity (enterprise) on one line.
 
-    Each line states its evidence in words and whether it is new since the last brief.
+    Each line states its evidence in words and whether it is new since the last brief. With it,
+    the page's print listener (:data:`PRINT_SCRIPT`): every fold of the page opens on paper.
     """
     today = since.alerts.today
     if not today:
-        return HTML(f'<p class="wb-note">{escape(label("brief_no_alerts", lang))}</p>')
+        return HTML(f'{PRINT_SCRIPT}<p class="wb-note">{escape(label("brief_no_alerts", lang))}</p>')
     new = None if since.previous_date is None else {a.key for a in since.alerts.new}
     parts = []
     for severity in SEVERITIES:
@@ -279,7 +247,7 @@ def alerts_digest(since: SinceLastRun, lang: str = "zh") -> HTML:
             continue
         title = f"{label(f'brief_severity_{severity}', lang)} ({len(alerts)})"
         parts.append(f"<details><summary>{escape(title)}</summary>{_alert_list(alerts, lang, new)}</details>")
-    return HTML(f'{BRIEF_CSS}<div class="wb-digest">{"".join(parts)}</div>')
+    return HTML(f'{BRIEF_CSS}{PRINT_SCRIPT}<div class="wb-digest">{"".join(parts)}</div>')
 
 
 def group_alerts(alerts: Sequence[Alert]) -> list[list[Alert]]:
