@@ -97,4 +97,4 @@ def test_no_english_label_writes_a_plural_in_brackets():
     from workbench.present.i18n import all_labels
 
     bracketed = [key for key, texts in all_labels().items() if "(s)" in texts["en"]]
-    assert bracketed == [] or all(key.startswith("brief_") for key in bracketed)
+    assert bracketed == []

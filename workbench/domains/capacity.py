@@ -192,8 +192,8 @@ def capacity_figures(result: CapacityResult) -> dict:
     """The JSON ``figures`` of the capacity section (under ``capacity`` of its report)."""
     return {
         "round_id": result.round_id,
-        "round_hours": result.hours,
-        "hours_remaining": result.hours_remaining,
+        "round_hours": _float(result.hours),  # to 6 decimals: an end at 23:59:59.999999 is 18 h
+        "hours_remaining": _float(result.hours_remaining),
         "coverage_target": result.target,
         "capacity_short": [str(a) for a in result.streets.loc[result.streets["capacity_short"], "area_id"]],
         "cannot_reach": [str(a) for a in result.streets.loc[result.streets["cannot_reach"], "area_id"]],
@@ -201,11 +201,11 @@ def capacity_figures(result: CapacityResult) -> dict:
             {
                 "area_id": str(r.area_id),
                 "sites": int(r.sites),
-                "capacity": float(r.capacity),
+                "capacity": _float(r.capacity),
                 "population": int(r.population),
                 "capacity_ratio": _float(r.capacity_ratio),
                 "gap": int(r.gap),
-                "remaining_capacity": float(r.remaining_capacity),
+                "remaining_capacity": _float(r.remaining_capacity),
             }
             for r in result.streets.itertuples(index=False)
         ],

@@ -8,7 +8,7 @@ from IPython.display import HTML
 
 from workbench.domains.capacity import CapacityResult
 from workbench.present import display
-from workbench.present.i18n import format_share, label
+from workbench.present.i18n import format_count, format_share, label
 from workbench.present.safe_html import escape
 
 
@@ -39,5 +39,7 @@ def streets_table(result: CapacityResult, lang: str = "zh") -> HTML:
     columns = {"name": "tc_street", "sites": "tc_sites", "capacity_per_hour": "tc_capacity_per_hour",
                "capacity": "tc_capacity", "population": "tc_population", "capacity_ratio": "tc_ratio",
                "gap": "tc_gap", "remaining_capacity": "tc_remaining", "status": "tc_status"}
-    return display.table(frame, columns, lang, decimals=6, csv_name="street_capacity.csv",
-                         formats={"capacity_ratio": display.share_formatter(), "status": lambda html: html})
+    persons = lambda v: escape(format_count(None if pd.isna(v) else round(v), lang))  # noqa: E731
+    formats = {"capacity_ratio": display.share_formatter(), "status": lambda html: html,
+               **dict.fromkeys(("capacity_per_hour", "capacity", "remaining_capacity"), persons)}
+    return display.table(frame, columns, lang, decimals=6, csv_name="street_capacity.csv", formats=formats)

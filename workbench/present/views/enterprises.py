@@ -93,7 +93,7 @@ def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
     statuses = result.progress["status"]
     total = len(statuses)
     cards = []
-    for status in STATUSES:
+    for status in reversed(STATUSES):  # behind, at risk, on track: the bad news first
         count = int((statuses == status).sum())
         names = result.progress.loc[statuses == status]
         detail = ", ".join(mask_personal(f"{n} ({e}) {p}") for n, e, p in
