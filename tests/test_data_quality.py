@@ -190,6 +190,7 @@ def test_completeness_and_the_units_that_stopped_reporting(validated):
     reporting = validated[2]["figures"]["reporting"]
     assert reporting["checkpoint"] == {
         "records": "checkpoint_daily",
+        "checked_day": DAY,
         "expected": 3,
         "reported": 2,
         "completeness": 2 / 3,
@@ -198,6 +199,7 @@ def test_completeness_and_the_units_that_stopped_reporting(validated):
     }
     assert reporting["testing_site"] == {
         "records": "sampling",
+        "checked_day": DAY,  # a site sampled on D: D is checked
         "expected": 2,
         "reported": 1,
         "completeness": 0.5,
@@ -326,8 +328,9 @@ def test_the_page_text_shows_the_same_numbers(validated):
         "checkpoint_daily/2022-10-09.csv",
         "checkpoint_id",
     ]
-    assert row_with(reporting, "Checkpoint") == ["Checkpoint", "checkpoint_daily", "3", "2", "66.7%", "1"]
-    assert row_with(reporting, "Testing site") == ["Testing site", "sampling", "2", "1", "50.0%", "1"]
+    assert row_with(reporting, "Checkpoint") == ["Checkpoint", "checkpoint_daily", DAY, "3", "2", "66.7%",
+                                                 "1"]
+    assert row_with(reporting, "Testing site") == ["Testing site", "sampling", DAY, "2", "1", "50.0%", "1"]
     assert [row for row in late[1:]] == [
         ["Testing site", "T2", "2022-10-07", "2"],
         ["Checkpoint", "C3", "2022-10-08", "1"],
@@ -585,7 +588,9 @@ def test_the_figures_of_a_sample_sized_feed_need_no_loop_over_its_rows(tmp_path)
         "rows_kept": 734_671,
         "rows_set_aside": 1,
     }
-    assert figures["reporting"]["testing_site"]["late_count"] == 126  # last day 10-08, the report date 10-09
+    # no site sampled on the report date 10-09 (no round): checked on 10-08, when all 126 did
+    assert figures["reporting"]["testing_site"]["checked_day"] == "2022-10-08"
+    assert figures["reporting"]["testing_site"]["late_count"] == 0
 
 
 def test_validate_of_a_catalog_that_cannot_be_opened_writes_no_page_and_says_so(tmp_path, capsys):
@@ -645,3 +650,21 @@ def test_the_daily_batch_of_the_sample_writes_its_page(sample_batch):
     reported = {r.stem.split("__")[0].removesuffix("_en") for r in results}  # streets, the en brief
     assert reported == {entry["report"] for entry in record["figures"]["reports"]}  # every report is judged
     assert "data_quality" not in {r.stem for r in results}
+
+
+def test_a_day_without_a_round_calls_no_testing_site_late_but_a_day_without_checkpoint_reports_does():
+    from workbench.intake.quality import REPORTING_UNITS, unit_reports
+
+    units = {unit.kind: unit for unit in REPORTING_UNITS}
+    site, checkpoint = units["testing_site"], units["checkpoint"]
+    stamps = pd.to_datetime(["2022-10-07 09:00", "2022-10-08 09:00", "2022-10-07 10:00"])
+    frames = {"sampling": pd.DataFrame({"site_id": ["T1", "T1", "T2"], "sampled_at": stamps}),
+              "testing_sites": pd.DataFrame({"site_id": ["T1", "T2"]}),
+              "checkpoint_daily": pd.DataFrame({"checkpoint_id": ["C1"],
+                                                "date": pd.to_datetime(["2022-10-08"])}),
+              "checkpoints": pd.DataFrame({"checkpoint_id": ["C1"]})}
+    sites = unit_reports(frames, site, pd.Timestamp(DAY))
+    assert (sites["checked_day"], sites["reported"], sites["late_count"]) == ("2022-10-08", 1, 1)
+    assert sites["late"] == [{"unit": "T2", "last_day": "2022-10-07", "days_since": 2}]
+    checkpoints = unit_reports(frames, checkpoint, pd.Timestamp(DAY))
+    assert (checkpoints["checked_day"], checkpoints["reported"], checkpoints["late_count"]) == (DAY, 0, 1)

@@ -25,6 +25,8 @@ Definitions (exact; ``tests/test_data_quality.py`` pins each on a hand-built pac
   seen reporting). A unit's **last day** is the latest day of its rows up to the report date
   D; it **reported** when that day is D; **completeness** = reported ÷ expected; a unit is
   **late** when its last day is before D or it never reported (``days_since`` is then None).
+  Testing sites sample during rounds only: on a day none sampled (no round), they are checked
+  on the last day any did (``checked_day``), not all called late.
 - **problems**: every problem, as intake capped them (20 rows per check, then
   ``... and N more rows``; see :mod:`workbench.intake.problems`), at most
   :data:`MAX_PROBLEMS_SHOWN` in all; each found value is a masked sample
@@ -73,10 +75,13 @@ class ReportingUnit:
     records: str
     unit_column: str
     date_column: str
+    #: False: the units report on active days only (testing sites, during rounds): a day on
+    #: which none reported is checked as the last day any did.
+    daily: bool = True
 
 
 REPORTING_UNITS = (
-    ReportingUnit("testing_site", "testing_sites", "sampling", "site_id", "sampled_at"),
+    ReportingUnit("testing_site", "testing_sites", "sampling", "site_id", "sampled_at", daily=False),
     ReportingUnit("checkpoint", "checkpoints", "checkpoint_daily", "checkpoint_id", "date"),
     ReportingUnit("enterprise", "enterprises", "production", "enterprise_id", "date"),
 )
@@ -296,7 +301,9 @@ def last_report_days(records, unit: ReportingUnit, day: pd.Timestamp) -> pd.Seri
 
 
 def unit_reports(frames: Mapping[str, pd.DataFrame], unit: ReportingUnit, day: pd.Timestamp) -> dict:
-    """Completeness and late units of one kind on ``day`` (see the module docstring).
+    """Completeness and late units of one kind on ``day``, or for units reporting on active days
+    only (:attr:`ReportingUnit.daily`) on the last day any reported (``checked_day``; see the module
+    docstring).
 
     Needs ``unit.unit_column`` and ``unit.date_column`` in ``frames[unit.records]``, and
     ``unit.unit_column`` in ``frames[unit.reference]`` when it is loaded.
@@ -307,12 +314,14 @@ def unit_reports(frames: Mapping[str, pd.DataFrame], unit: ReportingUnit, day: p
         expected = pd.Index(reference[unit.unit_column].dropna().astype("string").unique())
     else:
         expected = pd.Index(last.index.unique())
+    checked = day if unit.daily or last.empty or (last == day).any() else last.max()
     last = last.reindex(expected)
-    late = last[last.isna() | (last < day)].sort_values(na_position="first")
-    reported = int((last == day).sum())
+    late = last[last.isna() | (last < checked)].sort_values(na_position="first")
+    reported = int((last == checked).sum())
     listed = late.iloc[:MAX_LATE_UNITS]
     return {
         "records": unit.records,
+        "checked_day": _day(checked),
         "expected": len(expected),
         "reported": reported,
         "completeness": reported / len(expected) if len(expected) else None,

@@ -254,13 +254,15 @@ def reporting_tables(reporting: Mapping[str, Mapping], lang: str) -> list[str]:
     if not reporting:
         return [f'<p class="wb-note">{escape(label("dq_no_units", lang))}</p>']
     summary = pd.DataFrame([
-        {"kind": label(f"dq_unit_{kind}", lang), "records": r["records"], "expected": r["expected"],
-         "reported": r["reported"], "completeness": r["completeness"], "late": r["late_count"]}
+        {"kind": label(f"dq_unit_{kind}", lang), "records": r["records"], "day": r.get("checked_day"),
+         "expected": r["expected"], "reported": r["reported"], "completeness": r["completeness"],
+         "late": r["late_count"]}
         for kind, r in reporting.items()
     ])  # fmt: skip
     columns = {
         "kind": "dq_unit_kind",
         "records": "dq_records",
+        "day": "dq_checked_day",
         "expected": "dq_expected_units",
         "reported": "dq_reported_units",
         "completeness": "dq_completeness",
