@@ -667,6 +667,8 @@ def test_notebook_over_two_days_with_a_revised_pack(tmp_path):
     assert before["since_last_run"]["previous_date"] is None and before["skipped"] == {}
     assert set(before["domains"]) == set(brief.DOMAIN_NAMES)
 
+    (reports / "2022-10-09").mkdir(parents=True, exist_ok=True)
+    (reports / "2022-10-09" / "testing_coverage.html").write_text("<p>the Chinese report</p>", "utf-8")
     second = run_report("daily_brief", date="2022-10-09", pack=_revised_pack(tmp_path / "revised"),
                         parameters={"lang": "en"}, reports_dir=reports,
                         runs_dir=runs, name="daily_brief_en", index=False)
@@ -692,7 +694,8 @@ def test_notebook_over_two_days_with_a_revised_pack(tmp_path):
     html = second.html_path.read_text("utf-8")
     assert "Daily situation brief" in html and "Revised past figures (10)" in html
     assert "communities[S01C002].tested" in html and "New alerts" in html
-    assert 'href="testing_coverage.html"' in html
+    assert 'href="testing_coverage.html"' in html  # the English brief links the Chinese report there is
+    assert 'href="inspections.html"' not in html and 'href="inspections_en.html"' not in html  # no page
 
 
 # ---------------------------------------------------------------- privacy

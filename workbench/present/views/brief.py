@@ -131,7 +131,9 @@ def _card(title: str, card: Mapping, link_html: str) -> str:
 
 def _link(link: Mapping, lang: str) -> str:
     """The link to a full report of the same run, with a badge when it failed or is not there (yet)."""
-    anchor = f'<a href="{escape(link["href"])}">{escape(label("brief_full_report", lang))} →</a>'
+    words = escape(label("brief_full_report", lang))
+    # a page the run did not make (not run, or a day without it) is not linked: no dead link
+    anchor = f'<a href="{escape(link["href"])}">{words} →</a>' if link.get("html", True) else words
     if link.get("in_other_language"):
         anchor += f' <span class="wb-note">{escape(label("brief_in_chinese", lang))}</span>'
     if link["status"] == "ok":

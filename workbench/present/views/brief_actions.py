@@ -70,11 +70,17 @@ def left_out_text(left_out: Sequence[Action], lang: str = "zh") -> str:
 
 
 def _action_line(action: Action, links: Mapping[str, Mapping], lang: str) -> str:
-    href = links.get(action.report, {}).get("href", f"{action.report}.html")
+    link = links.get(action.report, {})
+    href = link.get("href", f"{action.report}.html")
     who = escape(label(f"brief_owner_{action.owner_kind}", lang))
     what = escape(label(f"brief_action_{action.kind}", lang, **_action_numbers(action, lang)))
-    named = [f'<a href="{escape(href)}#{display.row_anchor(item.key)}">{escape(item.name)}</a>'
-             for item in action.items[:ITEMS_NAMED]]
+
+    def linked(text: str, key: str) -> str:  # a page the run did not make is named, not linked
+        if not link.get("html", True):
+            return text
+        return f'<a href="{escape(href)}#{display.row_anchor(key)}">{text}</a>'
+
+    named = [linked(escape(item.name), item.key) for item in action.items[:ITEMS_NAMED]]
     if len(action.items) > ITEMS_NAMED:
         named.append(escape(label("brief_more_items", lang, n=len(action.items) - ITEMS_NAMED)))
     separator = "、" if lang == "zh" else ", "
@@ -82,7 +88,7 @@ def _action_line(action: Action, links: Mapping[str, Mapping], lang: str) -> str
         f'<div class="wb-items">{separator.join(named)}</div>')
     owner = escape(action.owner)
     if not items:  # the owner is the row itself: link the owner
-        owner = f'<a href="{escape(href)}#{display.row_anchor(action.items[0].key)}">{owner}</a>'
+        owner = linked(owner, action.items[0].key)
     return (f'<span class="wb-who">{who}</span><span class="wb-owner">{owner}</span>'
             f'{"：" if lang == "zh" else ": "}{what}{items}')
 
