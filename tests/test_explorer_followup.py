@@ -331,6 +331,6 @@ def test_the_follow_up_metrics_speak_english(explorer):
     assert explorer.controls.extra["st_kind"].description == "Unit kind"
     choose(explorer, "rq_open")
     assert explorer.controls.extra["rq_days"].description == "Overdue after (days open)"
-    assert "3 day(s)" in explorer.controls.extra["rq_days"].label
+    assert "3 days" in explorer.controls.extra["rq_days"].label
     choose(explorer, "pj_progress")
     assert explorer.controls.extra["pj_stall"].description == "Stalled after (days without progress)"

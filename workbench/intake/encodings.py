@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,13 +126,34 @@ def _chunks(path: Path) -> Iterator[tuple[bytes, bool]]:
             chunk = following
 
 
+#: What a blank cell may hold besides nothing: a row of only these and commas is no data.
+BLANK_CHARACTERS = " \t\r\n\f\v\u00a0\u3000"
+# In UTF-8, what DuckDB reads; the lines other readers skip (empty, spaces, tabs) are ASCII.
+_BLANK_CELLS = rb'(?:[,"]|' + b"|".join(re.escape(c.encode()) for c in BLANK_CHARACTERS if c != "\n") + rb")*"
+_BLANK_LINE = re.compile(rb"\n" + _BLANK_CELLS + rb"\n")
+_BLANK_LINES = re.compile(rb"(?:" + _BLANK_CELLS + rb"\n)*")
+
+
 def has_blank_lines(path: Path) -> bool:
-    """Whether a text file has an empty line before its end (one byte scan, in chunks)."""
-    previous = b""
+    """Whether a text file has a blank line with data after it (one byte scan, in chunks).
+
+    A blank line is empty, or holds only commas, quotes and :data:`BLANK_CHARACTERS`: the rows
+    of only commas that Excel's "save as CSV" leaves below the data. Readers drop such rows,
+    but pandas and DuckDB skip an empty line and keep a line of commas, so the line numbers they
+    count stay the file's only when every blank line comes after the last line of data.
+    """
+    pending, carried = False, b"\n"  # as if a line ended before the file: line 1 may be blank
     for chunk, final in _chunks(path):
-        joined = previous + chunk
-        body = joined.rstrip(b"\r\n") if final else joined
-        if b"\n\n" in body or b"\n\r\n" in body:
-            return True
-        previous = chunk[-2:]
+        joined = carried + chunk + (b"\n" if final else b"")
+        cut = joined.rfind(b"\n")
+        whole, carried = joined[: cut + 1], joined[cut:]  # complete lines, each after a line end
+        if pending:
+            if not _BLANK_LINES.fullmatch(whole, 1):
+                return True
+            continue
+        blank = _BLANK_LINE.search(whole)
+        if blank is not None:
+            if not _BLANK_LINES.fullmatch(whole, blank.end()):
+                return True
+            pending = True
     return False

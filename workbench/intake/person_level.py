@@ -19,10 +19,12 @@ report file, row and column alike, capped the same way:
    two files) are left out by the view's own predicates; samples without ``area_id`` take
    their site's area in the view.
 Parquet files are read where they are. CSV in UTF-8 is read by DuckDB's reader; XLSX, other
-encodings and CSV with blank lines (whose line numbers DuckDB cannot give) by the general
-readers, one file at a time. When a file is not Parquet with native types, the clean rows
-are written once as typed Parquet (into the batch's cache, else a temporary folder), so that
-each aggregate does not parse text again.
+encodings and CSV with a blank line before a line of data (whose line numbers DuckDB cannot
+give) by the general readers, one file at a time. Either way a row of only blank cells (the
+``,,,`` lines Excel leaves below a sheet) is no data, dropped when read, as in any dataset; the
+files of a folder must each hold the contract's columns, and may differ in the others. When
+a file is not Parquet with native types, the clean rows are written once as typed Parquet (into
+the batch's cache, else a temporary folder), so that each aggregate does not parse text again.
 """
 
 from __future__ import annotations
@@ -129,6 +131,10 @@ class _Loader:
     # ------------------------------------------------------------ reading
 
     def _columns_missing(self, sources: list[Source]) -> bool:
+        """Whether a file lacks a required column (a problem per file and column).
+
+        Other columns may differ from file to file: each file's select picks the contract's.
+        """
         for source in sources:
             present = list(source.part.columns)
             for column in REQUIRED_COLUMNS[self.name]:
@@ -136,12 +142,6 @@ class _Loader:
                     self.problems.append(
                         _missing_column_problem(self.name, source.file, column, present, self.spec.columns)
                     )
-        first = set(sources[0].part.columns) if sources else set()
-        for source in sources[1:]:
-            if set(source.part.columns) != first:
-                found = f"columns: {', '.join(source.part.columns)}"
-                expected = f"the same columns as {sources[0].file} (one dataset, many files)"
-                self.problems.append(Problem(self.name, source.file, None, None, expected, found))
         return bool(self.problems)
 
     # ------------------------------------------------------------ the one scan

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import TEXT_FORMATS, DatasetSpec
-from workbench.intake.encodings import csv_encoding, has_blank_lines
+from workbench.intake.encodings import BLANK_CHARACTERS, csv_encoding, has_blank_lines
 from workbench.intake.origins import Origin, Part
 from workbench.intake.problems import row_problems
 from workbench.intake.readers import _clean_name, _first_csv_rows, _header_position, _read_one
@@ -82,10 +82,24 @@ def _duckdb_source(con, spec: DatasetSpec, path: Path, file: str) -> Source:
     picks = [f"{ident(c)} AS {ident(renamed[c])}" for c in stored if renamed[c] in COLUMNS]
     if spec.format in TEXT_FORMATS:
         picks += [f'{ident(c)} AS "_first_{i}"' for i, c in enumerate(stored[:3])]
-    sql = f"(SELECT {', '.join([*picks, f'{row} AS _row'])} FROM {scan})"
+    sql = f"(SELECT {', '.join([*picks, f'{row} AS _row'])} FROM {scan}{_filled_rows(spec, stored)})"
     firsts = tuple(renamed[c] for c in stored[:3])
     part = part.with_columns(tuple(renamed.values()))
     return Source(file, sql, types, firsts, part)
+
+
+def _filled_rows(spec: DatasetSpec, stored: list[str]) -> str:
+    """The WHERE of a CSV's rows with a value: as the general readers, rows of blank cells are none.
+
+    Only rows after the last line of data can be blank here (:func:`_plain_csv`), so the row
+    numbers, counted after the filter, stay the file's lines. Written as "some cell is not
+    blank": a row of data stops at its first cell.
+    """
+    if spec.format != "csv" or not stored:
+        return ""
+    blank = "[" + "".join(f"\\x{{{ord(c):04x}}}" for c in BLANK_CHARACTERS) + "]*"
+    filled = " OR ".join(f"NOT coalesce(regexp_full_match({ident(c)}, '{blank}'), true)" for c in stored)
+    return f" WHERE {filled}"
 
 
 def typed_select(number: int, source: Source, spec: DatasetSpec) -> str:
@@ -137,7 +151,7 @@ def odd_key(values: pd.Series, nullable: bool) -> pd.Series:
 
 
 def _plain_csv(spec: DatasetSpec, path: Path, file: str) -> bool:
-    """A CSV DuckDB reads with exact line numbers: UTF-8 and no blank line."""
+    """A CSV DuckDB reads with exact line numbers: UTF-8, no blank line before a line of data."""
     try:
         return csv_encoding(spec, path, file).lower().replace("_", "-") in (
             "utf-8",

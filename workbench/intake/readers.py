@@ -11,6 +11,10 @@ gives as ``header_row: N`` (1-based, as Excel or a text editor numbers lines); w
 first of the first :data:`HEADER_SEARCH_ROWS` lines that holds the most column names the dataset
 may have (contract names or the catalog's rename sources). Lines above the header are ignored.
 
+**Rows that are no data.** A CSV or XLSX row whose every cell is blank (the ``,,,`` lines
+Excel's "save as CSV" leaves below a sheet) is dropped when read, as blank lines are; the files
+of a folder must each hold the contract's required columns, and may differ in the others.
+
 **Shapefile encodings.** The catalog's ``encoding`` wins, then the ``.cpg`` beside the
 ``.shp`` (GDAL reads it), else the encoding is detected (:func:`dbf_encoding`): never mojibake.
 
@@ -27,6 +31,7 @@ import io
 import re
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, time
 from itertools import islice
 from pathlib import Path
@@ -37,8 +42,8 @@ import pandas as pd
 
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import GEO_FORMATS, DatasetSpec, Pack
-from workbench.intake.contract import SCHEMAS
-from workbench.intake.encodings import csv_encoding, dbf_encoding, has_blank_lines
+from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
+from workbench.intake.encodings import BLANK_CHARACTERS, csv_encoding, dbf_encoding, has_blank_lines
 from workbench.intake.origins import Origin, Part
 from workbench.privacy import sample_of
 
@@ -83,18 +88,25 @@ def read_with_origin(pack: Pack, name: str) -> tuple[pd.DataFrame, Origin]:
 
 
 def _concat(frames: list[pd.DataFrame], spec: DatasetSpec) -> pd.DataFrame:
-    """One frame of a dataset's files; their columns must agree (in any order)."""
-    first = list(frames[0].columns)
-    for frame, file in zip(frames[1:], spec.files[1:], strict=True):
-        if set(frame.columns) != set(first):
-            missing = sorted(set(first) - set(frame.columns))
-            extra = sorted(set(frame.columns) - set(first))
-            found = "; ".join(filter(None, [
-                "missing: " + ", ".join(map(str, missing)) if missing else "",
-                "extra: " + ", ".join(map(str, extra)) if extra else "",
-            ]))  # fmt: skip
-            expected = f"the same columns as {spec.files[0]} (one dataset, many files)"
-            raise DataError([_problem(spec, file, expected, found)])
+    """One frame of a dataset's files: each holds the contract's columns; others may differ.
+
+    A column one file lacks is missing (NaN) in that file's rows, as a file that leaves the
+    column empty would give. Only a required column one file has and another lacks stops the
+    dataset here, naming the file; one that no file has is reported by validation, once.
+    """
+    required = REQUIRED_COLUMNS.get(spec.name, ())
+    held = [next((f for f, frame in zip(spec.files, frames, strict=True) if c in frame.columns), None)
+            for c in required]  # fmt: skip
+    problems = []
+    for frame, file in zip(frames, spec.files, strict=True):
+        missing = [(c, first) for c, first in zip(required, held, strict=True)
+                   if first is not None and c not in frame.columns]  # fmt: skip
+        if missing:
+            expected = f"the same columns as {missing[0][1]} (one dataset, many files)"
+            found = "missing: " + ", ".join(sorted(c for c, _ in missing))
+            problems.append(_problem(spec, file, expected, found))
+    if problems:
+        raise DataError(problems)
     out = pd.concat(frames, ignore_index=False)
     if isinstance(frames[0], gpd.GeoDataFrame):
         out = gpd.GeoDataFrame(out, geometry=frames[0].geometry.name, crs=frames[0].crs)
@@ -175,20 +187,47 @@ def _header_position(spec: DatasetSpec, rows: list[list[str]]) -> int:
 
 
 def _read_csv(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, Part]:
-    """A CSV from its header line; blank lines inside the data keep every line number exact."""
+    """A CSV from its header line; blank rows dropped, every line number kept exact."""
     encoding = csv_encoding(spec, path, file)
     header = _header_position(spec, _first_csv_rows(path, encoding))
     options = {"dtype": str, "encoding": encoding, "skiprows": header}
-    if has_blank_lines(path):
+    if has_blank_lines(path):  # both engines skip an empty line, and its number with it
         frame = pd.read_csv(path, engine="c", skip_blank_lines=False, **options)
-        blank = frame.isna().all(axis=1).to_numpy()
-        lines = np.arange(header + 2, header + 2 + len(frame), dtype="int64")[~blank]
-        return frame[~blank].reset_index(drop=True), Part(file, header + 2, lines=lines)
-    try:
-        frame = pd.read_csv(path, engine="pyarrow", **options)
-    except pd.errors.ParserError:  # pyarrow names no line; pandas' own parser does
-        frame = pd.read_csv(path, engine="c", **options)
-    return frame, Part(file=file, first_line=header + 2)
+    else:
+        try:
+            frame = pd.read_csv(path, engine="pyarrow", **options)
+        except pd.errors.ParserError:  # pyarrow names no line; pandas' own parser does
+            frame = pd.read_csv(path, engine="c", **options)
+    return without_blank_rows(frame, Part(file=file, first_line=header + 2))
+
+
+def without_blank_rows(frame: pd.DataFrame, part: Part) -> tuple[pd.DataFrame, Part]:
+    """``frame`` without its rows of only blank cells (none, or :data:`BLANK_CHARACTERS`).
+
+    Such a row is no data (Excel leaves them below a sheet's last row): it is not counted as
+    read, and the lines of the others stay exact (``part.lines``).
+    """
+    blank = blank_rows(frame)
+    if not blank.any():
+        return frame, part
+    lines = part.lines if part.lines is not None else np.arange(part.first_line, part.first_line + len(frame))
+    return frame[~blank].reset_index(drop=True), replace(part, lines=lines[~blank])
+
+
+def blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``frame`` hold no value: each cell missing or only :data:`BLANK_CHARACTERS`."""
+    blank = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:  # a row with a value in its first column is not looked at again
+        candidates = np.flatnonzero(blank)
+        if not len(candidates):
+            break
+        values = frame[column].iloc[candidates]
+        empty = values.isna().to_numpy(dtype=bool, copy=True)
+        if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype):
+            text = values[~empty].astype(str).str.strip(BLANK_CHARACTERS)
+            empty[~empty] = (text == "").to_numpy(dtype=bool)
+        blank[candidates] = empty
+    return blank
 
 
 def _first_csv_rows(path: Path, encoding: str) -> list[list[str]]:

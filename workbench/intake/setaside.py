@@ -4,6 +4,9 @@ A report still runs when what is left is usable: 5 samples with an unknown commu
 734,672 must not cost a district its coverage report. Only a problem that makes a figure
 meaningless stops it. Decided per check:
 
+**Not data** (dropped when read, as blank lines are, counted neither read nor set aside): a row
+whose every cell is blank (:func:`workbench.intake.readers.blank_rows`).
+
 **Set aside** (a warning naming the file and rows, with the exact count; the rest is used):
 
 - a **total or subtotal row** of a CSV/XLSX export (a cell reading ``合计``, ``总计``, ``小计``,
@@ -17,7 +20,7 @@ meaningless stops it. Decided per check:
 
 **Errors** (the dataset cannot be used; reports that need it stop, and say why):
 
-- a file that cannot be read, a required column missing, columns of several files that differ;
+- a file that cannot be read, a required column missing (from one of several files too);
 - any failing row of a **reference dataset** (areas, zones, testing sites, rounds, places,
   checkpoints, enterprises, targets, suppliers, packages, price baselines): dropping an area,
   a site or a target would silently change every figure about it;
@@ -68,12 +71,13 @@ TOTAL_SPELLINGS = _total_spellings()
 def without_total_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame, list[Problem]]:
     """Set aside rows with a cell marking a total (``合计``, ``总计``, ``小计``, ...).
 
-    Only text cells of the first three columns are looked at (where exports put the word),
-    each with one hash lookup per value (``isin``); one warning per file, with the count and
-    the first lines.
+    Only text cells of the first three columns of each file are looked at (where exports put
+    the word), each with one hash lookup per value (``isin``); one warning per file, with the
+    count and the first lines.
     """
     marked = pd.Series(False, index=raw.index)
-    for column in list(raw.columns[:3]):
+    firsts = dict.fromkeys(c for part in origin.parts for c in part.columns[:3]) or raw.columns[:3]
+    for column in [c for c in firsts if c in raw.columns]:
         values = raw[column]
         if column != "geometry" and (
             pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)
@@ -94,10 +98,17 @@ def without_total_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame,
 
 
 def without_repeated_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame, list[Problem]]:
-    """Keep once a row delivered in two files of one dataset (a warning names both)."""
+    """Keep once a row delivered in two files of one dataset (a warning names both).
+
+    Rows are compared on the columns every file holds: a note column that one day's export
+    added does not make its copy of a row another row.
+    """
     if len(origin.parts) < 2 or raw.empty:
         return raw, []
-    table = pd.DataFrame(raw.drop(columns="geometry")) if "geometry" in raw.columns else raw
+    known = all(part.columns for part in origin.parts)
+    shared = set.intersection(*(set(part.columns) for part in origin.parts)) if known else set(raw.columns)
+    compared = [c for c in raw.columns if c != "geometry" and c in shared]
+    table = pd.DataFrame(raw[compared])
     hashes = pd.util.hash_pandas_object(table, index=False)
     files = pd.Series(origin.files_of(raw.index.to_numpy()), index=raw.index)
     repeated = hashes.duplicated(keep="first")
