@@ -296,3 +296,34 @@ def test_a_large_choropleth_is_small_and_inert_to_the_privacy_filter():
     page = str(base.embed(base.finish(fmap)).data)
     assert len(page.encode()) < 1_000_000  # 2,000 communities with their tooltips, Leaflet included
     assert mask_personal(page) == page
+
+
+def test_flagged_points_are_larger_marked_and_their_labels_stand_beside_them():
+    fmap = base.new_map((109.8, 40.6, 109.9, 40.7))
+    base.add_points(fmap, [109.81, 109.82, 109.83], [40.61, 40.62, 40.63], ["a", "b", "c"], "p",
+                    radius=[5.0, 6.0, 7.0], flagged=[False, True, False], cluster=True)
+    base.add_labels(fmap, [109.82], [40.62], ["<b>b</b>"])
+    base.add_area_labels(fmap, _squares().assign(name="sq"))
+    from workbench.present.maps.layers import DataLayer
+
+    points, beside, areas = [layer for layer in fmap._children.values() if isinstance(layer, DataLayer)]
+    styles = [props["s"] for _, props in points.data["f"]]
+    assert [props.get("f") for _, props in points.data["f"]] == [None, 1, None]
+    assert [s["radius"] for s in styles] == [5.0, 6.0 + base.FLAG_GROWTH_PX, 7.0]
+    assert styles[1]["weight"] == base.FLAG_WEIGHT and "weight" not in styles[0]
+    assert beside.base_style == {"direction": "right"} and areas.base_style == {"direction": "center"}
+    assert beside.data["f"][0][1] == {"t": "&lt;b&gt;b&lt;/b&gt;"}
+    html = base.finish(fmap).get_root().render()
+    assert 'map.createPane("wbFlag")' in html and "wb.cluster(" in html  # on top, out of the clusters
+    assert 'direction: "center"' not in html  # no label is centred on its marker any more
+
+
+def test_the_point_maps_flag_exactly_the_places_they_label():
+    from workbench.present.maps.coverage import site_load_map
+
+    areas, result, sites = district()
+    sites = sites.assign(status=["below", "over", "below", "below", "over", "silent"])
+    blobs = layer_blobs(site_load_map(result, areas, sites).get_root().render())
+    flagged = {c for blob in blobs for kind, c, props in decoded(blob) if kind == "point" and props.get("f")}
+    labelled = {c for blob in blobs for kind, c, _ in decoded(blob) if kind == "label"}
+    assert len(flagged) == 3 and flagged == labelled

@@ -15,7 +15,9 @@ Design rules (see PITFALLS.md):
 - **The data stay in view.** The legend folds on phones and the map is fitted so that no
   legend or control covers its data (:mod:`~workbench.present.maps.legend`); layers that would
   crowd the map (testing sites over a choropleth) start hidden, ticked on in the layer control;
-  the places that need action carry permanent labels (:func:`add_labels`).
+  the places that need action are flagged markers, drawn larger, above every other marker and
+  never clustered (:func:`add_points`), and carry permanent labels set beside them, never over
+  a flagged marker (:func:`add_labels`).
 - **Datum.** Data are WGS-84. On GCJ-02 tiles (AMap) geometries are shifted to GCJ-02 for
   display; on every other basemap they are drawn as they are. The legend states the datum.
 """
@@ -131,8 +133,8 @@ def simplify_tolerance(fmap: folium.Map) -> float:
 
 
 def _layer(fmap: folium.Map, geoms, kind: str, name: str, style: dict, styles=None, tooltips=None,
-           precision: int = 5, **options) -> folium.Map:
-    data = encode_layer(np.asarray(geoms, dtype=object), kind, styles, tooltips, precision)
+           precision: int = 5, flagged=None, **options) -> folium.Map:
+    data = encode_layer(np.asarray(geoms, dtype=object), kind, styles, tooltips, precision, flagged)
     fmap.add_child(DataLayer(data, name, style, **options))
     return fmap
 
@@ -188,20 +190,34 @@ def add_outlines(fmap: folium.Map, frame: gpd.GeoDataFrame, colour: str, tooltip
     return _layer(fmap, geoms, kind, name, style, tooltips=tooltips)
 
 
+#: A flagged marker is this many px larger than its radius, its outline this wide (px).
+FLAG_GROWTH_PX, FLAG_WEIGHT = 2.0, 2.5
+
+
 def add_points(fmap: folium.Map, lon, lat, tooltips: Sequence[str], name: str,
                radius: Sequence[float] | float = 6.0, colour: Sequence[str] | str = "#2166ac",
-               outline: Sequence[str] | str = "#fff", cluster: bool = False, show: bool = True) -> folium.Map:
-    """Circle markers at WGS-84 points, one escaped tooltip each; optionally clustered or hidden."""
+               outline: Sequence[str] | str = "#fff", cluster: bool = False, show: bool = True,
+               flagged: Sequence[bool] | bool = False) -> folium.Map:
+    """Circle markers at WGS-84 points, one escaped tooltip each; optionally clustered or hidden.
+
+    ``flagged`` points (the places that need action, those :func:`add_labels` names) are drawn
+    :data:`FLAG_GROWTH_PX` larger with a wider outline, above every other marker and cluster of
+    the map, and are never clustered.
+    """
     x, y = points_for_display(fmap, lon, lat)
     count = len(x)
     radius = np.broadcast_to(np.asarray(radius, dtype=float), (count,))
     colour = np.broadcast_to(np.asarray(colour, dtype=object), (count,))
     outline = np.broadcast_to(np.asarray(outline, dtype=object), (count,))
+    flagged = np.broadcast_to(np.asarray(flagged, dtype=bool), (count,))
     styles = [{"radius": round(float(r), 1), "fillColor": str(c), "color": str(o)}
               for r, c, o in zip(radius, colour, outline, strict=True)]
+    for style, flag in zip(styles, flagged, strict=True):
+        if flag:
+            style.update(radius=round(style["radius"] + FLAG_GROWTH_PX, 1), weight=FLAG_WEIGHT)
     style = {"weight": 1.5, "fill": True, "fillOpacity": 0.85}
     _layer(fmap, shapely.points(x, y), "point", name, style, styles, tooltips, precision=6,
-           cluster=cluster, sticky=False, show=show)
+           flagged=flagged if flagged.any() else None, cluster=cluster, sticky=False, show=show)
     if cluster:
         fmap.wb_cluster = True
     return fmap
@@ -212,11 +228,13 @@ MAX_LABELS = 20
 
 
 def add_labels(fmap: folium.Map, lon, lat, names: Sequence[str], lang: str = "zh",
-               limit: int = MAX_LABELS) -> folium.Map:
+               limit: int = MAX_LABELS, beside: bool = True) -> folium.Map:
     """Permanent name labels at WGS-84 points, for the places that need action (names escaped here).
 
-    ``names`` come in priority order: the first ``limit`` are labelled, and at each view a
-    label that would overlap an earlier one is hidden. The labels are a layer of their own.
+    ``names`` come in priority order: the first ``limit`` are labelled. At each view a label
+    stands beside its marker (``beside``; else centred on its point, as an area's), on the first
+    side where it covers no flagged marker (:func:`add_points`), no earlier label and no box
+    over the map; a label with no such side is hidden. The labels are a layer of their own.
     """
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     placed = np.isfinite(lon) & np.isfinite(lat)  # an area without a shape has no place for a label
@@ -224,15 +242,18 @@ def add_labels(fmap: folium.Map, lon, lat, names: Sequence[str], lang: str = "zh
     if not names:
         return fmap
     x, y = points_for_display(fmap, lon[placed][:limit], lat[placed][:limit])
-    return _layer(fmap, shapely.points(x, y), "label", label("map_labels", lang), {},
+    return _layer(fmap, shapely.points(x, y), "label", label("map_labels", lang),
+                  {"direction": "right" if beside else "center"},
                   tooltips=[escape(n) for n in names], precision=6)
 
 
 def add_area_labels(fmap: folium.Map, areas: gpd.GeoDataFrame, lang: str = "zh",
                     limit: int = MAX_LABELS) -> folium.Map:
-    """:func:`add_labels` at a point inside each of ``areas`` (``name``, ``geometry``), in their order."""
+    """:func:`add_labels` centred at a point inside each of ``areas`` (``name``, ``geometry``),
+    in their order."""
     points = shapely.point_on_surface(np.asarray(areas.geometry.values))
-    return add_labels(fmap, shapely.get_x(points), shapely.get_y(points), list(areas["name"]), lang, limit)
+    return add_labels(fmap, shapely.get_x(points), shapely.get_y(points), list(areas["name"]), lang, limit,
+                      beside=False)
 
 
 def finish(fmap: folium.Map) -> folium.Map:

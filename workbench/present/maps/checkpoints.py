@@ -90,7 +90,8 @@ def checkpoint_map(result: CheckpointResult, areas: gpd.GeoDataFrame,
                      missing.get(row["checkpoint_id"], []), len(result.days), lang)
             for _, row in week.iterrows()]
     base.add_points(fmap, week["lon"], week["lat"], tips, name=label("checkpoints", lang), radius=radius,
-                    colour=checkpoint_colours(week), outline="#000")
+                    colour=checkpoint_colours(week), outline="#000",
+                    flagged=(week["state"] == "missing_today").to_numpy())
 
     silent = week[week["state"] == "missing_today"]
     base.add_labels(fmap, silent["lon"], silent["lat"], silent["name"], lang)

@@ -85,7 +85,7 @@ def _add_sites(fmap, sites: pd.DataFrame, lang: str) -> None:
         base.add_points(fmap, rows["lon"], rows["lat"], [_site_tooltip(r, lang) for _, r in rows.iterrows()],
                         name=label("silent_site" if silent else "sites", lang),
                         radius=7.0 if silent else _site_radius(rows, sites), colour=colours,
-                        outline="#000" if silent else "#fff", show=silent)
+                        outline="#000" if silent else "#fff", show=silent, flagged=silent)
 
 
 def _site_radius(sites: pd.DataFrame, every: pd.DataFrame | None = None) -> np.ndarray:
@@ -211,7 +211,7 @@ def site_load_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Dat
     outlines = ["#000" if s == "silent" else "#fff" for s in status]
     base.add_points(fmap, sites["lon"], sites["lat"], [_site_tooltip(r, lang) for _, r in sites.iterrows()],
                     name=label("sites", lang), radius=np.where(status == "silent", 7, _site_radius(sites)),
-                    colour=colours, outline=outlines)
+                    colour=colours, outline=outlines, flagged=(status != "below").to_numpy())
     focus = sites[status != "below"].assign(rank=status.map({"silent": 0, "over": 1}))
     focus = focus.sort_values(["rank", "peak_load"], ascending=[True, False])
     base.add_labels(fmap, focus["lon"], focus["lat"], focus["name"], lang)

@@ -95,7 +95,8 @@ def enterprise_map(result: EnterpriseResult, options: base.MapOptions | None = N
     closed = ents["closed_loop"].fillna(False).astype(bool).to_numpy()
     outlines = np.where(closed, "#000", "#fff")
     base.add_points(fmap, ents["lon"], ents["lat"], tips, name=label("ent_legend_status", lang),
-                    radius=radius, colour=colours, outline=outlines, cluster=len(ents) > 200)
+                    radius=radius, colour=colours, outline=outlines, cluster=len(ents) > 200,
+                    flagged=(ents["status"] == "behind").to_numpy())
 
     behind = ents[ents["status"] == "behind"]
     base.add_labels(fmap, behind["lon"], behind["lat"], behind["name"], lang)

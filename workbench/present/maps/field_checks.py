@@ -87,7 +87,8 @@ def waste_map(result: FieldResult, areas: gpd.GeoDataFrame, options: base.MapOpt
     outline = ["#000" if u else "#fff" for u in sites["uncollected"]]
     base.add_points(fmap, sites["lon"], sites["lat"], [_site_tooltip(r, lang) for _, r in sites.iterrows()],
                     name=label("sites", lang), radius=radius,
-                    colour=classes.band_colours(sites["waste_band"]), outline=outline)
+                    colour=classes.band_colours(sites["waste_band"]), outline=outline,
+                    flagged=sites["uncollected"].astype(bool).to_numpy())
     late = sites[sites["uncollected"].astype(bool)]
     late = late.sort_values("hours_since", ascending=False, na_position="first")
     base.add_labels(fmap, late["lon"], late["lat"], late["name"], lang)

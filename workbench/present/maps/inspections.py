@@ -1,7 +1,8 @@
 """The inspections map: places coloured by status, the many good ones clustered when dense.
 
 Places that need attention (overdue, open, not visited in the window) are drawn last, on
-top, and never clustered, so none hides in a cluster; passed and rectified places are
+top, and never clustered, so none hides in a cluster (overdue and open ones are flagged markers,
+labelled beside them); passed and rectified places are
 clustered when the map holds more than ``cluster_above`` places. Each status is its own
 layer, switchable in the layer control.
 """
@@ -23,6 +24,8 @@ from workbench.present.views.inspections import kind_label, redact, status_label
 #: Drawing order: the good statuses first (below), the urgent ones last (on top).
 DRAW_ORDER = ("passed", "rectified", "not_visited", "open", "overdue")
 CLUSTERED = ("passed", "rectified")
+#: The statuses that need action: flagged markers (above every other, never clustered), labelled.
+FLAGGED = ("overdue", "open")
 RADIUS = {"overdue": 8.0, "open": 7.0, "not_visited": 6.5, "rectified": 5.5, "passed": 5.0}
 CLUSTER_ABOVE = 60
 MAX_ZOOM = 18
@@ -130,9 +133,9 @@ def inspections_map(result: InspectionResult, options: base.MapOptions | None = 
                         name=f"{status_label(status, lang)} ({len(rows)})", radius=RADIUS[status],
                         colour=status_colour(status),
                         outline="#000" if status == "not_visited" else "#fff",
-                        cluster=dense and status in CLUSTERED)
+                        cluster=dense and status in CLUSTERED, flagged=status in FLAGGED)
         tint_last_cluster(fmap, status_colour(status))
-    urgent = places[places["status"].isin(["overdue", "open"])]
+    urgent = places[places["status"].isin(FLAGGED)]
     urgent = urgent.assign(rank=(urgent["status"] == "open").astype(int)).sort_values(["rank", "place_id"])
     base.add_labels(fmap, urgent["lon"], urgent["lat"], urgent["name"], lang)
     items = [(status_colour(s), f"{status_label(s, lang)} ({int(counts.get(s, 0))})")
