@@ -83,6 +83,19 @@ def test_parse_timestamps_converts_offsets_to_local_naive_time():
     assert bad.tolist() == [False] * 5 + [True, False]
 
 
+def test_a_date_alone_beside_stamps_with_offsets_stays_local_midnight():
+    """``-08`` ending ``2022-10-08`` is its day, not an offset: the date alone is 00:00 local
+    (and known as a date alone), not 00:00 UTC read as 08:00."""
+    from workbench.intake.stamps import date_only
+
+    values = pd.Series(["2022-10-08", "2022-10-08T01:00:00Z", "2022-10-08 09:00", "20221008T0100Z",
+                        "2022-10-08T01:00:00.5-01:00"], dtype="str")
+    stamps, bad = parse_timestamps(values, "Asia/Shanghai")
+    assert stamps.tolist() == [pd.Timestamp("2022-10-08 00:00"), *[pd.Timestamp("2022-10-08 09:00")] * 3,
+                               pd.Timestamp("2022-10-08 10:00:00.5")]
+    assert not bad.any() and date_only(values, stamps).tolist() == [True, False, False, False, False]
+
+
 def test_parse_timestamps_of_tz_aware_columns():
     aware = pd.Series(pd.to_datetime(["2022-10-09 00:00"]).tz_localize("UTC"))
     stamps, _ = parse_timestamps(aware, "Asia/Shanghai")

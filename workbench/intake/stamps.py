@@ -28,7 +28,9 @@ _CHINESE_STAMP = (
     (r"(?<!\d)(\d)(?!\d)", r"0\1"),  # 2022-10-9 8:5 -> 2022-10-09 08:05
     (r"\s+", " "),
 )
-_OFFSET = r"(?:[zZ]|[+-]\d\d(?::?\d\d)?)$"
+#: An offset after a time of day (``08:00Z``, ``08:00:00+08:00``, ``T0800+0800``); the ``-08`` ending
+#: a date alone (``2022-10-08``) is its day, not an offset.
+_OFFSET = r"(?:\d:\d\d(?::\d\d(?:[.,]\d+)?)?|T\d{4}(?:\d\d(?:[.,]\d+)?)?)\s*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$"
 
 
 def parse_timestamps(values: pd.Series, timezone: str = DEFAULT_TIMEZONE) -> tuple[pd.Series, pd.Series]:
