@@ -70,3 +70,18 @@ def test_an_unknown_note_is_shown_as_it_is_and_the_box_is_masked():
     html = display.warnings_box(["enterprises: 3 missing daily report(s) of 1 enterprise(s): flagged, not "
                                  "counted as zero", "call 13812345678"], "zh").data
     assert "1 家企业缺报日报 3 次" in html and "13812345678" not in html and "[***]" in html
+
+
+def test_a_data_problem_note_reads_in_chinese_on_a_chinese_page():
+    from workbench.errors import Problem
+
+    placed = Problem("sampling", "采样记录/", None, "area_id", "an area_id in every row",
+                     "3 rows without area_id placed by their site's coordinates", "warning")
+    assert note_text(str(placed)) == ("【提示】采样记录/，列 area_id：应为每行都有 area_id"
+                                      "（发现：3 行无 area_id，已按采样点坐标落入区域）")
+    dated = Problem("inspections", "督查.xlsx", 7, "date", "a date such as 2022-10-09", "yesterday", "error")
+    assert note_text(str(dated)) == ("【错误】督查.xlsx，第 7 行，列 date："
+                                     "应为日期，如 2022-10-09（发现：yesterday）")
+    assert note_text(str(dated), "en") == str(dated)
+    odd = Problem("x", "f.csv", None, None, "something new", "", "warning")
+    assert note_text(str(odd)) == "【提示】f.csv：应为something new"  # an unknown one stays as written

@@ -70,10 +70,34 @@ _DOMAIN_PREFIX = re.compile(r"(?P<domain>coverage|checkpoints|inspections|supply
                             r"enterprises): (?P<rest>.*)\Z", re.S)
 
 
+#: A data problem as intake words it (:class:`workbench.errors.Problem`): where, what was expected,
+#: what was found (repr of the value).
+_PROBLEM_NOTE = re.compile(r"\[(?P<severity>warning|error)\] (?P<file>.+?)(?:, cell (?P<cell>[^,:]+))?"
+                           r"(?:, row (?P<row>\d+))?(?:, column (?P<column>[^:]+))?"
+                           r": expected (?P<expected>.+?)(?: \(found (?P<found>'.*'|\".*\")\))?\Z", re.S)
+_SEVERITY_ZH = {"warning": "提示", "error": "错误"}
+
+
+def problem_note(note: str) -> str | None:
+    """A data problem's note (``[warning] file, column c: expected e (found 'f')``) in Chinese,
+    None when it is not one. What was expected and found are worded by :func:`problem_text`."""
+    match = _PROBLEM_NOTE.match(note)
+    if match is None:
+        return None
+    where = match["file"]
+    if match["cell"] or match["row"]:
+        where += f"，单元格 {match['cell']}" if match["cell"] else f"，第 {match['row']} 行"
+    where += f"，列 {match['column']}" if match["column"] else ""
+    found = f"（发现：{problem_text(match['found'][1:-1])}）" if match["found"] else ""
+    return f"【{_SEVERITY_ZH[match['severity']]}】{where}：应为{problem_text(match['expected'])}{found}"
+
+
 def note_text(note: str, lang: str = "zh") -> str:
     """``note`` in ``lang``: worded in Chinese when its shape is known, else (and in English) as it is."""
     if lang != "zh":
         return note
+    if (worded := problem_note(note)) is not None:
+        return worded
     prefix, rest = "", note
     if match := _DOMAIN_PREFIX.match(note):
         prefix = label(f"brief_domain_{match['domain']}", lang) + "："
