@@ -87,8 +87,10 @@ OVERDUE_REQUESTS = [
 ]
 LATE_MILESTONES = [{"project_id": "P1", "name": "稀土新材料产业园", "milestone": "环评批复", "days_late": 8}]
 SHORT_UNITS = [
-    {"unit_kind": "checkpoint", "unit_id": "CP1", "planned": 36, "on_duty": 32, "shortfall": 4},
-    {"unit_kind": "testing_site", "unit_id": "T3", "planned": 22, "on_duty": 19, "shortfall": 3},
+    {"unit_kind": "checkpoint", "unit_id": "CP1", "name": "一号卡口", "unit": "一号卡口 (CP1)", "planned": 36,
+     "on_duty": 32, "shortfall": 4},
+    {"unit_kind": "testing_site", "unit_id": "T3", "name": None, "unit": "T3", "planned": 22, "on_duty": 19,
+     "shortfall": 3},
 ]
 
 #: rule id → (its domain's figures, subjects raised, zh message of the first, en message of the first)
@@ -164,8 +166,8 @@ CASES = {
         "冷链物流中心 (P2): no procedure done recently"),
     "unit_short_staffed": (
         {"short_units": SHORT_UNITS}, ["checkpoint / CP1"],  # T3 short by 3: below the rule's 4
-        "卡口CP1今日在岗 32 人，计划 36 人，缺 4 人",
-        "Checkpoint CP1: 32 on duty of 36 planned today, 4 short"),
+        "卡口 一号卡口 (CP1)：今日在岗 32 人，计划 36 人，缺 4 人",
+        "Checkpoint 一号卡口 (CP1): 32 on duty of 36 planned today, 4 short"),
 }
 
 

@@ -64,9 +64,17 @@ def test_district_totals_and_kinds(staffing):
 def test_figures_and_a_kind_filter(staffing):
     figures = st.staffing_figures(st.analyse_staffing(staffing, D, unit_kinds=["checkpoint"]))
     assert figures["on_duty"] == 2 and figures["planned"] == 5 and figures["share"] == 0.4
-    assert figures["short_units"] == [
-        {"unit_kind": "checkpoint", "unit_id": "K1", "planned": 5, "on_duty": 2, "shortfall": 3}
-    ]
+    assert figures["short_units"] == [{"unit_kind": "checkpoint", "unit_id": "K1", "name": None, "unit": "K1",
+                                       "planned": 5, "on_duty": 2, "shortfall": 3}]
+
+
+def test_units_are_named_by_their_site_checkpoint_or_community(staffing):
+    checkpoints = pd.DataFrame({"checkpoint_id": ["K1"], "name": ["一号卡口"]})
+    names = st.unit_names({"checkpoints": checkpoints, "areas": None, "testing_sites": None})
+    assert names == {"checkpoint": {"K1": "一号卡口"}}
+    figures = st.staffing_figures(st.analyse_staffing(staffing, D, unit_kinds=["checkpoint"], names=names))
+    short = figures["short_units"][0]
+    assert (short["name"], short["unit"]) == ("一号卡口", "一号卡口 (K1)")
 
 
 def test_a_day_without_rows_says_so(staffing):

@@ -50,7 +50,7 @@ def project_brief(data: Mapping, day: pd.Timestamp, p) -> tuple[dict, list[str]]
 
 def staffing_brief(data: Mapping, day: pd.Timestamp, p) -> tuple[dict, list[str]]:
     """People on duty of those planned today, units short (each with its shortfall)."""
-    result = staffing.analyse_staffing(data["staffing"], day)
+    result = staffing.analyse_staffing(data["staffing"], day, names=staffing.unit_names(data))
     full = staffing.staffing_figures(result)
     figures = {k: full[k] for k in ("units", "units_short", "planned", "on_duty", "shortfall", "share")}
     tone = "no_data" if full["on_duty"] is None else "warn" if full["units_short"] else "good"

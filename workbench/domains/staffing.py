@@ -13,6 +13,8 @@ Definitions (DESIGN.md, "Staffing"), with the counting made exact; D is the repo
 - The district's (and a unit kind's) shortfall is the sum of its units' shortfalls.
 - **District on duty** = Σ ``on_duty`` of the rows dated D; district planned likewise.
 - Per unit kind: units, units short, planned, on duty, shortfall.
+- A unit's **name** is its testing site's, checkpoint's or (a quarantine team) community's name
+  from the pack (:func:`unit_names`); a unit no dataset names is shown by its id.
 """
 
 from __future__ import annotations
@@ -25,6 +27,32 @@ import pandas as pd
 from workbench.domains.common import ratio
 
 UNIT = ["unit_kind", "unit_id"]
+#: Where a unit kind's names are: (dataset, its id column) — a quarantine team is its community's.
+NAMED_BY = {"testing_site": ("testing_sites", "site_id"), "checkpoint": ("checkpoints", "checkpoint_id"),
+            "quarantine_team": ("areas", "area_id")}
+
+
+def unit_names(datasets: dict) -> dict[str, dict[str, str]]:
+    """Unit kind → unit id → name, from those of ``datasets`` (name → frame, None when absent) that
+    :data:`NAMED_BY` lists; each needs its id column and ``name``."""
+    names = {}
+    for kind, (dataset, column) in NAMED_BY.items():
+        frame = datasets.get(dataset)
+        if frame is not None and {column, "name"} <= set(frame.columns):
+            known = frame.dropna(subset=[column, "name"])
+            names[kind] = dict(zip(known[column].astype(str), known["name"].astype(str), strict=True))
+    return names
+
+
+def with_names(frame: pd.DataFrame, names: dict[str, dict[str, str]] | None) -> pd.DataFrame:
+    """``frame`` (``unit_kind``, ``unit_id``) with ``name`` (None where no dataset names the unit)
+    and ``unit``: ``name (id)``, or the id alone."""
+    names = names or {}
+    pairs = zip(frame["unit_kind"], frame["unit_id"], strict=True)
+    found = [names.get(str(kind), {}).get(str(unit_id)) for kind, unit_id in pairs]
+    unit = [str(i) if n is None else f"{n} ({i})" for n, i in zip(found, frame["unit_id"], strict=True)]
+    return frame.assign(name=pd.Series(found, index=frame.index, dtype=object),
+                        unit=pd.Series(unit, index=frame.index, dtype=object))
 
 
 def day_rows(staffing: pd.DataFrame, report_date) -> pd.DataFrame:
@@ -94,7 +122,8 @@ class StaffingResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def analyse_staffing(staffing: pd.DataFrame, report_date, unit_kinds=None) -> StaffingResult:
+def analyse_staffing(staffing: pd.DataFrame, report_date, unit_kinds=None,
+                     names: dict[str, dict[str, str]] | None = None) -> StaffingResult:
     """People on duty against plan per unit and role on the report date, short units, district totals.
 
     Parameters
@@ -104,12 +133,14 @@ def analyse_staffing(staffing: pd.DataFrame, report_date, unit_kinds=None) -> St
     report_date : date-like
     unit_kinds : sequence of str, optional
         Keep only these unit kinds (a field report shows its own units); all by default.
+    names : mapping, optional
+        :func:`unit_names`: rows and units get ``name`` and ``unit`` (:func:`with_names`).
     """
     day = pd.Timestamp(report_date).normalize()
     kept = staffing if unit_kinds is None else staffing[staffing["unit_kind"].isin(list(unit_kinds))]
-    rows = day_rows(kept, day)
+    rows = with_names(day_rows(kept, day), names)
     warnings = [] if len(rows) else [f"no staffing rows dated {day:%Y-%m-%d}"]
-    units = unit_totals(rows)
+    units = with_names(unit_totals(rows), names)
     planned, on_duty = int(rows["planned"].sum()), int(rows["on_duty"].sum())
     totals = {
         "units": int(len(units)),
@@ -149,6 +180,8 @@ def staffing_figures(result: StaffingResult) -> dict:
             {
                 "unit_kind": str(r.unit_kind),
                 "unit_id": str(r.unit_id),
+                "name": r.name,
+                "unit": r.unit,
                 "planned": int(r.planned),
                 "on_duty": int(r.on_duty),
                 "shortfall": int(r.shortfall),

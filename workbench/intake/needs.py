@@ -75,7 +75,8 @@ REPORT_NEEDS: dict[str, Needs] = {
             (_ZONES, _CONTEXT),
         ),
         Needs("field_checks", ("areas", "testing_sites", "quarantine_checks", "medical_waste"),
-              (Optional("staffing", "the front-line staffing section"), _CONTEXT)),
+              (Optional("staffing", "the front-line staffing section"),
+               Optional("checkpoints", "the checkpoints' names in the staffing section"), _CONTEXT)),
         Needs("projects", ("projects", "project_milestones")),
         # the brief shows each domain whose datasets the pack has, and says which it lacks
         Needs("daily_brief", ()),

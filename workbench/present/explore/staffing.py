@@ -84,7 +84,7 @@ def feature_id(kind, unit_id) -> str:
 def placed_units(context: Context, result: staffing.StaffingResult) -> pd.DataFrame:
     """The units of ``result`` (short first) with ``feature``, ``label``, ``name``, ``lon``, ``lat``
     (missing without a place) and ``tone``."""
-    units = result.units.assign(unit_id=result.units["unit_id"].astype(str))
+    units = result.units.drop(columns=["name", "unit"]).assign(unit_id=result.units["unit_id"].astype(str))
     out = units.merge(unit_places(context), on=["unit_kind", "unit_id"], how="left")
     out["name"] = out["name"].fillna(out["unit_id"])
     out["feature"] = [feature_id(k, u) for k, u in zip(out["unit_kind"], out["unit_id"], strict=True)]

@@ -47,7 +47,7 @@ def kinds_table(result: StaffingResult, lang: str = "zh") -> HTML:
 
 def short_units_table(result: StaffingResult, lang: str = "zh") -> HTML:
     """The units short today, largest shortfall first."""
-    columns = {"kind_name": "st_unit_kind", "unit_id": "st_unit", "planned": "st_planned",
+    columns = {"unit": "st_unit", "kind_name": "st_unit_kind", "planned": "st_planned",
                "on_duty": "st_on_duty", "shortfall": "st_shortfall", "roles_short": "st_short_roles"}
     return display.table(_with_kind_names(result.units[result.units["short"]], lang), columns, lang,
                          csv_name="short_units.csv")
@@ -55,7 +55,7 @@ def short_units_table(result: StaffingResult, lang: str = "zh") -> HTML:
 
 def short_roles_table(result: StaffingResult, lang: str = "zh") -> HTML:
     """Every unit and role short today."""
-    columns = {"kind_name": "st_unit_kind", "unit_id": "st_unit", "role": "st_role", "planned": "st_planned",
+    columns = {"unit": "st_unit", "kind_name": "st_unit_kind", "role": "st_role", "planned": "st_planned",
                "on_duty": "st_on_duty", "shortfall": "st_shortfall"}
     return display.table(_with_kind_names(result.rows[result.rows["short"]], lang), columns, lang,
                          csv_name="short_roles.csv")
