@@ -96,10 +96,11 @@ def summary(since: SinceLastRun, lang: str = "zh") -> HTML:
              "status": "bad" if changes.new else "good"},
             {"label": label("brief_cleared_count", lang), "value": str(len(changes.cleared)),
              "detail": label("brief_still_open_count", lang, n=len(changes.still_open)), "status": "neutral"},
-            {"label": label("brief_revised_count", lang), "value": str(len(since.revised)),
-             "detail": label("brief_revised_detail", lang, date=since.previous_date),
-             "status": "warn" if since.revised else "good"},
         ]
+        if since.revised:  # an analyst's matter: a card only when a past figure changed
+            cards.append({"label": label("brief_revised_count", lang), "value": str(len(since.revised)),
+                          "detail": label("brief_revised_detail", lang, date=since.previous_date),
+                          "status": "warn"})
     return display.headline(cards)
 
 
