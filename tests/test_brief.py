@@ -68,6 +68,12 @@ ITEMS = [
     {"item": "seal_ok", "compliant": 99, "households": 100, "compliance": 0.99, "below_target": False},
     {"item": "magnet_ok", "compliant": 90, "households": 100, "compliance": 0.9, "below_target": True},
 ]
+QUARANTINE_COMMUNITIES = [
+    {"area_id": "C1", "name": "一社区", "street": "一街道", "households": 39, "weakest_item": "magnet_ok",
+     "compliant": 22, "compliance": 22 / 39, "below_target": True, "band": "short"},
+    {"area_id": "C2", "name": "二社区", "street": "一街道", "households": 20, "weakest_item": "seal_ok",
+     "compliant": 18, "compliance": 0.9, "below_target": True, "band": "near"},
+]
 UNCOLLECTED = [
     {"site_id": "T7", "name": "七号点", "kind": "fixed", "last_collected": None, "hours_since": None},
     {"site_id": "T8", "name": "八号点", "kind": "mobile", "last_collected": "2022-10-07 20:30",
@@ -139,6 +145,10 @@ CASES = {
         {"quarantine_items": ITEMS}, ["magnet_ok"],
         "居家隔离“门磁安装”落实率 90.0% (90 / 100)，低于目标",
         "Home quarantine, Door magnet installed: 90.0% (90 / 100), below target"),
+    "quarantine_community_short": (
+        {"quarantine_communities": QUARANTINE_COMMUNITIES}, ["C1"],  # C2 is near the target: no alert
+        "一街道一社区（C1）居家隔离“门磁安装”落实率 56.4% (22 / 39)，明显低于目标",
+        "一社区, 一街道 (C1): home quarantine, Door magnet installed 56.4% (22 / 39), well below target"),
     "waste_uncollected": (
         {"uncollected_sites": UNCOLLECTED}, ["T7", "T8"],
         "采样点七号点（T7）医疗废物 24 小时未收运，上次收运 —（截至 8 时 — 小时）",
