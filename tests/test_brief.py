@@ -156,8 +156,8 @@ CASES = {
     "enterprise_behind": (
         {"targets": TARGETS}, ["E1 / 产值"],
         "华鼎铜业产值完成 61.2%（61.20 / 100.0 亿元），时间进度 77.3%，预计全年 79.20 亿元，进度落后",
-        "华鼎铜业, 产值: 61.2% done (61.20 / 100.0 10⁸ yuan) at 77.3% of the year; "
-        "projected 79.20 10⁸ yuan, behind"),
+        "华鼎铜业, 产值: 61.2% done (61.20 / 100.0 ×10⁸ yuan) at 77.3% of the year; "
+        "projected 79.20 ×10⁸ yuan, behind"),
     "enterprise_at_risk": (
         {"targets": TARGETS}, ["E2 / 稀土金属"],
         "瑞鑫稀土稀土金属完成 74.9%（5,995 / 8,000 t），时间进度 77.3%，预计全年 7,760 t，有风险",

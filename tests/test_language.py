@@ -303,7 +303,7 @@ def test_units_of_the_data_in_english():
     from workbench.present.i18n import unit_text
 
     assert [unit_text(u, "en") for u in ("万吨", "t", "元", "万元", "亿元", "元/斤", "元/500g", None)] == \
-        ["10⁴ t", "t", "yuan", "10⁴ yuan", "10⁸ yuan", "yuan/jin", "yuan/500g", None]
+        ["×10⁴ t", "t", "yuan", "×10⁴ yuan", "×10⁸ yuan", "yuan/jin", "yuan/500g", None]
     assert unit_text("元/斤", "zh") == "元/斤"
 
 

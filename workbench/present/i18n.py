@@ -61,7 +61,7 @@ def _is_one(value) -> bool:
 #: Units of the data in English: the contract's (t, 万吨, 元, 万元, 亿元) and those of price feeds
 #: (元/斤); a unit is translated part by part around "/", a part not listed stays as it is.
 UNITS_EN = {
-    "吨": "t", "万吨": "10⁴ t", "元": "yuan", "万元": "10⁴ yuan", "亿元": "10⁸ yuan",
+    "吨": "t", "万吨": "×10⁴ t", "元": "yuan", "万元": "×10⁴ yuan", "亿元": "×10⁸ yuan",
     "斤": "jin", "公斤": "kg", "千克": "kg", "克": "g", "升": "L", "毫升": "mL",
     "个": "piece", "只": "piece", "件": "piece", "袋": "bag", "箱": "box", "盒": "box", "瓶": "bottle",
     "桶": "barrel", "份": "portion", "把": "bunch", "人": "person", "户": "household", "天": "day",
@@ -72,7 +72,8 @@ UNITS_EN = {
 def unit_text(unit, lang: str = "zh"):
     """A unit of the data as a page in ``lang`` shows it: as it is in zh; in en through :data:`UNITS_EN`.
 
-    ``元/斤`` → ``yuan/jin``, ``万吨`` → ``10⁴ t``; anything but text is returned unchanged.
+    ``元/斤`` → ``yuan/jin``, ``万吨`` → ``×10⁴ t`` (after a number: "8 ×10⁴ t"); anything but
+    text is returned unchanged.
     """
     if lang == "zh" or not isinstance(unit, str):
         return unit
