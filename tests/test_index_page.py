@@ -40,7 +40,7 @@ def reports(tmp_path):
 
 
 def order(page: str) -> list[tuple[str, str]]:
-    return re.findall(r'<tr(?: class="brief")? data-report="([^"]+)" data-date="([^"]+)">', page)
+    return re.findall(r'<tr(?: class="brief")? data-report="([^"]+)" data-date="([^"]+)"[^>]*>', page)
 
 
 def test_the_index_is_chinese_by_default_with_titles_and_the_brief_first(reports):
@@ -72,3 +72,11 @@ def test_the_english_index_has_no_chinese_ui_text(reports):
     text = re.sub(r"<[^>]+>", " ", text)
     assert not CJK.search(text), CJK.findall(text)[:5]
     assert "Daily situation brief" in text and "Chinese   daily_brief" in text and "Data quality" in text
+
+
+def test_the_report_filter_offers_each_report_once_in_every_language(reports):
+    page = render_index(collect_runs(reports))
+    options = re.findall(r'<option value="([^"]*)"', page.split('id="f-report"')[1].split("</select>")[0])
+    assert "daily_brief" in options and "daily_brief_en" not in options  # the English brief is the brief's
+    assert len(options) == len(set(options))
+    assert 'data-report="daily_brief_en" data-date="2022-10-09" data-group="daily_brief"' in page

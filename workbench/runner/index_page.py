@@ -63,7 +63,7 @@ _FILTER_SCRIPT = """
   function apply() {
     var rows = document.querySelectorAll("tbody tr"), shown = 0;
     for (var i = 0; i < rows.length; i++) {
-      var ok = (!report.value || rows[i].dataset.report === report.value) &&
+      var ok = (!report.value || rows[i].dataset.group === report.value) &&
                (!date.value || rows[i].dataset.date === date.value);
       rows[i].hidden = !ok;
       if (ok) { shown++; }
@@ -191,7 +191,9 @@ def render_row(row: dict, lang: str = "zh") -> str:
         links.append(f'<a href="{escape(row["json_href"])}">{escape(label("index_record", lang))}</a>')
     status_text = label(f"run_status_{status}", lang) if status in ("ok", "failed", "unreadable") else status
     css = ' class="brief"' if base_report(row["report"]) in FIRST_REPORTS else ""
-    return (f'<tr{css} data-report="{escape(row["report"])}" data-date="{escape(row["date"])}">'
+    group = escape(base_report(row["report"]))  # the filter's: a report in every language at once
+    return (f'<tr{css} data-report="{escape(row["report"])}" data-date="{escape(row["date"])}" '
+            f'data-group="{group}">'
             f'<td class="title">{title}{f" <span class=meta>{escape(tag)}</span>" if tag else ""} '
             f'<code class="code">{escape(code)}</code>'
             f'{f"<span class=meta> · {escape(meta)}</span>" if meta else ""}'
@@ -234,7 +236,7 @@ def render_section(date: str, rows: list[dict], lang: str = "zh") -> str:
 def render_index(runs: list[dict], title: str | None = None, lang: str = "zh") -> str:
     """Return the index page for ``runs`` (rows of ``collect_runs``) in ``lang`` (zh or en)."""
     title = title or label("index_title", lang)
-    reports = sorted({row["report"] for row in runs})
+    reports = sorted({base_report(row["report"]) for row in runs})
     names = {report: report_title(report, lang) for report in reports}
     dates = sorted({row["date"] for row in runs}, reverse=True)
     failed = sum(row["status"] != "ok" for row in runs)
@@ -242,6 +244,7 @@ def render_index(runs: list[dict], title: str | None = None, lang: str = "zh") -
     date_options = render_options(dates, label("index_all", lang))
     sections = "".join(render_section(date, [row for row in runs if row["date"] == date], lang)
                        for date in dates)
+    summary = label("index_summary" if failed else "index_summary_all_ok", lang, n=len(runs), failed=failed)
     return f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}">
 <head>
@@ -253,7 +256,7 @@ def render_index(runs: list[dict], title: str | None = None, lang: str = "zh") -
 <body>
 <main>
 <h1>{escape(title)}</h1>
-<p>{escape(label("index_summary", lang, n=len(runs), failed=failed))}</p>
+<p>{escape(summary)}</p>
 <form>
 <label>{escape(label("index_report", lang))} <select id="f-report">{report_options}</select></label>
 <label>{escape(label("index_date", lang))} <select id="f-date">{date_options}</select></label>
