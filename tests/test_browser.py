@@ -107,11 +107,15 @@ def measure_pages(browser, reports: Path, shots: Path) -> dict:
             frames = map_frames(page)
             fitted = []
             for frame in frames:  # the map fits itself once its frame is laid out
+                # as a reader comes to it: Chromium throttles a sandboxed (cross-origin) frame
+                # out of view, so a map below the first screen may fit only once scrolled to
+                frame.frame_element().scroll_into_view_if_needed()
                 try:
                     frame.wait_for_function(FITTED, timeout=10_000)
                     fitted.append(True)
                 except Exception:
                     fitted.append(False)
+            page.evaluate("window.scrollTo(0, 0)")  # the first screen is measured from the top
             lang = page.evaluate("document.documentElement.lang") or ""
             record = {
                 "lang": "en" if lang.startswith("en") else "zh",

@@ -102,7 +102,8 @@ def test_wiring_field_report_publishes_staffing(sample_data, tmp_path):
     from fixtures.reports import sample_report_figures
 
     figures, _ = sample_report_figures("field_checks", tmp_path)
-    assert figures["staffing"] == st.staffing_figures(st.analyse_staffing(sample_data.staffing, D))
+    direct = st.analyse_staffing(sample_data.staffing, D, names=st.unit_names(sample_data))
+    assert figures["staffing"] == st.staffing_figures(direct)
 
 
 def test_brief_figures(staffing):
