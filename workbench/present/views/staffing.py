@@ -27,7 +27,7 @@ def headline(result: StaffingResult, lang: str = "zh") -> HTML:
          "value": f"{format_count(totals['units_short'], lang)} / {format_count(totals['units'], lang)}",
          "status": "warn" if totals["units_short"] else "good"},
         {"label": label("st_shortfall", lang), "value": format_count(totals["shortfall"], lang),
-         "status": "neutral"},
+         "detail": label("st_shortfall_detail", lang), "status": "neutral"},
     ])
 
 
