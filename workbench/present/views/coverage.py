@@ -23,6 +23,7 @@ def scope_label(scope: str, areas: pd.DataFrame, lang: str = "zh") -> str:
 def headline(result: CoverageResult, lang: str = "zh") -> HTML:
     """Cards: coverage of the scope, communities short, silent sites, round window."""
     total, rnd = result.total, result.round
+    window = label("round_window", lang, start=f"{rnd['start']:%m-%d %H:%M}", end=f"{rnd['end']:%m-%d %H:%M}")
     cards = [
         {"label": f"{label('coverage', lang)} · {rnd['name']}",
          "value": format_share(total["coverage"]),
@@ -36,21 +37,10 @@ def headline(result: CoverageResult, lang: str = "zh") -> HTML:
         {"label": label("silent_sites", lang), "value": str(len(result.silent)),
          "detail": display.display_names(result.silent, "site_id") or label("none", lang),
          "status": "bad" if len(result.silent) else "good"},
-        _round_card(rnd, lang),  # its name also heads the first card: this one says when
+        {"label": label("round", lang), "value": str(rnd["name"]), "detail": f"{window} · {rnd['round_id']}",
+         "status": "neutral"},
     ]
     return display.headline(cards)
-
-
-def _round_card(rnd, lang: str) -> dict:
-    """When the round runs, short enough for a phone: ``07:00–22:00`` and its day, else its dates."""
-    start, end = pd.Timestamp(rnd["start"]), pd.Timestamp(rnd["end"])
-    if start.date() == end.date():
-        value, detail = f"{start:%H:%M}–{end:%H:%M}", f"{start:%m-%d} · {rnd['name']}"
-    else:
-        window = label("round_window", lang, start=f"{start:%m-%d %H:%M}", end=f"{end:%m-%d %H:%M}")
-        value, detail = f"{start:%m-%d}–{end:%m-%d}", f"{window} · {rnd['name']}"
-    return {"label": f"{label('round', lang)} · {rnd['round_id']}", "value": value, "detail": detail,
-            "status": "neutral"}
 
 
 def short_table(result: CoverageResult, areas: pd.DataFrame, lang: str = "zh") -> HTML:
