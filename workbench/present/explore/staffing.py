@@ -55,7 +55,8 @@ def staffing_result(context: Context, selection: Selection) -> staffing.Staffing
     data = context.data
     return context.cached(("staffing", selection.date, kind),
                           lambda: staffing.analyse_staffing(data.staffing, selection.date,
-                                                            unit_kinds=None if kind is None else [kind]))
+                                                            unit_kinds=None if kind is None else [kind],
+                                                            names=staffing.unit_names(data)))
 
 
 def unit_places(context: Context) -> pd.DataFrame:
