@@ -27,12 +27,12 @@ PRICE_RULES = tuple(prices.parse_alert_rules(*read_parameter_file(None, prices.D
 
 # ---------------------------------------------------------------- hand-made figures, one domain each
 
-DISTRICT = {"tested": 900, "population": 1000, "coverage": 0.9, "short": True}
+DISTRICT = {"tested": 900, "population": 1000, "coverage": 0.9, "target": 0.95, "short": True}
 COMMUNITIES = [
     {"area_id": "C1", "name": "和平社区", "street": "稀土路街道", "tested": 86, "population": 100,
-     "coverage": 0.86, "short": True, "gap": 9},
+     "coverage": 0.86, "target": 0.95, "short": True, "gap": 9},
     {"area_id": "C2", "name": "阳光社区", "street": "稀土路街道", "tested": 99, "population": 100,
-     "coverage": 0.99, "short": False, "gap": 0},
+     "coverage": 0.99, "target": 0.95, "short": False, "gap": 0},
 ]
 SILENT = [{"site_id": "T5", "name": "一号点", "kind": "fixed", "silent_on": "2022-10-08",
            "last_reported": "2022-10-05"}]
@@ -65,14 +65,16 @@ PRICE_ALERTS = [
      "value": 3.0, "price": 3.05, "unit": "元/斤", "compared_with": None},
 ]
 ITEMS = [
-    {"item": "seal_ok", "compliant": 99, "households": 100, "compliance": 0.99, "below_target": False},
-    {"item": "magnet_ok", "compliant": 90, "households": 100, "compliance": 0.9, "below_target": True},
+    {"item": "seal_ok", "compliant": 99, "households": 100, "compliance": 0.99, "target": 0.95,
+     "below_target": False},
+    {"item": "magnet_ok", "compliant": 90, "households": 100, "compliance": 0.9, "target": 0.95,
+     "below_target": True},
 ]
 QUARANTINE_COMMUNITIES = [
     {"area_id": "C1", "name": "一社区", "street": "一街道", "households": 39, "weakest_item": "magnet_ok",
-     "compliant": 22, "compliance": 22 / 39, "below_target": True, "band": "short"},
+     "compliant": 22, "compliance": 22 / 39, "target": 0.95, "below_target": True, "band": "short"},
     {"area_id": "C2", "name": "二社区", "street": "一街道", "households": 20, "weakest_item": "seal_ok",
-     "compliant": 18, "compliance": 0.9, "below_target": True, "band": "near"},
+     "compliant": 18, "compliance": 0.9, "target": 0.95, "below_target": True, "band": "near"},
 ]
 UNCOLLECTED = [
     {"site_id": "T7", "name": "七号点", "kind": "fixed", "last_collected": None, "hours_since": None},
@@ -103,12 +105,13 @@ SHORT_UNITS = [
 CASES = {
     "district_coverage_short": (
         {"district": DISTRICT}, ["district"],
-        "全区核酸覆盖率 90.0% (900 / 1,000)，低于目标",
-        "District testing coverage 90.0% (900 / 1,000), below target"),
+        "全区核酸覆盖率 90.0% (900 / 1,000)，低于目标 95.0%",
+        "District testing coverage 90.0% (900 / 1,000), below the 95.0% target"),
     "community_coverage_short": (
         {"communities": COMMUNITIES}, ["C1"],
-        "稀土路街道和平社区（C1）核酸覆盖率 86.0% (86 / 100)，低于目标，尚差 9 人",
-        "和平社区, 稀土路街道 (C1): testing coverage 86.0% (86 / 100), below target; 9 more to test"),
+        "稀土路街道和平社区（C1）核酸覆盖率 86.0% (86 / 100)，低于目标 95.0%，尚差 9 人",
+        "和平社区, 稀土路街道 (C1): testing coverage 86.0% (86 / 100), below the 95.0% target; "
+        "9 more to test"),
     "testing_site_silent": (
         {"silent_sites": SILENT}, ["T5"],
         "采样点一号点（T5）自 2022-10-08 起无采样记录，最后上报 2022-10-05",
@@ -143,12 +146,13 @@ CASES = {
         "西红柿 at 华联超市: 3 rises in a row, now 3.05 yuan/jin"),
     "quarantine_item_below_target": (
         {"quarantine_items": ITEMS}, ["magnet_ok"],
-        "居家隔离“门磁安装”落实率 90.0% (90 / 100)，低于目标",
-        "Home quarantine, Door magnet installed: 90.0% (90 / 100), below target"),
+        "居家隔离“门磁安装”落实率 90.0% (90 / 100)，低于目标 95.0%",
+        "Home quarantine, Door magnet installed: 90.0% (90 / 100), below the 95.0% target"),
     "quarantine_community_short": (
         {"quarantine_communities": QUARANTINE_COMMUNITIES}, ["C1"],  # C2 is near the target: no alert
-        "一街道一社区（C1）居家隔离“门磁安装”落实率 56.4% (22 / 39)，明显低于目标",
-        "一社区, 一街道 (C1): home quarantine, Door magnet installed 56.4% (22 / 39), well below target"),
+        "一街道一社区（C1）居家隔离“门磁安装”落实率 56.4% (22 / 39)，比目标 95.0% 低 10 个百分点以上",
+        "一社区, 一街道 (C1): home quarantine, Door magnet installed 56.4% (22 / 39), "
+        "more than 10 points below the 95.0% target"),
     "waste_uncollected": (
         {"uncollected_sites": UNCOLLECTED}, ["T7", "T8"],
         "采样点七号点（T7）医疗废物 24 小时未收运，上次收运 —（截至 8 时 — 小时）",
@@ -297,6 +301,11 @@ def test_conditions_and_operators():
     ("{coverage:rate}", {"coverage": 0.5, "tested": 1, "population": 2}, "en", "50.0% (1 / 2)"),
     ("{q:num}", {"q": 0.01234}, "en", "0.0123"),
     ("{q:num}", {"q": 81586.85}, "en", "81,587"),
+    ("{h:hours}", {"h": 82.4}, "zh", "82"),
+    ("{h:hours}", {"h": 9.96}, "zh", "10"),
+    ("{h:hours}", {"h": 3.46}, "en", "3.5"),
+    ("{h:hours}", {"h": 24.0}, "en", "24"),
+    ("{h:hours}", {"h": None}, "en", "—"),
     ("{zone:label}", {"zone": "sealed"}, "zh", "封控区"),
     ("{item:label:fc_}", {"item": "tested"}, "en", "Tested"),
     ("{x} {y:share}", {"x": None, "y": float("nan")}, "zh", "— —"),
@@ -366,6 +375,13 @@ def test_a_cleared_alert_is_worded_by_todays_rule_or_kept_as_published():
     worded = alert_message(alerts.alert_from_record(record, RULES), "en")
     assert worded.startswith("和平社区, 稀土路街道 (C1)")
     assert alert_message(alerts.alert_from_record(record, []), "en") == "旧的说法"
+
+
+def test_a_cleared_alert_whose_evidence_lacks_a_field_of_todays_wording_keeps_its_words():
+    before_targets = {k: v for k, v in COMMUNITIES[0].items() if k != "target"}
+    record = {"rule": "community_coverage_short", "severity": "high", "domain": "coverage", "subject": "C1",
+              "evidence": before_targets, "message": "旧的说法", "since": "2022-10-07"}
+    assert alert_message(alerts.alert_from_record(record, RULES), "zh") == "旧的说法"
 
 
 # ---------------------------------------------------------------- since the last run: revised figures

@@ -128,9 +128,15 @@ def _alert(rule: Rule, subject: str, evidence: Mapping) -> Alert:
 
 
 def alert_from_record(record: Mapping, rules: Sequence[Rule]) -> Alert:
-    """An alert of an earlier brief's JSON, worded by today's rule of the same id when there is one."""
+    """An alert of an earlier brief's JSON, worded by today's rule of the same id when there is one.
+
+    A template that needs a field the earlier evidence lacks (the rule's wording gained a figure
+    since) is left out: that alert keeps the words it was published with.
+    """
+    evidence = dict(record.get("evidence") or {})
     templates = next((dict(r.messages) for r in rules if r.id == record.get("rule")), {})
+    templates = {lang: t for lang, t in templates.items() if needed_fields(t) <= set(evidence)}
     return Alert(rule=str(record.get("rule")), severity=str(record.get("severity", "low")),
                  domain=str(record.get("domain", "")), subject=str(record.get("subject", "")),
-                 evidence=dict(record.get("evidence") or {}), templates=templates,
-                 since=record.get("since"), text=record.get("message"))
+                 evidence=evidence, templates=templates, since=record.get("since"),
+                 text=record.get("message"))

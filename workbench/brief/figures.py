@@ -117,10 +117,11 @@ def coverage_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tupl
         "round_id": full["round_id"], "round_name": full["round"]["name"],
         "coverage_target": full["coverage_target"],
         "district": {**full["district"], "short": result.district["short"], "band": result.district["band"],
-                     "tone": coverage.coverage_tone(result.district)},
+                     "target": full["coverage_target"], "tone": coverage.coverage_tone(result.district)},
         "short_communities": full["short_communities"], "communities_total": result.district["communities"],
-        "communities": records(table, ["area_id", "name", "street", "tested", "population", "coverage",
-                                       "short", "gap", "band"]),
+        "communities": records(table.assign(target=full["coverage_target"]),
+                               ["area_id", "name", "street", "tested", "population", "coverage",
+                                "target", "short", "gap", "band"]),
         "silent_sites": records(result.silent, ["site_id", "name", "kind", "silent_on", "last_reported"]),
     }), list(result.warnings)
 
@@ -192,11 +193,13 @@ def field_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
     full = field_checks.field_figures(result)
     items = result.items.rename(columns={"share": "compliance"})
     items["below_target"] = items["band"].isin(["near", "short"])
+    items["target"] = result.compliance_target
     areas = _streets(result.areas, data["areas"])
     areas["compliant"] = [row[row["weakest_item"]] if isinstance(row["weakest_item"], str) else None
                           for row in areas.to_dict("records")]
     areas = areas.rename(columns={"weakest_share": "compliance"})
     areas["below_target"] = areas["band"].isin(["near", "short"])
+    areas["target"] = result.compliance_target
     waste = {"kg_24h": full["waste_kg_24h"], "bags_24h": full["waste_bags_24h"],
              "testing_sites": full["testing_sites"], "uncollected": len(full["uncollected_sites"])}
     uncollected = result.uncollected.assign(hours_since=result.uncollected["hours_since"].round(1))
@@ -204,10 +207,11 @@ def field_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
         "cutoff": full["cutoff"], "compliance_target": result.compliance_target,
         "quarantine": {"households": full["quarantine_households"], "communities": full["quarantine_areas"],
                        "communities_below_target": int(areas["below_target"].sum())},
-        "quarantine_items": records(items, ["item", "compliant", "households", "compliance", "below_target",
-                                            "band"]),
+        "quarantine_items": records(items, ["item", "compliant", "households", "compliance", "target",
+                                            "below_target", "band"]),
         "quarantine_communities": records(areas, ["area_id", "name", "street", "households", "weakest_item",
-                                                  "compliant", "compliance", "below_target", "band"]),
+                                                  "compliant", "compliance", "target", "below_target",
+                                                  "band"]),
         "waste": waste,
         "uncollected_sites": records(uncollected, ["site_id", "name", "kind", "last_collected",
                                                    "hours_since"]),

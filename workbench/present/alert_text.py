@@ -33,7 +33,8 @@ def render_message(template: str, evidence: Mapping, lang: str = "zh") -> str:
     """Fill ``template`` with ``evidence``, formatting each value for ``lang``.
 
     Formats: none (text as it is; whole numbers with separators), ``count`` (separators),
-    ``share`` (0.953 → 95.3%), ``rate`` (the share with its numerator and denominator, the
+    ``share`` (0.953 → 95.3%), ``hours`` (a duration: whole hours from 10 on, else one decimal:
+    82.4 → 82, 3.46 → 3.5), ``rate`` (the share with its numerator and denominator, the
     fields named in :data:`~workbench.brief.rules.RATE_PARTS`), ``num`` (a quantity:
     separators when large, three significant digits when small), ``label`` (the label of the
     value, ``label:PREFIX`` the label of PREFIX + value, e.g. ``{zone:label}``,
@@ -64,8 +65,17 @@ def format_value(name: str, spec: str, evidence: Mapping, lang: str = "zh") -> s
         return str(unit_text(value, lang))
     if spec == "share":
         return format_share(value)
+    if spec == "hours":
+        return format_hours(value)
     if spec == "num" or (spec == "" and isinstance(value, float)):
         return format_quantity(value)
     if spec == "count" or (spec == "" and is_number(value)):
         return format_count(value, lang)
     return str(value)
+
+
+def format_hours(value) -> str:
+    """A duration in hours for a sentence: whole hours from 10 on, else one decimal (no ``.0``)."""
+    hours = float(value)
+    text = f"{hours:,.0f}" if abs(hours) >= 10 else f"{hours:.1f}"
+    return text.removesuffix(".0")
