@@ -85,3 +85,20 @@ def test_a_data_problem_note_reads_in_chinese_on_a_chinese_page():
     assert note_text(str(dated), "en") == str(dated)
     odd = Problem("x", "f.csv", None, None, "something new", "", "warning")
     assert note_text(str(odd)) == "【提示】f.csv：应为something new"  # an unknown one stays as written
+
+
+def test_personal_identifier_warnings_read_in_chinese():
+    from workbench.errors import Problem
+
+    keys = Problem("sampling", "采样.csv", None, "person_key",
+                   "a pseudonymous person_key (not an ID-card or phone number)",
+                   "12 of the first 1,000 keys are shaped like ID-card numbers (not shown): "
+                   "ask the department to export pseudonymous keys", "warning")
+    assert note_text(str(keys)) == (
+        "【提示】采样.csv，列 person_key：应为化名的 person_key（不是身份证号或手机号）"
+        "（发现：前 1,000 个编号中有 12 个形如身份证号（不显示）：请部门改为导出化名编号）")
+    refused = ("counts per area only, no personal identifiers (names, ID-card or phone numbers): "
+               "a person-level file is refused")
+    found = "2 values shaped like mobile numbers; the column was not loaded and its values are not shown"
+    column = Problem("quarantine_checks", "居家.csv", 3, "联系", refused, found)
+    assert "（发现：2 个值形如手机号；此列未读取，其值不显示）" in note_text(str(column))

@@ -190,3 +190,28 @@ def test_kernels_side_by_side_take_turns_on_an_answer(tmp_path, monkeypatch):
         kernel.join()
     assert len(computed) == 1 and [a["n"].tolist() for a in answers] == [[1], [1]]
     assert rows.memo(("k",), slow_answer)["n"].tolist() == [1] and len(computed) == 1  # read, not computed
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_raw_id_card_keys_and_phone_columns_are_warned_of_never_shown(tmp_path, suffix):
+    keys = ["110105199001011234", "p002", "15012345678"]
+    samples = pd.DataFrame({"person_key": keys, "area_id": ["007"] * 3, "site_id": ["T1"] * 3,
+                            "sampled_at": pd.to_datetime(["2022-10-04 08:00"] * 3), "联系电话": keys})
+    files = {"areas.geojson": areas_frame(), "sites.csv": sites_frame(), f"sampling.{suffix}": samples}
+    datasets = {"areas": "areas.geojson", "testing_sites": "sites.csv", "sampling": f"sampling.{suffix}"}
+    data = load_datasets(open_pack(write_pack(tmp_path, files, datasets)))
+    warned = [p for p in data.warnings if p.dataset == "sampling"]
+    assert [(p.severity, p.column) for p in warned] == [("warning", "person_key"), ("warning", "联系电话")]
+    assert warned[0].found.startswith("1 of the first 3 keys are shaped like ID-card numbers (not shown)")
+    assert "columns 联系电话 announce personal identifiers (not read)" in warned[1].found
+    assert not any(k in str(p) for p in warned for k in keys)
+    tested = coverage.count_tested(data.sampling, "2022-10-04 00:00", "2022-10-04 23:59")
+    assert tested.to_dict("list") == {"area_id": ["007"], "tested": [3]}  # the figures are unchanged
+
+
+def test_pseudonymous_keys_raise_no_identifier_warning(tmp_path):
+    samples = pd.DataFrame(KEPT[:3], columns=["person_key", "area_id", "site_id", "sampled_at"])
+    files = {"areas.geojson": areas_frame(), "sites.csv": sites_frame(), "sampling.csv": samples}
+    datasets = {"areas": "areas.geojson", "testing_sites": "sites.csv", "sampling": "sampling.csv"}
+    data = load_datasets(open_pack(write_pack(tmp_path, files, datasets)))
+    assert not [p for p in data.warnings if p.dataset == "sampling"]

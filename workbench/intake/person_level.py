@@ -56,6 +56,7 @@ from workbench.intake.person_sources import (
     total_warnings,
 )
 from workbench.intake.person_sources import count_rows as _count
+from workbench.intake.personal import KEYS_LOOKED_AT, raw_identifier_problems
 from workbench.intake.placing import date_only_samples
 from workbench.intake.problems import MAX_ROWS_PER_CHECK, row_problems
 from workbench.intake.setaside import SET_ASIDE
@@ -112,6 +113,7 @@ class _Loader:
         self.tables.update(reference_tables(self.frames))
         for table_name, table in self.tables.items():
             self.con.register(table_name, table)
+        self.problems += self._identifier_problems(sources)
         counts = self._scan(sources)
         origin = self._origin(sources, counts)
         if not counts["n"].sum():
@@ -143,6 +145,13 @@ class _Loader:
                         _missing_column_problem(self.name, source.file, column, present, self.spec.columns)
                     )
         return bool(self.problems)
+
+    def _identifier_problems(self, sources: list[Source]) -> list[Problem]:
+        """Warnings for raw ID-card or phone numbers as keys (the first file's first rows), or beside."""
+        keys = self.con.execute(f"SELECT CAST(person_key AS VARCHAR) AS k FROM {sources[0].sql} "
+                                f"LIMIT {KEYS_LOOKED_AT}").fetchnumpy()["k"]  # fmt: skip
+        others = dict.fromkeys(c for s in sources for c in s.part.columns if c not in COLUMNS)
+        return raw_identifier_problems(self.name, self.spec.file, list(keys), list(others))
 
     # ------------------------------------------------------------ the one scan
 

@@ -79,5 +79,38 @@ def _personal_values(values: pd.Series) -> tuple[str | None, int | None]:
         hits = text.str.fullmatch(pattern)
         if hits.any():
             first = hits.index[hits.to_numpy(dtype=bool)][0]
-            return f"{int(hits.sum()):,} value(s) shaped like {what}", first
+            count = int(hits.sum())
+            return f"{count:,} {'value' if count == 1 else 'values'} shaped like {what}", first
     return None, None
+
+
+#: Keys of a person-level file looked at for raw identifiers: its first rows tell.
+KEYS_LOOKED_AT = 1000
+_PSEUDONYM_EXPECTED = "a pseudonymous person_key (not an ID-card or phone number)"
+
+
+def raw_identifier_problems(dataset: str, file: str, keys: list, stored_columns: list[str]) -> list[Problem]:
+    """Warnings for a person-level file that carries personal identifiers, which no report reads.
+
+    ``keys`` are the first :data:`KEYS_LOOKED_AT` ``person_key`` values read; when any is shaped
+    like an ID-card or mobile number, one warning asks for pseudonymous keys. ``stored_columns``
+    are the file's column names: one warning names those that announce names, ID-card or phone
+    numbers (never read). No value is repeated; the figures are unchanged (a key still counts
+    one person), so these are warnings, not errors.
+    """
+    problems = []
+    text = pd.Series([k for k in keys if isinstance(k, str)], dtype="object")
+    for pattern, what in ((ID_CARD_PATTERN, "ID-card numbers"), (MOBILE_PATTERN, "mobile numbers")):
+        hits = int(text.str.fullmatch(pattern).sum()) if len(text) else 0
+        if hits:
+            found = (f"{hits:,} of the first {len(text):,} keys are shaped like {what} (not shown): "
+                     "ask the department to export pseudonymous keys")  # fmt: skip
+            problems.append(Problem(dataset, file, None, "person_key", _PSEUDONYM_EXPECTED, found, "warning"))
+            break
+    announced = [str(c) for c in stored_columns if _personal_header(c) and str(c) != "person_key"]
+    if announced:
+        found = (f"columns {', '.join(announced)} announce personal identifiers (not read): "
+                 "ask the department to export the contract's columns only")  # fmt: skip
+        expected = "no personal identifiers besides the pseudonymous person_key"
+        problems.append(Problem(dataset, file, None, announced[0], expected, found, "warning"))
+    return problems

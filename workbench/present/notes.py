@@ -152,6 +152,10 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"counts per area only, no personal identifiers \(names, ID-card or phone numbers\): a person-level "
      r"file is refused",
      "只接受按区域汇总的数量，不含个人身份信息（姓名、身份证号、手机号）：个人明细文件不予读取"),
+    (r"a pseudonymous person_key \(not an ID-card or phone number\)",
+     "化名的 person_key（不是身份证号或手机号）"),
+    (r"no personal identifiers besides the pseudonymous person_key",
+     "除化名的 person_key 外不含个人身份信息"),
     # files and the catalog
     (r"an existing file", "存在的文件"),
     (r"a path inside the pack folder", "数据包文件夹内的路径"),
@@ -189,16 +193,26 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"none found", "未找到"),
     (r"(?P<what>.+); the column was not loaded and its values are not shown",
      "{what}；此列未读取，其值不显示"),
+    (r"(?P<n>[\d,]+) values? shaped like (?P<kind>ID-card numbers|mobile numbers)",
+     "{n} 个值形如{kind}"),
+    (r"its name announces personal identifiers", "列名表明含个人身份信息"),
+    (r"(?P<n>[\d,]+) of the first (?P<k>[\d,]+) keys are shaped like "
+     r"(?P<kind>ID-card numbers|mobile numbers) \(not shown\): "
+     r"ask the department to export pseudonymous keys",
+     "前 {k} 个编号中有 {n} 个形如{kind}（不显示）：请部门改为导出化名编号"),
+    (r"columns (?P<columns>.+) announce personal identifiers \(not read\): ask the department to export the "
+     r"contract's columns only", "列 {columns} 表明含个人身份信息（未读取）：请部门只导出约定的列"),
 )
 _PROBLEMS = tuple((re.compile(pattern + r"\Z", re.S), wording) for pattern, wording in PROBLEM_PATTERNS)
 #: How a problem whose row was set aside ends, in Chinese (intake's words: :data:`SET_ASIDE`).
 _SET_ASIDE_ZH = "（该行已剔除，报告使用其余各行）"
-_PROBLEM_WORDS = {"coordinates": "坐标", "site's coordinates": "采样点坐标"}
+_PROBLEM_WORDS = {"coordinates": "坐标", "site's coordinates": "采样点坐标", "ID-card numbers": "身份证号",
+                  "mobile numbers": "手机号"}
 
 
 #: Parts of a problem's text that are names of the pack (datasets, columns, files, values): code.
 CODE_PARTS = frozenset({"reference", "file", "column", "columns", "dataset", "sources", "encoding", "name",
-                        "keys", "formats", "type", "values", "what"})
+                        "keys", "formats", "type", "values"})
 
 
 def problem_words(text: str, lang: str = "zh") -> tuple[str, dict[str, str]] | None:
@@ -213,7 +227,8 @@ def problem_words(text: str, lang: str = "zh") -> tuple[str, dict[str, str]] | N
         rest, suffix = text.removesuffix(SET_ASIDE), _SET_ASIDE_ZH
     for pattern, wording in _PROBLEMS:
         if match := pattern.match(rest):
-            values = {key: _PROBLEM_WORDS.get(value, value) for key, value in match.groupdict().items()}
+            values = {key: problem_text(value) if key == "what" and value
+                      else _PROBLEM_WORDS.get(value, value) for key, value in match.groupdict().items()}
             return wording + suffix.replace("{", "{{").replace("}", "}}"), values
     return None
 
