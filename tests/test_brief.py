@@ -56,6 +56,12 @@ WATCHED = [
     {"area_id": "A2", "name": "鹿城雅苑社区", "street": "滨河新区", "zone": "sealed", "households": 400,
      "served_24h": 200, "share_24h": 0.5, "last_delivery": "2022-10-09", "unserved": False},
 ]
+SUPPLIERS = [
+    {"supplier_id": "G1", "name": "华月工贸", "kind": "trading_company", "served_24h": 0,
+     "last_delivery": "2022-10-07", "stopped": True},
+    {"supplier_id": "G2", "name": "华联超市", "kind": "supermarket", "served_24h": 40,
+     "last_delivery": "2022-10-09", "stopped": False},
+]
 PRICE_ALERTS = [
     {"price_rule": "above_baseline", "kind": "above_baseline", "commodity": "菠菜", "market": "滨河农贸市场",
      "value": 0.2, "price": 4.8, "unit": "元/斤", "compared_with": 4.0},
@@ -132,6 +138,10 @@ CASES = {
         {"watched_areas": WATCHED}, ["A1"],
         "管控区滨河新区希望西区社区（A1）近 24 小时无保供配送，最近一次 2022-10-08",
         "希望西区社区, 滨河新区 (A1, Controlled): no delivery in the last 24 h; last on 2022-10-08"),
+    "supplier_stopped": (
+        {"suppliers": SUPPLIERS}, ["G1"],
+        "保供企业华月工贸（G1）近 24 小时无配送，最近一次 2022-10-07",
+        "Supplier 华月工贸 (G1): no delivery in the last 24 h; last on 2022-10-07"),
     "price_above_baseline": (
         {"alerts": PRICE_ALERTS}, ["above_baseline / 菠菜 / 滨河农贸市场"],
         "滨河农贸市场菠菜 4.80 元/斤，比基期价 4 高 20.0%",

@@ -114,6 +114,21 @@ def test_suppliers_and_packages(result):
         ["华月工贸", "A", 30.0], ["华月工贸", "B", 200.0], ["华联超市", "A", 50.0]]
 
 
+def test_a_supplier_stopped_when_it_delivered_in_the_3_days_before_but_not_today(
+        deliveries, suppliers, packages):
+    extra = pd.DataFrame({"date": pd.to_datetime(["2022-10-06", "2022-10-05", "2022-10-09"]),
+                          "supplier_id": ["G3", "G4", "G4"], "area_id": ["C1", "C1", "C1"],
+                          "orders": [1, 1, 0], "packages_delivered": [1, 1, 0],
+                          "households_served": [1, 1, 0]})
+    more = pd.concat([suppliers, pd.DataFrame({"supplier_id": ["G4"], "name": ["old"], "kind": ["other"],
+                                               "lon": [109.9], "lat": [40.6]})], ignore_index=True)
+    sup = supply.supplier_summary(pd.concat([deliveries, extra]), more, packages, D).set_index("supplier_id")
+    assert sup["stopped"].to_dict() == {"G1": False, "G2": False, "G3": True, "G4": False}
+    assert sup.loc["G3", "last_delivery"] == T("2022-10-06")  # D−3: the oldest day that says stopped
+    assert sup.loc["G4", "last_delivery"] == T("2022-10-05")  # D−4 (its row of D delivers nothing)
+    assert sup.loc["G1", "last_delivery"] == D  # its row after the report date is ignored
+
+
 def test_figures_follow_the_issue(result):
     figures = json.loads(json.dumps(supply.supply_figures(result)))
     assert figures["unserved_areas"] == ["C3"]
@@ -198,3 +213,13 @@ def test_a_date_before_any_delivery_or_watched_zone_gives_an_empty_result(sample
     d = sample_data
     result = supply.analyse_supply(d.deliveries, d.suppliers, d.packages, d.areas, d.zones, "2022-10-01")
     assert result.served.empty and supply.supply_figures(result)["unserved_areas"] == []
+
+
+def test_the_suppliers_table_flags_a_stopped_supplier_first(result):
+    from workbench.present.views import supply as view
+
+    quiet = view.suppliers_table(result, "en").data
+    assert "Stopped delivering" not in quiet and "Last day with a delivery" in quiet
+    stopped = result.suppliers.assign(stopped=result.suppliers["supplier_id"] == "G2")
+    html = view.suppliers_table(type(result)(**{**vars(result), "suppliers": stopped}), "en").data
+    assert "Stopped delivering" in html and html.index("华联超市") < html.index("华月工贸")

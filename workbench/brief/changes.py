@@ -28,7 +28,7 @@ from workbench.privacy import mask_values
 TOLERANCE = 1e-9
 #: Fields that identify an item of a figure list, tried in order (all fields of a tuple must be present).
 ITEM_KEYS = (("inspection_id",), ("enterprise_id", "product"), ("price_rule", "commodity", "market"),
-             ("area_id",), ("site_id",), ("checkpoint_id",), ("place_id",), ("item",),
+             ("area_id",), ("site_id",), ("checkpoint_id",), ("place_id",), ("supplier_id",), ("item",),
              ("request_id",), ("project_id", "milestone"), ("project_id",), ("unit_kind", "unit_id"))
 
 # ---------------------------------------------------------------- revised figures

@@ -165,9 +165,12 @@ def supply_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[
                                                "unserved"])}
     columns = ["area_id", "name", "street", "zone", "households", "served_24h", "share_24h", "last_delivery",
                "unserved"]
+    suppliers = records(result.suppliers, ["supplier_id", "name", "kind", "served_24h", "last_delivery",
+                                           "stopped"])
     return plain({"zones": zones, "unserved": len(full["unserved_areas"]),
                   "tone": supply.unserved_tone(len(full["unserved_areas"])),
-                  "watched_areas": records(_streets(result.served, data["areas"]), columns)}), \
+                  "watched_areas": records(_streets(result.served, data["areas"]), columns),
+                  "stopped_suppliers": int(result.suppliers["stopped"].sum()), "suppliers": suppliers}), \
         list(result.warnings)
 
 

@@ -15,6 +15,8 @@ Definitions:
   on two days counts twice. A zone's figure sums its areas' numerators and denominators.
 - An area is *unserved* when it has no delivery in the last 24 h: no row dated D with
   ``households_served`` or ``packages_delivered`` above 0.
+- A supplier has *stopped* when it delivered on none of the rows dated D but on a row dated
+  D−3 to D−1 (a supplier that has not delivered for longer is not said to have stopped today).
 - Households of an area come from the ``households`` column of ``areas`` when given, else
   ``population`` ÷ ``persons_per_household`` (default 2.62, China's 2020 census), rounded,
   with a note saying how many areas were estimated.
@@ -176,10 +178,15 @@ def supplier_summary(deliveries: pd.DataFrame, suppliers: pd.DataFrame, packages
     -------
     DataFrame
         ``supplier_id``, ``name``, ``kind``, ``lon``, ``lat``, ``areas_24h``, ``orders_24h``,
-        ``packages_24h``, ``served_24h``, ``packages_offered``, ``price_low``, ``price_high``.
+        ``packages_24h``, ``served_24h``, ``packages_offered``, ``price_low``, ``price_high``,
+        ``last_delivery`` (date of its latest delivery up to the report date, NaT for none) and
+        ``stopped`` (see the module's definitions).
     """
-    rows = _delivered(deliveries)
-    rows = rows[rows["date"] == pd.Timestamp(report_date).normalize()]
+    day = pd.Timestamp(report_date).normalize()
+    delivered = _delivered(deliveries)
+    delivered = delivered[delivered["date"] <= day]
+    last = delivered.groupby("supplier_id")["date"].max()
+    rows = delivered[delivered["date"] == day]
     per = rows.groupby("supplier_id").agg(areas_24h=("area_id", "nunique"), orders_24h=("orders", "sum"),
                                           packages_24h=("packages_delivered", "sum"),
                                           served_24h=("households_served", "sum"))
@@ -189,6 +196,8 @@ def supplier_summary(deliveries: pd.DataFrame, suppliers: pd.DataFrame, packages
     out = out.join(offer, on="supplier_id")
     counts = ["areas_24h", "orders_24h", "packages_24h", "served_24h", "packages_offered"]
     out[counts] = out[counts].fillna(0).astype("int64")
+    out["last_delivery"] = pd.to_datetime(out["supplier_id"].map(last.to_dict()))
+    out["stopped"] = (out["areas_24h"] == 0) & (out["last_delivery"] >= day - pd.Timedelta(days=3))
     return out.reset_index(drop=True)
 
 

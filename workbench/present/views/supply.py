@@ -112,17 +112,21 @@ def areas_table(supply: SupplyResult, lang: str = "zh") -> HTML:
 
 
 def suppliers_table(supply: SupplyResult, lang: str = "zh") -> HTML:
-    """Per supplier: communities and households served in 24 h, orders, packages, price range."""
-    rows = supply.suppliers
+    """Per supplier: communities and households served in 24 h, orders, packages, price range;
+    the suppliers that stopped delivering first, flagged."""
+    rows = supply.suppliers.sort_values("stopped", ascending=False, kind="stable")
     frame = rows.assign(
         kind_label=rows["kind"].map(lambda k: label(f"sp_kind_{k}", lang)),
         price_range=[f"{lo:g}–{hi:g}" if pd.notna(lo) else "—"
                      for lo, hi in zip(rows["price_low"], rows["price_high"], strict=True)])
-    columns = {"name": "sp_supplier", "supplier_id": "area_id", "kind_label": "kind",
+    columns = {"name": "sp_supplier", "stopped": "cp_status", "supplier_id": "area_id", "kind_label": "kind",
                "areas_24h": "sp_areas_24h",
                "served_24h": "sp_served", "orders_24h": "sp_orders", "packages_24h": "sp_packages_delivered",
-               "price_range": "sp_price_yuan"}
-    return _table(frame, columns, lang, csv_name="suppliers.csv")
+               "last_delivery": "sp_last_delivery", "price_range": "sp_price_yuan"}
+    if not rows["stopped"].any():
+        del columns["stopped"]  # a column of blanks
+    formats = {"stopped": lambda stopped: display.badge(label("sp_stopped", lang), "bad") if stopped else ""}
+    return _table(frame, columns, lang, formats=formats, csv_name="suppliers.csv")
 
 
 def packages_table(supply: SupplyResult, lang: str = "zh") -> HTML:
