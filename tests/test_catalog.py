@@ -11,6 +11,7 @@ from fixtures.packs import areas_frame, coverage_pack, sites_frame, write_pack
 
 from workbench.errors import DataError, WorkbenchError
 from workbench.intake.catalog import default_pack_dir, open_pack
+from workbench.intake.loading import load_datasets
 from workbench.intake.readers import read_raw
 
 
@@ -76,9 +77,24 @@ def test_invalid_yaml_names_the_line(tmp_path):
 
 def test_missing_dataset_file_is_named(tmp_path):
     write_pack(tmp_path, {}, {"areas": "areas.geojson", "sampling": "采样.csv"})
-    problems = problems_of(open_pack, tmp_path)
+    pack = open_pack(tmp_path)  # a dataset's fault is that dataset's: the pack opens
+    assert pack.has("areas") and pack.has("sampling") and pack.listed == ["areas", "sampling"]
+    problems = problems_of(load_datasets, pack)
     assert {p.file for p in problems} == {"areas.geojson", "采样.csv"}
-    assert all(p.expected == "an existing file" for p in problems)
+    assert all(p.expected == "an existing file" and p.severity == "error" for p in problems)
+    assert problems_of(pack.spec, "sampling") == list(pack.unusable["sampling"])
+
+
+def test_a_missing_file_stops_only_what_needs_it(tmp_path):
+    coverage_pack(tmp_path)
+    datasets = {"areas": "areas.geojson", "testing_sites": "sites.csv", "sampling": "sampling.csv",
+                "checkpoint_daily": "卡口日报.xlsx"}
+    write_pack(tmp_path, {}, datasets, report_date="2022-10-09")
+    pack = open_pack(tmp_path)
+    data = load_datasets(pack, ["areas", "sampling"])  # no error: checkpoint_daily is not asked for
+    assert len(data.sampling) and not data.errors
+    [problem] = [p for p in load_datasets(pack, strict=False).errors if p.dataset == "checkpoint_daily"]
+    assert (problem.file, problem.found) == ("卡口日报.xlsx", "no file 卡口日报.xlsx")
 
 
 @pytest.mark.parametrize("datum", ["mars", "EPSG:999999"])

@@ -80,3 +80,18 @@ def test_the_report_filter_offers_each_report_once_in_every_language(reports):
     assert "daily_brief" in options and "daily_brief_en" not in options  # the English brief is the brief's
     assert len(options) == len(set(options))
     assert 'data-report="daily_brief_en" data-date="2022-10-09" data-group="daily_brief"' in page
+
+
+def test_a_failed_run_says_its_first_problem_not_only_that_there_are_problems():
+    from workbench.errors import DataError, Problem, error_headline
+
+    problem = Problem("checkpoint_daily", "卡口日报.xlsx", None, None, "an existing file",
+                      "no file 卡口日报.xlsx")
+    text = f"DataError: {DataError([problem])}\n(raised by cell [4] of the notebook)"
+    assert error_headline(text) == ("DataError: 1 problem in the data pack: [error] 卡口日报.xlsx: "
+                                    "expected an existing file (found 'no file 卡口日报.xlsx')")
+    two = f"DataError: {DataError([problem, problem])}"
+    assert error_headline(two).startswith("DataError: 2 problems in the data pack: [error]")
+    assert error_headline(two).endswith(" …")
+    assert error_headline("ValueError: boom\n(raised by cell [7] of the notebook)") == "ValueError: boom"
+    assert error_headline("") == ""

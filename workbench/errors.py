@@ -50,7 +50,7 @@ class DataError(WorkbenchError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         errors = [p for p in self.problems if p.severity == "error"]
-        lines = [f"{len(errors)} problem(s) in the data pack:"]
+        lines = [f"{len(errors)} {'problem' if len(errors) == 1 else 'problems'} in the data pack:"]
         lines += [f"  {p}" for p in errors[:50]]
         if len(errors) > 50:
             lines.append(f"  ... and {len(errors) - 50} more")
@@ -63,3 +63,20 @@ class ReportError(WorkbenchError):
 
 class LockedError(WorkbenchError):
     """Another batch for the same reports folder and date is running (``workbench batch`` exits 3)."""
+
+
+#: How a report's error text ends, saying which cell of the executed notebook raised it.
+CELL_NOTE = "(raised by cell"
+
+
+def error_headline(text: str, width: int = 300) -> str:
+    """The one line that says what went wrong: the first of ``text``, and when that only
+    announces a list (``1 problem in the data pack:``), the list's first item after it."""
+    lines = [line.strip() for line in str(text).splitlines()
+             if line.strip() and not line.startswith(CELL_NOTE)]  # fmt: skip
+    if not lines:
+        return ""
+    head = lines[0]
+    if head.endswith(":") and len(lines) > 1:
+        head += f" {lines[1]}" + (" …" if len(lines) > 2 else "")
+    return head if len(head) <= width else head[: width - 1] + "…"

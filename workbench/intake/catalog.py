@@ -10,13 +10,17 @@ the pack folder: a catalog cannot make the workbench read (or quote) a file else
 ``header_row: N`` (CSV, XLSX) is the 1-based line of the header row, as Excel or a text
 editor numbers lines; lines above it are ignored.
 
-Every problem is raised as :class:`~workbench.errors.DataError`, whose ``problems`` name the
-file (and, where it applies, the row and column), so the CLI can print them all at once.
+A fault of the pack as a whole (no folder, no catalog, invalid YAML, a bad ``report_date``,
+``timezone`` or ``datum``, no datasets) is raised as :class:`~workbench.errors.DataError`,
+whose ``problems`` name the file (and, where it applies, the row and column), so the CLI can
+print them all at once. A fault of one dataset's entry (a missing file, an unknown format...)
+makes that dataset alone *unusable* (:attr:`Pack.unusable`): still listed, its problems are the
+errors of whatever loads it, so a department's export that did not arrive this morning stops
+the reports that need it, not the batch.
 """
 
 from __future__ import annotations
 
-import glob
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,7 +33,15 @@ import yaml
 from workbench.errors import DataError, Problem, WorkbenchError
 from workbench.intake.digests import content_digests, stat_signature
 from workbench.intake.geo import normalize_datum
-from workbench.intake.locations import CATALOG_FILE, FORMATS, dataset_paths, missing_sidecars, relative
+from workbench.intake.locations import (
+    CATALOG_FILE,
+    FORMATS,
+    dataset_files,
+    dataset_paths,
+    header_row_of,
+    missing_sidecars,
+    relative,
+)
 from workbench.intake.person_engines import DaskEngine, engine_from_catalog
 from workbench.intake.person_rows import shared
 from workbench.paths import SAMPLE_PACK_DIR
@@ -39,9 +51,6 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_DATUM = "wgs84"
 
 GEO_FORMATS = ("geojson", "gpkg", "shapefile")
-
-#: Formats whose files have lines (and so a header row).
-TEXT_FORMATS = ("csv", "xlsx")
 
 _DATASET_KEYS = frozenset({
     "path", "format", "encoding", "sheet", "layer", "columns", "datum", "description", "source",
@@ -120,7 +129,10 @@ class Pack:
     report_date : date or None
         Default date of a run.
     datasets : dict of str to DatasetSpec
-        The datasets the catalog lists.
+        The datasets the catalog lists that can be read.
+    unusable : dict of str to tuple of Problem
+        The datasets the catalog lists whose entry cannot be used (a missing file, an unknown
+        format...), with their problems (errors); loading one reports them.
     """
 
     root: Path
@@ -129,21 +141,30 @@ class Pack:
     datum: str
     report_date: date | None
     datasets: dict[str, DatasetSpec]
+    unusable: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:
         return hash(self.root)
 
     def has(self, name: str) -> bool:
-        """Whether the catalog lists dataset ``name``."""
-        return name in self.datasets
+        """Whether the catalog lists dataset ``name`` (usable or not: see :attr:`unusable`)."""
+        return name in self.datasets or name in self.unusable
+
+    @property
+    def listed(self) -> list[str]:
+        """Every dataset the catalog lists, usable or not, in its order."""
+        return [*self.datasets, *(n for n in self.unusable if n not in self.datasets)]
 
     def spec(self, name: str) -> DatasetSpec:
-        """The spec of dataset ``name``; a WorkbenchError names the listed ones if absent."""
+        """The spec of dataset ``name``; a DataError gives the problems of an unusable one, a
+        WorkbenchError names the listed ones if it is absent."""
+        if name in self.unusable:
+            raise DataError(list(self.unusable[name]))
         try:
             return self.datasets[name]
         except KeyError:
-            listed = ", ".join(sorted(self.datasets)) or "none"
+            listed = ", ".join(sorted(self.listed)) or "none"
             raise WorkbenchError(
                 f"dataset {name!r} is not in {self.root / CATALOG_FILE} (listed: {listed})"
             ) from None
@@ -200,15 +221,11 @@ class Pack:
         return self._cache["digests"]
 
 
-def dataset_files(spec: DatasetSpec) -> list[Path]:
-    """The files of a dataset, plus each shapefile's sidecars (.dbf, .shx, .prj, .cpg)."""
-    if spec.format != "shapefile":
-        return list(spec.paths)
-    found = []
-    for path in spec.paths:
-        pattern = glob.escape(str(path.with_suffix(""))) + ".*"
-        found += sorted(Path(p) for p in glob.glob(pattern))
-    return found
+def listed_files(pack: Pack, name: str) -> tuple[str, ...]:
+    """The files of listed dataset ``name``; of an unusable one, those its problems name."""
+    if name in pack.unusable:
+        return tuple(dict.fromkeys(p.file for p in pack.unusable[name] if p.file != CATALOG_FILE))
+    return pack.spec(name).files
 
 
 def default_pack_dir() -> Path:
@@ -234,8 +251,9 @@ def open_pack(path: str | os.PathLike | None = None) -> Pack:
     Raises
     ------
     DataError
-        With one Problem per fault: missing folder or catalog, invalid YAML, bad pack-level
-        values, a dataset without a path, a missing file, an unknown format or datum.
+        With one Problem per fault of the pack as a whole: missing folder or catalog, invalid
+        YAML, bad pack-level values, no datasets. A dataset's own faults (no path, a missing
+        file, an unknown format or datum) are kept in :attr:`Pack.unusable` instead.
     """
     root = Path(path).expanduser() if path is not None else default_pack_dir()
     if root.is_file():
@@ -243,10 +261,10 @@ def open_pack(path: str | os.PathLike | None = None) -> Pack:
     catalog = _read_catalog(root)
     problems: list[Problem] = []
     settings = _pack_settings(root, catalog, problems)
-    datasets = _dataset_specs(root, catalog.get("datasets"), problems)
-    if problems:
-        raise DataError(problems)
-    return Pack(root=root.resolve(), datasets=datasets, **settings)
+    datasets, unusable = _dataset_specs(root, catalog.get("datasets"), problems)
+    if problems:  # every problem at once: the datasets' too
+        raise DataError(problems + [p for own in unusable.values() for p in own])
+    return Pack(root=root.resolve(), datasets=datasets, unusable=unusable, **settings)
 
 
 def _catalog_problem(expected: str, found: str = "", row: int | None = None) -> Problem:
@@ -313,17 +331,24 @@ def _datum(value, dataset: str, problems: list[Problem]) -> str | None:
         return None
 
 
-def _dataset_specs(root: Path, entries, problems: list[Problem]) -> dict[str, DatasetSpec]:
-    """Specs of the ``datasets:`` mapping; every fault is appended to ``problems``."""
+def _dataset_specs(root: Path, entries, problems: list[Problem]
+                   ) -> tuple[dict[str, DatasetSpec], dict[str, tuple[Problem, ...]]]:
+    """Specs of the ``datasets:`` mapping, and the problems of each entry that cannot be used.
+
+    A mapping that is missing or empty is a problem of the pack (appended to ``problems``).
+    """
     if not isinstance(entries, dict) or not entries:
         problems.append(_catalog_problem("a non-empty 'datasets:' mapping", repr(entries)))
-        return {}
-    specs = {}
+        return {}, {}
+    specs, unusable = {}, {}
     for name, entry in entries.items():
-        spec = _dataset_spec(root, str(name), entry, problems)
+        own: list[Problem] = []
+        spec = _dataset_spec(root, str(name), entry, own)
         if spec is not None:
             specs[spec.name] = spec
-    return specs
+        else:
+            unusable[str(name)] = tuple(own)
+    return specs, unusable
 
 
 def _dataset_spec(root: Path, name: str, entry, problems: list[Problem]) -> DatasetSpec | None:
@@ -354,7 +379,7 @@ def _dataset_spec(root: Path, name: str, entry, problems: list[Problem]) -> Data
         problems.append(Problem(name, CATALOG_FILE, None, "columns", "a mapping source: name", repr(columns)))
         columns = {}
     datum = _datum(entry.get("datum"), name, problems)
-    header_row = _header_row(entry.get("header_row"), name, fmt, problems)
+    header_row = header_row_of(entry.get("header_row"), name, fmt, problems)
     engine = engine_from_catalog(root, name, entry, problems)
     if len(problems) > found:
         return None
@@ -373,14 +398,3 @@ def _dataset_spec(root: Path, name: str, entry, problems: list[Problem]) -> Data
         files=tuple(relative(root, p) for p in paths),
         engine=engine,
     )
-
-
-def _header_row(value, name: str, fmt: str, problems: list[Problem]) -> int | None:
-    """``header_row`` as a 1-based line number of a CSV or XLSX file."""
-    if value is None:
-        return None
-    if fmt not in TEXT_FORMATS or isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        expected = "header_row as a line number from 1 (CSV or XLSX only)"
-        problems.append(Problem(name, CATALOG_FILE, None, "header_row", expected, f"{value!r} ({fmt})"))
-        return None
-    return value

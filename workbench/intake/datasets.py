@@ -24,8 +24,9 @@ from collections.abc import Iterable, Iterator, Mapping
 import pandas as pd
 
 from workbench.errors import DataError, Problem
-from workbench.intake.catalog import CATALOG_FILE, TEXT_FORMATS, Pack
+from workbench.intake.catalog import CATALOG_FILE, Pack
 from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES
+from workbench.intake.locations import TEXT_FORMATS
 from workbench.intake.origins import Origin
 from workbench.intake.person_level import PERSON_LEVEL_DATASETS, load_person_level
 from workbench.intake.person_rows import cache_folder, shared
@@ -131,7 +132,7 @@ def load_datasets(pack: Pack, names: Iterable[str] | str | None = None, *, stric
     DataError
         With every problem of every dataset, when ``strict`` and any is an error.
     """
-    requested = list(pack.datasets) if names is None else [names] if isinstance(names, str) else list(names)
+    requested = pack.listed if names is None else [names] if isinstance(names, str) else list(names)
     order, problems = _load_order(pack, requested)
     small = [name for name in order if name not in PERSON_LEVEL_DATASETS]
     load = functools.partial(_load_small, pack, small)
@@ -191,9 +192,14 @@ def _load_order(pack: Pack, requested: list[str]) -> tuple[list[str], list[Probl
     """Requested datasets and what they need, dependencies first; unlisted ones are problems."""
     order: list[str] = []
     problems: list[Problem] = []
+    reported: set[str] = set()
 
     def visit(name: str) -> None:
-        if name in order:
+        if name in order or name in reported:
+            return
+        if name in pack.unusable:  # its catalog entry cannot be used: its problems, no reading
+            reported.add(name)
+            problems.extend(pack.unusable[name])
             return
         for dependency, required in _dependencies(name):
             if pack.has(dependency):
@@ -208,7 +214,7 @@ def _load_order(pack: Pack, requested: list[str]) -> tuple[list[str], list[Probl
             visit(name)
         else:
             expected = f"a dataset listed in {CATALOG_FILE}"
-            found = "not listed (listed: " + ", ".join(pack.datasets) + ")"
+            found = "not listed (listed: " + ", ".join(pack.listed) + ")"
             problems.append(Problem(name, CATALOG_FILE, None, None, expected, found))
     return order, problems
 

@@ -26,6 +26,8 @@ FORMATS = {
     ".gpkg": "gpkg",
     ".shp": "shapefile",
 }
+#: Formats whose files have lines (and so a header row).
+TEXT_FORMATS = ("csv", "xlsx")
 #: Sidecar files a shapefile cannot be read without.
 SHAPEFILE_SIDECARS = (".dbf", ".shx")
 _GLOB_CHARACTERS = frozenset("*?[")
@@ -95,3 +97,25 @@ def missing_sidecars(root: Path, name: str, paths: list[Path]) -> list[Problem]:
                 found = f"no {path.stem}{suffix}"
                 problems.append(Problem(name, relative(root, path), None, None, expected, found))
     return problems
+
+
+def dataset_files(spec) -> list[Path]:
+    """The files of a dataset, plus each shapefile's sidecars (.dbf, .shx, .prj, .cpg)."""
+    if spec.format != "shapefile":
+        return list(spec.paths)
+    found = []
+    for path in spec.paths:
+        pattern = glob.escape(str(path.with_suffix(""))) + ".*"
+        found += sorted(Path(p) for p in glob.glob(pattern))
+    return found
+
+
+def header_row_of(value, name: str, fmt: str, problems: list[Problem]) -> int | None:
+    """``header_row`` as a 1-based line number of a CSV or XLSX file."""
+    if value is None:
+        return None
+    if fmt not in TEXT_FORMATS or isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        expected = "header_row as a line number from 1 (CSV or XLSX only)"
+        problems.append(Problem(name, CATALOG_FILE, None, "header_row", expected, f"{value!r} ({fmt})"))
+        return None
+    return value

@@ -15,8 +15,9 @@ import pandas as pd
 import pyarrow as pa
 
 from workbench.errors import DataError, Problem
-from workbench.intake.catalog import TEXT_FORMATS, DatasetSpec
+from workbench.intake.catalog import DatasetSpec
 from workbench.intake.encodings import BLANK_CHARACTERS, csv_encoding, has_blank_lines
+from workbench.intake.locations import TEXT_FORMATS
 from workbench.intake.origins import Origin, Part
 from workbench.intake.problems import row_problems
 from workbench.intake.readers import _clean_name, _first_csv_rows, _header_position, _read_one

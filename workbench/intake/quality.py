@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import Problem
-from workbench.intake.catalog import Pack
+from workbench.intake.catalog import Pack, listed_files
 from workbench.intake.contract import SCHEMAS
 from workbench.intake.needs import REPORT_NEEDS, readiness
 from workbench.intake.origins import Origin
@@ -127,8 +127,8 @@ def quality_figures(
             "problems_not_listed": max(len(problems) - len(shown), 0),
         },
         "datasets": {
-            name: dataset_figures(name, pack.spec(name).files, frames.get(name), origins.get(name), problems)
-            for name in pack.datasets
+            name: dataset_figures(name, listed_files(pack, name), frames.get(name), origins.get(name),
+                                  problems) for name in pack.listed
         },
         "reporting": {
             unit.kind: unit_reports(frames, unit, day) for unit in REPORTING_UNITS if unit.records in frames

@@ -40,7 +40,7 @@ from nbformat import NotebookNode
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-from workbench.errors import ReportError
+from workbench.errors import CELL_NOTE, ReportError
 from workbench.privacy import mask_values
 from workbench.runner.warm_kernels import WarmKernels, new_manager
 
@@ -191,7 +191,8 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
             return nb
         except PapermillExecutionError as exc:
             _keep(mask_outputs(nbformat.read(scratch, as_version=4)), scratch, target)
-            raise ReportError(f"{exc.ename}: {exc.evalue} (cell [{exc.exec_count}])") from None
+            where = f"{CELL_NOTE} [{exc.exec_count}] of the notebook)"
+            raise ReportError(f"{exc.ename}: {exc.evalue}\n{where}") from None
         except Exception as exc:
             if attempt == 1 and _is_kernel_start_failure(exc) and clock.left() > 0:
                 continue

@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from workbench.errors import error_headline
 from workbench.present.i18n import label
 from workbench.privacy import mask_personal
 
@@ -178,7 +179,7 @@ def render_row(row: dict, lang: str = "zh") -> str:
     scope = label("district", lang) if row["scope"] == "district" else row["scope"]
     code = " · ".join(part for part in (row["report"], scope) if part)
     tag = language_tag(row, lang)
-    error = mask_personal(row["error"].splitlines()[0]) if row["error"] and status != "ok" else ""
+    error = mask_personal(error_headline(row["error"])) if row["error"] and status != "ok" else ""
     duration = row["duration_s"]
     meta = label("index_seconds", lang, s=f"{duration:.1f}") if isinstance(duration, int | float) else ""
     links = []

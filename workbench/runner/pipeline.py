@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.errors import ReportError, WorkbenchError
+from workbench.errors import ReportError, WorkbenchError, error_headline
 from workbench.privacy import mask_personal
 from workbench.runner.execute import DEFAULT_TIMEOUT, KERNEL_ARGUMENTS, ensure_kernel
 from workbench.runner.records import make_record, output_path, write_record
@@ -198,7 +198,7 @@ def report_progress(total: int):
         done += 1
         line = f"[{done}/{total}] {result.stem} {result.status} {result.duration_s:.1f}s"
         if result.error:
-            line += f": {result.error.splitlines()[0]}"
+            line += f": {error_headline(result.error)}"
         if bar is None:
             print(line, file=sys.stderr, flush=True)
         else:
