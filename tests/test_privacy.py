@@ -20,7 +20,7 @@ from workbench.privacy import (
 #: text → the same text with the identifier masked
 PERSONAL = {
     "13912345678": MASK,
-    "联系人张伟13912345678已到场": f"联系人张伟{MASK}已到场",
+    "联系人张伟13912345678已到场": f"联系人{MASK}{MASK}已到场",  # the name before the number too
     "+8613812345678": MASK,
     "+86 138 1234 5678": MASK,
     "+86-138-1234-5678": MASK,
@@ -51,6 +51,28 @@ NOT_PERSONAL = [
 ]
 
 
+#: free text → the same with the name a role word or a phone number points at masked
+NAMED = {
+    "负责人王小明(电话13712345678)未到岗": f"负责人{MASK}(电话{MASK})未到岗",
+    "店主张三未佩戴口罩": f"店主{MASK}未佩戴口罩",
+    "联系人：李四 13800001111": f"联系人：{MASK} {MASK}",
+    "检查人欧阳娜娜。": f"检查人{MASK}。",
+    "户主为刘洋，已居家": f"户主为{MASK}，已居家",
+    "王小明13800001111": f"{MASK}{MASK}",
+}
+#: free text with role words or phones but no name: left as it is (numbers masked)
+UNNAMED = {
+    "负责人未到岗": "负责人未到岗", "值守人员不足": "值守人员不足", "负责人马上整改": "负责人马上整改",
+    "负责人安排不到位": "负责人安排不到位", "负责人高度重视，严格落实": "负责人高度重视，严格落实",
+    "华联超市电话13800001111": f"华联超市电话{MASK}", "户主外出": "户主外出", "业主反映噪音": "业主反映噪音",
+}
+
+
+@pytest.mark.parametrize(("text", "masked"), [*NAMED.items(), *UNNAMED.items()])
+def test_a_name_after_a_role_word_or_before_a_phone_is_masked(text, masked):
+    assert mask_personal(text) == masked
+
+
 @pytest.mark.parametrize(("text", "masked"), PERSONAL.items())
 def test_every_spelling_of_a_phone_or_id_number_is_masked(text, masked):
     assert mask_personal(text) == masked
@@ -79,7 +101,7 @@ def test_it_covers_everything_the_inspections_redact_does():
 
 
 def test_a_sample_of_a_bad_cell_is_masked_short_and_on_one_line():
-    assert sample_of("张伟 13912345678") == f"张伟 {MASK}"
+    assert sample_of("张伟 13912345678") == f"{MASK} {MASK}"
     long = "一" * 60 + "\n13912345678"
     assert sample_of(long, width=10) == "一" * 9 + "…"
     assert "\n" not in sample_of("a\nb")
@@ -136,7 +158,7 @@ def test_the_one_pass_check_finds_exactly_what_the_three_patterns_find():
 
     rng = random.Random(20221009)
     pieces = ["1", "3", "9", "0", "8", "6", "4", "7", "2", "5", "X", "x", " ", "-", "\u00a0", "+", ".",
-              "a", "张", "13912345678", "0472-1234567", "11010519491231002X", "86", "00", "40.5587961981"]
+              "a", "一", "13912345678", "0472-1234567", "11010519491231002X", "86", "00", "40.5587961981"]
     masked = 0
     for _ in range(4000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 24)))
