@@ -112,11 +112,13 @@ def test_the_catalog_chooses_dask_with_its_scheduler_and_staging(tmp_path):
     ({"engine": "dask", "staging": "../elsewhere"}, "staging", "../elsewhere"),
 ])  # fmt: skip
 def test_a_wrong_engine_key_is_a_problem_of_the_catalog(tmp_path, entry, column, found):
+    pack = open_pack(make_pack(tmp_path, "clean.parquet", **entry))  # the dataset's fault, not the pack's
     with pytest.raises(DataError) as caught:
-        open_pack(make_pack(tmp_path, "clean.parquet", **entry))
+        load_datasets(pack, ["sampling"])
     [problem] = caught.value.problems
     assert (problem.dataset, problem.file, problem.column, problem.found) == \
         ("sampling", "catalog.yaml", column, found)  # fmt: skip
+    assert load_datasets(pack, ["areas"]).areas is not None  # the others load
 
 
 def test_engine_dask_only_on_person_level_datasets(tmp_path):
@@ -124,7 +126,7 @@ def test_engine_dask_only_on_person_level_datasets(tmp_path):
     datasets = {"areas": {"path": "areas.geojson", "engine": "dask"}, "sampling": "sampling.clean.parquet"}
     write_pack(root, {}, datasets)
     with pytest.raises(DataError, match="engine: dask on a person-level dataset"):
-        open_pack(root)
+        load_datasets(open_pack(root), ["areas"])
 
 
 def test_the_environment_overrides_the_catalog(tmp_path, monkeypatch):

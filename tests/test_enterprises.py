@@ -233,6 +233,17 @@ def test_missing_days_before_the_year_are_not_reported():
     assert [d.strftime("%Y-%m-%d") for d in missing["date"]] == ["2022-01-05"]
 
 
+def test_a_pack_starting_a_week_before_the_year_judges_early_january_on_that_week():
+    prod = daily("2021-12-25", "2022-01-12", skip=("2022-01-03", "2022-01-10"))
+    missing = ent.missing_reports(prod, ent.resolve_period("2022-01-12"))
+    # 01-03: one Monday before it in the data (12-27), reported; 01-10: two of two
+    assert [d.strftime("%Y-%m-%d") for d in missing["date"]] == ["2022-01-03", "2022-01-10"]
+    late = daily("2022-09-01", "2022-10-09", skip=("2022-09-05", "2022-09-13"))
+    late_missing = ent.missing_reports(late, ent.resolve_period("2022-10-09"))["date"]
+    # 1 Jan to 31 Aug: no data, none missing; 09-05: no Monday before it in the data; 09-13: one Tuesday
+    assert [d.strftime("%m-%d") for d in late_missing] == ["09-13"]
+
+
 # ---------------------------------------------------------------- checks
 
 

@@ -30,6 +30,7 @@ from workbench.intake.parsing import (
     parse_timestamps,
 )
 from workbench.intake.problems import MAX_ROWS_PER_CHECK
+from workbench.intake.setaside import SET_ASIDE
 
 SAMPLE_PACK = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -249,11 +250,27 @@ def test_unknown_areas_in_every_sample_are_an_error(tmp_path):
 
 def test_unparseable_boolean_sets_the_visit_aside(tmp_path):
     inspections = inspections_frame()
-    inspections.loc[1, "staffing_ok"] = "maybe"
+    inspections.loc[0, "staffing_ok"] = "maybe"  # its other items are true: passed or failed, unknown
     data = load_datasets(open_pack(inspections_pack(tmp_path, inspections)))
     [problem] = warnings_in(data, "staffing_ok")
-    assert (problem.row, problem.found) == (3, "maybe")  # the line, header on line 1
-    assert list(data.inspections["inspection_id"]) == ["I1"]
+    assert (problem.row, problem.found) == (2, "maybe")  # the line, header on line 1
+    assert problem.expected.endswith(SET_ASIDE)
+    assert list(data.inspections["inspection_id"]) == ["I2"]
+
+
+def test_an_unparseable_item_of_a_visit_failed_on_another_keeps_the_visit(tmp_path):
+    from workbench.domains import inspections as domain
+    from workbench.intake.validation import SETTLED_ELSEWHERE
+
+    inspections = inspections_frame()
+    inspections.loc[1, "staffing_ok"] = "有"  # its disinfection log is 否: it failed either way
+    data = load_datasets(open_pack(inspections_pack(tmp_path, inspections)))
+    [problem] = warnings_in(data, "staffing_ok")
+    assert (problem.row, problem.found, problem.severity) == (3, "有", "warning")
+    assert problem.expected.endswith(SETTLED_ELSEWHERE)
+    assert list(data.inspections["inspection_id"]) == ["I1", "I2"]
+    assert pd.isna(data.inspections.loc[1, "staffing_ok"])
+    assert domain.classify_visits(data.inspections, "2022-10-09")["failed"].tolist() == [False, True]
 
 
 def test_all_problems_are_reported_together(tmp_path):

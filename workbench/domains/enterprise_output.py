@@ -100,7 +100,9 @@ def missing_reports(production: pd.DataFrame, period: Period, lookback_weeks: in
         (also for the habit), rows before 1 January only for the habit.
     lookback_weeks, min_share :
         A product normally reports on a day when it has rows on at least ``min_share`` of the
-        same weekdays of the ``lookback_weeks`` weeks before.
+        same weekdays of the ``lookback_weeks`` weeks before; only the weeks the data cover
+        count (from the first day of ``production``), so a pack whose rows begin a week before
+        1 January judges early January on that week, not on weeks it holds nothing of.
 
     Returns
     -------
@@ -116,7 +118,10 @@ def missing_reports(production: pd.DataFrame, period: Period, lookback_weeks: in
     days = pd.date_range(first, period.as_of, freq="D", name="date")
     reported = reporting_grid(rows, ["enterprise_id", "product"], days)
     peers = sum(reported.shift(7 * k, fill_value=False).astype(int) for k in range(1, lookback_weeks + 1))
-    expected = (peers >= min_share * lookback_weeks - TOLERANCE) & (reported.index >= period.start)[:, None]
+    covered = sum((days - pd.Timedelta(weeks=k) >= production["date"].min()).astype(int)
+                  for k in range(1, lookback_weeks + 1))[:, None]  # the weeks before each day the data cover
+    habit = (peers >= min_share * covered - TOLERANCE) & (covered > 0)
+    expected = habit & (reported.index >= period.start)[:, None]
     found = missing_cells(reported, expected)
     if found.empty:
         return pd.DataFrame(columns=columns)

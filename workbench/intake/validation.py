@@ -190,6 +190,11 @@ def conform(
     frame, found = _normalised(frame, dataset, file)
     problems += found
     parsed, failed = parse_frame(frame, dataset, timezone=timezone)
+    settled = _settled_elsewhere(dataset, parsed, failed)
+    for column, kept in settled.items():
+        failed[column] = failed[column] & ~kept
+        expected = PARSE_EXPECTED["bool"] + SETTLED_ELSEWHERE
+        problems += row_problems(dataset, where, column, frame[column][kept], expected, severity="warning")
     aside = _set_aside(dataset, failed, len(frame) if rows is None else rows)
     for column, bad in failed.items():
         kind = SCHEMAS[dataset].columns[column].metadata["kind"]
@@ -198,8 +203,28 @@ def conform(
         problems += row_problems(dataset, where, column, frame[column][bad], expected, severity=severity)
     if aside is not None:
         parsed, failed = parsed[~aside], {}
-    problems += validate_frame(parsed, dataset, file=where, skip=failed)
+    skip = {c: failed.get(c, False) | kept.reindex(parsed.index) for c, kept in settled.items()}
+    problems += validate_frame(parsed, dataset, file=where, skip={**failed, **skip})
     return parsed, problems
+
+
+#: Flags that decide a record together (all true: passed); one read false settles it.
+DECIDING_FLAGS = {"inspections": ("staffing_ok", "disinfection_log_ok", "registration_log_ok")}
+SETTLED_ELSEWHERE = " (read as unknown and the row kept: another item of it is false, so it failed anyway)"
+
+
+def _settled_elsewhere(dataset: str, parsed: pd.DataFrame, failed: Mapping[str, pd.Series]) -> dict:
+    """Per deciding flag that failed parsing, the rows another flag read false already decides."""
+    flags = [f for f in DECIDING_FLAGS.get(dataset, ()) if f in parsed.columns]
+    out = {}
+    for column in (f for f in flags if f in failed and failed[f].any()):
+        false_elsewhere = pd.Series(False, index=parsed.index)
+        for other in (f for f in flags if f != column):
+            false_elsewhere |= parsed[other].eq(False).fillna(False).astype(bool)
+        kept = failed[column] & false_elsewhere
+        if kept.any():
+            out[column] = kept
+    return out
 
 
 def _set_aside(dataset: str, failed: Mapping[str, pd.Series], rows: int) -> pd.Series | None:

@@ -115,6 +115,9 @@ def note_text(note: str, lang: str = "zh") -> str:
 PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     # what a value should have looked like (parsing, the contract's checks)
     (r"yes or no \(true/false, 1/0, 是/否, Y/N, yes/no\)", "是或否（true/false、1/0、是/否、Y/N、yes/no）"),
+    (r"yes or no \(true/false, 1/0, 是/否, Y/N, yes/no\) \(read as unknown and the row kept: another item of "
+     r"it is false, so it failed anyway\)",
+     "是或否（true/false、1/0、是/否、Y/N、yes/no）（读作未知，该行保留：其另一项为否，无论如何均不合格）"),
     (r"a whole number", "整数"),
     (r"a number", "数字"),
     (r"a date and time such as (?P<example>.+)", "日期和时间，如 {example}"),
