@@ -125,7 +125,7 @@ def test_the_capacity_section_and_the_site_load_table_share_one_over_capacity_ru
 
     loads = [1.2, 1.0, 1.0 - 1e-12, 0.999, float("nan")]  # 1 − 1e-12: a full hour, float noise
     summary = pd.DataFrame({"site_id": list("ABCDE"), "street": "ST1", "capacity_per_hour": 1.0,
-                            "peak_hour_samples": loads, "peak_load": loads, "silent": False})
+                            "peak_hour_samples": loads, "peak_load": loads, "samples": 1, "silent": False})
     over_here = cap.site_peaks(summary).set_index("site_id")["over"].sort_index().tolist()
     over_there = (site_load_status(summary) == "over").tolist()
     assert over_here == over_there == [True, True, True, False, False]

@@ -176,5 +176,6 @@ def test_the_site_load_table_of_a_street_none_of_whose_sites_sampled_in_the_roun
     empty = pd.DataFrame({"site_id": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[ns]"),
                           "peak_hour_samples": pd.Series(dtype="int64")})
     rows = site_load.load_rows(summary, SimpleNamespace(site_load=empty))
-    assert rows["peak_day"].isna().all() and rows["status"].tolist() == ["below"]
-    assert "—" in site_load.table(rows, "en").data
+    assert rows["peak_day"].isna().all() and rows["status"].tolist() == ["idle"]  # never "below capacity"
+    page = site_load.table(rows, "en").data
+    assert "—" in page and "No samples this round" in page

@@ -220,6 +220,7 @@ def test_the_suppliers_table_flags_a_stopped_supplier_first(result):
 
     quiet = view.suppliers_table(result, "en").data
     assert "Stopped delivering" not in quiet and "Last day with a delivery" in quiet
+    assert "NaT" not in quiet and ">2022-10-09</data>" in quiet  # G3 never delivered: a dash
     stopped = result.suppliers.assign(stopped=result.suppliers["supplier_id"] == "G2")
     html = view.suppliers_table(type(result)(**{**vars(result), "suppliers": stopped}), "en").data
     assert "Stopped delivering" in html and html.index("华联超市") < html.index("华月工贸")

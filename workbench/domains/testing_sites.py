@@ -221,11 +221,14 @@ def over_capacity(load: pd.Series, alert: float = OVER_LOAD) -> pd.Series:
 
 
 def site_load_status(summary: pd.DataFrame, alert: float = OVER_LOAD) -> pd.Series:
-    """Each site's state in a :func:`site_round_summary`: ``silent``, ``over`` or ``below``.
+    """Each site's state in a :func:`site_round_summary`: ``silent``, ``idle``, ``over`` or ``below``.
 
     A site is ``over`` when its worst ``peak_load`` is :func:`over_capacity` at ``alert``; a
-    silent site is ``silent`` whatever its load.
+    silent site is ``silent`` whatever its load; a site with no sample in the round that is not
+    silent (it stopped before the look-back, so no day of the round was a day it normally
+    reports) is ``idle``, never "below capacity".
     """
     over = over_capacity(summary["peak_load"], alert)
-    status = np.where(summary["silent"], "silent", np.where(over, "over", "below"))
+    idle = summary["samples"].eq(0)
+    status = np.where(summary["silent"], "silent", np.where(idle, "idle", np.where(over, "over", "below")))
     return pd.Series(status, index=summary.index, name="status")

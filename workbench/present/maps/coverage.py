@@ -184,7 +184,7 @@ def gap_map(result: CoverageResult, areas: gpd.GeoDataFrame, options: base.MapOp
 
 #: Site states of :func:`workbench.domains.coverage.site_load_status` and their colours.
 SITE_LOAD_COLOURS = {"over": STATUS_COLOURS["bad"], "below": STATUS_COLOURS["good"],
-                     "silent": STATUS_COLOURS["no_data"]}
+                     "silent": STATUS_COLOURS["no_data"], "idle": STATUS_COLOURS["warn"]}
 
 
 def site_load_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.DataFrame,
@@ -212,12 +212,13 @@ def site_load_map(result: CoverageResult, areas: gpd.GeoDataFrame, sites: pd.Dat
     base.add_points(fmap, sites["lon"], sites["lat"], [_site_tooltip(r, lang) for _, r in sites.iterrows()],
                     name=label("sites", lang), radius=np.where(status == "silent", 7, _site_radius(sites)),
                     colour=colours, outline=outlines, flagged=(status != "below").to_numpy())
-    focus = sites[status != "below"].assign(rank=status.map({"silent": 0, "over": 1}))
+    focus = sites[status != "below"].assign(rank=status.map({"silent": 0, "idle": 1, "over": 2}))
     focus = focus.sort_values(["rank", "peak_load"], ascending=[True, False])
     base.add_labels(fmap, focus["lon"], focus["lat"], focus["name"], lang)
     items = [(SITE_LOAD_COLOURS["over"], f"{label('exp_over_alert', lang)} (≥ {format_share(alert, 0)})"),
              (SITE_LOAD_COLOURS["below"], f"{label('exp_below_alert', lang)} (< {format_share(alert, 0)})"),
-             (SITE_LOAD_COLOURS["silent"], label("silent_site", lang))]
+             (SITE_LOAD_COLOURS["silent"], label("silent_site", lang)),
+             (SITE_LOAD_COLOURS["idle"], label("sl_idle", lang))]
     base.add_legend(fmap, [(label("exp_legend_site_load", lang), items)],
                     note=options.datum_note(fmap), lang=lang)
     return base.finish(fmap)

@@ -110,7 +110,7 @@ def area_rows(result: CoverageResult) -> pd.DataFrame:
 
 def site_load_rows(sites: pd.DataFrame) -> pd.DataFrame:
     """Sites with a ``status`` column: silent first, then over the alert level, each by peak load."""
-    order = sites["status"].map({"silent": 0, "over": 1, "below": 2})
+    order = sites["status"].map({"silent": 0, "idle": 1, "over": 2, "below": 3})
     ranked = sites.assign(_order=order).sort_values(["_order", "peak_load", "site_id"],
                                                     ascending=[True, False, True])
     return ranked.drop(columns="_order").reset_index(drop=True)
@@ -122,8 +122,8 @@ def site_load_table(sites: pd.DataFrame, lang: str = "zh") -> HTML:
     columns = {"name": "name", "site_id": "site_id", "kind": "kind", "samples": "samples",
                "peak_hour_samples": "peak_hour_samples", "capacity_per_hour": "capacity_per_hour",
                "peak_load": "peak_load", "status": "exp_load_state"}
-    states = {"silent": ("silent_site", "no_data"), "over": ("exp_over_alert", "bad"),
-              "below": ("exp_below_alert", "good")}
+    states = {"silent": ("silent_site", "no_data"), "idle": ("sl_idle", "warn"),
+              "over": ("exp_over_alert", "bad"), "below": ("exp_below_alert", "good")}
     formats = {"peak_load": display.share_formatter(0),
                "status": lambda s: display.badge(label(states[s][0], lang), states[s][1])}
     return display.table(frame, columns, lang, formats=formats, csv_name="site_load.csv")

@@ -17,7 +17,7 @@ from workbench.present.safe_html import escape
 from workbench.present.views.coverage import site_load_rows
 
 #: Palette key of each load state (the same colours as the sites on the site-load map).
-STATE_TONES = {"silent": "no_data", "over": "bad", "below": "good"}
+STATE_TONES = {"silent": "no_data", "idle": "warn", "over": "bad", "below": "good"}
 
 
 def peak_days(site_load: pd.DataFrame) -> pd.Series:

@@ -126,7 +126,8 @@ def suppliers_table(supply: SupplyResult, lang: str = "zh") -> HTML:
     if not rows["stopped"].any():
         del columns["stopped"]  # a column of blanks
     formats = {"stopped": lambda stopped: display.badge(label("sp_stopped", lang), "bad") if stopped else ""}
-    return _table(frame, columns, lang, formats=formats, csv_name="suppliers.csv")
+    return _table(frame, columns, lang, formats=formats, kinds={"last_delivery": "date"},
+                  csv_name="suppliers.csv")
 
 
 def packages_table(supply: SupplyResult, lang: str = "zh") -> HTML:
