@@ -51,26 +51,26 @@ def summary(action):
 def test_actions_are_ranked_by_kind_then_weight_each_naming_who_acts():
     chosen, more = actions.today_actions(FIGURES)
     assert [summary(a) for a in chosen] == [
-        ("overdue_findings", "第一督查组", ["I1", "I3"], 2.0),
-        ("overdue_findings", "第二督查组", ["I2"], 1.0),
+        ("areas_unserved", "B街道", ["A1"], 1.0),  # people without supply first
         ("communities_short", "B街道", ["C3"], 50.0),  # 50 people to test before street A's 39
         ("communities_short", "A街道", ["C1", "C2"], 39.0),
-        ("areas_unserved", "B街道", ["A1"], 1.0),
         ("sites_uncollected", "八号点", ["T8"], 35.5),
+        ("sites_uncollected", "七号点", ["T7"], 0.0),
+        ("overdue_findings", "第一督查组", ["I1", "I3"], 2.0),
         ("enterprises_behind", "华鼎铜业", ["E1-产值", "E1-铜材"], 2.0),
-    ]  # 八号点 (35.5 h) before 七号点 (never collected, no hours); a second site would be the 8th
+    ]  # 八号点 (35.5 h) before 七号点 (never collected, no hours); team 2's finding would be the 8th
     assert more == 1
     assert [(a.kind, a.owner) for a in actions.today_actions(FIGURES, limit=8)[0]][6] == (
-        "sites_uncollected", "七号点")
-    assert [a.owner_kind for a in chosen] == ["team", "team", "street", "street", "street", "site",
+        "overdue_findings", "第二督查组")
+    assert [a.owner_kind for a in chosen] == ["street", "street", "street", "site", "site", "team",
                                               "enterprise"]
 
 
 def test_a_small_limit_still_names_every_kind_before_a_second_of_any():
     chosen, more = actions.today_actions(FIGURES, limit=5)
     assert [(a.kind, a.owner) for a in chosen] == [
-        ("overdue_findings", "第一督查组"), ("communities_short", "B街道"), ("areas_unserved", "B街道"),
-        ("sites_uncollected", "八号点"), ("enterprises_behind", "华鼎铜业")]
+        ("areas_unserved", "B街道"), ("communities_short", "B街道"), ("sites_uncollected", "八号点"),
+        ("overdue_findings", "第一督查组"), ("enterprises_behind", "华鼎铜业")]
     assert more == 8 - 5
     assert actions.today_actions({}) == ([], 0)
     assert actions.today_actions({"coverage": {"communities": []}}) == ([], 0)
@@ -90,30 +90,31 @@ ALERTS = [
 def test_actions_with_a_high_severity_alert_come_first_then_the_round_robin_of_the_others():
     chosen, left_out = actions.choose_actions(FIGURES, ALERTS, limit=4)
     assert [(a.kind, a.owner, a.severity) for a in chosen] == [
-        ("overdue_findings", "第二督查组", "high"),  # its finding I2 has a high alert; team 1's none
         ("communities_short", "A街道", "high"),  # C1's alert; C3's high alert is of another domain
-        ("overdue_findings", "第一督查组", None),  # then the others: the heaviest of each kind in rank
+        ("overdue_findings", "第二督查组", "high"),  # its finding I2 has a high alert; team 1's none
+        ("areas_unserved", "B街道", None),  # then the others: the heaviest of each kind in rank
         ("communities_short", "B街道", "low"),
     ]
     assert [(a.kind, a.owner, a.severity) for a in left_out] == [
-        ("areas_unserved", "B街道", None), ("sites_uncollected", "八号点", None),
+        ("sites_uncollected", "八号点", None),
         ("sites_uncollected", "七号点", "medium"),  # the lighter site (no hours) after 八号点 (35.5 h)
+        ("overdue_findings", "第一督查组", None),
         ("enterprises_behind", "华鼎铜业", None),  # E1's alert names no product: it matches no row
     ]
     assert actions.today_actions(FIGURES, ALERTS, limit=4) == (chosen, 4)
     assert brief_actions.left_out_text(left_out, "zh") == (
-        "另有 4 项：区域无保供配送（B街道）；医疗废物未收运（八号点、七号点）；年度目标进度落后（华鼎铜业）。"
-        "见下方预警清单。")
+        "另有 4 项：医疗废物未收运（八号点、七号点）；督查发现逾期未整改（第一督查组）；"
+        "年度目标进度落后（华鼎铜业）。见下方预警清单。")
     assert brief_actions.left_out_text(left_out, "en") == (
-        "4 more: areas without a delivery (B街道); medical waste not collected (八号点, 七号点); "
+        "4 more: medical waste not collected (八号点, 七号点); overdue findings (第一督查组); "
         "annual targets behind (华鼎铜业). See the alerts below.")
 
 
 def test_more_high_actions_than_the_limit_are_chosen_round_robin_and_left_out_first():
     chosen, left_out = actions.choose_actions(FIGURES, ALERTS, limit=1)
-    assert [(a.kind, a.owner) for a in chosen] == [("overdue_findings", "第二督查组")]
-    assert [(a.kind, a.owner) for a in left_out][:2] == [("communities_short", "A街道"),  # high: first
-                                                         ("overdue_findings", "第一督查组")]
+    assert [(a.kind, a.owner) for a in chosen] == [("communities_short", "A街道")]
+    assert [(a.kind, a.owner) for a in left_out][:2] == [("overdue_findings", "第二督查组"),  # high: first
+                                                         ("areas_unserved", "B街道")]
     sites = [{"site_id": f"S{n}", "name": f"S{n}", "hours_since": 50 - n} for n in range(1, 6)]
     chosen, left_out = actions.choose_actions({"field_checks": {"uncollected_sites": sites}}, [], limit=1)
     assert [a.owner for a in chosen] == ["S1"]
@@ -138,7 +139,7 @@ def test_the_severities_of_a_users_rules_rank_the_actions():
     chosen, left_out = actions.choose_actions(FIGURES, raised, limit=3)
     assert [(a.kind, a.owner, a.severity) for a in chosen] == [
         ("sites_uncollected", "八号点", "high"), ("sites_uncollected", "七号点", "high"),
-        ("overdue_findings", "第一督查组", "low")]  # the two high sites, then the first of the others
+        ("areas_unserved", "B街道", None)]  # the two high sites, then the first of the others
     assert len(left_out) == 8 - 3
 
 
@@ -153,11 +154,11 @@ def test_the_sample_brief_names_every_high_problem_before_a_medium_one():
     raised = alerts.evaluate_alerts(today.domains, RULES)
     chosen, left_out = actions.choose_actions(today.domains, raised)
     assert [(a.kind, a.owner, a.severity) for a in chosen] == [
+        ("areas_unserved", "滨河新区", "high"), ("communities_short", "稀土路街道", "high"),
+        ("communities_short", "黄河大街街道", "high"), ("communities_short", "滨河新区", "high"),
         ("overdue_findings", "第三督查组", "high"), ("overdue_findings", "隔离酒店检查组", "high"),
-        ("communities_short", "稀土路街道", "high"), ("communities_short", "黄河大街街道", "high"),
-        ("communities_short", "滨河新区", "high"), ("areas_unserved", "滨河新区", "high"),
         ("sites_uncollected", "鹿城雅苑社区1号采样点", "medium")]
-    assert [item.key for item in chosen[4].items] == ["S05C004"]
+    assert [item.key for item in chosen[3].items] == ["S05C004"]
     assert {a.severity for a in left_out} == {"medium"}
     html = view.actions_section(today, raised, {}, "zh").data
     assert "春晖尚城社区" in html and "另有 6 项：医疗废物未收运（" in html
@@ -182,7 +183,7 @@ def test_the_action_list_links_each_row_of_its_full_report():
     assert '<a href="field_checks.html#row-T8">八号点</a>' in html  # the site is the row: its name links
     assert label("brief_action_overdue_findings", "en", n=2, days="4") in html
     assert label("brief_action_communities_short", "en", n=2, gap="39", days="0", hours="0") in html
-    assert "1 more: medical waste not collected (七号点). See the alerts below." in html
+    assert "1 more: overdue findings (第二督查组). See the alerts below." in html
     zh = view.actions_section(today, [], links, "zh").data
     assert "尚差 39 人" in zh and "医疗废物 36 小时未收运" in zh  # 35.5 h rounds to 36
     assert "<script" not in html

@@ -3,16 +3,17 @@
 Built from the brief's figures (plain JSON values, :mod:`workbench.brief.figures`), pure: no
 wording (that is :mod:`workbench.present.views.brief`'s), no file access.
 
-An *action* is one owner's share of one kind of problem, in this order of rank:
+An *action* is one owner's share of one kind of problem, in this order of rank (people's
+needs and health first, then the follow-up of inspections, then the economy):
 
-1. ``overdue_findings`` — inspection findings open longer than ``rectify_days``; owner: the
-   supervision team that found them (``open_findings`` with ``overdue``).
+1. ``areas_unserved`` — sealed or controlled areas without a delivery in 24 h; owner: their
+   street (``watched_areas`` with ``unserved``).
 2. ``communities_short`` — communities below the coverage target; owner: their street
    (``communities`` with ``short``); weight: people still to test (``gap``).
-3. ``areas_unserved`` — sealed or controlled areas without a delivery in 24 h; owner: their
-   street (``watched_areas`` with ``unserved``).
-4. ``sites_uncollected`` — testing sites whose medical waste was not collected in 24 h; owner:
+3. ``sites_uncollected`` — testing sites whose medical waste was not collected in 24 h; owner:
    the site (``uncollected_sites``); weight: hours since the last collection.
+4. ``overdue_findings`` — inspection findings open longer than ``rectify_days``; owner: the
+   supervision team that found them (``open_findings`` with ``overdue``).
 5. ``enterprises_behind`` — enterprise targets whose projection is below ``risk_ratio`` of the
    target; owner: the enterprise (``targets`` with status ``behind``).
 
@@ -41,10 +42,10 @@ from workbench.brief.rules import SEVERITIES
 DEFAULT_LIMIT = 7
 #: Kinds of action in rank order: (kind, domain, its full report).
 ACTION_KINDS = (
-    ("overdue_findings", "inspections", "inspections"),
-    ("communities_short", "coverage", "testing_coverage"),
     ("areas_unserved", "supply", "supply_prices"),
+    ("communities_short", "coverage", "testing_coverage"),
     ("sites_uncollected", "field_checks", "field_checks"),
+    ("overdue_findings", "inspections", "inspections"),
     ("enterprises_behind", "enterprises", "enterprise_output"),
 )
 #: Actions with an alert of these severities are kept before any other.

@@ -35,8 +35,9 @@ CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-quic")
-#: Pages that also get a long PNG (the brief, shared as an image).
+#: Pages that also get a long PNG (the brief, shared as an image), and its pixels per CSS pixel.
 PNG_PREFIX = "daily_brief"
+PNG_SCALE = 2
 #: Width (CSS px) the PDF's page is laid out at before printing: an A4 page's printable width,
 #: so the maps fit themselves to it; and the PNG's width (a phone).
 PRINT_WIDTH, PHONE_WIDTH = 760, 390
@@ -137,7 +138,7 @@ def export_pdfs(pages: Iterable[str | os.PathLike], out_dir: str | os.PathLike |
     WorkbenchError
         When a page is missing or Chromium fails on it (naming the page).
     """
-    paths = [Path(page) for page in pages]
+    paths = [Path(page).resolve() for page in pages]  # a file URI needs an absolute path
     for path in paths:
         if not path.is_file():
             raise WorkbenchError(f"{path}: no such report page")
@@ -179,8 +180,8 @@ def _export_with_playwright(chromium: str, paths: Sequence[Path], target: Path |
     return done
 
 
-def _open(browser, path: Path, width: int):
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def _open(browser, path: Path, width: int, scale: float = 1):
+    page = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=scale)
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL_SCHEMES)
                else route.abort())
     page.goto(path.as_uri(), timeout=PAGE_TIMEOUT_MS)
@@ -194,8 +195,12 @@ def _open(browser, path: Path, width: int):
 
 
 def _screenshot(browser, path: Path, out: Path) -> None:
-    page = _open(browser, path, PHONE_WIDTH)
+    """The long image of a brief: every folded list open (an image cannot be tapped), at 2× for
+    phones' screens."""
+    page = _open(browser, path, PHONE_WIDTH, scale=PNG_SCALE)
     try:
+        page.evaluate(OPEN_DETAILS)
+        page.wait_for_timeout(200)
         page.screenshot(path=str(out), full_page=True, type="png")
     finally:
         page.close()
@@ -234,7 +239,8 @@ def _export_with_cli(chromium: str, path: Path, pdf: Path, png: Path | None) -> 
         _write_atomic(pdf, lambda tmp: _run(base + [f"--print-to-pdf={tmp}", opened.as_uri()], path))
         if png is not None:
             _write_atomic(png, lambda tmp: _run(base + [f"--window-size={PHONE_WIDTH},6000",
-                                                        f"--screenshot={tmp}", path.as_uri()], path))
+                                                        f"--force-device-scale-factor={PNG_SCALE}",
+                                                        f"--screenshot={tmp}", opened.as_uri()], path))
     return Exported(path, pdf, png)
 
 
