@@ -316,6 +316,8 @@ def test_conditions_and_operators():
     ("{h:hours}", {"h": 3.46}, "en", "3.5"),
     ("{h:hours}", {"h": 24.0}, "en", "24"),
     ("{h:hours}", {"h": None}, "en", "—"),
+    ("{d:days} late", {"d": 1}, "en", "1 day late"),
+    ("{d:days} late", {"d": 12}, "en", "12 days late"),
     ("{zone:label}", {"zone": "sealed"}, "zh", "封控区"),
     ("{item:label:fc_}", {"item": "tested"}, "en", "Tested"),
     ("{x} {y:share}", {"x": None, "y": float("nan")}, "zh", "— —"),

@@ -55,7 +55,15 @@ CASES = [
 @pytest.mark.parametrize(("english", "chinese"), CASES)
 def test_each_known_note_is_worded_in_chinese_and_kept_in_english(english, chinese):
     assert note_text(english, "zh") == chinese
-    assert note_text(english, "en") == english
+    shown = note_text(english, "en")
+    assert shown == english or ("(s)" in english and "(s)" not in shown)  # counted words agree
+
+
+def test_an_english_note_counts_in_the_singular_or_the_plural():
+    note = "enterprises: 3 missing daily report(s) of 1 enterprise(s): flagged, not counted as zero"
+    assert note_text(note, "en") == ("enterprises: 3 missing daily reports of 1 enterprise: flagged, "
+                                     "not counted as zero")
+    assert note_text("1,200 price(s) in another unit", "en") == "1,200 prices in another unit"
 
 
 def test_every_shape_has_a_case():

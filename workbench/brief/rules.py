@@ -41,8 +41,8 @@ KINDS = ("list_items", "list", "value")
 SEVERITIES = ("high", "medium", "low")
 NUMERIC_OPERATORS = ("below", "at_most", "above", "at_least")
 OPERATORS = ("equals", "not_equals", "one_of", *NUMERIC_OPERATORS)
-#: Template formats: plain (no format), count, share, rate, num, hours, label or label:PREFIX.
-FORMATS = ("", "count", "share", "rate", "num", "hours", "label")
+#: Template formats: plain (no format), count, share, rate, num, hours, days, label or label:PREFIX.
+FORMATS = ("", "count", "share", "rate", "num", "hours", "days", "label")
 #: The numerator and denominator printed beside a rate field by the ``rate`` format.
 RATE_PARTS = {
     "coverage": ("tested", "population"),
@@ -230,7 +230,7 @@ def check_template(template: str, where: str = "template") -> list[str]:
             raise WorkbenchError(f"{where}: {{{name}}} must name an evidence field (letters, digits, _)")
         if spec not in FORMATS and not _LABEL_SPEC.match(spec):
             raise WorkbenchError(f"{where}: format {spec!r} of {{{name}}} is not one of "
-                                 "count, share, rate, num, hours, label, label:PREFIX")
+                                 "count, share, rate, num, hours, days, label, label:PREFIX")
         if spec == "rate" and name not in RATE_PARTS:
             raise WorkbenchError(f"{where}: {{{name}:rate}} — 'rate' is known for {', '.join(RATE_PARTS)}")
         fields.append(name)

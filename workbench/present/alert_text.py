@@ -34,8 +34,8 @@ def render_message(template: str, evidence: Mapping, lang: str = "zh") -> str:
 
     Formats: none (text as it is; whole numbers with separators), ``count`` (separators),
     ``share`` (0.953 → 95.3%), ``hours`` (a duration: whole hours from 10 on, else one decimal:
-    82.4 → 82, 3.46 → 3.5), ``rate`` (the share with its numerator and denominator, the
-    fields named in :data:`~workbench.brief.rules.RATE_PARTS`), ``num`` (a quantity:
+    82.4 → 82, 3.46 → 3.5), ``days`` (1 day, 3 days), ``rate`` (the share with its numerator and
+    denominator, the fields named in :data:`~workbench.brief.rules.RATE_PARTS`), ``num`` (a quantity:
     separators when large, three significant digits when small), ``label`` (the label of the
     value, ``label:PREFIX`` the label of PREFIX + value, e.g. ``{zone:label}``,
     ``{item:label:fc_}``). ``{unit}`` is a unit of the data, in the page's language
@@ -67,6 +67,8 @@ def format_value(name: str, spec: str, evidence: Mapping, lang: str = "zh") -> s
         return format_share(value)
     if spec == "hours":
         return format_hours(value)
+    if spec == "days":  # an English count of days: 1 day, 3 days (a Chinese template writes 天)
+        return f"{format_count(value, lang)} {'day' if float(value) == 1 else 'days'}"
     if spec == "num" or (spec == "" and isinstance(value, float)):
         return format_quantity(value)
     if spec == "count" or (spec == "" and is_number(value)):

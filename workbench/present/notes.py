@@ -14,6 +14,8 @@ import re
 from workbench.intake.setaside import SET_ASIDE
 from workbench.present.i18n import label
 
+#: A count, up to two words, then a word written "word(s)" by the stages.
+_COUNTED = re.compile(r"\b(\d[\d,]*)( (?:[\w-]+ ){0,2})(\w+)\(s\)")
 #: (English shape, Chinese wording): the shapes of the notes the stages write.
 NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
     # brief: history, loading, revisions
@@ -93,9 +95,10 @@ def problem_note(note: str) -> str | None:
 
 
 def note_text(note: str, lang: str = "zh") -> str:
-    """``note`` in ``lang``: worded in Chinese when its shape is known, else (and in English) as it is."""
+    """``note`` in ``lang``: worded in Chinese when its shape is known, else as it is; in English
+    with its counts' words in the singular or the plural (``1 enterprise(s)`` → ``1 enterprise``)."""
     if lang != "zh":
-        return note
+        return _COUNTED.sub(lambda m: m[1] + m[2] + m[3] + ("" if m[1] == "1" else "s"), note)
     if (worded := problem_note(note)) is not None:
         return worded
     prefix, rest = "", note
