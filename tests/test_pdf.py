@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from workbench.present.i18n import label
+from workbench.runner.pdf import PNG_SCALE
 
 
 def in_chromium(test):
@@ -174,7 +175,7 @@ def test_the_brief_has_a_long_phone_wide_png_and_reports_none(exported):
         data = brief.png.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-        assert width == 390 and height > 1500
+        assert width == 390 * PNG_SCALE and height > 1500 * PNG_SCALE  # a phone's width, drawn at 2×
     assert exported["inspections_en"].png is None and exported["inspections_en"].pdf.stat().st_size > 10_000
 
 
