@@ -82,6 +82,17 @@ def test_stall_limit_is_inclusive(projects, milestones):
     assert at.loc["P1", "no_progress"] and not above.loc["P1", "no_progress"]
 
 
+def test_a_project_on_schedule_waiting_for_its_next_milestone_is_not_stalled(projects):
+    # P5 did its due milestone 30 days before D; its next is planned after D: on schedule
+    rows = pd.DataFrame({"project_id": ["P5", "P5"], "milestone": ["立项", "环评"],
+                         "planned_on": pd.to_datetime(["2022-09-09", "2022-11-01"]),
+                         "done_on": pd.to_datetime(["2022-09-09", None])})
+    five = pd.DataFrame({"project_id": ["P5"], "name": ["等待"], "enterprise_id": [None],
+                         "investment": [1.0], "unit": ["亿元"]})
+    row = pj.analyse_projects(five, rows, D).progress.set_index("project_id").loc["P5"]
+    assert (row["days_since_progress"], row["off_schedule"], row["no_progress"]) == (30.0, False, False)
+
+
 def test_figures_and_unknown_project(projects, milestones):
     extra = pd.DataFrame(
         {

@@ -314,6 +314,12 @@ def analyse_coverage(sampling: pd.DataFrame, areas, sites: pd.DataFrame, rounds:
                           zones=today.reset_index(drop=True), warnings=warnings)
 
 
+def scope_name(result: CoverageResult) -> str | None:
+    """The name of the street a report is scoped to (None for the district or an unknown id)."""
+    rows = result.table[result.table["area_id"] == result.scope]
+    return None if rows.empty else str(rows["name"].iloc[0])
+
+
 def coverage_figures(result: CoverageResult) -> dict:
     """The report's JSON ``figures`` (DESIGN.md / the coverage issue)."""
     areas = result.table[["area_id", "level", "name", "tested", "population", "coverage", "short"]]
@@ -323,6 +329,7 @@ def coverage_figures(result: CoverageResult) -> dict:
                   "end": result.round["end"]},
         "coverage_target": result.target,
         "scope": result.scope,
+        "scope_name": scope_name(result),
         "district": {k: result.district[k] for k in ("tested", "population", "coverage")},
         "scope_total": {k: result.total[k] for k in ("tested", "population", "coverage")},
         "short_communities": int(result.total["short_communities"]),

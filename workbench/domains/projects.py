@@ -12,11 +12,12 @@ midnight:
   ``planned_on``). Done on or before its plan, or not yet due: not late.
 - A project is **off schedule** when at least one of its milestones is due and not done,
   else **on schedule**. Its investment counts in ``investment_wan`` (万元; 1 亿元 = 10 000 万元).
-- A project has **no progress** in ``stall_days`` (default 14) when it has a milestone due
-  (and so has work it should be doing), still has a milestone not done, and its last
-  milestone done (on or before D) is at least ``stall_days`` days before D, or none was ever
-  done (:func:`workbench.domains.common.past_limit`). A project whose first milestone is not
-  yet due is not stalled.
+- A project has **no progress** in ``stall_days`` (default 14) when it is off schedule (a
+  milestone due and not done: work it should be doing) and its last milestone done (on or
+  before D) is at least ``stall_days`` days before D, or none was ever done
+  (:func:`workbench.domains.common.past_limit`). A project on schedule (every due milestone
+  done, the next not yet due) is waiting for its plan, not stalled: a page never shows a
+  project as both on schedule and stalled.
 """
 
 from __future__ import annotations
@@ -113,8 +114,7 @@ def project_progress(
     out["progress"] = ratio(out["done"], out["due"])
     out["off_schedule"] = out["pending_late"] > 0
     out["days_since_progress"] = time_since(out["last_done_on"], day, "D")
-    unfinished = (out["done"] < out["milestones"]) & (out["due"] > 0)
-    out["no_progress"] = unfinished & past_limit(out["days_since_progress"], stall_days)
+    out["no_progress"] = out["off_schedule"] & past_limit(out["days_since_progress"], stall_days)
     return out.reset_index(drop=True)
 
 

@@ -299,7 +299,6 @@ def last_report_days(records, unit: ReportingUnit, day: pd.Timestamp) -> pd.Seri
     return dates[upto].groupby(units[upto]).max()
 
 
-
 def unit_reports(frames: Mapping[str, pd.DataFrame], unit: ReportingUnit, day: pd.Timestamp) -> dict:
     """Completeness and late units of one kind on ``day``, or for units reporting on active days
     only (:attr:`ReportingUnit.daily`) on the last day any reported (``checked_day``; see the module
@@ -314,6 +313,9 @@ def unit_reports(frames: Mapping[str, pd.DataFrame], unit: ReportingUnit, day: p
         expected = pd.Index(reference[unit.unit_column].dropna().astype("string").unique())
     else:
         expected = pd.Index(last.index.unique())
+    named = reference is not None and {unit.unit_column, "name"} <= set(reference.columns)
+    names = {k: sample_of(v, SAMPLE_WIDTH) for k, v in (zip(reference[unit.unit_column].astype("string"),
+             reference["name"], strict=True) if named else ()) if isinstance(v, str)}
     checked = day if unit.daily or last.empty or (last == day).any() else last.max()
     last = last.reindex(expected)
     late = last[last.isna() | (last < checked)].sort_values(na_position="first")
@@ -328,7 +330,7 @@ def unit_reports(frames: Mapping[str, pd.DataFrame], unit: ReportingUnit, day: p
         "late_count": len(late),
         "late": [
             {
-                "unit": sample_of(unit_id, SAMPLE_WIDTH),
+                "unit": sample_of(unit_id, SAMPLE_WIDTH), "name": names.get(unit_id),
                 "last_day": None if pd.isna(d) else _day(d),
                 "days_since": None if pd.isna(d) else int((day - d).days),
             }

@@ -69,13 +69,16 @@ REPORT_CSS = f"""
 .jp-RenderedHTMLCommon .wb-table td.num, .wb-table td.num {{text-align: right; white-space: nowrap;
                                                              font-variant-numeric: tabular-nums;}}
 .jp-RenderedHTMLCommon .wb-table td.text, .wb-table td.text {{text-align: left; white-space: normal;
-                                                               overflow-wrap: anywhere;}}
-.wb-table tr:target {{background: #fff3bf;}}
+                                                               overflow-wrap: break-word;}}
+.wb-scroll .wb-table th:first-child, .wb-scroll .wb-table td:first-child {{position: sticky; left: 0;
+  z-index: 1; background: #fff; min-width: 5em;}}
+.wb-table tr:target, .wb-table tr:target td:first-child {{background: #fff3bf;}}
 .wb-more > summary {{font-size: .9em; color: #1565c0; margin: .3em 0;}}
 .wb-downloads {{display: flex; flex-wrap: wrap; gap: .2em 1em; margin: .2em 0 .6em;}}
 @media print {{
   .wb-downloads, .wb-download {{display: none;}}
   .wb-scroll {{overflow: visible; background: none;}}
+  .wb-scroll .wb-table th:first-child, .wb-scroll .wb-table td:first-child {{position: static;}}
   .wb-scroll.wb-overflow::before {{content: none;}}
   .wb-table {{font-size: 8.5pt; width: 100%; table-layout: auto;}}
   .wb-table th, .wb-table td {{max-width: none; white-space: normal; overflow-wrap: anywhere;
@@ -88,6 +91,7 @@ REPORT_CSS = f"""
 }}
 .wb-badge {{display: inline-block; padding: 0 .45em; border-radius: .6em; color: #fff; font-size: .85em;}}
 .wb-note {{color: #555; font-size: .85em;}}
+.wb-counts {{color: #666; font-size: .8em; font-weight: normal;}}
 .wb-warnings {{background: #fff4e5; border-left: 5px solid {STATUS_COLOURS["warn"]}; padding: .4em .8em;}}
 .wb-download {{font-size: .85em;}}
 </style>

@@ -277,15 +277,16 @@ def reporting_tables(reporting: Mapping[str, Mapping], lang: str) -> list[str]:
         ).data
     ]
     late = pd.DataFrame([
-        {"kind": label(f"dq_unit_{kind}", lang), "unit": u["unit"],
+        {"kind": label(f"dq_unit_{kind}", lang), "name": u.get("name") or "—", "unit": u["unit"],
          "last_day": u["last_day"] or label("dq_never", lang), "days_since": u["days_since"]}
         for kind, r in reporting.items() for u in r["late"]
-    ], columns=["kind", "unit", "last_day", "days_since"])  # fmt: skip
+    ], columns=["kind", "name", "unit", "last_day", "days_since"])  # fmt: skip
     out.append(f"<h3>{escape(label('dq_section_late', lang))}</h3>")
     out.append(
         table(
             late,
             {
+                "name": "name",
                 "kind": "dq_unit_kind",
                 "unit": "dq_unit",
                 "last_day": "dq_unit_last_day",

@@ -87,6 +87,8 @@ def _is_numeric_column(series: pd.Series) -> bool:
 
 #: Anchor of a table row: ``REPORT.html#row-<key>`` (see :func:`row_anchor`).
 ROW_ANCHOR_PREFIX = "row-"
+#: Rows a long reference table shows before folding the rest (the exceptions have their own table).
+REFERENCE_ROWS = 10
 #: A table of more columns than this prints on a landscape page (``wb-wide``).
 WIDE_COLUMNS = 8
 TABLE_SCRIPT = """
@@ -211,7 +213,8 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
           empty_text: str | None = None, decimals: int | None = None, *,
           kinds: Mapping[str, str] | None = None, key: str | Sequence[str] | None = None,
           lead: Sequence[str] = (), exceptions: str | None = None, fold_after: int | None = None,
-          tones: Mapping[str, str] | None = None) -> HTML:
+          tones: Mapping[str, str] | None = None,
+          counts: Mapping[str, tuple[str, str]] | None = None) -> HTML:
     """An escaped HTML table of ``columns`` (column → label key), sortable, scrolling inside its box.
 
     Parameters
@@ -245,6 +248,9 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
     tones : mapping, optional
         Status code → palette key of its badge (``bad``, ``warn``, ``good``, ``no_data``,
         ``neutral``; default neutral).
+    counts : mapping, optional
+        Rate column → (numerator column, denominator column): the cell shows the rate and, under
+        it, ``numerator / denominator`` (every rate carries its definition); sorting stays on the rate.
 
     Returns
     -------
@@ -272,7 +278,8 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], lang: str = "zh",
         f'<th class="wb-sort{" num" if parse_kind(kinds.get(c))[0] in NUMERIC_KINDS else ""}'
         f'{" wb-key" if c in keys else ""}" tabindex="0">'
         f"{escape(label(k, lang))}</th>" for c, k in columns.items())
-    rows = _table_rows(shown, columns, ids, lang, formats or {}, kinds, tones or {}, decimals)
+    rows = _table_rows(shown, columns, ids, lang, formats or {}, kinds, tones or {}, decimals,
+                       _count_lines(frame, counts or {}, lang))
     limit = len(rows) if fold_after is None else max(0, fold_after)
     hint, wide = label("table_scroll_hint", lang), len(columns) > WIDE_COLUMNS
     body = _table_html(head, rows[:limit], hint, wide)
@@ -308,12 +315,25 @@ def _table_html(head: str, rows: Sequence[str], hint: str, wide: bool = False) -
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
+def _count_lines(frame: pd.DataFrame, counts: Mapping[str, tuple[str, str]],
+                 lang: str) -> dict[str, list[str]]:
+    """Rate column → each row's ``numerator / denominator`` as escaped HTML (empty without a denominator)."""
+    lines = {}
+    for column, (numerator, denominator) in counts.items():
+        lines[column] = [
+            "" if is_missing(d) or not d else
+            f'<br><small class="wb-counts">{escape(format_count(n, lang))} / '
+            f"{escape(format_count(d, lang))}</small>"
+            for n, d in zip(frame[numerator], frame[denominator], strict=True)]
+    return lines
+
+
 def _table_rows(shown: pd.DataFrame, columns: Mapping[str, str], ids: Sequence[str | None], lang: str,
                 formats: Mapping[str, Callable], kinds: Mapping[str, str], tones: Mapping[str, str],
-                decimals: int | None) -> list[str]:
+                decimals: int | None, count_lines: Mapping[str, list[str]]) -> list[str]:
     numeric_columns = {column: _is_numeric_column(shown[column]) for column in columns}
     rows = []
-    for record, anchor in zip(shown.itertuples(index=False), ids, strict=True):
+    for row, (record, anchor) in enumerate(zip(shown.itertuples(index=False), ids, strict=True)):
         cells = []
         for column, value in zip(columns, record, strict=True):
             kind, prefix = parse_kind(kinds.get(column))
@@ -325,6 +345,8 @@ def _table_rows(shown: pd.DataFrame, columns: Mapping[str, str], ids: Sequence[s
                 sort_key = repr(float(value)) if _is_number(value) and not is_missing(value) else None
             if sort_key is not None:  # the raw value, for sorting: <data> keeps the cell's own attributes
                 text = f'<data value="{escape(sort_key)}">{text}</data>'
+            if column in count_lines:
+                text += count_lines[column][row]
             css = "num" if numeric else "text"
             cells.append(f'<td class="{css}">{text}</td>')
         row_id = f' id="{anchor}"' if anchor else ""

@@ -108,6 +108,7 @@ def collect_runs(reports_dir: str | os.PathLike) -> list[dict]:
             "date": str(record.get("date") or path.parent.name),
             "report": str(record.get("report") or path.stem),
             "scope": "" if record.get("scope") is None else str(record["scope"]),
+            "scope_name": _scope_name(record),
             "status": str(record.get("status") or "unknown"),
             "finished_at": str(record.get("finished_at") or ""),
             "duration_s": record.get("duration_s"),
@@ -124,11 +125,19 @@ def collect_runs(reports_dir: str | os.PathLike) -> list[dict]:
     return rows
 
 
+def _scope_name(record: dict) -> str:
+    """The name of a scoped run's street (its figures' ``scope_name``), or ""."""
+    figures = record.get("figures")
+    name = figures.get("scope_name") if isinstance(figures, dict) else None
+    return mask_personal(str(name)) if name else ""
+
+
 def unrecorded_row(date: str, stem: str, error: str, reports_dir: str | os.PathLike) -> dict:
     """The row of a failed run whose record could not be written (a full or read-only disk)."""
     html = Path(reports_dir) / date / f"{stem}.html"
     has_html = html.is_file()
-    return {"date": date, "report": stem, "scope": "", "status": "failed", "finished_at": "",
+    return {"date": date, "report": stem, "scope": "", "scope_name": "", "status": "failed",
+            "finished_at": "",
             "duration_s": None, "error": f"{error} (no record written)", "stem": stem, "json_href": None,
             "html_href": _href(html, Path(reports_dir)) if has_html else None, "html_is_last_good": has_html,
             "lang": "zh", "data_quality_href": _data_quality_href(html.parent, Path(reports_dir))}
@@ -173,7 +182,7 @@ def language_tag(row: dict, lang: str = "zh") -> str:
 def render_row(row: dict, lang: str = "zh") -> str:
     """Return the ``<tr>`` of one run (title, status, links); every value is escaped."""
     status = row["status"]
-    title = escape(report_title(row["report"], lang))
+    title = escape(" · ".join(p for p in (report_title(row["report"], lang), row.get("scope_name")) if p))
     if row["html_href"] is not None and not row["html_is_last_good"]:
         title = f'<a href="{escape(row["html_href"])}">{title}</a>'
     scope = label("district", lang) if row["scope"] == "district" else row["scope"]

@@ -39,7 +39,7 @@ from workbench.intake import geo
 from workbench.present.i18n import label
 from workbench.present.maps.assets import inline_assets
 from workbench.present.maps.layers import DataLayer, Raw, encode_layer
-from workbench.present.maps.legend import Layout
+from workbench.present.maps.legend import Layout, key_below
 from workbench.present.maps.legend import add_legend as add_legend  # re-exported: maps call base.add_legend
 from workbench.present.maps.naming import name_elements
 from workbench.present.safe_html import escape
@@ -281,7 +281,7 @@ def embed(fmap: folium.Map, height: int = 480) -> HTML:
         title = escape(label("map", getattr(fmap, "wb_lang", "zh")))
         return HTML(f"<iframe class='wb-map' title='{title}' srcdoc='{page}' "
                     f"style='width:100%;height:{int(height)}px;border:1px solid #ddd' "
-                    f"sandbox='allow-scripts allow-downloads'></iframe>")
+                    f"sandbox='allow-scripts allow-downloads'></iframe>{key_below(fmap)}")
 
 
 def datum_note(source_datum: str, fmap: folium.Map, lang: str = "zh") -> str:

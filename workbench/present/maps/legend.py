@@ -82,6 +82,25 @@ def add_legend(fmap: folium.Map, sections: Sequence[tuple[str, Sequence[tuple[st
     return fmap
 
 
+#: The legend again under the map, on a page narrower than :data:`WIDE_PX` (where the box over the
+#: map is folded to keep the data in view): a phone reader sees what the colours mean without a tap.
+KEY_BELOW_CSS = (".wb-map-key {display: none; font-size: .85em; line-height: 1.5; margin: .2em 0 .6em;}"
+                 ".wb-map-key .wb-swatch {display: inline-block; width: 12px; height: 12px;"
+                 " border: 1px solid #666; margin-right: 4px; vertical-align: middle;}"
+                 f"@media (max-width: {WIDE_PX - 1}px) {{.wb-map-key {{display: block;}}}}"
+                 "@media print {.wb-map-key {display: none !important;}}")
+
+
+def key_below(fmap: folium.Map) -> str:
+    """The map's legend as HTML to write under it (shown on narrow pages only), or "" without one."""
+    legends = [child for child in fmap._children.values() if isinstance(child, Legend)]
+    if not legends:
+        return ""
+    legend = legends[0]
+    return (f'<style>{KEY_BELOW_CSS}</style>'
+            f'<div class="wb-map-key"><b>{legend.title}</b><br>{legend.content}</div>')
+
+
 class Layout(MacroElement):
     """Fit the map to ``bounds`` with the boxes over it kept beside the data (module docstring).
 

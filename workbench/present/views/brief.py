@@ -305,9 +305,12 @@ def since_section(since: SinceLastRun, fingerprint: str, lang: str = "zh") -> HT
         return HTML(f'<p class="wb-note">{escape(label("brief_no_previous", lang))}</p>')
     changes = since.alerts
     previous = since.previous_pack.get("fingerprint") or "—"
-    parts = [_note(label("brief_compared_note", lang, date=since.previous_date, before=previous,
-                         today=fingerprint, new=len(changes.new), open=len(changes.still_open),
-                         cleared=len(changes.cleared)))]
+    # the fingerprints themselves close the page (report details); here only what they mean
+    note = label("brief_compared_note", lang, date=since.previous_date, new=len(changes.new),
+                 open=len(changes.still_open), cleared=len(changes.cleared))
+    if previous == fingerprint:
+        note += " " + label("brief_same_pack", lang)
+    parts = [_note(note)]
     parts.append(f"<h3>{escape(label('brief_cleared', lang))} ({len(changes.cleared)})</h3>")
     parts.append(_plain_list([alert_message(a, lang) for a in changes.cleared], lang, "wb-alerts wb-cleared"))
     if changes.not_compared:

@@ -72,12 +72,33 @@ def street_table(result: CoverageResult, lang: str = "zh") -> HTML:
     streets["short_communities"] = [f"{short.get(a, 0)} / {count.get(a, 0)}" for a in streets["area_id"]]
     streets["rate"] = [format_rate(t, p, lang) for t, p in zip(streets["tested"], streets["population"],
                                                                 strict=True)]
-    streets["status"] = streets["short"]
+    streets["status"] = target_states(streets, short, lang)
     columns = {"name": "street", "area_id": "area_id", "rate": "coverage",
                "short_communities": "short_communities", "status": "target_state"}
-    formats = {"status": lambda s: display.badge(label("short" if s else "reached", lang),
-                                                 "bad" if s else "good")}
-    return display.table(streets, columns, lang, formats=formats, csv_name="streets.csv")
+    return display.table(streets, columns, lang, formats={"status": _state_badge(lang)},
+                         csv_name="streets.csv")
+
+
+def target_states(rows: pd.DataFrame, communities_short: pd.Series, lang: str = "zh") -> list[str]:
+    """Each row's state against the target, in words: short, reached, or for a street over its target
+    whose communities are not all there, "street reached, N communities short" (it still has work).
+
+    ``rows`` needs ``area_id``, ``level`` (default street) and ``short``; ``communities_short``:
+    communities short per street id.
+    """
+    levels = rows["level"] if "level" in rows else pd.Series("street", index=rows.index)
+    states = []
+    for area_id, level, short in zip(rows["area_id"], levels, rows["short"], strict=True):
+        n = 0 if short or level != "street" else int(communities_short.get(area_id, 0))
+        states.append(label("short", lang) if short else
+                      label("reached_communities_short", lang, n=n) if n else label("reached", lang))
+    return states
+
+
+def _state_badge(lang: str):
+    """The badge of a :func:`target_states` text: short bad, partly reached warn, reached good."""
+    tones = {label("short", lang): "bad", label("reached", lang): "good"}
+    return lambda text: display.badge(text, tones.get(text, "warn"))
 
 
 def area_table(result: CoverageResult, areas: pd.DataFrame, lang: str = "zh", anchored: bool = True) -> HTML:
@@ -90,10 +111,11 @@ def area_table(result: CoverageResult, areas: pd.DataFrame, lang: str = "zh", an
     frame["rate"] = [format_rate(t, p, lang)
                      for t, p in zip(frame["tested"], frame["population"], strict=True)]
     frame["level_name"] = frame["level"].map(lambda v: label(v, lang))
+    short = frame[(frame["level"] == "community") & frame["short"]].groupby("parent_id").size()
+    frame["state"] = target_states(frame, short, lang)
     columns = {"name": "name", "area_id": "area_id", "level_name": "level", "street_name": "street",
-               "rate": "coverage", "gap": "gap", "short": "target_state"}
-    formats = {"short": lambda s: display.badge(label("short" if s else "reached", lang),
-                                                "bad" if s else "good")}
+               "rate": "coverage", "gap": "gap", "state": "target_state"}
+    formats = {"state": _state_badge(lang)}
     return display.table(frame, columns, lang, formats=formats,
                          csv_name=f"coverage_{result.round['round_id']}.csv",
                          key=ROW_KEYS["communities_short"] if anchored else None)

@@ -137,8 +137,35 @@ def definitions(result: EnterpriseResult, lookback_weeks: int = 4, lang: str = "
     return HTML('<p class="wb-note">' + "<br>".join(escape(line) for line in lines) + "</p>")
 
 
-def _sorted_progress(result: EnterpriseResult) -> pd.DataFrame:
-    frame = result.progress.copy()
+#: The unit a table shows each kind of quantity in: one column never mixes 亿元 and 万元 rows.
+TABLE_UNITS = {"元": "万元", "t": "t"}
+#: Quantity columns of the progress and run-rate tables, converted with their row's unit.
+QUANTITY_COLUMNS = ("ytd", "target", "projected", "required_daily", "rate_7", "rate_30")
+
+
+def in_table_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each row's quantities in its kind's :data:`TABLE_UNITS` (1.96 亿元 → 19,600 万元).
+
+    Needs ``unit`` and any of :data:`QUANTITY_COLUMNS`; a unit the vocabulary does not know stays
+    as it is. Progress, shares and the JSON figures stay in the target's own unit.
+    """
+    out = frame.copy()
+    factors, units = [], []
+    for unit in out["unit"]:
+        shown = TABLE_UNITS.get(UNITS[unit][0], unit) if unit in UNITS else unit
+        factors.append(convert(1.0, unit, shown) if shown != unit else 1.0)
+        units.append(shown)
+    for column in QUANTITY_COLUMNS:
+        if column in out:
+            out[column] = out[column].astype("float64") * np.asarray(factors)
+    out["unit"] = units
+    return out
+
+
+def _sorted_progress(result: EnterpriseResult, table_units: bool = True) -> pd.DataFrame:
+    """The targets worst first; in :data:`TABLE_UNITS` unless ``table_units`` is False (a chart keeps
+    its target's own unit)."""
+    frame = in_table_units(result.progress) if table_units else result.progress.copy()
     frame["rank"] = frame["status"].map(SEVERITY)
     return frame.sort_values(["rank", "projected_share", "enterprise_id"], kind="stable").drop(columns="rank")
 
@@ -268,7 +295,7 @@ def burnup_charts(result: EnterpriseResult, lang: str = "zh") -> HTML:
     one grid of small charts."""
     if result.progress.empty:
         return HTML(f'<p class="wb-note">{escape(label("none", lang))}</p>')
-    ordered = _sorted_progress(result)
+    ordered = _sorted_progress(result, table_units=False)
     watched = watched_targets(ordered)
     def block(row, small: bool) -> str:
         chart = burnup_chart(result, row["enterprise_id"], row["product"], lang, small)

@@ -12,6 +12,7 @@ from workbench.intake.vocabulary import QUARANTINE_ITEMS
 from workbench.present import display
 from workbench.present.i18n import format_count, format_rate, format_share, label
 from workbench.present.safe_html import escape
+from workbench.present.tables import REFERENCE_ROWS
 
 #: Decimals kept in the numbers of a table and its CSV download.
 TABLE_DECIMALS = 6
@@ -95,14 +96,19 @@ def areas_table(result: FieldResult, areas: pd.DataFrame, lang: str = "zh") -> H
     target = result.compliance_target
 
     def share_cell(value) -> str:
-        text = escape(format_share(value, 0))
+        text = escape(format_share(value))
         if target_band(value, target) in ("reached", "no_data"):
             return text
         return f"<b style='color:#b2182b'>{text}</b>"
 
     formats = {f"share_{item}": share_cell for item in QUARANTINE_ITEMS}
     return _table(frame, columns, lang, formats=formats, csv_name="quarantine_areas.csv",
-                  empty_text=label("fc_nothing_checked", lang))
+                  empty_text=label("fc_nothing_checked", lang), counts=_item_counts())
+
+
+def _item_counts() -> dict[str, tuple[str, str]]:
+    """Each item's share column → (its count column, ``households``)."""
+    return {f"share_{item}": (item, "households") for item in QUARANTINE_ITEMS}
 
 
 def days_table(result: FieldResult, lang: str = "zh") -> HTML:
@@ -111,7 +117,7 @@ def days_table(result: FieldResult, lang: str = "zh") -> HTML:
                **{f"share_{item}": f"fc_{item}" for item in QUARANTINE_ITEMS}}
     formats = {f"share_{item}": display.share_formatter() for item in QUARANTINE_ITEMS}
     return _table(result.by_day, columns, lang, formats=formats, csv_name="quarantine_days.csv",
-                  empty_text=label("fc_nothing_checked", lang))
+                  empty_text=label("fc_nothing_checked", lang), counts=_item_counts())
 
 
 def _hours(value) -> str:
@@ -147,4 +153,4 @@ def sites_table(result: FieldResult, lang: str = "zh") -> HTML:
     """Every testing point: last collection, hours since, the last 24 h's weight and bags."""
     rows = result.sites.sort_values(["hours_since", "site_id"], ascending=[False, True], na_position="first")
     return _table(_sites_frame(rows, lang), _SITE_COLUMNS, lang, formats=_site_formats(lang),
-                  csv_name=f"waste_sites_{result.report_date:%Y%m%d}.csv")
+                  csv_name=f"waste_sites_{result.report_date:%Y%m%d}.csv", fold_after=REFERENCE_ROWS)

@@ -244,7 +244,10 @@ def unvisited_table(result: InspectionResult, lang: str = "zh") -> HTML:
 
 # ---------------------------------------------------------------- daily trend (inline SVG)
 
-_W, _LEFT, _RIGHT = 560, 40, 12
+# drawn about a phone's width: at 390 px its 11-unit text reads 10 px (drawn 560 wide it read 7 px);
+# a wide page enlarges it up to _MAX_W
+_W, _LEFT, _RIGHT = 400, 40, 12
+_MAX_W = 600
 _RATE_TOP, _RATE_H = 22, 78
 _BAR_TOP, _BAR_H = 128, 96
 _H = _BAR_TOP + _BAR_H + 24
@@ -276,7 +279,7 @@ def trend_svg(daily: pd.DataFrame, lang: str = "zh") -> str:
     bar_w = max(2.0, band * 0.6)
     top = max(int(daily["visits"].max()) if n else 0, 1)
     floor = _rate_floor(daily["pass_rate"])
-    step = max(1, math.ceil(n / 10))  # at most ~10 date labels
+    step = max(1, math.ceil(n / 7))  # at most ~7 date labels, each ~30 units wide
     good, bad, line = STATUS_COLOURS["good"], STATUS_COLOURS["bad"], STATUS_COLOURS["neutral"]
 
     def x_of(i: int) -> float:
@@ -321,7 +324,7 @@ def trend_svg(daily: pd.DataFrame, lang: str = "zh") -> str:
             current.append(f"{x:.1f},{y:.1f}")
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{line}">'
                          f'<title>{tip}</title></circle>')
-            if n <= 14:
+            if band >= 30:  # room for "100%" above each point
                 parts.append(f'<text x="{x:.1f}" y="{y - 7:.1f}" {_CENTRED}>'
                              f'{escape(format_share(row.pass_rate, 0))}</text>')
         elif current:
@@ -335,7 +338,7 @@ def trend_svg(daily: pd.DataFrame, lang: str = "zh") -> str:
                     for s in segments)
     title = escape(label("insp_trend", lang))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" width="100%" '
-            f'style="max-width:{_W}px;height:auto" role="img" aria-label="{title}">'
+            f'style="max-width:{_MAX_W}px;height:auto" role="img" aria-label="{title}">'
             f"<title>{title}</title>{lines}{''.join(parts)}</svg>")
 
 

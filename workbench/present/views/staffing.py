@@ -8,6 +8,7 @@ from workbench.domains.staffing import StaffingResult
 from workbench.present import display
 from workbench.present.i18n import format_count, format_share, label
 from workbench.present.safe_html import escape
+from workbench.present.tables import REFERENCE_ROWS
 
 
 def definition(lang: str = "zh") -> HTML:
@@ -50,7 +51,7 @@ def short_units_table(result: StaffingResult, lang: str = "zh") -> HTML:
     columns = {"unit": "st_unit", "kind_name": "st_unit_kind", "planned": "st_planned",
                "on_duty": "st_on_duty", "shortfall": "st_shortfall", "roles_short": "st_short_roles"}
     return display.table(_with_kind_names(result.units[result.units["short"]], lang), columns, lang,
-                         csv_name="short_units.csv")
+                         csv_name="short_units.csv", fold_after=REFERENCE_ROWS)
 
 
 def short_roles_table(result: StaffingResult, lang: str = "zh") -> HTML:
@@ -58,4 +59,4 @@ def short_roles_table(result: StaffingResult, lang: str = "zh") -> HTML:
     columns = {"unit": "st_unit", "kind_name": "st_unit_kind", "role": "st_role", "planned": "st_planned",
                "on_duty": "st_on_duty", "shortfall": "st_shortfall"}
     return display.table(_with_kind_names(result.rows[result.rows["short"]], lang), columns, lang,
-                         csv_name="short_roles.csv")
+                         csv_name="short_roles.csv", fold_after=REFERENCE_ROWS)

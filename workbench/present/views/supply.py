@@ -103,8 +103,9 @@ def areas_table(supply: SupplyResult, lang: str = "zh") -> HTML:
     formats = {
         "zone_label": lambda z: display.badge(label(z, lang), "bad" if z == "sealed" else "warn"),
         "households": lambda v: escape(format_count(v, lang)),
+        # a delivery is not enough supply (22 % of households served is no good news): neutral, not green
         "status": lambda ok: display.badge(label("sp_served" if ok else "sp_unserved", lang),
-                                           "good" if ok else "bad"),
+                                           "neutral" if ok else "bad"),
     }
     return _table(frame, columns, lang, formats=formats,
                   csv_name=f"supply_areas_{supply.report_date:%Y%m%d}.csv",
