@@ -208,7 +208,7 @@ def test_non_numeric_population_names_row_column_and_value(tmp_path):
     areas["population"] = ["3000", "many", "1500"]
     [problem] = errors_in(load_problems(coverage_pack(tmp_path, areas=areas)), "population")
     assert (problem.file, problem.row, problem.found) == ("areas.geojson", 2, "many")
-    assert problem.expected == "a whole number"
+    assert problem.expected == "a whole number (below 10^12)"
 
 
 def test_duplicate_area_id_reports_both_rows(tmp_path):

@@ -167,3 +167,15 @@ def test_the_one_pass_check_finds_exactly_what_the_three_patterns_find():
         assert has_personal(text) == (expected != text), text
         masked += expected != text
     assert 500 < masked < 3500  # both kinds of text were drawn
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("电话１３９１２３４５６７８", "电话[***]"),  # full-width digits, typed with a Chinese input method
+    ("联系139.1234.5678", "联系[***]"),  # dotted groups
+    ("采样员刘洋未到岗", "采样员[***]未到岗"),
+    ("保洁员张桂兰", "保洁员[***]"),
+    ("价格139.12345678", "价格139.12345678"),  # a decimal, not a phone
+    ("门牌１２号", "门牌12号"),
+])
+def test_hostile_spellings_of_phones_and_names(text, masked):
+    assert mask_personal(text) == masked

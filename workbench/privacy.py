@@ -34,6 +34,8 @@ _SEP = r"[ \-\u00a0]?"
 MOBILE = re.compile(
     r"(?<![\d])(?<!\d\.)(?:(?:\+|00)?86" + _SEP + r")?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}(?![\d])"
 )
+#: A mobile number in dotted groups (139.1234.5678); a decimal (139.12345678) has one dot only.
+DOTTED_MOBILE = re.compile(r"(?<![\d.])1[3-9]\d\.\d{4}\.\d{4}(?![\d.])")
 #: A resident ID-card number: 18 characters (6 + 8 + 3 + check digit or X, optionally grouped
 #: 6-8-4 or 6-4-4-4) or 15 digits (optionally grouped 6-6-3).
 ID_CARD = re.compile(
@@ -45,14 +47,15 @@ ID_CARD = re.compile(
 )
 #: A landline with area code (0472-1234567, 0472 12345678).
 LANDLINE = re.compile(r"(?<!\d)0\d{2,3}[ \-]\d{7,8}(?!\d)")
-_PATTERNS = (ID_CARD, MOBILE, LANDLINE)
+_PATTERNS = (ID_CARD, MOBILE, DOTTED_MOBILE, LANDLINE)
 #: Whether any of them matches anywhere: one pass instead of three, and the lookahead lets the
 #: regex engine skip to the next digit or ``+`` (a map page of 2.5 MB: 0.16 s against 0.85 s).
 #: Texts it finds nothing in, nearly all, are returned as they are.
 _ANY = re.compile(r"(?=[\d+])(?:" + "|".join(f"(?:{p.pattern})" for p in _PATTERNS) + ")")
 #: Words after which a name follows in inspection and request texts.
 _ROLES = ("负责人|联系人|责任人|值班人员|值班人|值守人员|店主|店长|老板|业主|户主|房东|经理|站长|组长|队长|"
-          "主任|书记|网格员|楼长|居民|患者|姓名|签字人|检查人|填报人|登记人|联系")
+          "主任|书记|网格员|楼长|居民|患者|姓名|签字人|检查人|填报人|登记人|填表人|采样员|保洁员|收运员|"
+          "管理员|志愿者|司机|医生|护士|保安|联系")
 #: Common surnames (the compound ones first), from the most frequent Chinese family names.
 _SURNAMES = ("(?:欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|宇文|司徒|夏侯|令狐|"
              "[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
@@ -85,11 +88,22 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "NaT")
 
 
+#: Full-width digits and signs (１３９…, typed with a Chinese input method) read as ASCII ones.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９＋－　", "0123456789+- ")
+
+
+def _half_width(text: str) -> str:
+    return text if text.isascii() else text.translate(_HALF_WIDTH)
+
+
 def mask_personal(value) -> str:
-    """``value`` as text with phone and ID-card numbers replaced by ``[***]`` ("" for missing)."""
+    """``value`` as text with phone and ID-card numbers replaced by ``[***]`` ("" for missing).
+
+    Full-width digits are read (and returned) as ASCII ones, so ``１３９１２３４５６７８`` is masked too.
+    """
     if _missing(value):
         return ""
-    text = str(value)
+    text = _half_width(str(value))
     if _ANY.search(text):
         for pattern in _PATTERNS:
             text = pattern.sub(MASK, text)
@@ -101,7 +115,7 @@ def mask_personal(value) -> str:
 
 def has_personal(value) -> bool:
     """Whether ``value`` holds a phone or ID-card number in any spelling this module masks."""
-    return not _missing(value) and _ANY.search(str(value)) is not None
+    return not _missing(value) and _ANY.search(_half_width(str(value))) is not None
 
 
 def sample_of(value, width: int = 40) -> str:

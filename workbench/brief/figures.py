@@ -28,6 +28,7 @@ from workbench.domains import checkpoints, coverage, enterprises, field_checks, 
 from workbench.domains.projects import DEFAULT_STALL_DAYS
 from workbench.domains.requests import DEFAULT_REQUEST_DAYS
 from workbench.errors import WorkbenchError
+from workbench.intake.needs import empty_frame
 
 # ---------------------------------------------------------------- parameters
 
@@ -106,10 +107,15 @@ def _streets(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- one function per domain
 
 
+def _zones(data: Mapping) -> pd.DataFrame:
+    """``zones``, optional as in the full reports: without it, an empty frame (no area sealed)."""
+    return data["zones"] if "zones" in data else empty_frame("zones")
+
+
 def coverage_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[dict, list[str]]:
     """Coverage of the current round: district, every community, silent testing sites."""
     result = coverage.analyse_coverage(data["sampling"], data["areas"], data["testing_sites"], data["rounds"],
-                                       data["zones"], day, target=p.coverage_target,
+                                       _zones(data), day, target=p.coverage_target,
                                        lookback_days=p.lookback_days)
     full = coverage.coverage_figures(result)
     table = _streets(result.table[result.table["level"] == "community"], data["areas"]).sort_values("area_id")
@@ -158,7 +164,7 @@ def inspection_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tu
 def supply_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[dict, list[str]]:
     """Households served in sealed and controlled areas, by zone and by area (unserved flagged)."""
     result = supply.analyse_supply(data["deliveries"], data["suppliers"], data["packages"], data["areas"],
-                                   data["zones"], day, persons_per_household=p.persons_per_household)
+                                   _zones(data), day, persons_per_household=p.persons_per_household)
     full = supply.supply_figures(result)
     zones = {row["zone"]: {k: v for k, v in row.items() if k != "zone"}
              for row in records(result.zones, ["zone", "areas", "households", "served_24h", "share_24h",
@@ -250,12 +256,12 @@ class Domain:
 
 
 DOMAINS = (
-    Domain("coverage", "testing_coverage", ("areas", "zones", "testing_sites", "rounds", "sampling"),
-           coverage_brief),
+    Domain("coverage", "testing_coverage", ("areas", "testing_sites", "rounds", "sampling"),
+           coverage_brief, optional=("zones",)),
     Domain("checkpoints", "checkpoints", ("checkpoints", "checkpoint_daily"), checkpoint_brief),
     Domain("inspections", "inspections", ("places", "inspections"), inspection_brief),
-    Domain("supply", "supply_prices", ("areas", "zones", "suppliers", "packages", "deliveries"),
-           supply_brief),
+    Domain("supply", "supply_prices", ("areas", "suppliers", "packages", "deliveries"),
+           supply_brief, optional=("zones",)),
     Domain("prices", "supply_prices", ("prices", "price_baselines"), price_brief),
     Domain("field_checks", "field_checks", ("areas", "testing_sites", "quarantine_checks", "medical_waste"),
            field_brief),

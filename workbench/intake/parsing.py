@@ -1,6 +1,6 @@
 """Parsing: text from CSV/XLSX becomes the typed columns the contract declares.
 
-Booleans from true/false, 1/0, 是/否, Y/N, yes/no; timestamps and dates (a value with an
+Booleans from true/false, 1/0, 是/否, Y/N, yes/no, √/×, 合格/不合格; timestamps and dates (a value with an
 offset is converted to the pack's time zone, then the zone is dropped); numbers, also
 ``1,234``; identifiers stay strings (``007`` stays ``007``). A value that cannot be parsed is
 reported by the caller and becomes missing.
@@ -37,13 +37,17 @@ __all__ = ["parse_dates", "parse_timestamps"]  # re-exported: the date parsers l
 _BOOLEAN_WORDS = {
     "true": True, "false": False, "1": True, "0": False, "是": True, "否": False,
     "y": True, "n": False, "yes": True, "no": False,
+    # inspection sheets tick their items: √/×, 合格/不合格 (a pass item passed or not)
+    "√": True, "✓": True, "✔": True, "×": False, "✗": False, "✘": False, "合格": True, "不合格": False,
 }  # fmt: skip
 _THOUSANDS = r",(?=\d{3}(?!\d))"
 
+#: Whole numbers (counts, households, persons) stay below this.
+MAX_WHOLE = 10**12
 #: What a value that failed parsing should have looked like, by column kind.
 PARSE_EXPECTED = {
-    "bool": "yes or no (true/false, 1/0, 是/否, Y/N, yes/no)",
-    "int": "a whole number",
+    "bool": "yes or no (true/false, 1/0, 是/否, Y/N, yes/no, √/×, 合格/不合格)",
+    "int": "a whole number (below 10^12)",
     "float": "a number",
     "timestamp": "a date and time such as 2022-10-09 08:00",
     "date": "a date such as 2022-10-09",
@@ -111,7 +115,7 @@ def parse_strings(values: pd.Series) -> pd.Series:
 
 
 def parse_booleans(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Booleans from true/false, 1/0, 是/否, Y/N, yes/no (any case).
+    """Booleans from true/false, 1/0, 是/否, Y/N, yes/no, √/×, 合格/不合格 (any case).
 
     Returns
     -------
@@ -150,8 +154,8 @@ def parse_numbers(values: pd.Series, *, integer: bool = False) -> tuple[pd.Serie
             text = text.str.replace(_THOUSANDS, "", regex=True)
         numbers = pd.to_numeric(text, errors="coerce").astype("float64")
     bad = present & ~np.isfinite(numbers)
-    if integer:
-        bad |= present & (numbers % 1 != 0)
+    if integer:  # a count beyond 10^12 is a typo, and its sums would overflow 64-bit integers
+        bad |= present & ((numbers % 1 != 0) | (numbers.abs() >= MAX_WHOLE))
     numbers = numbers.mask(bad)
     return (numbers.astype("Int64") if integer else numbers), bad
 

@@ -117,10 +117,13 @@ def note_text(note: str, lang: str = "zh") -> str:
 #: data-quality page shows them (:func:`problem_text`). Values from the file stay as they are.
 PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     # what a value should have looked like (parsing, the contract's checks)
-    (r"yes or no \(true/false, 1/0, 是/否, Y/N, yes/no\)", "是或否（true/false、1/0、是/否、Y/N、yes/no）"),
-    (r"yes or no \(true/false, 1/0, 是/否, Y/N, yes/no\) \(read as unknown and the row kept: another item of "
-     r"it is false, so it failed anyway\)",
-     "是或否（true/false、1/0、是/否、Y/N、yes/no）（读作未知，该行保留：其另一项为否，无论如何均不合格）"),
+    (r"yes or no \(true/false, 1/0, 是/否, Y/N, yes/no, √/×, 合格/不合格\)",
+     "是或否（true/false、1/0、是/否、Y/N、yes/no、√/×、合格/不合格）"),
+    (r"yes or no \(true/false, 1/0, 是/否, Y/N, yes/no, √/×, 合格/不合格\) \(read as unknown "
+     r"and the row kept: another item of it is false, so it failed anyway\)",
+     "是或否（true/false、1/0、是/否、Y/N、yes/no、√/×、合格/不合格）"
+     "（读作未知，该行保留：其另一项为否，无论如何均不合格）"),
+    (r"a whole number \(below 10\^12\)", "整数（小于 10^12）"),
     (r"a whole number", "整数"),
     (r"a number", "数字"),
     (r"a date and time such as (?P<example>.+)", "日期和时间，如 {example}"),
