@@ -51,6 +51,9 @@ PARSE_EXPECTED = {
     "float": "a number",
     "timestamp": "a date and time such as 2022-10-09 08:00",
     "date": "a date such as 2022-10-09",
+    # a date such as 09/10/2022 in a column that proves neither order (13/10/2022 would)
+    "day_month": "a date with the year first, such as 2022-10-09 "
+    "(is 09/10/2022 the 9th of October or the 10th of September?)",
     "geometry": "a geometry (WKT text or a geo file)",
 }
 

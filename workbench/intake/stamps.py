@@ -5,6 +5,12 @@ All vectorised: ISO 8601 and ``2022/10/9 8:05``; ``2022年10月9日``, ``8时5�
 20000 to 80000, i.e. 1954 to 2119). A value with an offset is converted to the pack's time
 zone, then the zone is dropped. A column may read a date alone as the end of that day
 (:func:`end_of_day_when_date_only`, a round's ``end``).
+
+Nothing is guessed where a misreading would move a figure to another day: a date with its year
+last is read day first when dotted (``9.10.2022``, the European way); with slashes or hyphens
+(``09/10/2022``) by what its column proves (a value such as ``13/10/2022`` or ``10/13/2022``), and
+a value the column leaves open is unparseable (:func:`ambiguous_day_month` tells which); a year
+or a month alone (``2022``, ``2022-10``) is no date.
 """
 
 from __future__ import annotations
@@ -30,6 +36,10 @@ _CHINESE_STAMP = (
 )
 #: An offset after a time of day (``08:00Z``, ``08:00:00+08:00``, ``T0800+0800``); the ``-08`` ending
 #: a date alone (``2022-10-08``) is its day, not an offset.
+#: A date with its year last, and what follows it (a time of day).
+_YEAR_LAST = r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?P<rest>(?:[ T]\S.*)?)"
+#: A year or a month alone: pandas would read it as its first day.
+_NO_DAY = r"\d{4}(?:\s*[-/.年]\s*\d{1,2}\s*月?)?"
 _OFFSET = r"(?:\d:\d\d(?::\d\d(?:[.,]\d+)?)?|T\d{4}(?:\d\d(?:[.,]\d+)?)?)\s*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$"
 
 
@@ -84,9 +94,13 @@ def _parse_stamp_text(text: pd.Series, timezone: str) -> pd.Series:
         stamps = _local_naive(pd.to_datetime(text, format="ISO8601", errors="coerce"), timezone)
     except ValueError:  # naive values mixed with values carrying an offset, or several offsets
         stamps = _parse_by_offset(text, "ISO8601", timezone)
+    no_day = text.str.fullmatch(_NO_DAY, na=False)
     left = stamps.isna() & text.notna()
-    if left.any():
+    if no_day.any() or left.any():
         stamps = stamps.astype("datetime64[ns]")
+        stamps[no_day] = pd.NaT
+    left &= ~no_day
+    if left.any():
         stamps[left] = _parse_other_spellings(text[left], timezone)
     return stamps
 
@@ -105,6 +119,10 @@ def _parse_other_spellings(text: pd.Series, timezone: str) -> pd.Series:
         return stamps
     text = text[left]
     text = text[text.str.contains(r"\d{4}", regex=True)]  # a time or a number alone is no timestamp
+    year_last = text.str.fullmatch(_YEAR_LAST, na=False)
+    if year_last.any():
+        stamps[text.index[year_last]] = _year_last_dates(text[year_last], timezone)
+        text = text[~year_last]
     if text.empty:
         return stamps
     for pattern, replacement in _CHINESE_STAMP:
@@ -144,6 +162,44 @@ def _parse_guessed(text: pd.Series, timezone: str) -> pd.Series:
     if left.any() and left.sum() <= _PER_VALUE_LIMIT:
         stamps[left] = _parse_by_offset(text[left], "mixed", timezone)
     return stamps
+
+
+def _year_last_dates(text: pd.Series, timezone: str) -> pd.Series:
+    """Dates with their year last, day first when dotted, else in the order the column proves.
+
+    A slashed or hyphenated value whose day and month both fit either way (``09/10/2022``) is
+    read only when the column proves an order and no value contradicts it: NaT otherwise.
+    """
+    parts = text.str.extract(_YEAR_LAST)
+    a, b = parts["a"].astype(int), parts["b"].astype(int)
+    dotted = parts["sep"] == "."
+    day_first = dotted | ((a > 12) & (b <= 12))
+    month_first = ~dotted & (b > 12) & (a <= 12)
+    proven_day, proven_month = (day_first & ~dotted).any(), month_first.any()
+    if proven_day != proven_month:  # the column's order holds for its open values too
+        day_first |= ~dotted & ~month_first & proven_day
+        month_first |= ~dotted & ~day_first & proven_month
+    month_first |= ~dotted & (a == b)  # the same either way
+    day = a.where(day_first, b).astype(str).str.zfill(2)
+    month = b.where(day_first, a).astype(str).str.zfill(2)
+    iso = parts["year"] + "-" + month + "-" + day + parts["rest"].fillna("")
+    iso = iso.str.replace(r"(?<!\d)(\d)(?!\d)", r"0\1", regex=True)
+    stamps = _parse_by_offset(iso[day_first | month_first], "ISO8601", timezone)
+    return stamps.reindex(text.index)
+
+
+def ambiguous_day_month(values: pd.Series) -> pd.Series:
+    """Which values are dates such as ``09/10/2022``, day first or month first alike.
+
+    For the message of a value :func:`parse_timestamps` left unparsed: its column proved no
+    order, or proved both.
+    """
+    text = as_text(values).fillna("")
+    parts = text.str.extract(f"^{_YEAR_LAST}$")
+    open_order = parts["sep"].isin(["/", "-"]) & (parts["a"] != parts["b"])
+    a = pd.to_numeric(parts["a"], errors="coerce")
+    b = pd.to_numeric(parts["b"], errors="coerce")
+    return open_order & a.le(12) & b.le(12)
 
 
 def _parse_by_offset(text: pd.Series, fmt: str, timezone: str) -> pd.Series:

@@ -32,6 +32,7 @@ from workbench.intake.parsing import (
 from workbench.intake.personal import refuse_personal_identifiers
 from workbench.intake.problems import row_problems
 from workbench.intake.setaside import SET_ASIDE, can_set_aside
+from workbench.intake.stamps import ambiguous_day_month
 from workbench.privacy import sample_of
 
 #: Checks run on a dataset's raw frame before parsing: dataset -> functions
@@ -198,9 +199,10 @@ def conform(
     aside = _set_aside(dataset, failed, len(frame) if rows is None else rows)
     for column, bad in failed.items():
         kind = SCHEMAS[dataset].columns[column].metadata["kind"]
-        expected = PARSE_EXPECTED[kind] + (SET_ASIDE if aside is not None else "")
         severity = "error" if aside is None else "warning"
-        problems += row_problems(dataset, where, column, frame[column][bad], expected, severity=severity)
+        for reason, values in _parse_failures(kind, frame[column][bad]):
+            expected = PARSE_EXPECTED[reason] + (SET_ASIDE if aside is not None else "")
+            problems += row_problems(dataset, where, column, values, expected, severity=severity)
     if aside is not None:
         parsed, failed = parsed[~aside], {}
     skip = {c: failed.get(c, False) | kept.reindex(parsed.index) for c, kept in settled.items()}
@@ -225,6 +227,16 @@ def _settled_elsewhere(dataset: str, parsed: pd.DataFrame, failed: Mapping[str, 
         if kept.any():
             out[column] = kept
     return out
+
+
+def _parse_failures(kind: str, values: pd.Series) -> list[tuple[str, pd.Series]]:
+    """The failed values of a column by reason (a :data:`PARSE_EXPECTED` key): a date whose day
+    and month could be either way apart from the others."""
+    if kind not in ("date", "timestamp") or values.empty:
+        return [(kind, values)]
+    open_order = ambiguous_day_month(values)
+    groups = [(kind, values[~open_order]), ("day_month", values[open_order])]
+    return [(reason, group) for reason, group in groups if not group.empty]
 
 
 def _set_aside(dataset: str, failed: Mapping[str, pd.Series], rows: int) -> pd.Series | None:

@@ -126,6 +126,8 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"a whole number \(below 10\^12\)", "整数（小于 10^12）"),
     (r"a whole number", "整数"),
     (r"a number", "数字"),
+    (r"a date with the year first, such as 2022-10-09 \(is 09/10/2022 the 9th of October or the 10th "
+     r"of September\?\)", "年份在前的日期，如 2022-10-09（09/10/2022 是 10 月 9 日还是 9 月 10 日？）"),
     (r"a date and time such as (?P<example>.+)", "日期和时间，如 {example}"),
     (r"a date such as (?P<example>.+)", "日期，如 {example}"),
     (r"a geometry \(WKT text or a geo file\)", "几何图形（WKT 文本或地理文件）"),
