@@ -371,6 +371,9 @@ def test_identifiers_and_numbers_are_normalised_with_a_warning_count(tmp_path):
     assert list(frame["capacity_per_hour"]) == [120, 80]
     counts = {p.column: p.found.split()[0] for p in data.warnings if "normalised" in p.found}
     assert counts == {"site_id": "2", "kind": "1", "capacity_per_hour": "1"}
+    examples = {p.column: p.found for p in data.warnings if "normalised" in p.found}
+    assert examples["site_id"] == '2 value(s) normalised, e.g. "T０1" read as "T01"'  # the pack's own value
+    assert examples["kind"] == '1 value(s) normalised, e.g. "ｆｉｘｅｄ" read as "fixed"'
     assert frame["name"].tolist() == ["一号点", "二号点"]  # free text is left as written
 
 

@@ -175,7 +175,7 @@ def test_the_one_pass_check_finds_exactly_what_the_three_patterns_find():
     ("采样员刘洋未到岗", "采样员[***]未到岗"),
     ("保洁员张桂兰", "保洁员[***]"),
     ("价格139.12345678", "价格139.12345678"),  # a decimal, not a phone
-    ("门牌１２号", "门牌12号"),
+    ("门牌１２号", "门牌１２号"),  # full-width digits that are no phone stay as written
 ])
 def test_hostile_spellings_of_phones_and_names(text, masked):
     assert mask_personal(text) == masked

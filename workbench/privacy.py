@@ -99,18 +99,34 @@ def _half_width(text: str) -> str:
 def mask_personal(value) -> str:
     """``value`` as text with phone and ID-card numbers replaced by ``[***]`` ("" for missing).
 
-    Full-width digits are read (and returned) as ASCII ones, so ``１３９１２３４５６７８`` is masked too.
+    Full-width digits are read as ASCII ones, so ``１３９１２３４５６７８`` is masked too; the rest
+    of the text keeps its own characters (``T０1`` stays ``T０1``).
     """
     if _missing(value):
         return ""
-    text = _half_width(str(value))
-    if _ANY.search(text):
+    original = str(value)
+    half = _half_width(original)
+    if _ANY.search(half):
         for pattern in _PATTERNS:
-            text = pattern.sub(MASK, text)
-    if text.isascii() or not _NAME_HINT.search(text):
-        return text
-    text = NAME_AFTER_ROLE.sub(lambda m: m[1] + m[2] + MASK, text)
-    return NAME_BEFORE_PHONE.sub(MASK, text)
+            half, original = _aligned_sub(pattern, lambda m: MASK, half, original)
+    if half.isascii() or not _NAME_HINT.search(half):
+        return original
+    half, original = _aligned_sub(NAME_AFTER_ROLE, lambda m: m[1] + m[2] + MASK, half, original)
+    return _aligned_sub(NAME_BEFORE_PHONE, lambda m: MASK, half, original)[1]
+
+
+def _aligned_sub(pattern: re.Pattern, replace, half: str, original: str) -> tuple[str, str]:
+    """``pattern`` matched in ``half`` (``original`` with half-width digits: the same length, so
+    the same places) and each match replaced in both."""
+    halves, originals, last = [], [], 0
+    for match in pattern.finditer(half):
+        new = replace(match)
+        halves += [half[last : match.start()], new]
+        originals += [original[last : match.start()], new]
+        last = match.end()
+    if not halves:
+        return half, original
+    return "".join(halves) + half[last:], "".join(originals) + original[last:]
 
 
 def has_personal(value) -> bool:

@@ -59,7 +59,7 @@ from workbench.intake.person_sources import count_rows as _count
 from workbench.intake.personal import KEYS_LOOKED_AT, raw_identifier_problems
 from workbench.intake.placing import date_only_samples
 from workbench.intake.problems import MAX_ROWS_PER_CHECK, row_problems
-from workbench.intake.setaside import SET_ASIDE
+from workbench.intake.setaside import REPEATED_ACROSS, SET_ASIDE
 from workbench.intake.validation import _missing_column_problem, conform
 from workbench.privacy import sample_of
 
@@ -300,7 +300,7 @@ class _Loader:
         first_at = origin.locate(repeated["first_label"].to_numpy())
         found = pd.Series([f"same row as {file} row {row}" for file, row, _ in first_at],
                           index=repeated["_label"].to_numpy())  # fmt: skip
-        expected = "each row in one file only (this one was kept once and this copy set aside)"
+        expected = REPEATED_ACROSS
         self.problems += row_problems(self.name, origin, None, found, expected, severity="warning")
         return ["r._label NOT IN (SELECT _label FROM _repeated)"]
 

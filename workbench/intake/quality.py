@@ -52,7 +52,7 @@ from workbench.intake.parsing import PARSE_EXPECTED
 from workbench.intake.person_rows import PersonRows
 from workbench.intake.personal import PERSONAL_HEADERS
 from workbench.intake.problems import SAMPLE_WIDTH
-from workbench.intake.setaside import SET_ASIDE
+from workbench.intake.setaside import REPEATED_ACROSS, REPEATED_WITHIN, SET_ASIDE
 from workbench.privacy import sample_of
 
 #: Problems listed on the page at most (their exact count is given beside).
@@ -224,7 +224,7 @@ def reason_kind(problem: Problem) -> str:
         return "unknown_reference"
     if "total/subtotal" in problem.found:
         return "total_rows"
-    if expected.startswith("each row in one file only"):
+    if expected in (REPEATED_ACROSS, REPEATED_WITHIN):
         return "repeated_rows"
     if problem.column == "area_id":
         return "no_area"

@@ -11,7 +11,8 @@ whose every cell is blank (:func:`workbench.intake.readers.blank_rows`).
 
 - a **total or subtotal row** of a CSV/XLSX export (a cell reading ``合计``, ``总计``, ``小计``,
   ``Total``...): it would count everything twice;
-- the **same row in two files** of one dataset (``path:`` a folder or a glob): kept once;
+- the **same row in two files** of one dataset (``path:`` a folder or a glob), or twice in one
+  file of a record dataset (every cell alike: a line pasted twice): kept once;
 - in a **record dataset** (:data:`RECORD_DATASETS`: one row per sample, visit, daily count,
   delivery, price, check), a row whose identifier points nowhere (a sample for an unknown
   community or site, a count for an unknown checkpoint), and a row with a value that cannot be
@@ -97,26 +98,42 @@ def without_total_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame,
     return raw[~marked], problems
 
 
+#: What a repeated row's warning expected: across files (a folder of overlapping exports), or twice
+#: in one file of a record dataset (a line pasted twice).
+REPEATED_ACROSS = "each row in one file only (this one was kept once and this copy set aside)"
+REPEATED_WITHIN = "each row once (this copy was set aside and the first kept)"
+
+
 def without_repeated_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame, list[Problem]]:
-    """Keep once a row delivered in two files of one dataset (a warning names both).
+    """Keep once a row delivered twice: in two files of one dataset, or (a record dataset) in one.
 
     Rows are compared on the columns every file holds: a note column that one day's export
-    added does not make its copy of a row another row.
+    added does not make its copy of a row another row. A record repeated in every cell is a
+    copy, never a second event: summed, it would count one day's output, one collection, one
+    visit twice. Rows alike in their key only are another matter (which one is right?): the
+    contract's checks report them.
     """
-    if len(origin.parts) < 2 or raw.empty:
+    within = origin.dataset in RECORD_DATASETS
+    if raw.empty or (len(origin.parts) < 2 and not within):
         return raw, []
     known = all(part.columns for part in origin.parts)
     shared = set.intersection(*(set(part.columns) for part in origin.parts)) if known else set(raw.columns)
     compared = [c for c in raw.columns if c != "geometry" and c in shared]
-    table = pd.DataFrame(raw[compared])
-    hashes = pd.util.hash_pandas_object(table, index=False)
-    files = pd.Series(origin.files_of(raw.index.to_numpy()), index=raw.index)
+    hashes = pd.util.hash_pandas_object(pd.DataFrame(raw[compared]), index=False)
     repeated = hashes.duplicated(keep="first")
+    if not repeated.any():
+        return raw, []
+    files = pd.Series(origin.files_of(raw.index.to_numpy()), index=raw.index)
     across = repeated & (files != files.groupby(hashes).transform("first"))
-    if not across.any():
+    twice = repeated & ~across if within else repeated & False
+    if not (across.any() or twice.any()):
         return raw, []
     first_label = pd.Series(raw.index, index=raw.index).groupby(hashes).transform("first")
-    first_at = origin.locate(first_label[across].to_numpy())
-    found = pd.Series([f"same row as {file} row {row}" for file, row, _ in first_at], index=raw.index[across])
-    expected = "each row in one file only (this one was kept once and this copy set aside)"
-    return raw[~across], row_problems(origin.dataset, origin, None, found, expected, severity="warning")
+    problems = []
+    for copies, expected in ((across, REPEATED_ACROSS), (twice, REPEATED_WITHIN)):
+        if copies.any():
+            first_at = origin.locate(first_label[copies].to_numpy())
+            found = [f"same row as {file} row {row}" for file, row, _ in first_at]
+            found = pd.Series(found, index=raw.index[copies])
+            problems += row_problems(origin.dataset, origin, None, found, expected, severity="warning")
+    return raw[~(across | twice)], problems

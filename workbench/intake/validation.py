@@ -33,7 +33,7 @@ from workbench.intake.personal import refuse_personal_identifiers
 from workbench.intake.problems import row_problems
 from workbench.intake.setaside import SET_ASIDE, can_set_aside
 from workbench.intake.stamps import ambiguous_day_month
-from workbench.privacy import sample_of
+from workbench.privacy import HIDDEN_CELL, cell_sample, sample_of
 
 #: Checks run on a dataset's raw frame before parsing: dataset -> functions
 #: ``(frame, dataset, file) -> (frame, problems)``.
@@ -109,10 +109,17 @@ def _merge_frame_checks(cases: pd.DataFrame) -> pd.DataFrame:
             "schema_context": "DataFrameSchema",
             "column": ", ".join(columns),
             "check": check,
-            "failure_case": ", ".join(str(values.get(c, "")) for c in columns),
+            "failure_case": ", ".join(_as_written(values.get(c, "")) for c in columns),
             "index": index,
         })  # fmt: skip
     return pd.concat([cases[~wide], pd.DataFrame(merged)], ignore_index=True)
+
+
+def _as_written(value) -> str:
+    """A key's value as a problem shows it: a date without the midnight pandas gives it."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.strftime("%Y-%m-%d")
+    return str(value)
 
 
 def _expected(check: str, column: str | None, schema: pa.DataFrameSchema) -> str:
@@ -207,7 +214,27 @@ def conform(
         parsed, failed = parsed[~aside], {}
     skip = {c: failed.get(c, False) | kept.reindex(parsed.index) for c, kept in settled.items()}
     problems += validate_frame(parsed, dataset, file=where, skip={**failed, **skip})
+    problems += _added_rows(parsed, dataset, where)
     return parsed, problems
+
+
+#: Datasets whose rows may repeat a key the contract gives them (one product of an enterprise on
+#: one day): the reports add such rows up, and say so.
+ADDED_KEYS = {"production": ("date", "enterprise_id", "product")}
+
+
+def _added_rows(frame: pd.DataFrame, dataset: str, where: str | Origin) -> list[Problem]:
+    """Warnings for the rows sharing an :data:`ADDED_KEYS` key (rows alike in every cell are gone
+    already: :func:`~workbench.intake.setaside.without_repeated_rows`)."""
+    key = list(ADDED_KEYS.get(dataset, ()))
+    if not key or not set(key) <= set(frame.columns):
+        return []
+    repeated = frame.duplicated(key, keep=False) & frame[key].notna().all(axis=1)
+    if not repeated.any():
+        return []
+    found = frame.loc[repeated, key].apply(lambda row: ", ".join(_as_written(v) for v in row), axis=1)
+    expected = f"one row per {', '.join(key[:-1])} and {key[-1]} (these rows were added together)"
+    return row_problems(dataset, where, ", ".join(key), found, expected, severity="warning")
 
 
 #: Flags that decide a record together (all true: passed); one read false settles it.
@@ -261,9 +288,23 @@ def _normalised(frame: pd.DataFrame, dataset: str, file: str) -> tuple[pd.DataFr
             values, count = normalise_text(frame[name], drop_blanks=NORMALISED_KINDS[kind])
             if count:
                 changed[name] = values
-                found = f"{count:,} value(s) normalised, e.g. full-width S０1 read as S01"
+                found = f"{count:,} value(s) normalised" + _normalised_example(name, frame[name], values)
                 problems.append(Problem(dataset, file, None, name, _NORMALISED_EXPECTED, found, "warning"))
     return (frame.assign(**changed) if changed else frame), problems
+
+
+def _normalised_example(column: str, before: pd.Series, after: pd.Series) -> str:
+    """``, e.g. "Ｓ01" read as "S01"``: the first value changed (none of a person's key, or personal)."""
+    if column == "person_key":
+        return ""
+    differs = before.ne(after) & before.notna()
+    if not differs.any():
+        return ""
+    first = differs.idxmax()
+    old, new = cell_sample(before[first], 20), cell_sample(after[first], 20)
+    if HIDDEN_CELL in (old, new):
+        return ""
+    return f', e.g. "{old}" read as "{new}"' if pd.notna(after[first]) else f', e.g. "{old}" read as blank'
 
 
 def _missing_column_problem(dataset, file, column, present, renames) -> Problem:

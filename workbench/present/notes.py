@@ -140,6 +140,8 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"a value \(the column may not be empty\)", "有值（此列不能为空）"),
     (r"a unique (?P<column>\S+) \(this value occurs in other rows too\)",
      "唯一的 {column}（此值在其他行也出现）"),
+    (r"one row per (?P<columns>.+) \(these rows were added together\)",
+     "每个 {columns} 只有一行（这些行已相加）"),
     (r"one row per (?P<columns>.+)", "每个 {columns} 只有一行"),
     (r"the column to exist", "此列存在"),
     (r"values of type (?P<type>.+)", "{type} 类型的值"),
@@ -154,6 +156,8 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"each row in one file only \(this one was kept once and this copy set aside\)",
      "每行只在一个文件中出现（已保留一份，此重复行已剔除）"),
     (r"each row in one file only", "每行只在一个文件中出现"),
+    (r"each row once \(this copy was set aside and the first kept\)",
+     "每行只出现一次（已保留第一行，此重复行已剔除）"),
     (r"data rows only, no total rows", "只有数据行，没有合计行"),
     (r"the area_id of a street in areas \(a community's parent\)",
      "areas 中某个街道的 area_id（社区的上级）"),
@@ -191,8 +195,12 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     # what was found, in intake's words
     (r"\.\.\. and (?P<n>[\d,]+) more rows", "……另有 {n} 行"),
     (r"columns: (?P<columns>.*)", "现有列：{columns}"),
-    (r"(?P<n>[\d,]+) value\(s\) normalised, e\.g\. full-width S０1 read as S01",
-     "{n} 个值已规范化，如全角的 S０1 读作 S01"),
+    (r"same row as (?P<file>.+) row (?P<row>\d+)", "与 {file} 第 {row} 行相同"),
+    (r"(?P<n>[\d,]+) value\(s\) normalised, e\.g\. (?P<before>\".*\") read as blank",
+     "{n} 个值已规范化，如 {before} 读作空白"),
+    (r"(?P<n>[\d,]+) value\(s\) normalised, e\.g\. (?P<before>\".*\") read as (?P<after>\".*\")",
+     "{n} 个值已规范化，如 {before} 读作 {after}"),
+    (r"(?P<n>[\d,]+) value\(s\) normalised", "{n} 个值已规范化"),
     (r"(?P<n>[\d,]+) total/subtotal row\(s\) set aside \(line (?P<lines>.+)\)",
      "剔除合计/小计行 {n} 行（第 {lines} 行）"),
     (r"total/subtotal row\(s\) set aside \(line (?P<lines>.+)\)", "剔除的合计/小计行（第 {lines} 行）"),
@@ -238,10 +246,18 @@ def problem_words(text: str, lang: str = "zh") -> tuple[str, dict[str, str]] | N
         rest, suffix = text.removesuffix(SET_ASIDE), _SET_ASIDE_ZH
     for pattern, wording in _PROBLEMS:
         if match := pattern.match(rest):
-            values = {key: problem_text(value) if key == "what" and value
-                      else _PROBLEM_WORDS.get(value, value) for key, value in match.groupdict().items()}
+            values = {key: _problem_part(key, value) for key, value in match.groupdict().items()}
             return wording + suffix.replace("{", "{{").replace("}", "}}"), values
     return None
+
+
+def _problem_part(key: str, value: str | None) -> str | None:
+    """One part of a problem's text in Chinese: a nested problem worded, a list of columns with 、."""
+    if key == "what" and value:
+        return problem_text(value)
+    if key == "columns" and value:
+        return value.replace(" and ", "、").replace(", ", "、")
+    return _PROBLEM_WORDS.get(value, value)
 
 
 def known_problem_text(text: str, lang: str = "zh") -> str | None:
