@@ -11,7 +11,7 @@ from fixtures.packs import areas_frame, coverage_pack, sites_frame, write_pack
 
 from workbench.errors import DataError, WorkbenchError
 from workbench.intake.catalog import default_pack_dir, open_pack
-from workbench.intake.loading import load_datasets
+from workbench.intake.loading import load_datasets, validate_pack
 from workbench.intake.readers import read_raw
 
 
@@ -238,3 +238,16 @@ def test_shapefile_with_gbk_encoding_and_renames(tmp_path):
     raw = read_raw(open_pack(tmp_path), "areas")
     assert raw["name"].tolist() == ["滨河街道", "社区007", "社区008"]
     assert raw["area_id"].tolist() == ["S1", "007", "008"]
+
+
+def test_a_misspelt_dataset_key_is_a_warning_naming_the_one_meant(tmp_path):
+    root = coverage_pack(tmp_path)
+    write_pack(root, {"waste.csv": "collected_at,site_id,weight_kg,bags\n2022-10-09 08:00,T1,3,2\n"},
+               {"areas": "areas.geojson", "testing_sites": "sites.csv", "sampling": "sampling.csv",
+                "medical_wastes": "waste.csv", "hospitals": "waste.csv"})  # fmt: skip
+    problems = validate_pack(open_pack(root))
+    found = {(p.dataset, p.severity, p.found) for p in problems if p.file == "catalog.yaml"}
+    assert found == {
+        ("medical_wastes", "warning", "no report reads it: did you mean medical_waste?"),
+        ("hospitals", "warning", "no report reads it"),  # a department's own dataset: kept, said
+    }

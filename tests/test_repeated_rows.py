@@ -37,7 +37,8 @@ def test_two_rows_of_one_product_on_one_day_are_added_and_said_so(tmp_path):
     data = load_datasets(production_pack(tmp_path, rows), ["production"])
     assert data.production["quantity"].sum() == 9  # both rows of the 8th count
     added = [p for p in data.warnings if p.dataset == "production"]
-    assert [(p.row, p.found) for p in added] == [(2, "2022-10-08, E1, 氧化镨钕"), (3, "2022-10-08, E1, 氧化镨钕")]
+    key = "2022-10-08, E1, 氧化镨钕"
+    assert [(p.row, p.found) for p in added] == [(2, key), (3, key)]
     assert added[0].expected == "one row per date, enterprise_id and product (these rows were added together)"
     assert problem_text(added[0].expected) == "每个 date、enterprise_id、product 只有一行（这些行已相加）"
     assert not [p for p in validate_pack(production_pack(tmp_path, rows)) if p.severity == "error"]

@@ -16,6 +16,7 @@ Rows set aside (totals, repeated rows, failing rows of record datasets) are list
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import math
@@ -25,7 +26,7 @@ import pandas as pd
 
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import CATALOG_FILE, Pack
-from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES
+from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES, SCHEMAS
 from workbench.intake.locations import TEXT_FORMATS
 from workbench.intake.origins import Origin
 from workbench.intake.person_level import PERSON_LEVEL_DATASETS, load_person_level
@@ -212,11 +213,22 @@ def _load_order(pack: Pack, requested: list[str]) -> tuple[list[str], list[Probl
     for name in dict.fromkeys(requested):
         if pack.has(name):
             visit(name)
+            problems.extend(_unknown_dataset(name))
         else:
             expected = f"a dataset listed in {CATALOG_FILE}"
             found = "not listed (listed: " + ", ".join(pack.listed) + ")"
             problems.append(Problem(name, CATALOG_FILE, None, None, expected, found))
     return order, problems
+
+
+def _unknown_dataset(name: str) -> list[Problem]:
+    """A warning for a catalog key the contract does not name (``medical_wastes``): no report
+    reads it, and the dataset it was meant to be is missing."""
+    if name in SCHEMAS:
+        return []
+    close = difflib.get_close_matches(name.lower(), list(SCHEMAS), n=1, cutoff=0.75)
+    found = "no report reads it" + (f": did you mean {close[0]}?" if close else "")
+    return [Problem(name, CATALOG_FILE, None, None, "a dataset of the contract", found, "warning")]
 
 
 def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, Origin | None, list[Problem]]:
