@@ -428,3 +428,52 @@ def test_notebook_runs_without_the_optional_datasets(tmp_path):
     assert [r["product"] for r in figures["progress"]] == ["铜", "硫酸", "产值"]
     assert figures["checks"] == [] and figures["enterprise"] == "E01"
     assert "Not checked" in run.html_path.read_text("utf-8")
+
+
+# ---------------------------------------------------------------- enterprises that fall silent
+
+
+def test_a_product_silent_for_two_months_is_missing_every_usual_day_not_three_weeks():
+    prod = daily("2022-06-01", "2022-08-14")  # silent from 08-15 to the report date, 10-09
+    missing = ent.missing_reports(prod, ent.resolve_period("2022-10-09"))
+    assert len(missing) == 56 and missing["date"].min() == T("2022-08-15")
+    assert missing["date"].max() == T("2022-10-09")
+
+
+def test_a_silent_weekday_reporter_stays_missing_on_weekdays_only():
+    days = pd.date_range("2022-08-01", "2022-09-16")  # last report Friday 16 September
+    prod = production([(d, "E2", "奶", 1.0, "t") for d in days if d.weekday() < 5])
+    missing = ent.missing_reports(prod, ent.resolve_period("2022-10-09"))
+    # 19 September to 7 October: three weeks of five weekdays; the 8th and 9th are a weekend
+    assert len(missing) == 15 and {d.weekday() for d in missing["date"]} == {0, 1, 2, 3, 4}
+
+
+def test_a_target_silent_for_more_than_a_week_is_named_with_its_last_report(firms):
+    prod = pd.concat([daily("2022-01-01", "2022-10-02", "E1", "铜"),
+                      daily("2022-01-01", "2022-10-09", "E2", "奶")])
+    goals = targets([(2022, "E1", "铜", 5000, "t"), (2022, "E2", "奶", 5000, "t")])
+    period = ent.resolve_period("2022-10-09")
+    silent = ent.silent_targets(prod, goals, period)
+    assert silent.to_dict("records") == []  # 7 days since 10-02: not yet more than a week
+    late = ent.silent_targets(prod, goals, ent.resolve_period("2022-10-10"))
+    assert late[["enterprise_id", "product", "silent_days"]].to_dict("records") == [
+        {"enterprise_id": "E1", "product": "铜", "silent_days": 8}]
+    result = ent.analyse_enterprises(firms, prod, goals, "2022-10-10")
+    [warning] = [w for w in result.warnings if "no report for more than" in w]
+    name = firms.set_index("enterprise_id").loc["E1", "name"]
+    assert warning == ("1 target(s) with no report for more than 7 days (last report in brackets): "
+                       f"{name} (E1) / 铜 (2022-10-02)")
+
+
+def test_a_pack_without_any_production_says_so_instead_of_no_missing_report(firms):
+    from workbench.present.views import enterprises as views
+
+    empty = production([])
+    result = ent.analyse_enterprises(firms, empty, targets([(2022, "E1", "铜", 5000, "t")]), "2022-10-09")
+    for lang, words in (("zh", "2022 年没有任何产量记录"), ("en", "No production reported in 2022")):
+        card = views.headline(result, lang).data.split(views.label("ent_missing_reports", lang), 1)[1]
+        value, detail = re.findall(r'class="wb-(?:value|detail)">([^<]*)<', card)[:2]
+        assert value == "—" and detail.startswith(words)
+        assert words in views.missing_table(result, lang).data
+    behind = views.headline(result, "zh").data.split(views.label("ent_behind", "zh"), 1)[1]
+    assert "其中 1 项 2022 年无任何产量记录（累计按 0 计）" in behind  # behind by the definition, said why

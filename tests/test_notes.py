@@ -27,6 +27,8 @@ CASES = [
      "2 种产品的 4 条产量记录无 2022 年目标，未计入：E01 / 铜, E02 / 铝"),
     ("1 target(s) without any production in 2022 (progress 0): E05 / 钢材",
      "1 项目标 2022 年无产量记录（进度记为 0）：E05 / 钢材"),
+    ("2 target(s) with no report for more than 7 days (last report in brackets): 一厂 (E1) / 铜 (2022-10-02)",
+     "2 项目标超过 7 天无报送（括号内为最后报送日期）：一厂 (E1) / 铜 (2022-10-02)"),
     ("enterprises: 3 missing daily report(s) of 1 enterprise(s): flagged, not counted as zero",
      "重点企业：1 家企业缺报日报 3 次：已标出，未按零计"),
     ("no home-quarantine checks dated 2022-10-09", "2022-10-09无居家隔离检查记录"),

@@ -6,6 +6,7 @@ Definitions: see :mod:`workbench.domains.enterprises`.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from workbench.domains.common import missing_cells, ratio, reporting_grid, window_start
@@ -121,13 +122,62 @@ def missing_reports(production: pd.DataFrame, period: Period, lookback_weeks: in
     covered = sum((days - pd.Timedelta(weeks=k) >= production["date"].min()).astype(int)
                   for k in range(1, lookback_weeks + 1))[:, None]  # the weeks before each day the data cover
     habit = (peers >= min_share * covered - TOLERANCE) & (covered > 0)
-    expected = habit & (reported.index >= period.start)[:, None]
+    expected = _habit_kept_while_silent(habit, reported) & (reported.index >= period.start)[:, None]
     found = missing_cells(reported, expected)
     if found.empty:
         return pd.DataFrame(columns=columns)
     grouped = found.groupby(["enterprise_id", "date"])["product"].agg(lambda p: sorted(map(str, p)))
     return grouped.rename("products").reset_index()[columns].sort_values(
         ["enterprise_id", "date"], ignore_index=True)
+
+
+def _habit_kept_while_silent(habit: pd.DataFrame, reported: pd.DataFrame) -> pd.DataFrame:
+    """``habit`` with each unit's days after its last report judged as in its first silent week.
+
+    The weeks a product stays silent would otherwise wear its habit away: after three silent
+    weeks it would no longer "normally report", and an enterprise silent for two months would
+    look missing for three weeks only. A day of the silence takes the habit of the same weekday
+    in the silence's first week (judged on the weeks before it fell silent).
+    """
+    flags = reported.to_numpy(dtype=bool)
+    rows = np.arange(len(flags))[:, None]
+    last = np.where(flags, rows, -1).max(axis=0)  # -1: no report in the grid
+    first_silent = last + 1
+    same_weekday = first_silent + (rows - first_silent) % 7
+    source = np.where((rows > last) & (last >= 0), same_weekday, rows)
+    kept = np.take_along_axis(habit.to_numpy(dtype=bool), source, axis=0)
+    return pd.DataFrame(kept, index=habit.index, columns=habit.columns)
+
+
+#: Days without any report after which a target's product is called silent.
+SILENT_AFTER_DAYS = 7
+
+
+def silent_targets(production: pd.DataFrame, targets: pd.DataFrame, period: Period,
+                   after_days: int = SILENT_AFTER_DAYS) -> pd.DataFrame:
+    """The targets whose product last reported more than ``after_days`` days before ``period.as_of``.
+
+    Parameters
+    ----------
+    production : DataFrame
+        ``date``, ``enterprise_id``, ``product``; rows after ``period.as_of`` are left out.
+    targets : DataFrame
+        ``enterprise_id``, ``product``.
+
+    Returns
+    -------
+    DataFrame
+        ``enterprise_id``, ``product``, ``last_report`` (the day of its last row, ever),
+        ``silent_days`` (days from it to ``as_of``), longest silence first. A target that never
+        reported is not here (the progress table says it has no production).
+    """
+    rows = production[production["date"] <= period.as_of]
+    last = rows.groupby(["enterprise_id", "product"])["date"].max().rename("last_report").reset_index()
+    out = targets[["enterprise_id", "product"]].merge(last, on=["enterprise_id", "product"])
+    out["silent_days"] = (period.as_of - out["last_report"]).dt.days.astype("int64")
+    out = out[out["silent_days"] > after_days]
+    return out.sort_values(["silent_days", "enterprise_id", "product"], ascending=[False, True, True],
+                           ignore_index=True)
 
 
 def missing_days_per_target(missing_products: pd.DataFrame, targets: pd.DataFrame) -> pd.Series:

@@ -24,7 +24,10 @@ Also, beyond DESIGN:
 - A day is *missing* for (enterprise, product) when it has no production row although the
   product normally reports on that weekday: it has rows on at least ``min_share`` of the same
   weekdays of the ``lookback_weeks`` weeks before (so a Monday-to-Friday reporter is not
-  missing on Sundays). Missing days are flagged, never taken as zero output.
+  missing on Sundays). Missing days are flagged, never taken as zero output. A product that
+  falls silent keeps the habit it had (judged on the weeks before its silence), so every usual
+  day of a two-month silence is missing, not its first three weeks only; a target silent for
+  more than ``SILENT_AFTER_DAYS`` (7) days is named, with its last report, in the warnings.
 - The latest "eight in place" check (八个到位) of an enterprise is its last row of
   ``enterprise_checks`` dated on or before D.
 
@@ -65,12 +68,14 @@ from workbench.domains.enterprise_basis import (
 from workbench.domains.enterprise_checks import CHECK_ITEMS, latest_checks
 from workbench.domains.enterprise_output import (
     RUN_RATE_WINDOWS,
+    SILENT_AFTER_DAYS,
     cumulative_output,
     missing_days_per_target,
     missing_reports,
     rate_share_status,
     run_rate_status,
     run_rates,
+    silent_targets,
 )
 from workbench.errors import WorkbenchError
 
@@ -79,8 +84,8 @@ __all__ = ["CHECK_ITEMS", "DEFAULT_RISK_RATIO", "RUN_RATE_WINDOWS", "SEVERITY", 
            "conversion_factor", "convert", "cumulative_output", "enterprise_figures", "in_target_units",
            "latest_checks", "missing_days_per_target", "missing_reports", "production_in_period",
            "progress_table", "rate_share_status", "resolve_period", "run_rate_status", "run_rates",
-           "select_enterprises", "status_counts", "status_ranges", "targets_tone", "worst_status",
-           "year_targets"]
+           "select_enterprises", "silent_targets", "status_counts", "status_ranges", "targets_tone",
+           "worst_status", "year_targets"]
 
 
 # ---------------------------------------------------------------- progress
@@ -217,6 +222,14 @@ def analyse_enterprises(enterprises: pd.DataFrame, production: pd.DataFrame, tar
     if len(missing):
         warnings.append(f"{len(missing)} missing daily report(s) of {missing['enterprise_id'].nunique()} "
                         "enterprise(s): flagged, not counted as zero")
+    silent = silent_targets(produced, goals, period)
+    if len(silent):
+        items = [f"{names.get(e, e)} ({e}) / {p} ({d:%Y-%m-%d})"
+                 for e, p, d in zip(silent["enterprise_id"], silent["product"], silent["last_report"],
+                                    strict=True)]
+        warnings.append(f"{len(silent)} target(s) with no report for more than {SILENT_AFTER_DAYS} days "
+                        "(last report in brackets): "
+                        + ", ".join(items[:5]) + (", ..." if len(items) > 5 else ""))
 
     scoped = scoped.copy()
     scoped["status"] = worst_status(table, ids).to_numpy()

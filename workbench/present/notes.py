@@ -45,6 +45,8 @@ NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"(?P<n>[\d,]+) missing daily report\(s\) of (?P<k>[\d,]+) enterprise\(s\): flagged, "
      r"not counted as zero",
      "{k} 家企业缺报日报 {n} 次：已标出，未按零计"),
+    (r"(?P<n>[\d,]+) target\(s\) with no report for more than (?P<k>\d+) days \(last report in brackets\): "
+     r"(?P<items>.*)", "{n} 项目标超过 {k} 天无报送（括号内为最后报送日期）：{items}"),
     (r"no home-quarantine checks dated (?P<day>\S+)(?: or the (?P<k>\d+) day\(s\) before)?",
      "{day}（及此前 {k} 天）无居家隔离检查记录"),
     (r"(?P<n>[\d,]+) medical-waste collection\(s\) after the (?P<cutoff>.+?) cut-off are not counted",

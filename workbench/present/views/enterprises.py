@@ -100,6 +100,9 @@ def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
                            zip(names["name"], names["enterprise_id"], names["product"], strict=True))
         if status == "on_track" or not detail:
             detail = label("ent_targets_count", lang, n=total)
+        unreported = int((names["reported_days"] == 0).sum())
+        if status == "behind" and unreported:  # behind by the definition (ytd 0), but no data: say so
+            detail = label("ent_behind_unreported", lang, n=unreported, year=result.period.year) + detail
         cards.append({"label": status_label(status, lang), "value": f"{count} / {total}", "detail": detail,
                       "status": STATUS_PALETTE[status] if count or status == "on_track" else "good"})
     ents = result.enterprises
@@ -117,12 +120,25 @@ def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
     cards.append({"label": label("ent_eight_in_place", lang), "value": f"{all_ok} / {len(checked)}",
                   "detail": detail,
                   "status": "no_data" if checked.empty else "bad" if len(failing) else "good"})
-    missing = result.missing
-    cards.append({"label": label("ent_missing_reports", lang), "value": str(len(missing)),
-                  "detail": label("ent_missing_detail", lang, days=len(missing),
-                                  enterprises=missing["enterprise_id"].nunique()),
-                  "status": "bad" if len(missing) else "good"})
+    cards.append(_missing_card(result, lang))
     return display.headline(cards)
+
+
+def _no_production(result: EnterpriseResult) -> bool:
+    """Whether no target of the scope has a production row this year: nothing to judge missing by."""
+    return not result.progress["reported_days"].gt(0).any()
+
+
+def _missing_card(result: EnterpriseResult, lang: str) -> dict:
+    """Missing reports: enterprise-days, or "—" when no production reached the pack at all."""
+    missing = result.missing
+    if _no_production(result) and missing.empty:
+        return {"label": label("ent_missing_reports", lang), "value": "—",
+                "detail": label("ent_no_production", lang, year=result.period.year), "status": "no_data"}
+    return {"label": label("ent_missing_reports", lang), "value": str(len(missing)),
+            "detail": label("ent_missing_detail", lang, days=len(missing),
+                            enterprises=missing["enterprise_id"].nunique()),
+            "status": "bad" if len(missing) else "good"}
 
 
 def definitions(result: EnterpriseResult, lookback_weeks: int = 4, lang: str = "zh") -> HTML:
@@ -376,5 +392,7 @@ def missing_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
     columns = {"name": "ent_name", "enterprise_id": "ent_enterprise_id", "date": "ent_missing_date",
                "product_list": "ent_missing_products"}
     formats = {"name": text_cell(8), "date": lambda d: nowrap(escape(f"{d:%Y-%m-%d}"))}
+    empty = label("ent_no_production" if _no_production(result) else "ent_nothing_missing", lang,
+                  year=result.period.year)
     return display.table(frame, columns, lang, formats=formats, csv_name="enterprise_missing_reports.csv",
-                         empty_text=label("ent_nothing_missing", lang))
+                         empty_text=empty)
