@@ -219,6 +219,21 @@ def test_flow_charts_mark_the_incomplete_day_and_break_at_a_missing_one(checkpoi
     assert "missing 10-08" in html
 
 
+def test_a_day_no_checkpoint_reported_is_missing_in_the_district_flow_not_zero():
+    stations = pd.DataFrame({"checkpoint_id": ["A"], "name": ["大桥卡口"], "lon": [109.8], "lat": [40.56]})
+    rows = [("2022-10-07", "A", 10, 20, 1, 19), ("2022-10-09", "A", 30, 60, 3, 58)]  # nobody on 10-08
+    daily = pd.DataFrame(rows, columns=["date", "checkpoint_id", *cp.COUNTS])
+    daily["date"] = pd.to_datetime(daily["date"])
+    result = cp.analyse_checkpoints(stations, daily, "2022-10-09", window=3)
+    assert result.flows["people"].isna().tolist() == [False, True, False]
+    assert cp.checkpoint_figures(result)["flows"][1]["people"] is None
+    html = cp_view.district_flow_charts(result, "zh").data
+    first = ET.fromstring(re.findall(r"<svg.*?</svg>", html, flags=re.S)[0])
+    assert "10-08: 未上报 (0 / 1 个卡口已上报)" in first.find(f"{SVG}desc").text
+    people = next(p for p in first.iter(f"{SVG}path") if p.get("stroke") == cp_view.FLOW_COLOURS["people"])
+    assert people.get("d").count("M") == 2  # no line down to zero through the day nobody reported
+
+
 # ---------------------------------------------------------------- prices against their baseline
 
 

@@ -180,12 +180,12 @@ def district_flows(grid: pd.DataFrame, days) -> pd.DataFrame:
     -------
     DataFrame
         One row per day of ``days``, oldest first: ``date``, the :data:`COUNTS` summed over the
-        checkpoints that reported (int), ``risk_share``, ``reported`` and ``expected`` (checkpoints),
-        ``complete`` (every expected checkpoint reported).
+        checkpoints that reported (``Int64``; missing on a day none did, never 0), ``risk_share``,
+        ``reported`` and ``expected`` (checkpoints), ``complete`` (every expected checkpoint reported).
     """
     reported = grid[grid["reported"]]
     days = pd.DatetimeIndex([pd.Timestamp(d).normalize() for d in days], name="date")
-    sums = reported.groupby("date")[list(COUNTS)].sum().reindex(days, fill_value=0).astype("int64")
+    sums = reported.groupby("date")[list(COUNTS)].sum().reindex(days).astype("Int64")  # <NA>: none reported
     out = sums.reset_index()
     out["risk_share"] = ratio(out["from_risk_areas"], out["people"])
     out["reported"] = out["date"].map(reported.groupby("date").size()).fillna(0).astype("int64")
@@ -271,7 +271,8 @@ def checkpoint_figures(result: CheckpointResult) -> dict:
         | {"risk_share": round(result.total_today["risk_share"], SHARE_DECIMALS)},
         "total_week": {c: result.total_week[c] for c in COUNTS}
         | {"risk_share": round(result.total_week["risk_share"], SHARE_DECIMALS)},
-        "flows": [{"date": _day(r.date), **{c: int(getattr(r, c)) for c in COUNTS},
+        "flows": [{"date": _day(r.date), **{c: None if pd.isna(getattr(r, c)) else int(getattr(r, c))
+                                             for c in COUNTS},
                    "reported": int(r.reported), "expected": int(r.expected)}
                   for r in result.flows.itertuples(index=False)],
     }

@@ -169,12 +169,16 @@ def _incomplete_points(flows: pd.DataFrame, column: str, lang: str) -> list:
     if short.empty:
         return []
     return [charts.Series(label("cp_flow_incomplete", lang), list(short["date"]),
-                          short[column].astype("float64").to_numpy(), colour=INCOMPLETE_COLOUR,
+                          pd.to_numeric(short[column]).astype("float64").to_numpy(), colour=INCOMPLETE_COLOUR,
                           kind="points")]
 
 
 def _day_words(row, counts, lang: str) -> str:
-    figures = " · ".join(f"{label(f'cp_{c}', lang)} {format_count(row[c], lang)}" for c in counts)
+    """A day of the district's flow in words: its sums, or "not reported" when no checkpoint did."""
+    if not row["reported"]:
+        figures = label("cp_missing", lang)
+    else:
+        figures = " · ".join(f"{label(f'cp_{c}', lang)} {format_count(row[c], lang)}" for c in counts)
     reported = label("cp_checkpoints_reported", lang, reported=row["reported"], expected=row["expected"])
     return f"{row['date']:%m-%d}: {figures} ({reported})"
 
