@@ -34,7 +34,7 @@ from workbench.intake.person_rows import cache_folder, shared
 from workbench.intake.placing import place_points, to_wgs84
 from workbench.intake.readers import read_with_origin
 from workbench.intake.references import check_references, check_units
-from workbench.intake.setaside import without_repeated_rows, without_total_rows
+from workbench.intake.setaside import without_note_rows, without_repeated_rows, without_total_rows
 from workbench.intake.shapes import check_polygons
 from workbench.intake.validation import conform, missing_columns
 from workbench.privacy import sample_of
@@ -244,6 +244,8 @@ def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, Origin | 
     raw, problems = without_repeated_rows(raw, origin)
     if spec.format in TEXT_FORMATS:
         raw, found = without_total_rows(raw, origin)
+        problems += found
+        raw, found = without_note_rows(raw, origin)
         problems += found
     if raw.empty:
         found = "no rows: the file has a header only" if len(spec.files) == 1 else "no rows in any file"

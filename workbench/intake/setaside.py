@@ -10,7 +10,8 @@ whose every cell is blank (:func:`workbench.intake.readers.blank_rows`).
 **Set aside** (a warning naming the file and rows, with the exact count; the rest is used):
 
 - a **total or subtotal row** of a CSV/XLSX export (a cell reading ``合计``, ``总计``, ``小计``,
-  ``Total``...): it would count everything twice;
+  ``Total``...): it would count everything twice; and the **notes below a table** (``填表人：…``,
+  ``制表日期：…``: rows of one cell at a file's foot);
 - the **same row in two files** of one dataset (``path:`` a folder or a glob), or twice in one
   file of a record dataset (every cell alike: a line pasted twice): kept once;
 - in a **record dataset** (:data:`RECORD_DATASETS`: one row per sample, visit, daily count,
@@ -34,6 +35,7 @@ whose every cell is blank (:func:`workbench.intake.readers.blank_rows`).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from workbench.errors import Problem
@@ -96,6 +98,53 @@ def without_total_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame,
             Problem(origin.dataset, file, None, None, "data rows only, no total rows", found, "warning")
         )
     return raw[~marked], problems
+
+
+#: Rows at the foot of a file looked at for notes (填表人：…, 制表日期：…, 说明：…).
+NOTE_ROWS_LOOKED_AT = 20
+NOTES_EXPECTED = "data rows only, no notes below them"
+#: How the cells of a form's footer start: who filled it in, checked it, when, whom to call.
+NOTE_START = (r"(?:填表|制表|填报|审核|审批|复核|统计人|负责人|联系人|联系电话|电话|日期|说明|备注|注[:：]"
+              r"|数据来源|签字|盖章)")
+
+
+def without_note_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame, list[Problem]]:
+    """Set aside the notes a department writes below its table: ``填表人：… 联系电话：…``.
+
+    A file's last rows are notes, not records, when they hold words in their first cell only
+    (Chinese, or a colon: not a lone code) or cells that all open with a form's words (:data:`NOTE_START`:
+    ``填表人``, ``审核``, ``联系电话``...). One warning per file gives their lines, never their
+    text (a form's footer names a person and a phone). Only the last
+    :data:`NOTE_ROWS_LOOKED_AT` rows of each file are looked at, in datasets of three columns
+    or more, and a file's first row is never a note.
+    """
+    columns = [c for c in raw.columns if c != "geometry"]
+    if raw.empty or len(columns) < 3:
+        return raw, []
+    notes, problems = [], []
+    for part in origin.parts:
+        labels = raw.index[(raw.index >= part.start) & (raw.index < part.stop)][-NOTE_ROWS_LOOKED_AT:]
+        is_note = _note_rows(raw.loc[labels, columns])
+        count = 0
+        while count < len(is_note) - 1 and is_note[len(is_note) - 1 - count]:
+            count += 1
+        if count:
+            found = list(labels[len(labels) - count :])
+            notes += found
+            lines = ", ".join(str(row) for _, row, _ in origin.locate(found))
+            text = f"{count:,} note row(s) below the table set aside (line {lines})"
+            problems.append(Problem(origin.dataset, part.file, None, None, NOTES_EXPECTED, text, "warning"))
+    return (raw.drop(index=notes) if notes else raw), problems
+
+
+def _note_rows(rows: pd.DataFrame) -> np.ndarray:
+    """Which ``rows`` read as a form's notes (see :func:`without_note_rows`)."""
+    text = rows.astype("str").where(rows.notna(), "").apply(lambda column: column.str.strip())
+    filled = text != ""
+    signed = text.apply(lambda column: column.str.match(NOTE_START))
+    worded = text.apply(lambda column: column.str.contains(r"[\u4e00-\u9fff:：]", regex=True))
+    alone = (filled.sum(axis=1) == 1) & filled.iloc[:, 0] & worded.iloc[:, 0]  # written in column A
+    return (alone | (filled.any(axis=1) & (filled == signed).all(axis=1))).to_numpy()
 
 
 #: What a repeated row's warning expected: across files (a folder of overlapping exports), or twice

@@ -1,0 +1,51 @@
+"""Notes a department writes below its table (填表人, 审核, 联系电话, 制表日期) are set aside with
+their lines, never read as records and never echoed (they name a person and a phone)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from fixtures.packs import inspections_frame, places_frame, write_pack
+
+from workbench.intake.catalog import open_pack
+from workbench.intake.loading import load_datasets, validate_pack
+from workbench.intake.origins import Origin
+from workbench.intake.setaside import without_note_rows
+from workbench.present.notes import problem_text
+
+FOOTER = [
+    ["填表人：王建国    联系电话：13912345678"],  # one cell
+    ["填表人：王建国", None, None, "审核：李明", None, "联系电话：13912345678"],  # a form's signatures
+    ["制表日期：2022年10月9日"],
+]
+
+
+def inspections_with_footer(root, suffix: str):
+    frame = inspections_frame()
+    footer = pd.DataFrame([row + [None] * (len(frame.columns) - len(row)) for row in FOOTER],
+                          columns=frame.columns)  # fmt: skip
+    files = {"places.csv": places_frame(), f"inspections.{suffix}": pd.concat([frame, footer])}
+    return write_pack(root, files, {"places": "places.csv", "inspections": f"inspections.{suffix}"})
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_forms_footer_is_set_aside_by_its_lines_and_the_visits_kept(tmp_path, suffix):
+    pack = open_pack(inspections_with_footer(tmp_path, suffix))
+    data = load_datasets(pack, ["inspections"])
+    assert data.inspections["inspection_id"].tolist() == ["I1", "I2"]
+    [note] = [p for p in data.warnings if p.dataset == "inspections"]
+    assert (note.file, note.found) == (f"inspections.{suffix}",
+                                       "3 note row(s) below the table set aside (line 4, 5, 6)")
+    assert problem_text(note.found) == "剔除表格下方的备注行 3 行（第 4, 5, 6 行）"
+    shown = " ".join(f"{p.expected} {p.found}" for p in validate_pack(pack))
+    assert "王建国" not in shown and "139" not in shown
+    assert not [p for p in validate_pack(pack) if p.severity == "error"]
+
+
+def test_a_last_row_that_is_a_record_or_a_lone_code_is_no_note():
+    raw = pd.DataFrame({"a": ["I1", "I2", "P9"], "b": ["x", "y", None], "c": ["1", "2", None]})
+    kept, problems = without_note_rows(raw, Origin.single("inspections", "i.csv"))
+    assert len(kept) == 3 and not problems  # a half-filled record: the contract's checks say what lacks
+    raw = pd.DataFrame({"a": ["说明：以上为当日数据"], "b": [None], "c": [None]})
+    kept, problems = without_note_rows(raw, Origin.single("inspections", "i.csv"))
+    assert len(kept) == 1 and not problems  # a file's first row is never a note
