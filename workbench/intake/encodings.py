@@ -3,6 +3,11 @@
 - A CSV's declared encoding is checked over the whole file; without one, UTF-8 (with or
   without BOM) is tried strictly, then GB18030 (a superset of GBK, what Excel on Chinese
   Windows writes). Files are streamed in chunks, never loaded whole.
+- A byte-order mark decides: UTF-16 (Excel's "Unicode text" export) is read as such; a
+  UTF-8 mark before GBK text (an editor added it to a GBK export) is dropped, not read as
+  ``锘``.
+- A CSV's delimiter is a comma, or a tab when its first lines hold more tabs than commas
+  (:func:`csv_delimiter`: Excel's "Unicode text" and "text (tab delimited)" exports).
 - A shapefile's DBF without a ``.cpg``: detected (:func:`dbf_encoding`), never mojibake.
 """
 
@@ -16,8 +21,10 @@ from pathlib import Path
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import DatasetSpec
 
-#: Encodings tried, in order, for a CSV that declares none.
+#: Encodings tried, in order, for a CSV that declares none (and starts with no UTF-16 mark).
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+#: GB18030 after a UTF-8 byte-order mark, which it drops (registered below as a codec).
+GB18030_AFTER_BOM = "gb18030-after-bom"
 #: Declared encodings read with a superset codec (GB18030 decodes all of GBK and GB2312).
 ENCODING_ALIASES = {
     "utf8": "utf-8-sig",
@@ -89,7 +96,7 @@ def csv_encoding(spec: DatasetSpec, path: Path | None = None, file: str | None =
         candidates = (encoding,)
         expected = f"text in the declared encoding {declared}"
     else:
-        candidates = CSV_ENCODINGS
+        candidates = _candidates(path)
         expected = "text in UTF-8 or GB18030 (or declare its encoding in catalog.yaml)"
     first_fault = None
     for encoding in candidates:
@@ -100,6 +107,66 @@ def csv_encoding(spec: DatasetSpec, path: Path | None = None, file: str | None =
     line, raw = first_fault
     found = f"undecodable bytes {raw!r} on line {line}"
     raise DataError([Problem(spec.name, file, line, None, expected, found)])
+
+
+def _candidates(path: Path) -> tuple[str, ...]:
+    """The encodings to try for a CSV declaring none, by its first bytes."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ("utf-16",)
+    if head.startswith(codecs.BOM_UTF8):
+        return ("utf-8-sig", GB18030_AFTER_BOM)
+    return CSV_ENCODINGS
+
+
+class _AfterBomDecoder(codecs.IncrementalDecoder):
+    """GB18030, a leading UTF-8 byte-order mark dropped."""
+
+    def __init__(self, errors: str = "strict"):
+        super().__init__(errors)
+        self._inner = codecs.getincrementaldecoder("gb18030")(errors)
+        self._head = b""
+
+    def decode(self, data: bytes, final: bool = False) -> str:
+        if self._head is not None:
+            self._head += bytes(data)
+            if len(self._head) < len(codecs.BOM_UTF8) and not final:
+                return ""
+            data, self._head = self._head.removeprefix(codecs.BOM_UTF8), None
+        return self._inner.decode(data, final)
+
+    def reset(self) -> None:
+        self._inner.reset()
+        self._head = b""
+
+
+def _after_bom_codec(name: str) -> codecs.CodecInfo | None:
+    if name.replace("_", "-") != GB18030_AFTER_BOM:
+        return None
+    gb18030 = codecs.lookup("gb18030")
+
+    def decode(data, errors="strict"):
+        text = _AfterBomDecoder(errors).decode(data, final=True)
+        return text, len(data)
+
+    return codecs.CodecInfo(gb18030.encode, decode, name=GB18030_AFTER_BOM,
+                            incrementalencoder=gb18030.incrementalencoder,
+                            incrementaldecoder=_AfterBomDecoder)  # fmt: skip
+
+
+codecs.register(_after_bom_codec)
+
+
+def csv_delimiter(path: Path, encoding: str, lines: int = 30) -> str:
+    """``\t`` when the file's first ``lines`` lines hold more tabs than commas, else ``,``.
+
+    Counted rather than left to :class:`csv.Sniffer`, which guesses from quoting and can
+    take a letter or a Chinese comma for the delimiter of a short file.
+    """
+    with open(path, encoding=encoding, newline="") as f:
+        head = "".join(line for _, line in zip(range(lines), f, strict=False))
+    return "\t" if head.count("\t") > head.count(",") else ","
 
 
 def _first_undecodable(path: Path, encoding: str) -> tuple[int, bytes] | None:

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import DatasetSpec
-from workbench.intake.encodings import BLANK_CHARACTERS, csv_encoding, has_blank_lines
+from workbench.intake.encodings import BLANK_CHARACTERS, csv_delimiter, csv_encoding, has_blank_lines
 from workbench.intake.locations import TEXT_FORMATS
 from workbench.intake.origins import Origin, Part
 from workbench.intake.problems import row_problems
@@ -154,12 +154,12 @@ def odd_key(values: pd.Series, nullable: bool) -> pd.Series:
 
 
 def _plain_csv(spec: DatasetSpec, path: Path, file: str) -> bool:
-    """A CSV DuckDB reads with exact line numbers: UTF-8, no blank line before a line of data."""
+    """A CSV DuckDB reads with exact line numbers: UTF-8, comma-separated, no blank line before a
+    line of data."""
     try:
-        return csv_encoding(spec, path, file).lower().replace("_", "-") in (
-            "utf-8",
-            "utf-8-sig",
-        ) and not has_blank_lines(path)
+        encoding = csv_encoding(spec, path, file)
+        utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf-8-sig")
+        return utf8 and csv_delimiter(path, encoding) == "," and not has_blank_lines(path)
     except DataError:
         return False
 

@@ -43,7 +43,13 @@ import pandas as pd
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import GEO_FORMATS, DatasetSpec, Pack
 from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
-from workbench.intake.encodings import BLANK_CHARACTERS, csv_encoding, dbf_encoding, has_blank_lines
+from workbench.intake.encodings import (
+    BLANK_CHARACTERS,
+    csv_delimiter,
+    csv_encoding,
+    dbf_encoding,
+    has_blank_lines,
+)
 from workbench.intake.origins import Origin, Part
 from workbench.privacy import sample_of
 
@@ -189,8 +195,9 @@ def _header_position(spec: DatasetSpec, rows: list[list[str]]) -> int:
 def _read_csv(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, Part]:
     """A CSV from its header line; blank rows dropped, every line number kept exact."""
     encoding = csv_encoding(spec, path, file)
-    header = _header_position(spec, _first_csv_rows(path, encoding))
-    options = {"dtype": str, "encoding": encoding, "skiprows": header}
+    delimiter = csv_delimiter(path, encoding)
+    header = _header_position(spec, _first_csv_rows(path, encoding, delimiter))
+    options = {"dtype": str, "encoding": encoding, "skiprows": header, "sep": delimiter}
     if has_blank_lines(path):  # both engines skip an empty line, and its number with it
         frame = pd.read_csv(path, engine="c", skip_blank_lines=False, **options)
     else:
@@ -230,11 +237,11 @@ def blank_rows(frame: pd.DataFrame) -> np.ndarray:
     return blank
 
 
-def _first_csv_rows(path: Path, encoding: str) -> list[list[str]]:
+def _first_csv_rows(path: Path, encoding: str, delimiter: str = ",") -> list[list[str]]:
     """The first :data:`HEADER_SEARCH_ROWS` lines of a CSV, split into cells."""
     with open(path, encoding=encoding, newline="") as f:
         lines = list(islice(f, HEADER_SEARCH_ROWS))
-    return list(csv.reader(io.StringIO("".join(lines))))
+    return list(csv.reader(io.StringIO("".join(lines)), delimiter=delimiter))
 
 
 def _read_xlsx(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, Part]:
