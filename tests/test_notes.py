@@ -12,6 +12,12 @@ CASES = [
     ("2022-10-05/daily_brief.json has the wrong shape (figures is not a mapping): passed over",
      "2022-10-05/daily_brief.json 结构不符（figures is not a mapping），已跳过"),
     ("supply: left out of the brief, 2 data problem(s): x; y", "保供：未纳入简报，数据问题 2 处：x; y"),
+    ("checkpoints: left out of the brief, 2 data problem(s): [error] d.csv, row 7, column vehicles: "
+     "expected a number (found 'x'); [error] d.csv, row 9, column date, checkpoint_id: expected one row "
+     "per date and checkpoint_id (found '2022-10-06, K1')",
+     "卡口查控：未纳入简报，数据问题 2 处：【错误】d.csv，第 7 行，列 vehicles：应为数字（发现：x）；"
+     "【错误】d.csv，第 9 行，列 date, checkpoint_id：应为每个 date、checkpoint_id 只有一行"
+     "（发现：2022-10-06, K1）"),
     ("coverage: published on 2022-10-08, cannot be recomputed now (no rounds)",
      "核酸检测：2022-10-08 已发布，现无法重新计算（no rounds）"),
     ("3 checkpoint_daily row(s) dated after the report date are not shown",

@@ -96,6 +96,18 @@ def problem_note(note: str) -> str | None:
     return f"【{_SEVERITY_ZH[match['severity']]}】{where}：应为{problem_text(match['expected'])}{found}"
 
 
+_QUOTED_PROBLEMS = re.compile(r"; (?=\[(?:warning|error)\] )")
+
+
+def _note_part(key: str, value: str | None) -> str:
+    """One part of a note in Chinese: the problems it quotes worded one by one."""
+    if value is None:
+        return ""
+    if key == "quoted":
+        return "；".join(problem_note(part) or part for part in _QUOTED_PROBLEMS.split(value))
+    return value
+
+
 def note_text(note: str, lang: str = "zh") -> str:
     """``note`` in ``lang``: worded in Chinese when its shape is known, else as it is; in English
     with its counts' words in the singular or the plural (``1 enterprise(s)`` → ``1 enterprise``)."""
@@ -109,7 +121,7 @@ def note_text(note: str, lang: str = "zh") -> str:
         rest = match["rest"]
     for pattern, wording in _COMPILED:
         if match := pattern.match(rest):
-            values = {key: ("" if value is None else value) for key, value in match.groupdict().items()}
+            values = {key: _note_part(key, value) for key, value in match.groupdict().items()}
             text = wording.format(**values)
             return prefix + text.replace("（及此前  天）", "")
     return prefix + rest
