@@ -1,5 +1,7 @@
 """Data notes in the report's language: each shape the stages write, worded in Chinese."""
 
+import re
+
 import pytest
 
 from workbench.present import display
@@ -12,6 +14,8 @@ CASES = [
     ("2022-10-05/daily_brief.json has the wrong shape (figures is not a mapping): passed over",
      "2022-10-05/daily_brief.json 结构不符（figures is not a mapping），已跳过"),
     ("supply: left out of the brief, 2 data problem(s): x; y", "保供：未纳入简报，数据问题 2 处：x; y"),
+    ("datasets not loaded: quarantine_checks, medical_waste",
+     "未读入数据集：quarantine_checks, medical_waste"),
     ("checkpoints: left out of the brief, 2 data problem(s): [error] d.csv, row 7, column vehicles: "
      "expected a number (found 'x'); [error] d.csv, row 9, column date, checkpoint_id: expected one row "
      "per date and checkpoint_id (found '2022-10-06, K1')",
@@ -99,6 +103,13 @@ def test_a_data_problem_note_reads_in_chinese_on_a_chinese_page():
     assert note_text(str(dated)) == ("【错误】督查.xlsx，第 7 行，列 date："
                                      "应为日期，如 2022-10-09（发现：yesterday）")
     assert note_text(str(dated), "en") == str(dated)
+    from workbench.intake.needs import REPORT_NEEDS, _absent_warning
+
+    for needs in REPORT_NEEDS.values():  # every optional dataset's warning, absent or failed
+        for optional in needs.optional:
+            for failed in (False, True):
+                worded = note_text(str(_absent_warning(optional, needs.report, failed)))
+                assert not re.search(r"[a-z]{3,} [a-z]{3,}", worded.replace("workbench validate", "")), worded
     odd = Problem("x", "f.csv", None, None, "something new", "", "warning")
     assert note_text(str(odd)) == "【提示】f.csv：应为something new"  # an unknown one stays as written
 

@@ -66,6 +66,7 @@ NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"no zone data for (?P<day>\S+): no area is watched", "{day} 无风险区域数据：无关注区域"),
     (r"(?P<n>[\d,]+) watched area\(s\) are not communities of areas: no share",
      "{n} 个关注区域不是社区：不计比例"),
+    (r"datasets not loaded: (?P<names>.+)", "未读入数据集：{names}"),
     (r"(?P<n>[\d,]+) delivery row\(s\) dated after the report date are not counted",
      "{n} 条配送记录晚于报告日期，未计入"),
 )
@@ -200,7 +201,10 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"no report reads it", "没有报告读取它"),
     (r"dataset '(?P<dataset>[^']+)' in catalog\.yaml \((?P<name>\S+) refers to it\)",
      "catalog.yaml 中的数据集 {dataset}（{name} 引用了它）"),
-    (r"dataset '(?P<dataset>[^']+)' for (?P<section>.+)", "数据集 {dataset}（用于 {section}）"),
+    (r"dataset '(?P<dataset>[^']+)' for (?P<section>.+)", "数据集 {dataset}（用于{section}）"),
+    (r"(?P<dataset>\S+) (?P<why>has errors \(see workbench validate\)|is not in catalog\.yaml): "
+     r"(?P<section>.+) (?P<shown>left empty|not shown) in (?P<report>\S+)",
+     "{dataset} {why}：{section}{shown}（{report}）"),
     (r"text in UTF-8 or GB18030 \(or declare its encoding in catalog\.yaml\)",
      "UTF-8 或 GB18030 编码的文本（或在 catalog.yaml 中声明其编码）"),
     (r"text in the declared encoding (?P<encoding>\S+)", "所声明编码 {encoding} 的文本"),
@@ -246,7 +250,17 @@ _PROBLEMS = tuple((re.compile(pattern + r"\Z", re.S), wording) for pattern, word
 #: How a problem whose row was set aside ends, in Chinese (intake's words: :data:`SET_ASIDE`).
 _SET_ASIDE_ZH = "（该行已剔除，报告使用其余各行）"
 _PROBLEM_WORDS = {"coordinates": "坐标", "site's coordinates": "采样点坐标", "ID-card numbers": "身份证号",
-                  "mobile numbers": "手机号"}
+                  "mobile numbers": "手机号",
+                  "has errors (see workbench validate)": "有错误（见 workbench validate）",
+                  "is not in catalog.yaml": "不在 catalog.yaml 中", "left empty": "留空",
+                  "not shown": "不显示",
+                  # the sections an optional dataset feeds (workbench.intake.needs)
+                  "the sealed/controlled/prevention status of areas": "区域的封控、管控、防范状态",
+                  "the administrative boundaries drawn on the maps": "地图上的行政区划边界",
+                  "the 'eight in place' checks of enterprises": "企业“八个到位”检查",
+                  "the enterprise requests section": "企业诉求部分",
+                  "the front-line staffing section": "一线人员在岗部分",
+                  "the checkpoints' names in the staffing section": "人员在岗部分中的卡口名称"}
 
 
 #: Parts of a problem's text that are names of the pack (datasets, columns, files, values): code.

@@ -21,6 +21,7 @@ from workbench.brief.rules import SEVERITIES, Rule
 from workbench.present import display
 from workbench.present.alert_text import alert_message, render_message
 from workbench.present.i18n import format_count, format_rate, format_share, label
+from workbench.present.notes import note_text
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
 from workbench.present.views.brief_actions import actions_section  # noqa: F401 (the page's opening)
@@ -116,7 +117,8 @@ def domain_cards(figures: BriefFigures, links: Mapping[str, Mapping], lang: str 
         if domain.name in figures.domains:
             card = CARDS[domain.name](figures.domains[domain.name], lang)
         else:
-            reason = label("brief_skipped", lang, reason=figures.skipped.get(domain.name))
+            why = note_text(figures.skipped.get(domain.name, ""), lang)
+            reason = label("brief_skipped", lang, reason=why)
             card = {"value": "—", "details": [reason], "status": "no_data"}
         parts.append(_card(label(f"brief_domain_{domain.name}", lang), card, link))
     return HTML(f'{BRIEF_CSS}<div class="wb-cards">{"".join(parts)}</div>')
