@@ -477,3 +477,14 @@ def test_a_pack_without_any_production_says_so_instead_of_no_missing_report(firm
         assert words in views.missing_table(result, lang).data
     behind = views.headline(result, "zh").data.split(views.label("ent_behind", "zh"), 1)[1]
     assert "其中 1 项 2022 年无任何产量记录（累计按 0 计）" in behind  # behind by the definition, said why
+
+
+def test_a_status_card_names_five_targets_and_counts_the_rest():
+    from workbench.present.views import enterprises as views
+
+    firms = pd.DataFrame({"enterprise_id": [f"E{i}" for i in range(7)], "name": [f"厂{i}" for i in range(7)],
+                          "sector": "x", "lon": 109.8, "lat": 40.6, "employees": 1, "closed_loop": False})
+    goals = targets([(2022, f"E{i}", "铜", 5000, "t") for i in range(7)])
+    result = ent.analyse_enterprises(firms, daily("2022-01-01", "2022-10-09", "E0"), goals, "2022-10-09")
+    card = views.headline(result, "en").data.split(views.label("ent_behind", "en"), 1)[1].split("wb-card")[0]
+    assert "厂4 (E4)" in card and "厂5 (E5)" not in card and ", and 2 more" in card

@@ -88,6 +88,10 @@ def scope_label(result: EnterpriseResult, lang: str = "zh") -> str:
     return f"{row['name']} ({row['enterprise_id']})"
 
 
+#: Targets a status card names before "and N more".
+CARD_NAMES = 5
+
+
 def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
     """Cards: targets by status, enterprises in closed loop, checks all in place, missing reports."""
     statuses = result.progress["status"]
@@ -97,7 +101,10 @@ def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
         count = int((statuses == status).sum())
         names = result.progress.loc[statuses == status]
         detail = ", ".join(mask_personal(f"{n} ({e}) {p}") for n, e, p in
-                           zip(names["name"], names["enterprise_id"], names["product"], strict=True))
+                           zip(names["name"].iloc[:CARD_NAMES], names["enterprise_id"].iloc[:CARD_NAMES],
+                               names["product"].iloc[:CARD_NAMES], strict=True))
+        if len(names) > CARD_NAMES:  # a phone's card names a few; the table below has them all
+            detail += label("ent_and_more", lang, n=len(names) - CARD_NAMES)
         if status == "on_track" or not detail:
             detail = label("ent_targets_count", lang, n=total)
         unreported = int((names["reported_days"] == 0).sum())
