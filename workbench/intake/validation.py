@@ -197,6 +197,8 @@ def conform(
     ]
     frame, found = _normalised(frame, dataset, file)
     problems += found
+    frame, found = _not_yet_read_as_empty(frame, dataset, file)
+    problems += found
     parsed, failed = parse_frame(frame, dataset, timezone=timezone)
     settled = _settled_elsewhere(dataset, parsed, failed)
     for column, kept in settled.items():
@@ -290,6 +292,32 @@ def _normalised(frame: pd.DataFrame, dataset: str, file: str) -> tuple[pd.DataFr
                 changed[name] = values
                 found = f"{count:,} value(s) normalised" + _normalised_example(name, frame[name], values)
                 problems.append(Problem(dataset, file, None, name, _NORMALISED_EXPECTED, found, "warning"))
+    return (frame.assign(**changed) if changed else frame), problems
+
+
+#: What a department writes in a date that may be empty when there is none yet: a dash or a
+#: slash, 无, 未整改, 待整改, 处理中, N/A... Read as empty: set aside as unparseable, a finding not
+#: yet rectified would drop out of the report as if it had never been made.
+NOT_YET = (r"[-/／\\—–－_.。]+|无|暂无|没有|空|未|未[整完解办处][改成决结理]|待整改|整改中|处理中|办理中|"
+           r"N/?A|n/?a|null|NULL|None|none|nil")
+
+
+def _not_yet_read_as_empty(frame: pd.DataFrame, dataset: str, file) -> tuple[pd.DataFrame, list[Problem]]:
+    """The dates that may be empty (``rectified_on``, ``done_on``...) holding a :data:`NOT_YET`
+    word read as empty; one warning per column with the count and the words found."""
+    changed, problems = {}, []
+    for name, column in SCHEMAS[dataset].columns.items():
+        may_be_empty = column.nullable and column.metadata["kind"] in ("date", "timestamp")
+        if name not in frame.columns or not may_be_empty:
+            continue
+        text = frame[name].astype("string").str.strip()
+        marked = text.str.fullmatch(NOT_YET).fillna(False).astype(bool)
+        if marked.any():
+            changed[name] = frame[name].mask(marked)
+            words = ", ".join(f'"{w}"' for w in text[marked].value_counts().index[:3])
+            found = f"{int(marked.sum()):,} value(s) read as empty: {words}"
+            expected = "a date, or nothing while there is none yet"
+            problems.append(Problem(dataset, file, None, name, expected, found, "warning"))
     return (frame.assign(**changed) if changed else frame), problems
 
 

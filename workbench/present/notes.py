@@ -175,6 +175,8 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
      "每行只出现一次（已保留第一行，此重复行已剔除）"),
     (r"data rows only, no total rows", "只有数据行，没有合计行"),
     (r"rows of data", "有数据行"),
+    (r"a date, or nothing while there is none yet", "日期，尚无时留空"),
+    (r"(?P<n>[\d,]+) value\(s\) read as empty: (?P<values>.+)", "{n} 个值按空白读取：{values}"),
     (r"no rows: the file has a header only", "没有数据行：文件只有表头"),
     (r"no rows in any file", "所有文件都没有数据行"),
     (r"data rows only, no notes below them", "只有数据行，表格下方没有备注"),
