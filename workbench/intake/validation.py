@@ -22,18 +22,13 @@ from workbench.intake.catalog import DEFAULT_TIMEZONE
 from workbench.intake.columns import FRAME_CHECK_COLUMNS
 from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
 from workbench.intake.origins import Origin
-from workbench.intake.parsing import (
-    NORMALISED_KINDS,
-    PARSE_EXPECTED,
-    _points_from_geometry,
-    normalise_text,
-    parse_frame,
-)
+from workbench.intake.parsing import PARSE_EXPECTED, _points_from_geometry, parse_frame
 from workbench.intake.personal import refuse_personal_identifiers
 from workbench.intake.problems import row_problems
 from workbench.intake.setaside import SET_ASIDE, can_set_aside
+from workbench.intake.spellings import read_as_written
 from workbench.intake.stamps import ambiguous_day_month
-from workbench.privacy import HIDDEN_CELL, cell_sample, sample_of
+from workbench.privacy import sample_of
 
 #: Checks run on a dataset's raw frame before parsing: dataset -> functions
 #: ``(frame, dataset, file) -> (frame, problems)``.
@@ -195,9 +190,7 @@ def conform(
         _missing_column_problem(dataset, file, column, frame.columns, renames or {})
         for column in missing_columns(frame, dataset)
     ]
-    frame, found = _normalised(frame, dataset, file)
-    problems += found
-    frame, found = _not_yet_read_as_empty(frame, dataset, file)
+    frame, found = read_as_written(frame, dataset, file)
     problems += found
     parsed, failed = parse_frame(frame, dataset, timezone=timezone)
     settled = _settled_elsewhere(dataset, parsed, failed)
@@ -276,63 +269,6 @@ def _set_aside(dataset: str, failed: Mapping[str, pd.Series], rows: int) -> pd.S
     for bad in failed.values():
         union = bad if union is None else union | bad
     return union if can_set_aside(dataset, union, rows) else None
-
-
-_NORMALISED_EXPECTED = "plain identifiers and numbers (full-width characters, stray blanks: normalised)"
-
-
-def _normalised(frame: pd.DataFrame, dataset: str, file: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Identifiers, choices and numbers NFKC-normalised; one warning per column with the count."""
-    changed, problems = {}, []
-    for name, column in SCHEMAS[dataset].columns.items():
-        kind = column.metadata["kind"]
-        if name in frame.columns and kind in NORMALISED_KINDS:
-            values, count = normalise_text(frame[name], drop_blanks=NORMALISED_KINDS[kind])
-            if count:
-                changed[name] = values
-                found = f"{count:,} value(s) normalised" + _normalised_example(name, frame[name], values)
-                problems.append(Problem(dataset, file, None, name, _NORMALISED_EXPECTED, found, "warning"))
-    return (frame.assign(**changed) if changed else frame), problems
-
-
-#: What a department writes in a date that may be empty when there is none yet: a dash or a
-#: slash, 无, 未整改, 待整改, 处理中, N/A... Read as empty: set aside as unparseable, a finding not
-#: yet rectified would drop out of the report as if it had never been made.
-NOT_YET = (r"[-/／\\—–－_.。]+|无|暂无|没有|空|未|未[整完解办处][改成决结理]|待整改|整改中|处理中|办理中|"
-           r"N/?A|n/?a|null|NULL|None|none|nil")
-
-
-def _not_yet_read_as_empty(frame: pd.DataFrame, dataset: str, file) -> tuple[pd.DataFrame, list[Problem]]:
-    """The dates that may be empty (``rectified_on``, ``done_on``...) holding a :data:`NOT_YET`
-    word read as empty; one warning per column with the count and the words found."""
-    changed, problems = {}, []
-    for name, column in SCHEMAS[dataset].columns.items():
-        may_be_empty = column.nullable and column.metadata["kind"] in ("date", "timestamp")
-        if name not in frame.columns or not may_be_empty:
-            continue
-        text = frame[name].astype("string").str.strip()
-        marked = text.str.fullmatch(NOT_YET).fillna(False).astype(bool)
-        if marked.any():
-            changed[name] = frame[name].mask(marked)
-            words = ", ".join(f'"{w}"' for w in text[marked].value_counts().index[:3])
-            found = f"{int(marked.sum()):,} value(s) read as empty: {words}"
-            expected = "a date, or nothing while there is none yet"
-            problems.append(Problem(dataset, file, None, name, expected, found, "warning"))
-    return (frame.assign(**changed) if changed else frame), problems
-
-
-def _normalised_example(column: str, before: pd.Series, after: pd.Series) -> str:
-    """``, e.g. "Ｓ01" read as "S01"``: the first value changed (none of a person's key, or personal)."""
-    if column == "person_key":
-        return ""
-    differs = before.ne(after) & before.notna()
-    if not differs.any():
-        return ""
-    first = differs.idxmax()
-    old, new = cell_sample(before[first], 20), cell_sample(after[first], 20)
-    if HIDDEN_CELL in (old, new):
-        return ""
-    return f', e.g. "{old}" read as "{new}"' if pd.notna(after[first]) else f', e.g. "{old}" read as blank'
 
 
 def _missing_column_problem(dataset, file, column, present, renames) -> Problem:

@@ -176,6 +176,8 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"data rows only, no total rows", "只有数据行，没有合计行"),
     (r"rows of data", "有数据行"),
     (r"a date, or nothing while there is none yet", "日期，尚无时留空"),
+    (r"(?P<n>[\d,]+) value\(s\) read without their count word, e\.g\. (?P<before>\".*\") as (?P<after>\S+)",
+     "{n} 个值去掉量词读取，如 {before} 读作 {after}"),
     (r"(?P<n>[\d,]+) value\(s\) read as empty: (?P<values>.+)", "{n} 个值按空白读取：{values}"),
     (r"no rows: the file has a header only", "没有数据行：文件只有表头"),
     (r"no rows in any file", "所有文件都没有数据行"),

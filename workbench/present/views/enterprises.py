@@ -16,7 +16,6 @@ from workbench.domains.enterprises import (
     CHECK_ITEMS,
     SEVERITY,
     STATUS_PALETTE,
-    STATUSES,
     EnterpriseResult,
     convert,
     rate_share_status,
@@ -27,18 +26,17 @@ from workbench.present import charts, display
 from workbench.present.i18n import format_count, format_share, label, unit_text
 from workbench.present.palette import STATUS_COLOURS
 from workbench.present.safe_html import escape
-from workbench.privacy import mask_personal
+from workbench.present.views.enterprise_cards import (
+    headline,  # noqa: F401 (the notebook calls view.headline)
+    no_production,
+    status_label,
+)
 
 format_quantity = charts.format_quantity
 
 #: Light tints of the status colours, for the ranges behind a bullet graph.
 BAND_COLOURS = {"behind": "#f8cdc9", "at_risk": "#fee3cc", "on_track": "#d3ecd9"}
 TARGET_PATH_COLOUR = "#777"
-
-
-def status_label(status: str, lang: str = "zh") -> str:
-    """The readable name of a status (``no_data``: no annual target)."""
-    return label("ent_no_target" if status == "no_data" else f"ent_{status}", lang)
 
 
 def status_badge(status: str, lang: str = "zh") -> str:
@@ -86,66 +84,6 @@ def scope_label(result: EnterpriseResult, lang: str = "zh") -> str:
         return f"{label('ent_all', lang)} ({len(result.enterprises)})"
     row = result.enterprises.iloc[0]
     return f"{row['name']} ({row['enterprise_id']})"
-
-
-#: Targets a status card names before "and N more".
-CARD_NAMES = 5
-
-
-def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
-    """Cards: targets by status, enterprises in closed loop, checks all in place, missing reports."""
-    statuses = result.progress["status"]
-    total = len(statuses)
-    cards = []
-    for status in reversed(STATUSES):  # behind, at risk, on track: the bad news first
-        count = int((statuses == status).sum())
-        names = result.progress.loc[statuses == status]
-        detail = ", ".join(mask_personal(f"{n} ({e}) {p}") for n, e, p in
-                           zip(names["name"].iloc[:CARD_NAMES], names["enterprise_id"].iloc[:CARD_NAMES],
-                               names["product"].iloc[:CARD_NAMES], strict=True))
-        if len(names) > CARD_NAMES:  # a phone's card names a few; the table below has them all
-            detail += label("ent_and_more", lang, n=len(names) - CARD_NAMES)
-        if status == "on_track" or not detail:
-            detail = label("ent_targets_count", lang, n=total)
-        unreported = int((names["reported_days"] == 0).sum())
-        if status == "behind" and unreported:  # behind by the definition (ytd 0), but no data: say so
-            detail = label("ent_behind_unreported", lang, n=unreported, year=result.period.year) + detail
-        cards.append({"label": status_label(status, lang), "value": f"{count} / {total}", "detail": detail,
-                      "status": STATUS_PALETTE[status] if count or status == "on_track" else "good"})
-    ents = result.enterprises
-    closed = ents["closed_loop"].fillna(False).astype(bool)
-    cards.append({"label": label("ent_closed_loop_count", lang),
-                  "value": f"{int(closed.sum())} / {len(ents)}",
-                  "detail": display.display_names(ents.loc[closed], "enterprise_id") or label("none", lang),
-                  "status": "neutral"})
-    checks = result.checks
-    checked = checks[checks["check_date"].notna()]
-    all_ok = int(checked["all_ok"].fillna(False).sum())
-    failing = checked.loc[~checked["all_ok"].fillna(False).astype(bool)]
-    not_all = display.display_names(failing, "enterprise_id")  # the card counts the others: say so
-    detail = label("ent_not_all_in_place", lang, names=not_all) if not_all else label("none", lang)
-    cards.append({"label": label("ent_eight_in_place", lang), "value": f"{all_ok} / {len(checked)}",
-                  "detail": detail,
-                  "status": "no_data" if checked.empty else "bad" if len(failing) else "good"})
-    cards.append(_missing_card(result, lang))
-    return display.headline(cards)
-
-
-def _no_production(result: EnterpriseResult) -> bool:
-    """Whether no target of the scope has a production row this year: nothing to judge missing by."""
-    return not result.progress["reported_days"].gt(0).any()
-
-
-def _missing_card(result: EnterpriseResult, lang: str) -> dict:
-    """Missing reports: enterprise-days, or "—" when no production reached the pack at all."""
-    missing = result.missing
-    if _no_production(result) and missing.empty:
-        return {"label": label("ent_missing_reports", lang), "value": "—",
-                "detail": label("ent_no_production", lang, year=result.period.year), "status": "no_data"}
-    return {"label": label("ent_missing_reports", lang), "value": str(len(missing)),
-            "detail": label("ent_missing_detail", lang, days=len(missing),
-                            enterprises=missing["enterprise_id"].nunique()),
-            "status": "bad" if len(missing) else "good"}
 
 
 def definitions(result: EnterpriseResult, lookback_weeks: int = 4, lang: str = "zh") -> HTML:
@@ -399,7 +337,7 @@ def missing_table(result: EnterpriseResult, lang: str = "zh") -> HTML:
     columns = {"name": "ent_name", "enterprise_id": "ent_enterprise_id", "date": "ent_missing_date",
                "product_list": "ent_missing_products"}
     formats = {"name": text_cell(8), "date": lambda d: nowrap(escape(f"{d:%Y-%m-%d}"))}
-    empty = label("ent_no_production" if _no_production(result) else "ent_nothing_missing", lang,
+    empty = label("ent_no_production" if no_production(result) else "ent_nothing_missing", lang,
                   year=result.period.year)
     return display.table(frame, columns, lang, formats=formats, csv_name="enterprise_missing_reports.csv",
                          empty_text=empty)
