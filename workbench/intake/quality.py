@@ -222,7 +222,7 @@ def reason_kind(problem: Problem) -> str:
         return "unparseable"
     if expected.startswith("an id listed in"):
         return "unknown_reference"
-    if "total/subtotal" in problem.found:
+    if "total/subtotal" in problem.found or "note row(s) below the table" in problem.found:
         return "total_rows"
     if expected in (REPEATED_ACROSS, REPEATED_WITHIN):
         return "repeated_rows"

@@ -34,12 +34,12 @@ _CHINESE_STAMP = (
     (r"(?<!\d)(\d)(?!\d)", r"0\1"),  # 2022-10-9 8:5 -> 2022-10-09 08:05
     (r"\s+", " "),
 )
-#: An offset after a time of day (``08:00Z``, ``08:00:00+08:00``, ``T0800+0800``); the ``-08`` ending
-#: a date alone (``2022-10-08``) is its day, not an offset.
 #: A date with its year last, and what follows it (a time of day).
 _YEAR_LAST = r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?P<rest>(?:[ T]\S.*)?)"
 #: A year or a month alone: pandas would read it as its first day.
 _NO_DAY = r"\d{4}(?:\s*[-/.年]\s*\d{1,2}\s*月?)?"
+#: An offset after a time of day (``08:00Z``, ``08:00:00+08:00``, ``T0800+0800``); the ``-08`` ending
+#: a date alone (``2022-10-08``) is its day, not an offset.
 _OFFSET = r"(?:\d:\d\d(?::\d\d(?:[.,]\d+)?)?|T\d{4}(?:\d\d(?:[.,]\d+)?)?)\s*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$"
 
 
