@@ -33,7 +33,7 @@ def test_the_daily_schedule_runs_without_context_or_zones(tmp_path, without):
     assert coverage["figures"]["district"]["tested"] == 242_677  # the same figure as with every dataset
     if "zones" in without:
         html = next((tmp_path / "reports").glob("*/supply_prices.html")).read_text("utf-8")
-        assert "zones is not in catalog.yaml" in html
+        assert "zones 不在 catalog.yaml 中" in html  # the Chinese page words the warning
 
 
 def test_a_pack_of_one_department_runs_its_report_and_the_brief_and_nothing_else(tmp_path, capsys):
