@@ -234,6 +234,23 @@ def test_a_day_no_checkpoint_reported_is_missing_in_the_district_flow_not_zero()
     assert people.get("d").count("M") == 2  # no line down to zero through the day nobody reported
 
 
+def test_a_report_date_no_checkpoint_reported_shows_dashes_not_zero_people():
+    from workbench.present.views import brief as brief_view
+
+    stations = pd.DataFrame({"checkpoint_id": ["A"], "name": ["大桥卡口"], "lon": [109.8], "lat": [40.56]})
+    daily = pd.DataFrame([("2022-10-08", "A", 10, 20, 1, 19)], columns=["date", "checkpoint_id", *cp.COUNTS])
+    daily["date"] = pd.to_datetime(daily["date"])
+    result = cp.analyse_checkpoints(stations, daily, "2022-10-09", window=3)
+    html = cp_view.headline(result, "zh").data
+    people = html.split("人员(人次) · 近 24 小时", 1)[1]
+    assert re.search(r'wb-value">—<', people.split("wb-card")[0])
+    assert "车辆(台次) — · 0 / 1 个卡口已上报" in people
+    card = brief_view._checkpoint_card({"today": {"people": 0, "vehicles": 0, "from_risk_areas": 0,
+                                                  "landing_tests": 0, "reported": 0, "expected": 1},
+                                        "tone": "bad"}, "zh")
+    assert card["value"] == "—" and card["status"] == "bad"
+
+
 # ---------------------------------------------------------------- prices against their baseline
 
 

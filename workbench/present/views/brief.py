@@ -163,6 +163,9 @@ def _coverage_card(f: Mapping, lang: str) -> dict:
 def _checkpoint_card(f: Mapping, lang: str) -> dict:
     today = f["today"]
     people = today["people"]
+    if not today["reported"]:  # no checkpoint reported the last 24 h: unknown, not 0 people
+        return {"value": "—", "details": [label("brief_reported", lang, n=0, of=today["expected"])],
+                "status": f.get("tone", "no_data")}
     return {"value": label("brief_people_value", lang, n=format_count(people, lang)),
             "details": [label("brief_people_detail", lang),
                         label("brief_vehicles", lang, n=format_count(today["vehicles"], lang)),

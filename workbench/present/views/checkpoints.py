@@ -60,18 +60,22 @@ def headline(result: CheckpointResult, lang: str = "zh") -> HTML:
     missing = result.missing
     missing_detail = ", ".join(mask_personal(f"{r.name} ({r.checkpoint_id}) {r.date:%m-%d}")
                                for r in missing.itertuples()) or label("none", lang)
+
+    def day_count(column: str) -> str:  # no checkpoint reported the last 24 h: unknown, not 0
+        return format_count(today[column], lang) if today["reported"] else "—"
+
     cards = [
         {"label": f"{label('cp_people', lang)} · {label('last_24h', lang)}",
-         "value": format_count(today["people"], lang),
-         "detail": f"{label('cp_vehicles', lang)} {format_count(today['vehicles'], lang)} · {reported}",
+         "value": day_count("people"),
+         "detail": f"{label('cp_vehicles', lang)} {day_count('vehicles')} · {reported}",
          "status": reporting_tone(today["reported"], today["expected"])},
         {"label": f"{label('cp_risk_share', lang)} · {label('last_24h', lang)}",
          "value": format_share(today["risk_share"]),
-         "detail": f"{label('cp_from_risk_areas', lang)} {format_count(today['from_risk_areas'], lang)}"
-                   f" / {format_count(today['people'], lang)}",
+         "detail": f"{label('cp_from_risk_areas', lang)} {day_count('from_risk_areas')}"
+                   f" / {day_count('people')}",
          "status": "neutral"},
         {"label": f"{label('cp_landing_tests', lang)} · {label('last_24h', lang)}",
-         "value": format_count(today["landing_tests"], lang),
+         "value": day_count("landing_tests"),
          "detail": f"{label('cp_landing_share', lang)} "
                    f"{format_rate(today['landing_tests'], today['people'], lang)}",
          "status": "neutral"},
