@@ -16,7 +16,6 @@ def status_label(status: str, lang: str = "zh") -> str:
     return label("ent_no_target" if status == "no_data" else f"ent_{status}", lang)
 
 
-
 #: Targets a status card names before "and N more".
 CARD_NAMES = 5
 
