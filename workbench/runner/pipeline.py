@@ -101,6 +101,12 @@ def record_crash(job: Job, error: str, started: dt.datetime, duration_s: float, 
     return RunResult(job.stem, day, "failed", record["error"], record["duration_s"], written)
 
 
+#: How often the batch's main thread wakes while reports run, to handle a signal: a blocking wait
+#: is not interrupted by a SIGTERM the OS delivers to another thread (a run's, a kernel client's),
+#: and a report would start after it.
+SIGNAL_CHECK_SECONDS = 0.2
+
+
 def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True,
              order: list[int] | None = None, show=None, upcoming: Job | None = None) -> list[RunResult]:
     """Run ``todo``, ``workers`` executions at a time, started in ``order``; one thread publishes.
@@ -136,10 +142,13 @@ def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True
     if upcoming is not None and started:
         following[started[-1]] = upcoming
     kernels = options.get("kernels") if workers < count_cpus() else None  # a CPU to prepare it on
+    stopping = threading.Event()
 
     def execute(number: int) -> None:
         in_flight.acquire()
         try:
+            if stopping.is_set():
+                raise KeyboardInterrupt
             if kernels is not None and number in following:
                 prepare_kernel(kernels, following[number], todo[number])
             executed = execute_job(todo[number], **options)
@@ -152,9 +161,15 @@ def run_jobs(todo: list[Job], workers: int, options: dict, progress: bool = True
         for number in started:
             pool.submit(execute, number)
         while len(results) < len(todo):
-            number, result = finished.get()
+            try:  # a timeout: a SIGTERM the OS gave another thread is handled here within it
+                number, result = finished.get(timeout=SIGNAL_CHECK_SECONDS)
+            except queue.Empty:
+                continue
             results[number] = result
             show(result)
+    except BaseException:
+        stopping.set()  # a run a worker took before the pool's queue was emptied does not start
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # on Ctrl-C: no new run, running ones end
         publisher.shutdown(wait=True)
