@@ -26,6 +26,11 @@ def read_as_written(frame: pd.DataFrame, dataset: str, file: str) -> tuple[pd.Da
     return frame, problems
 
 
+def _holds_text(values: pd.Series) -> bool:
+    """Whether a column may hold text to look at (a Parquet or XLSX number or date column has none)."""
+    return pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)
+
+
 _NORMALISED_EXPECTED = "plain identifiers and numbers (full-width characters, stray blanks: normalised)"
 
 
@@ -44,8 +49,8 @@ def _normalised(frame: pd.DataFrame, dataset: str, file: str) -> tuple[pd.DataFr
 
 
 #: What a department writes in a date that may be empty when there is none yet: a dash or a
-#: slash, 无, 未整改, 待整改, 处理中, N/A... Read as empty: set aside as unparseable, a finding not
-#: yet rectified would drop out of the report as if it had never been made.
+#: slash, 无, 未整改, 待整改, 处理中, N/A... Read as empty: were it unparseable, its visit would be
+#: set aside, and a finding not yet rectified would drop out of the report as if never made.
 NOT_YET = (r"[-/／\\—–－_.。]+|无|暂无|没有|空|未|未[整完解办处][改成决结理]|待整改|整改中|处理中|办理中|"
            r"N/?A|n/?a|null|NULL|None|none|nil")
 
@@ -56,7 +61,7 @@ def _not_yet_read_as_empty(frame: pd.DataFrame, dataset: str, file) -> tuple[pd.
     changed, problems = {}, []
     for name, column in SCHEMAS[dataset].columns.items():
         may_be_empty = column.nullable and column.metadata["kind"] in ("date", "timestamp")
-        if name not in frame.columns or not may_be_empty:
+        if name not in frame.columns or not may_be_empty or not _holds_text(frame[name]):
             continue
         text = frame[name].astype("string").str.strip()
         marked = text.str.fullmatch(NOT_YET).fillna(False).astype(bool)
@@ -79,7 +84,7 @@ def _count_words_dropped(frame: pd.DataFrame, dataset: str, file) -> tuple[pd.Da
     unit may not be the row's."""
     changed, problems = {}, []
     for name, column in SCHEMAS[dataset].columns.items():
-        if name not in frame.columns or column.metadata["kind"] != "int":
+        if name not in frame.columns or column.metadata["kind"] != "int" or not _holds_text(frame[name]):
             continue
         text = frame[name].astype("string").str.strip()
         number = text.str.extract(f"^{COUNT_WITH_WORD}$")["number"]
