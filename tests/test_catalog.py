@@ -251,3 +251,42 @@ def test_a_misspelt_dataset_key_is_a_warning_naming_the_one_meant(tmp_path):
         ("medical_wastes", "warning", "no report reads it: did you mean medical_waste?"),
         ("hospitals", "warning", "no report reads it"),  # a department's own dataset: kept, said
     }
+
+
+# ---------------------------------------------------------------- the pack's name per language
+
+
+def named_pack(root: Path, **names) -> Path:
+    """:func:`coverage_pack` with pack-level name keys (``name``, ``name_en``...) added to its catalog."""
+    import yaml
+
+    pack = coverage_pack(root)
+    catalog = yaml.safe_load((pack / "catalog.yaml").read_text(encoding="utf-8")) | names
+    (pack / "catalog.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
+    return pack
+
+
+def test_the_pages_of_each_language_show_the_packs_name_in_it(tmp_path):
+    from workbench.present.display import meta_block, title_block
+
+    pack = open_pack(named_pack(tmp_path, name="稀土高新区", name_en="Rare Earth High-tech Zone"))
+    assert pack.name == "稀土高新区" and pack.names == {"en": "Rare Earth High-tech Zone"}
+    assert pack.display_name("zh") == "稀土高新区"
+    assert pack.display_name("en") == "Rare Earth High-tech Zone"
+    english = title_block("testing_coverage", pack, "District", "2022-10-09", "en").data
+    chinese = title_block("testing_coverage", pack, "全区", "2022-10-09", "zh").data
+    assert "Rare Earth High-tech Zone" in english and "稀土高新区" not in english
+    assert "稀土高新区" in chinese and "Rare Earth" not in chinese
+    assert "Rare Earth High-tech Zone" in meta_block(pack, "District", "2022-10-09", "en").data
+
+
+def test_a_pack_without_names_per_language_shows_its_name_everywhere(tmp_path):
+    pack = open_pack(coverage_pack(tmp_path))
+    assert pack.names == {} and pack.display_name("en") == pack.display_name("zh") == "test pack"
+
+
+@pytest.mark.parametrize("value", ["", {"zh": "x"}, ["x"]])
+def test_a_name_per_language_must_be_text(tmp_path, value):
+    problems = problems_of(open_pack, named_pack(tmp_path, name_en=value))
+    assert [(p.file, p.column) for p in problems] == [("catalog.yaml", "name_en")]
+    assert "as text" in problems[0].expected

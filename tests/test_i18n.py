@@ -76,6 +76,9 @@ def test_reports_link_the_days_data_quality_page_from_their_metadata_and_data_no
         def fingerprint(self):
             return "f"
 
+        def display_name(self, lang):
+            return self.name
+
     pages = (("zh", "数据质量", "data_quality.html"), ("en", "Data quality", "data_quality_en.html"))
     for lang, words, page in pages:
         meta = display.meta_block(Pack(), "全区", "2022-10-09", lang).data

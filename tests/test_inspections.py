@@ -433,7 +433,10 @@ def test_report_for_an_earlier_date_with_filters_in_english(tmp_path):
     run = run_report("inspections", date="2022-10-06", parameters={"team": T1, "lang": "en"},
                      reports_dir=tmp_path / "reports", runs_dir=tmp_path / "runs")
     assert run.ok, run.error
+    # named as a schedule names it: an English run leaves the day's Chinese report in place
+    assert run.html_path == tmp_path / "reports" / "2022-10-06" / "inspections_en.html"
     record = json.loads(run.json_path.read_text("utf-8"))
+    assert record["report"] == "inspections_en"
     assert record["figures"]["team"] == T1 and [t["team"] for t in record["figures"]["by_team"]] == [T1]
     assert any("after the report date 2022-10-06" in w for w in record["warnings"])
     # DC20221005-017 was fixed on 10-08: open on 10-06

@@ -23,16 +23,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
-import yaml
 
 from workbench.errors import DataError, Problem, WorkbenchError
+from workbench.intake.catalog_keys import (
+    catalog_problem,
+    datum_value,
+    pack_settings,
+    read_catalog,
+)
 from workbench.intake.digests import content_digests, stat_signature
-from workbench.intake.geo import normalize_datum
 from workbench.intake.locations import (
     CATALOG_FILE,
     FORMATS,
@@ -47,8 +50,6 @@ from workbench.intake.person_rows import shared
 from workbench.paths import SAMPLE_PACK_DIR
 
 PACK_ENV = "WORKBENCH_PACK"
-DEFAULT_TIMEZONE = "Asia/Shanghai"
-DEFAULT_DATUM = "wgs84"
 
 GEO_FORMATS = ("geojson", "gpkg", "shapefile")
 
@@ -121,7 +122,7 @@ class Pack:
     root : Path
         The pack folder.
     name : str
-        Display name (default: the folder name).
+        The pack's name (default: the folder name), kept in every report's JSON.
     timezone : str
         IANA zone of timestamps written without an offset.
     datum : str
@@ -133,6 +134,9 @@ class Pack:
     unusable : dict of str to tuple of Problem
         The datasets the catalog lists whose entry cannot be used (a missing file, an unknown
         format...), with their problems (errors); loading one reports them.
+    names : dict of str to str
+        The name the pages of a language show (``name_zh``, ``name_en`` in the catalog), by
+        language code; a language without one shows :attr:`name` (:meth:`display_name`).
     """
 
     root: Path
@@ -142,10 +146,15 @@ class Pack:
     report_date: date | None
     datasets: dict[str, DatasetSpec]
     unusable: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:
         return hash(self.root)
+
+    def display_name(self, lang: str) -> str:
+        """The pack's name as the pages of language ``lang`` show it (``name_<lang>``, else ``name``)."""
+        return self.names.get(lang, self.name)
 
     def has(self, name: str) -> bool:
         """Whether the catalog lists dataset ``name`` (usable or not: see :attr:`unusable`)."""
@@ -258,77 +267,13 @@ def open_pack(path: str | os.PathLike | None = None) -> Pack:
     root = Path(path).expanduser() if path is not None else default_pack_dir()
     if root.is_file():
         root = root.parent
-    catalog = _read_catalog(root)
+    catalog = read_catalog(root)
     problems: list[Problem] = []
-    settings = _pack_settings(root, catalog, problems)
+    settings = pack_settings(root, catalog, problems)
     datasets, unusable = _dataset_specs(root, catalog.get("datasets"), problems)
     if problems:  # every problem at once: the datasets' too
         raise DataError(problems + [p for own in unusable.values() for p in own])
     return Pack(root=root.resolve(), datasets=datasets, unusable=unusable, **settings)
-
-
-def _catalog_problem(expected: str, found: str = "", row: int | None = None) -> Problem:
-    return Problem("catalog", CATALOG_FILE, row, None, expected, found)
-
-
-def _read_catalog(root: Path) -> dict:
-    """The parsed ``catalog.yaml`` of ``root``, which must be a mapping."""
-    if not root.is_dir():
-        raise DataError([_catalog_problem("a data pack folder", f"no folder {root}")])
-    path = root / CATALOG_FILE
-    if not path.is_file():
-        raise DataError([_catalog_problem(f"a {CATALOG_FILE} in {root}", "no such file")])
-    try:
-        catalog = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise DataError([_catalog_problem("a UTF-8 text file", str(exc))]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise DataError([_catalog_problem("valid YAML", reason, row=line)]) from None
-    if not isinstance(catalog, dict):
-        raise DataError([_catalog_problem("a mapping with name, datasets, ...", repr(catalog))])
-    return catalog
-
-
-def _pack_settings(root: Path, catalog: dict, problems: list[Problem]) -> dict:
-    """Pack-level keys with their defaults; faults are appended to ``problems``."""
-    timezone = str(catalog.get("timezone") or DEFAULT_TIMEZONE)
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(_catalog_problem("an IANA time zone such as Asia/Shanghai", timezone))
-    return {
-        "name": str(catalog.get("name") or root.resolve().name),
-        "timezone": timezone,
-        "datum": _datum(catalog.get("datum"), "catalog", problems) or DEFAULT_DATUM,
-        "report_date": _report_date(catalog.get("report_date"), problems),
-    }
-
-
-def _report_date(value, problems: list[Problem]) -> date | None:
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        problems.append(_catalog_problem("report_date as YYYY-MM-DD", str(value)))
-        return None
-
-
-def _datum(value, dataset: str, problems: list[Problem]) -> str | None:
-    """The canonical datum of ``value`` (None stays None); a fault becomes a Problem."""
-    if value is None:
-        return None
-    try:
-        return normalize_datum(value)
-    except WorkbenchError as exc:
-        expected = "datum wgs84, gcj02, bd09 or an EPSG code such as EPSG:4490"
-        problems.append(Problem(dataset, CATALOG_FILE, None, "datum", expected, f"{value} ({exc})"))
-        return None
 
 
 def _dataset_specs(root: Path, entries, problems: list[Problem]
@@ -338,7 +283,7 @@ def _dataset_specs(root: Path, entries, problems: list[Problem]
     A mapping that is missing or empty is a problem of the pack (appended to ``problems``).
     """
     if not isinstance(entries, dict) or not entries:
-        problems.append(_catalog_problem("a non-empty 'datasets:' mapping", repr(entries)))
+        problems.append(catalog_problem("a non-empty 'datasets:' mapping", repr(entries)))
         return {}, {}
     specs, unusable = {}, {}
     for name, entry in entries.items():
@@ -378,7 +323,7 @@ def _dataset_spec(root: Path, name: str, entry, problems: list[Problem]) -> Data
     if not isinstance(columns, dict):
         problems.append(Problem(name, CATALOG_FILE, None, "columns", "a mapping source: name", repr(columns)))
         columns = {}
-    datum = _datum(entry.get("datum"), name, problems)
+    datum = datum_value(entry.get("datum"), name, problems)
     header_row = header_row_of(entry.get("header_row"), name, fmt, problems)
     engine = engine_from_catalog(root, name, entry, problems)
     if len(problems) > found:

@@ -27,7 +27,7 @@ import pyarrow as pa_array
 import pyarrow.compute as pc
 import shapely
 
-from workbench.intake.catalog import DEFAULT_TIMEZONE
+from workbench.intake.catalog_keys import DEFAULT_TIMEZONE
 from workbench.intake.contract import SCHEMAS
 from workbench.intake.stamps import as_text as _as_text
 from workbench.intake.stamps import end_of_day_when_date_only, parse_dates, parse_timestamps

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
-from workbench.intake.catalog import DEFAULT_TIMEZONE
+from workbench.intake.catalog_keys import DEFAULT_TIMEZONE
 
 #: Most values parsed one by one (slowly) when a column is in no recognisable format.
 _PER_VALUE_LIMIT = 100_000

@@ -273,6 +273,7 @@ def catalog_text(lang: str = "zh") -> str:
         "not supply; a CSV export",
         "# (e.g. sampling) works too: give its path, drop sheet and header_row, keep the column renames.",
         "name: 数据包" if lang == "zh" else "name: data pack",
+        "# name_en: Data pack   # the name of the English pages (name_zh: the Chinese ones), when it differs",
         "timezone: Asia/Shanghai",
         "datum: wgs84        # coordinates: wgs84 (GPS), gcj02 (AMap, Tencent), bd09 (Baidu) or an EPSG code",
         "# report_date: 2022-10-09",

@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from workbench.errors import Problem
-from workbench.intake.catalog import DEFAULT_TIMEZONE
+from workbench.intake.catalog_keys import DEFAULT_TIMEZONE
 from workbench.intake.columns import FRAME_CHECK_COLUMNS
 from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
 from workbench.intake.origins import Origin

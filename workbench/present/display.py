@@ -136,7 +136,7 @@ def title_block(report: str, pack, scope_label: str, report_date, lang: str = "z
     subject it is). ``scoped``: the scope is in the heading too (a street's report, forwarded as
     a screenshot, must not read as the district's).
     """
-    names = [label(report, lang), *([scope_label] if scoped else []), mask_personal(pack.name)]
+    names = [label(report, lang), *([scope_label] if scoped else []), mask_personal(pack.display_name(lang))]
     heading = f"<h1>{escape(' · '.join(names))}</h1>"
     if meta:
         return HTML(f'{REPORT_CSS}<div class="wb-title">{heading}'
@@ -163,7 +163,7 @@ def meta_block(pack, scope_label: str, report_date, lang: str = "zh",
         (label("scope", lang), scope_label),
         (label("report_date", lang), pd.Timestamp(report_date).strftime("%Y-%m-%d")),
         (label("generated_at", lang), f"{generated_at:%Y-%m-%d %H:%M} ({generated_at.tzname()})"),
-        (label("data_pack", lang), mask_personal(pack.name)),
+        (label("data_pack", lang), mask_personal(pack.display_name(lang))),
         (label("fingerprint", lang), pack.fingerprint()),
     ]
     items = "".join(f"<span><b>{escape(k)}</b>: {escape(v)}</span>" for k, v in meta)

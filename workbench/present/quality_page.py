@@ -67,7 +67,7 @@ def render_quality_page(figures: Mapping, pack, lang: str = "zh", generated_at=N
         section(label("dq_section_problems", lang), label("dq_problems_note", lang)).data,
         problems_table(figures, lang),
     ]
-    title = f"{label(PAGE_NAME, lang)} · {mask_personal(pack.name)} · {figures['report_date']}"
+    title = f"{label(PAGE_NAME, lang)} · {mask_personal(pack.display_name(lang))} · {figures['report_date']}"
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

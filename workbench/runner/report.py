@@ -133,6 +133,11 @@ def index_language(index: Path) -> str:
     return "en" if '<html lang="en"' in head else "zh"
 
 
+def in_language(name: str, lang: str | None) -> str:
+    """A report's run name in ``lang``: ``NAME`` in zh (and without a language), else ``NAME_<lang>``."""
+    return name if lang in (None, "zh") else f"{name}_{lang}"
+
+
 def page_title(report: str, scope: str | None, day: str, lang: str, pack: Pack) -> str:
     """A report page's ``<title>`` in its language: the report's title, its scope by name, the date."""
     return " · ".join([report_title(report, lang), scope_name(pack, scope, lang), day])
@@ -195,7 +200,9 @@ def run_report(
     reports_dir, runs_dir : path
         Output folders.
     name : str, optional
-        Report name (default: the notebook's file name).
+        Report name (default: the notebook's file name, with ``_<lang>`` when ``parameters``
+        ask for a language other than zh, as a schedule names it: an English run does not
+        replace the Chinese report of the day).
     timeout : float
         Seconds the whole notebook may run (kernel start and every cell); a run that overruns
         is stopped and recorded as failed, its partial notebook kept.
@@ -309,7 +316,7 @@ def execute_report(
     source = resolve_notebook(notebook)
     opened = pack if isinstance(pack, Pack) else open_pack(pack)
     day, pack_root = resolve_date(date, opened).isoformat(), str(Path(opened.root).resolve())
-    report = name or source.stem
+    report = name or in_language(source.stem, (parameters or {}).get("lang"))
     stem = report_stem(report, scope)
     reports_dir, runs_dir = Path(reports_dir), Path(runs_dir)
     passed, warnings = runner_parameters(declared_parameters(source), dict(parameters or {}),

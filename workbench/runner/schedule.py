@@ -32,7 +32,7 @@ import yaml
 
 from workbench.errors import ReportError
 from workbench.runner.parameters import RUNNER_PARAMETERS
-from workbench.runner.report import report_stem, resolve_notebook
+from workbench.runner.report import in_language, report_stem, resolve_notebook
 
 STREETS = "streets"
 ENTRY_KEYS = ("notebook", "name", "parameters", "scopes", "timeout", "stage", "languages")
@@ -126,11 +126,6 @@ def schedule_language(path: str | os.PathLike) -> str | None:
     if lang is not None and lang not in LANGUAGES:
         raise ReportError(f"schedule {path}: lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     return lang
-
-
-def in_language(name: str, lang: str | None) -> str:
-    """A report's run name in ``lang``: ``NAME`` in zh (and without a language), else ``NAME_<lang>``."""
-    return name if lang in (None, "zh") else f"{name}_{lang}"
 
 
 def list_streets(pack) -> list[str]:

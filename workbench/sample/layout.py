@@ -78,9 +78,10 @@ def _flow(mapping: dict[str, str]) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in mapping.items()) + "}"
 
 
-def catalog_text(pack_name: str) -> str:
+def catalog_text(pack_name: str, pack_name_en: str) -> str:
     """The ``catalog.yaml`` of a generated pack."""
     return f"""name: {pack_name}
+name_en: {pack_name_en}
 timezone: Asia/Shanghai
 datum: gcj02
 report_date: {REPORT_DATE_TEXT}

@@ -181,5 +181,5 @@ def write_pack(pack: SamplePack, out: Path) -> Path:
     copy_file(BOUNDARIES_DIR / layout.ADMIN_LICENSE, out / layout.ADMIN_LICENSE)
     write_text(out / layout.README, readme_text(pack))
     catalog = out / layout.CATALOG
-    write_text(catalog, layout.catalog_text(pack.scale.pack_name))
+    write_text(catalog, layout.catalog_text(pack.scale.pack_name, pack.scale.pack_name_en))
     return catalog

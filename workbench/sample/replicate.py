@@ -51,7 +51,8 @@ def replicate_pack(pack: SamplePack, copies: int) -> SamplePack:
     story = dataclasses.replace(story, duplicates=story.duplicates * copies,
                                 outside_window=story.outside_window * copies,
                                 far_away=story.far_away * copies, at_boundary=story.at_boundary * copies)
-    scale = dataclasses.replace(pack.scale, pack_name=f"{pack.scale.pack_name} ×{copies}")
+    scale = dataclasses.replace(pack.scale, pack_name=f"{pack.scale.pack_name} ×{copies}",
+                                pack_name_en=f"{pack.scale.pack_name_en} ×{copies}")
     return dataclasses.replace(
         pack, scale=scale, areas=areas, sites=sites,
         tables=pack.tables | {"testing_sites": sites.table()},

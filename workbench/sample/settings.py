@@ -36,8 +36,8 @@ class Scale:
     ----------
     name : str
         ``district`` or ``city``.
-    pack_name : str
-        The ``name`` written into ``catalog.yaml``.
+    pack_name, pack_name_en : str
+        The ``name`` written into ``catalog.yaml``, and its ``name_en`` (the English pages').
     region_label : str
         The real districts the region lies in, for the README.
     adcodes : tuple of str
@@ -56,6 +56,7 @@ class Scale:
 
     name: str
     pack_name: str
+    pack_name_en: str
     region_label: str
     adcodes: tuple[str, ...]
     bbox: tuple[float, float, float, float]
@@ -78,7 +79,8 @@ class Scale:
 SCALES = {
     "district": Scale(
         name="district",
-        pack_name="稀土高新区 (synthetic sample)",
+        pack_name="稀土高新区（合成样例）",
+        pack_name_en="Rare Earth High-tech Zone (synthetic sample)",
         region_label="Kundulun and Jiuyuan districts",
         adcodes=("150203", "150207"),
         bbox=(109.74, 40.56, 109.92, 40.66),
@@ -94,7 +96,8 @@ SCALES = {
     ),
     "city": Scale(
         name="city",
-        pack_name="包头市 (synthetic sample, city scale)",
+        pack_name="包头市（合成样例，城市规模）",
+        pack_name_en="Baotou (synthetic sample, city scale)",
         region_label="Donghe, Kundulun, Qingshan and Jiuyuan districts",
         adcodes=("150202", "150203", "150204", "150207"),
         bbox=(109.60, 40.50, 110.10, 40.72),

@@ -57,6 +57,7 @@ from workbench.present.explore.controls import (
 from workbench.present.explore.registry import History, compute_history
 from workbench.present.i18n import LANGUAGES, label
 from workbench.present.safe_html import escape
+from workbench.privacy import mask_personal
 
 
 class Explorer:
@@ -294,7 +295,7 @@ class Explorer:
         self._refresh_rounds()
         self._apply_metric()
         self.header.value = (f'{display.REPORT_CSS}<h2>{escape(label("exp_title", lang))} · '
-                             f'{escape(self.context.pack.name)}</h2>'
+                             f'{escape(mask_personal(self.context.pack.display_name(lang)))}</h2>'
                              f'<p class="wb-note">{escape(label("exp_intro", lang))}</p>')
 
     def _layout(self) -> widgets.VBox:
