@@ -28,6 +28,7 @@ from workbench.errors import DataError, Problem
 from workbench.intake.catalog import CATALOG_FILE, Pack
 from workbench.intake.contract import POINT_DATASETS, POLYGON_DATASETS, REFERENCES, SCHEMAS
 from workbench.intake.locations import TEXT_FORMATS
+from workbench.intake.merged_cells import merged_cell_warnings
 from workbench.intake.origins import Origin
 from workbench.intake.person_level import PERSON_LEVEL_DATASETS, load_person_level
 from workbench.intake.person_rows import cache_folder, shared
@@ -242,6 +243,7 @@ def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, Origin | 
         found = sample_of(f"{type(exc).__name__}: {exc}", 160)
         return None, None, [Problem(name, spec.file, None, None, f"a readable {spec.format} file", found)]
     raw, problems = without_repeated_rows(raw, origin)
+    problems += merged_cell_warnings(origin)
     if spec.format in TEXT_FORMATS:
         raw, found = without_total_rows(raw, origin)
         problems += found

@@ -35,6 +35,8 @@ class Part:
         The line of each row when they are not consecutive (blank rows dropped).
     columns, column_letters : tuple of str
         The frame's columns (after renames) and, for XLSX, each one's column letter.
+    merged : tuple of str
+        XLSX ranges merged down rows whose value was read for each row they span (``B2:B5``).
     """
 
     file: str
@@ -43,6 +45,7 @@ class Part:
     lines: np.ndarray | None = field(default=None, compare=False)
     columns: tuple[str, ...] = ()
     column_letters: tuple[str, ...] = ()
+    merged: tuple[str, ...] = ()
     start: int = 0
     stop: int = 0
 

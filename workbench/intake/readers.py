@@ -50,6 +50,7 @@ from workbench.intake.encodings import (
     dbf_encoding,
     has_blank_lines,
 )
+from workbench.intake.merged_cells import fill_merged_down, merged_ranges
 from workbench.intake.origins import Origin, Part
 from workbench.privacy import sample_of
 
@@ -254,9 +255,10 @@ def _read_xlsx(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, 
         rows = [[_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
                 for row in sheet.iter_rows()]
         title = sheet.title
+        header = _header_position(spec, rows[:HEADER_SEARCH_ROWS])
+        merged = fill_merged_down(rows, merged_ranges(sheet), header)
     finally:
         book.close()
-    header = _header_position(spec, rows[:HEADER_SEARCH_ROWS])
     if header >= len(rows):
         raise pd.errors.EmptyDataError
     names, body = rows[header], rows[header + 1 :]
@@ -268,7 +270,7 @@ def _read_xlsx(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, 
     frame = frame[~blank]
     keep = [not n.startswith("Unnamed: ") or frame[n].notna().any() for n in names]
     frame = frame.loc[:, keep]
-    part = Part(file, header + 2, title, lines[~blank], column_letters=_letters(keep))
+    part = Part(file, header + 2, title, lines[~blank], column_letters=_letters(keep), merged=tuple(merged))
     return frame.reset_index(drop=True), part
 
 
