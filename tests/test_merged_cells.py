@@ -20,7 +20,7 @@ from workbench.domains.inspections import analyse_inspections
 from workbench.errors import DataError
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets
-from workbench.intake.merged_cells import fill_merged_down, merged_ranges
+from workbench.intake.merged_cells import fill_merged_down, header_rows, merged_ranges
 from workbench.present.notes import problem_text
 
 HEADERS = ["督查编号", "日期", "督查组", "场所编码", "人员配备", "消杀台账", "登记台账", "问题", "整改日期"]
@@ -117,3 +117,51 @@ def test_without_merges_the_empty_cells_stay_errors(tmp_path):
         load_datasets(open_pack(root), ["places", "inspections"])
     cells = sorted(p.cell for p in caught.value.problems if p.severity == "error")
     assert cells == [f"督查记录!{c}" for c in ("B4", "B5", "B7", "B8", "C4", "C5", "C6", "C7", "C8")]
+
+
+# ---------------------------------------------------------------- a header of two rows
+
+#: Row 2: the headings, ``检查项目`` merged across E2:G2 over its three items in row 3; the other
+#: headings merged down rows 2-3. Visits from row 4.
+TWO_ROW_MERGES = ["A1:I1", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:G2", "H2:H3", "I2:I3"]
+
+
+def two_row_header_sheet(path: Path, group: str = "检查项目") -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "督查记录"
+    sheet.append(["稀土高新区疫情防控督查记录表"])
+    sheet.append(HEADERS[:4] + [group, None, None] + HEADERS[7:])
+    sheet.append([None] * 4 + HEADERS[4:7] + [None, None])
+    for row in VISITS:
+        sheet.append(row[:1] + ["2022-10-09", "第一督查组"] + row[3:])
+    for ref in TWO_ROW_MERGES:
+        sheet.merge_cells(ref)
+    book.save(path)
+    return path
+
+
+def test_a_header_of_two_rows_names_each_column_by_its_lowest_heading(tmp_path):
+    root = inspections_pack(tmp_path)
+    two_row_header_sheet(root / "督查记录.xlsx")
+    data = load_datasets(open_pack(root), ["places", "inspections"])
+    visits = data["inspections"]
+    assert list(visits["inspection_id"]) == ["D1", "D2", "D3", "D4", "D5", "D6"]
+    assert list(visits["staffing_ok"]) == [True, True, False, True, True, True]
+    assert list(visits["disinfection_log_ok"]) == [True, True, True, True, False, True]
+    assert data.origins["inspections"].locate([0], "staffing_ok") == [("督查记录.xlsx", 4, "督查记录!E4")]
+    assert not [p for p in data.warnings if p.expected == merged_cells.MERGED_EXPECTED]  # headers only
+
+
+def test_the_header_is_found_by_either_of_its_two_rows():
+    """The row holding most of the names looked for may be the upper or the lower one."""
+    rows = [[None], ["督查编号", "日期", "督查组", "场所编码", "检查项目", None, None, "问题", "整改日期"],
+            [None] * 4 + HEADERS[4:7] + [None, None], ["D1"] * 9]
+    assert header_rows(rows, TWO_ROW_MERGES, 2) == header_rows(rows, TWO_ROW_MERGES, 1) == (1, 2)
+
+
+def test_a_row_with_values_beside_a_merged_heading_is_data_not_a_header():
+    rows = [["编号", "问题及整改", None], ["D1", "未配备专人", "2022-10-09"]]
+    assert header_rows(rows, ["B1:C1"], 0) == (0, 0)  # D1 lies under no heading merged across
+    title = [["督查记录表", None, None], ["编号", "问题", "整改日期"], ["D1", "x", "2022-10-09"]]
+    assert header_rows(title, ["A1:C1"], 1) == (1, 1)  # a title is one cell: no heading of a header

@@ -8,6 +8,10 @@ So a range of one column merged down rows gives each row the value of its first 
 wider than one column is layout (a title, a note block below the table) and is left as stored,
 as are ranges that begin at or above the header row (headers, not data).
 
+A form's header may be two rows: a heading merged across columns over the names of its items,
+the other headings merged down both rows (:func:`header_rows`); each column is then named by its
+lowest heading (:func:`names_of_header`), the name a catalog renames.
+
 openpyxl's read-only mode, which reads large sheets row by row, does not parse the merges:
 they are read here from the sheet's XML (``<mergeCell ref="B2:B5"/>`` follows the rows), with
 one scan of its bytes for the element.
@@ -104,3 +108,36 @@ def merged_cell_warnings(origin: Origin) -> list[Problem]:
             problems.append(Problem(origin.dataset, part.file, None, column, MERGED_EXPECTED, found,
                                     severity="warning"))
     return problems
+
+
+def header_rows(rows: list[list], ranges: list[str], header: int) -> tuple[int, int]:
+    """The first and last 0-based rows of a header of one or two rows around row ``header``.
+
+    A form's header is two rows when a heading merged across columns groups the names below it
+    (``检查项目`` over ``人员配备``, ``消杀台账``, ``登记台账``), the other headings merged down
+    both rows. The header found by its names may be either row: the pair is ``header - 1`` and
+    ``header`` or ``header`` and ``header + 1``, where the upper row holds at least two headings,
+    one of them merged across columns, and every cell of the lower row lies under such a heading
+    (a data row has values beside them).
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    across = [range_boundaries(ref) for ref in ranges]
+    for top in (header - 1, header):
+        if top < 0 or top + 1 >= len(rows) or sum(cell is not None for cell in rows[top]) < 2:
+            continue
+        groups = [(c1, c2) for c1, r1, c2, r2 in across if r1 == r2 == top + 1 and c2 > c1]
+        below = [j + 1 for j, cell in enumerate(rows[top + 1]) if cell is not None]
+        if groups and below and all(any(c1 <= j <= c2 for c1, c2 in groups) for j in below):
+            return top, top + 1
+    return header, header
+
+
+def names_of_header(rows: list[list], first: int, last: int) -> list:
+    """The column names of header rows ``first`` to ``last``: the lowest heading of each column."""
+    width = max(len(rows[i]) for i in range(first, last + 1))
+    names = []
+    for j in range(width):
+        cells = [rows[i][j] for i in range(last, first - 1, -1) if j < len(rows[i])]
+        names.append(next((cell for cell in cells if cell is not None), None))
+    return names

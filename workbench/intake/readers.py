@@ -50,7 +50,7 @@ from workbench.intake.encodings import (
     dbf_encoding,
     has_blank_lines,
 )
-from workbench.intake.merged_cells import fill_merged_down, merged_ranges
+from workbench.intake.merged_cells import fill_merged_down, header_rows, merged_ranges, names_of_header
 from workbench.intake.origins import Origin, Part
 from workbench.privacy import sample_of
 
@@ -255,13 +255,14 @@ def _read_xlsx(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, 
         rows = [[_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
                 for row in sheet.iter_rows()]
         title = sheet.title
-        header = _header_position(spec, rows[:HEADER_SEARCH_ROWS])
-        merged = fill_merged_down(rows, merged_ranges(sheet), header)
+        ranges = merged_ranges(sheet)
     finally:
         book.close()
+    first, header = header_rows(rows, ranges, _header_position(spec, rows[:HEADER_SEARCH_ROWS]))
     if header >= len(rows):
         raise pd.errors.EmptyDataError
-    names, body = rows[header], rows[header + 1 :]
+    merged = fill_merged_down(rows, ranges, header)
+    names, body = names_of_header(rows, first, header), rows[header + 1 :]
     width = max([len(names), *map(len, body)]) if body else len(names)
     names = [n or f"Unnamed: {i}" for i, n in enumerate(names + [None] * (width - len(names)))]
     frame = pd.DataFrame([r + [None] * (width - len(r)) for r in body], columns=names, dtype="str")
