@@ -10,6 +10,7 @@ from fixtures.packs import inspections_frame, places_frame, write_pack
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets, validate_pack
 from workbench.intake.origins import Origin
+from workbench.intake.quality import set_aside_reasons
 from workbench.intake.setaside import without_note_rows
 from workbench.present.notes import problem_text
 
@@ -37,6 +38,9 @@ def test_a_forms_footer_is_set_aside_by_its_lines_and_the_visits_kept(tmp_path, 
     assert (note.file, note.found) == (f"inspections.{suffix}",
                                        "3 note row(s) below the table set aside (line 4, 5, 6)")
     assert problem_text(note.found) == "剔除表格下方的备注行 3 行（第 4, 5, 6 行）"
+    [reason] = set_aside_reasons([note])  # the data-quality page's table: the count in its own column
+    assert (reason["reason"], reason["rows"]) == ("note row(s) below the table set aside (line 4, 5, 6)", 3)
+    assert problem_text(reason["reason"]) == "剔除的表格下方备注行（第 4, 5, 6 行）"
     shown = " ".join(f"{p.expected} {p.found}" for p in validate_pack(pack))
     assert "王建国" not in shown and "139" not in shown
     assert not [p for p in validate_pack(pack) if p.severity == "error"]

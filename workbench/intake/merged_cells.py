@@ -70,12 +70,13 @@ def fill_merged_down(rows: list[list], ranges: list[str], header: int) -> list[s
     Returns
     -------
     list of str
-        The ranges filled: one column wide, over more than one row, below the header.
+        The ranges filled: one column wide, over more than one row, below the header; by
+        column, then row (a file lists its merges in any order).
     """
     from openpyxl.utils.cell import range_boundaries  # openpyxl only where an XLSX is read
 
     filled = []
-    for ref in ranges:
+    for ref in sorted(ranges, key=lambda r: range_boundaries(r)[:2]):
         first_col, first_row, last_col, last_row = range_boundaries(ref)
         if last_col != first_col or last_row == first_row or first_row - 1 <= header or first_row > len(rows):
             continue

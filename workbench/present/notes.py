@@ -239,6 +239,7 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"total/subtotal row\(s\) set aside \(line (?P<lines>.+)\)", "剔除的合计/小计行（第 {lines} 行）"),
     (r"(?P<n>[\d,]+) note row\(s\) below the table set aside \(line (?P<lines>.+)\)",
      "剔除表格下方的备注行 {n} 行（第 {lines} 行）"),
+    (r"note row\(s\) below the table set aside \(line (?P<lines>.+)\)", "剔除的表格下方备注行（第 {lines} 行）"),
     (r"(?P<n>[\d,]+) rows? without area_id placed by their (?P<by>coordinates|site's coordinates)",
      "{n} 行无 area_id，已按{by}落入区域"),
     (r"(?P<n>[\d,]+) rows? set aside: no area_id, and their site is unknown or in no area",
