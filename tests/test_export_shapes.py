@@ -62,7 +62,7 @@ def rows_read(data, dataset: str) -> list[tuple]:
 @pytest.fixture
 def duckdb_only(monkeypatch):
     """Fail if a person-level file goes to the general readers: DuckDB must read it."""
-    monkeypatch.setattr(person_sources, "_read_one", lambda *a: pytest.fail("read by the general readers"))
+    monkeypatch.setattr(person_sources, "read_file", lambda *a: pytest.fail("read by the general readers"))
 
 
 # ---------------------------------------------------------------- rows of only commas

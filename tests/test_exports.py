@@ -21,10 +21,11 @@ from fixtures.packs import (
 from workbench.domains import coverage
 from workbench.errors import DataError
 from workbench.intake.catalog import open_pack
+from workbench.intake.header_row import find_header
 from workbench.intake.loading import format_problems, load_datasets, validate_pack
 from workbench.intake.needs import empty_frame
 from workbench.intake.parsing import parse_timestamps
-from workbench.intake.readers import find_header, read_raw, read_with_origin
+from workbench.intake.readers import read_raw, read_with_origin
 from workbench.privacy import HIDDEN_CELL
 
 SITES_CSV = (

@@ -79,8 +79,9 @@ class DatasetSpec:
         One of ``csv``, ``xlsx``, ``parquet``, ``geojson``, ``gpkg``, ``shapefile``.
     encoding : str or None
         Text encoding of a CSV or shapefile; None lets CSV encodings be detected.
-    sheet : str, int or None
-        Worksheet of an XLSX file (default: the first).
+    sheet : str, int, tuple or None
+        Worksheet(s) of an XLSX file: a name, a number, a pattern (``10月*``) or a list of these
+        (default: the first; :mod:`workbench.intake.xlsx`).
     layer : str or None
         Layer of a GeoPackage (default: the first).
     columns : dict
@@ -98,7 +99,7 @@ class DatasetSpec:
     file: str
     format: str
     encoding: str | None = None
-    sheet: str | int | None = None
+    sheet: str | int | tuple | None = None
     layer: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     datum: str | None = None
@@ -334,7 +335,7 @@ def _dataset_spec(root: Path, name: str, entry, problems: list[Problem]) -> Data
         file=file,
         format=fmt,
         encoding=entry.get("encoding"),
-        sheet=entry.get("sheet"),
+        sheet=tuple(sheet) if isinstance(sheet := entry.get("sheet"), list) else sheet,
         layer=entry.get("layer"),
         columns={str(k).strip(): str(v).strip() for k, v in columns.items()},
         datum=datum,

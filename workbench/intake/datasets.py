@@ -243,7 +243,7 @@ def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, Origin | 
         found = sample_of(f"{type(exc).__name__}: {exc}", 160)
         return None, None, [Problem(name, spec.file, None, None, f"a readable {spec.format} file", found)]
     raw, problems = without_repeated_rows(raw, origin)
-    problems += merged_cell_warnings(origin)
+    problems += [note for part in origin.parts for note in part.notes] + merged_cell_warnings(origin)
     if spec.format in TEXT_FORMATS:
         raw, found = without_total_rows(raw, origin)
         problems += found

@@ -37,6 +37,8 @@ class Part:
         The frame's columns (after renames) and, for XLSX, each one's column letter.
     merged : tuple of str
         XLSX ranges merged down rows whose value was read for each row they span (``B2:B5``).
+    notes : tuple of Problem
+        What the reader has to say about the file (an XLSX's sheets left unread...), as warnings.
     """
 
     file: str
@@ -46,6 +48,7 @@ class Part:
     columns: tuple[str, ...] = ()
     column_letters: tuple[str, ...] = ()
     merged: tuple[str, ...] = ()
+    notes: tuple = field(default=(), compare=False)
     start: int = 0
     stop: int = 0
 
@@ -86,6 +89,11 @@ class Origin:
     def file(self) -> str:
         """The dataset's files, as one text (``a.csv`` or ``a.csv, b.csv``)."""
         return ", ".join(dict.fromkeys(p.file for p in self.parts))
+
+    def part_name(self, part: Part) -> str:
+        """The file of ``part`` as pages list it: with its sheet when the file gives several parts."""
+        several = sum(p.file == part.file for p in self.parts) > 1
+        return f"{part.file} ({part.sheet})" if several and part.sheet else part.file
 
     def locate(self, labels, column: str | None = None) -> list[tuple[str, int | None, str | None]]:
         """(file, row, cell) of each index label; a missing label gives (first file, None, None)."""

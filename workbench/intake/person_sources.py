@@ -17,10 +17,11 @@ import pyarrow as pa
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import DatasetSpec
 from workbench.intake.encodings import BLANK_CHARACTERS, csv_delimiter, csv_encoding, has_blank_lines
+from workbench.intake.header_row import clean_name, header_position
 from workbench.intake.locations import TEXT_FORMATS
 from workbench.intake.origins import Origin, Part
 from workbench.intake.problems import row_problems
-from workbench.intake.readers import _clean_name, _first_csv_rows, _header_position, _read_one
+from workbench.intake.readers import _first_csv_rows, read_file
 from workbench.intake.scan_memory import remembered_scan
 from workbench.intake.setaside import TOTAL_SPELLINGS
 
@@ -58,7 +59,11 @@ def read_source(con, spec: DatasetSpec, number: int, path: Path, file: str, tabl
             return _duckdb_source(con, spec, path, file)
         except duckdb.Error:
             pass  # the general readers name the fault with its file and line
-    frame, part = _read_one(spec, path, file)
+    read = read_file(spec, path, file)
+    if len(read) > 1:  # every source is one file: its rows, its scan remembered by its content
+        expected = "one sheet per workbook (a person-level dataset is read file by file: one file per day)"
+        raise DataError([Problem(spec.name, file, None, "sheet", expected, f"{len(read)} sheets named")])
+    frame, part = read[0]
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.append_column("_row", pa.array(range(len(frame)), pa.int64()))
     tables[f"_raw_{number}"] = table
@@ -72,13 +77,13 @@ def _duckdb_source(con, spec: DatasetSpec, path: Path, file: str) -> Source:
         row = "file_row_number"
     else:
         encoding = csv_encoding(spec, path, file)
-        header = _header_position(spec, _first_csv_rows(path, encoding))
+        header = header_position(spec, _first_csv_rows(path, encoding))
         scan = (f"read_csv({quoted}, skip={header}, header=true, all_varchar=true, delim=',', "
                 "quote='\"', escape='\"', null_padding=true)")  # fmt: skip
         part, row = Part(file, first_line=header + 2), "row_number() OVER () - 1"
     described = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
     stored = [column for column, *_ in described if column != "file_row_number"]
-    renamed = {c: spec.columns.get(_clean_name(c), _clean_name(c)) for c in stored}
+    renamed = {c: spec.columns.get(clean_name(c), clean_name(c)) for c in stored}
     types = {renamed[c]: kind for c, kind, *_ in described if c in renamed}
     picks = [f"{ident(c)} AS {ident(renamed[c])}" for c in stored if renamed[c] in COLUMNS]
     if spec.format in TEXT_FORMATS:

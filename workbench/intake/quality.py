@@ -182,8 +182,8 @@ def files_read(origin: Origin, frame: pd.DataFrame) -> list[dict]:
     kept_of = _kept_per_part(origin, frame)
     out = []
     for part, kept in zip(origin.parts, kept_of, strict=True):
-        read = max(int(part.stop - part.start), 0)
-        out.append({"file": part.file, "rows_read": read, "rows_kept": kept, "rows_set_aside": read - kept})
+        read, file = max(int(part.stop - part.start), 0), origin.part_name(part)
+        out.append({"file": file, "rows_read": read, "rows_kept": kept, "rows_set_aside": read - kept})
     return out
 
 

@@ -5,11 +5,9 @@ glob), finds each file's header row, applies the catalog's column renames and re
 nothing more. Parsing and validation against the data contract happen in
 :mod:`workbench.intake.parsing` and :mod:`workbench.intake.validation`.
 
-**The header row.** Department exports often put a title (``稀土高新区督查记录表 2022年10月``),
-a note and blank rows above the header. For CSV and XLSX the header is the line the catalog
-gives as ``header_row: N`` (1-based, as Excel or a text editor numbers lines); without it, the
-first of the first :data:`HEADER_SEARCH_ROWS` lines that holds the most column names the dataset
-may have (contract names or the catalog's rename sources). Lines above the header are ignored.
+**The header row** of a CSV or XLSX is the catalog's ``header_row`` or found by its names
+(:mod:`workbench.intake.header_row`); lines above it are ignored. An XLSX may give several
+sheets to one dataset (:mod:`workbench.intake.xlsx`).
 
 **Rows that are no data.** A CSV or XLSX row whose every cell is blank (the ``,,,`` lines
 Excel's "save as CSV" leaves below a sheet) is dropped when read, as blank lines are; the files
@@ -28,11 +26,9 @@ from __future__ import annotations
 import csv
 import glob
 import io
-import re
 import warnings
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, time
 from itertools import islice
 from pathlib import Path
 
@@ -42,7 +38,7 @@ import pandas as pd
 
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import GEO_FORMATS, DatasetSpec, Pack
-from workbench.intake.contract import REQUIRED_COLUMNS, SCHEMAS
+from workbench.intake.contract import REQUIRED_COLUMNS
 from workbench.intake.encodings import (
     BLANK_CHARACTERS,
     csv_delimiter,
@@ -50,12 +46,10 @@ from workbench.intake.encodings import (
     dbf_encoding,
     has_blank_lines,
 )
-from workbench.intake.merged_cells import fill_merged_down, header_rows, merged_ranges, names_of_header
+from workbench.intake.header_row import HEADER_SEARCH_ROWS, clean_name, header_position
 from workbench.intake.origins import Origin, Part
+from workbench.intake.xlsx import read_xlsx
 from workbench.privacy import sample_of
-
-#: Lines searched for the header row when the catalog gives no ``header_row``.
-HEADER_SEARCH_ROWS = 30
 
 
 def read_raw(pack: Pack, name: str) -> pd.DataFrame:
@@ -85,33 +79,33 @@ def read_with_origin(pack: Pack, name: str) -> tuple[pd.DataFrame, Origin]:
     spec = pack.spec(name)
     frames, parts, start = [], [], 0
     for path, file in zip(spec.paths, spec.files, strict=True):
-        frame, part = _read_one(spec, path, file)
-        frame.index = pd.RangeIndex(start, start + len(frame))
-        frames.append(frame)
-        parts.append(part.placed_at(start, start + len(frame)))
-        start += len(frame)
-    frame = frames[0] if len(frames) == 1 else _concat(frames, spec)
+        for frame, part in read_file(spec, path, file):
+            frame.index = pd.RangeIndex(start, start + len(frame))
+            frames.append(frame)
+            parts.append(part.placed_at(start, start + len(frame)))
+            start += len(frame)
+    frame = frames[0] if len(frames) == 1 else _concat(frames, parts, spec)
     return frame, Origin(name, tuple(parts))
 
 
-def _concat(frames: list[pd.DataFrame], spec: DatasetSpec) -> pd.DataFrame:
-    """One frame of a dataset's files: each holds the contract's columns; others may differ.
+def _concat(frames: list[pd.DataFrame], parts: list[Part], spec: DatasetSpec) -> pd.DataFrame:
+    """One frame of a dataset's files (or sheets): each holds the contract's columns; others may differ.
 
     A column one file lacks is missing (NaN) in that file's rows, as a file that leaves the
     column empty would give. Only a required column one file has and another lacks stops the
     dataset here, naming the file; one that no file has is reported by validation, once.
     """
     required = REQUIRED_COLUMNS.get(spec.name, ())
-    held = [next((f for f, frame in zip(spec.files, frames, strict=True) if c in frame.columns), None)
+    held = [next((_where(p) for p, frame in zip(parts, frames, strict=True) if c in frame.columns), None)
             for c in required]  # fmt: skip
     problems = []
-    for frame, file in zip(frames, spec.files, strict=True):
+    for frame, part in zip(frames, parts, strict=True):
         missing = [(c, first) for c, first in zip(required, held, strict=True)
                    if first is not None and c not in frame.columns]  # fmt: skip
         if missing:
             expected = f"the same columns as {missing[0][1]} (one dataset, many files)"
             found = "missing: " + ", ".join(sorted(c for c, _ in missing))
-            problems.append(_problem(spec, file, expected, found))
+            problems.append(_problem(spec, _where(part), expected, found))
     if problems:
         raise DataError(problems)
     out = pd.concat(frames, ignore_index=False)
@@ -120,13 +114,18 @@ def _concat(frames: list[pd.DataFrame], spec: DatasetSpec) -> pd.DataFrame:
     return out
 
 
-def _read_one(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, Part]:
-    """One file of a dataset, renamed, and where its rows are."""
+def _where(part: Part) -> str:
+    """A file as problems name it, with its sheet when a workbook gives several."""
+    return part.file if part.sheet is None else f"{part.file} ({part.sheet})"
+
+
+def read_file(spec: DatasetSpec, path: Path, file: str) -> list[tuple[pd.DataFrame, Part]]:
+    """One file of a dataset (an XLSX: each sheet the catalog names), renamed, and where its rows are."""
     empty = _problem(spec, file, "a file with a header row and data", "file is empty")
     try:
         if path.stat().st_size == 0:
             raise DataError([empty])
-        frame, part = _READERS[spec.format](spec, path, file)
+        read = _READERS[spec.format](spec, path, file)
     except DataError:
         raise
     except pd.errors.EmptyDataError:
@@ -134,14 +133,17 @@ def _read_one(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, P
     except Exception as exc:  # every reader library raises its own types; report them all alike
         found = sample_of(f"{type(exc).__name__}: {exc}".replace(str(path), file), 160)  # never a whole line
         raise DataError([_problem(spec, file, f"a readable {spec.format} file", found)]) from None
-    frame = _rename_columns(frame, spec, file)
-    return frame, part.with_columns(tuple(map(str, frame.columns)))
+    renamed = []
+    for frame, part in read if isinstance(read, list) else [read]:
+        frame = _rename_columns(frame, spec, _where(part))
+        renamed.append((frame, part.with_columns(tuple(map(str, frame.columns)))))
+    return renamed
 
 
 def _rename_columns(frame: pd.DataFrame, spec: DatasetSpec, file: str) -> pd.DataFrame:
     """Strip column names, apply the catalog's renames, refuse duplicate names."""
     geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
-    names = {c: _clean_name(c) for c in frame.columns if c != geometry}
+    names = {c: clean_name(c) for c in frame.columns if c != geometry}
     frame = frame.rename(columns=names).rename(columns=spec.columns)
     if len(frame.columns) == 0:
         raise DataError([_problem(spec, file, "a header row naming the columns", "file is empty")])
@@ -156,38 +158,6 @@ def _problem(spec: DatasetSpec, file: str, expected: str, found: str = "") -> Pr
     return Problem(spec.name, file, None, None, expected, found)
 
 
-def _clean_name(name) -> str:
-    return str(name).strip().lstrip("\ufeff").strip()
-
-
-# ---------------------------------------------------------------- the header row
-
-
-def header_names(spec: DatasetSpec) -> frozenset[str]:
-    """Column names a header row of ``spec`` may hold: the contract's and the renamed ones."""
-    contract = set(SCHEMAS[spec.name].columns) if spec.name in SCHEMAS else set()
-    return frozenset(contract | set(spec.columns))
-
-
-def find_header(rows: list[list[str]], names: frozenset[str]) -> int:
-    """The 0-based position among ``rows`` of the header: most cells among ``names``, earliest.
-
-    Returns 0 (the first row) when no row holds any of ``names``, so that the usual
-    "missing column" problems name what the first row holds.
-    """
-    best, best_count = 0, 0
-    for position, row in enumerate(rows):
-        count = len({_clean_name(cell) for cell in row if cell is not None} & names)
-        if count > best_count:
-            best, best_count = position, count
-    return best
-
-
-def _header_position(spec: DatasetSpec, rows: list[list[str]]) -> int:
-    """0-based line of the header: the catalog's ``header_row``, else :func:`find_header`."""
-    if spec.header_row is not None:
-        return spec.header_row - 1
-    return find_header(rows, header_names(spec))
 
 
 # ---------------------------------------------------------------- readers by format
@@ -197,7 +167,7 @@ def _read_csv(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, P
     """A CSV from its header line; blank rows dropped, every line number kept exact."""
     encoding = csv_encoding(spec, path, file)
     delimiter = csv_delimiter(path, encoding)
-    header = _header_position(spec, _first_csv_rows(path, encoding, delimiter))
+    header = header_position(spec, _first_csv_rows(path, encoding, delimiter))
     options = {"dtype": str, "encoding": encoding, "skiprows": header, "sep": delimiter}
     if has_blank_lines(path):  # both engines skip an empty line, and its number with it
         frame = pd.read_csv(path, engine="c", skip_blank_lines=False, **options)
@@ -245,83 +215,6 @@ def _first_csv_rows(path: Path, encoding: str, delimiter: str = ",") -> list[lis
     return list(csv.reader(io.StringIO("".join(lines)), delimiter=delimiter))
 
 
-def _read_xlsx(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, Part]:
-    """An XLSX sheet read cell by cell (values as text), header found, blank rows dropped."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = _sheet(book, spec, file)
-        rows = [[_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
-                for row in sheet.iter_rows()]
-        title = sheet.title
-        ranges = merged_ranges(sheet)
-    finally:
-        book.close()
-    first, header = header_rows(rows, ranges, _header_position(spec, rows[:HEADER_SEARCH_ROWS]))
-    if header >= len(rows):
-        raise pd.errors.EmptyDataError
-    merged = fill_merged_down(rows, ranges, header)
-    names, body = names_of_header(rows, first, header), rows[header + 1 :]
-    width = max([len(names), *map(len, body)]) if body else len(names)
-    names = [n or f"Unnamed: {i}" for i, n in enumerate(names + [None] * (width - len(names)))]
-    frame = pd.DataFrame([r + [None] * (width - len(r)) for r in body], columns=names, dtype="str")
-    blank = frame.isna().all(axis=1).to_numpy()
-    lines = np.arange(header + 2, header + 2 + len(frame), dtype="int64")
-    frame = frame[~blank]
-    keep = [not n.startswith("Unnamed: ") or frame[n].notna().any() for n in names]
-    frame = frame.loc[:, keep]
-    part = Part(file, header + 2, title, lines[~blank], column_letters=_letters(keep), merged=tuple(merged))
-    return frame.reset_index(drop=True), part
-
-
-def _sheet(book, spec: DatasetSpec, file: str):
-    sheet = spec.sheet if spec.sheet is not None else 0
-    if isinstance(sheet, int):
-        if not 0 <= sheet < len(book.sheetnames):
-            found = f"{len(book.sheetnames)} sheet(s): " + ", ".join(book.sheetnames)
-            raise DataError([_problem(spec, file, f"a sheet number {sheet} (0 is the first)", found)])
-        return book.worksheets[sheet]
-    if sheet not in book.sheetnames:
-        found = "sheets: " + ", ".join(book.sheetnames)
-        raise DataError([_problem(spec, file, f"a sheet named {sheet!r}", found)])
-    return book[sheet]
-
-
-def _letters(keep: list[bool]) -> tuple[str, ...]:
-    from openpyxl.utils import get_column_letter
-
-    return tuple(get_column_letter(i + 1) for i, kept in enumerate(keep) if kept)
-
-
-def _cell_text(value, number_format: str | None = None) -> str | None:
-    """An XLSX cell as text: whole floats without ``.0``, dates in ISO form; blanks None.
-
-    A date cell is a date alone only when its number format shows no time of day: a round that
-    ends at ``2022-10-09 00:00`` typed in a date-and-time cell must stay midnight, not become
-    the end of that day (a date alone as a round's end means the end of the day).
-    """
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        date_alone = value.time() == time(0) and not _shows_time(number_format)
-        return value.date().isoformat() if date_alone else value.isoformat(sep=" ")
-    if isinstance(value, time):
-        return value.isoformat()
-    text = str(value)
-    return text if text.strip() else None
-
-
-def _shows_time(number_format: str | None) -> bool:
-    """Whether an Excel number format shows hours (``h``) — ``m`` alone may be a month."""
-    if not number_format:
-        return False
-    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format).lower()
-    return "h" in plain
-
-
 def _read_parquet(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, Part]:
     return pd.read_parquet(path, engine="pyarrow"), Part(file=file, first_line=1)
 
@@ -339,9 +232,10 @@ def _read_geo(spec: DatasetSpec, path: Path, file: str) -> tuple[gpd.GeoDataFram
         return gpd.read_file(path, engine="pyogrio", **options), Part(file=file, first_line=1)
 
 
-_READERS: dict[str, Callable[[DatasetSpec, Path, str], tuple[pd.DataFrame, Part]]] = {
+#: One reader per format: a (frame, Part) of the file, or a list of them (an XLSX's sheets).
+_READERS: dict[str, Callable[[DatasetSpec, Path, str], tuple | list]] = {
     "csv": _read_csv,
-    "xlsx": _read_xlsx,
+    "xlsx": read_xlsx,
     "parquet": _read_parquet,
     **{fmt: _read_geo for fmt in GEO_FORMATS},
 }
