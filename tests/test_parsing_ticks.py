@@ -18,3 +18,11 @@ def test_a_count_beyond_ten_to_the_twelve_is_refused_not_overflowed():
                                 integer=True)
     assert bad.tolist() == [False, False, True, True]
     assert parsed.tolist()[:2] == [12, 999999999999]
+
+
+def test_what_a_supervision_team_writes_of_an_item_reads_as_passed_or_not():
+    words = ["有", "无", "到位", "不到位", "齐全", "不齐全", "已落实", "未落实", "达标", "不达标",
+             "符合", "不符合"]
+    parsed, failed = parse_booleans(pd.Series(words + ["有时", "基本到位"]))
+    assert parsed.tolist()[:12] == [True, False] * 6
+    assert failed.tolist() == [False] * 12 + [True, True]  # a hedge is no answer: the row says so

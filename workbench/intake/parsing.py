@@ -39,6 +39,9 @@ _BOOLEAN_WORDS = {
     "y": True, "n": False, "yes": True, "no": False,
     # inspection sheets tick their items: √/×, 合格/不合格 (a pass item passed or not)
     "√": True, "✓": True, "✔": True, "×": False, "✗": False, "✘": False, "合格": True, "不合格": False,
+    # and write what they found: a log there or not, staff in place, a measure carried out
+    "有": True, "无": False, "到位": True, "不到位": False, "齐全": True, "不齐全": False,
+    "已落实": True, "未落实": False, "达标": True, "不达标": False, "符合": True, "不符合": False,
 }  # fmt: skip
 _THOUSANDS = r",(?=\d{3}(?!\d))"
 
