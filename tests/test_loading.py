@@ -263,10 +263,10 @@ def test_an_unparseable_item_of_a_visit_failed_on_another_keeps_the_visit(tmp_pa
     from workbench.intake.validation import SETTLED_ELSEWHERE
 
     inspections = inspections_frame()
-    inspections.loc[1, "staffing_ok"] = "有"  # its disinfection log is 否: it failed either way
+    inspections.loc[1, "staffing_ok"] = "基本到位"  # its disinfection log is 否: it failed either way
     data = load_datasets(open_pack(inspections_pack(tmp_path, inspections)))
     [problem] = warnings_in(data, "staffing_ok")
-    assert (problem.row, problem.found, problem.severity) == (3, "有", "warning")
+    assert (problem.row, problem.found, problem.severity) == (3, "基本到位", "warning")
     assert problem.expected.endswith(SETTLED_ELSEWHERE)
     assert list(data.inspections["inspection_id"]) == ["I1", "I2"]
     assert pd.isna(data.inspections.loc[1, "staffing_ok"])

@@ -165,3 +165,35 @@ def test_a_row_with_values_beside_a_merged_heading_is_data_not_a_header():
     assert header_rows(rows, ["B1:C1"], 0) == (0, 0)  # D1 lies under no heading merged across
     title = [["督查记录表", None, None], ["编号", "问题", "整改日期"], ["D1", "x", "2022-10-09"]]
     assert header_rows(title, ["A1:C1"], 1) == (1, 1)  # a title is one cell: no heading of a header
+
+
+#: The two-row header saved as CSV: a heading merged across columns is written in its first
+#: column, the cells after it empty; the headings merged down both rows, in the upper row.
+TWO_ROW_CSV = (
+    "稀土高新区疫情防控督查记录表,,,,,,,,\n"
+    "督查编号,日期,督查组,场所编码,检查项目,,,问题,整改日期\n"
+    ",,,,人员配备,消杀台账,登记台账,,\n"
+    "D1,2022-10-09,第一督查组,P1,是,是,是,,\n"
+    "D3,2022-10-09,第一督查组,P3,否,是,是,未配备专人,\n"
+)
+
+
+def test_a_csv_saved_from_a_two_row_header_names_its_columns_the_same_way(tmp_path):
+    entry = {"path": "督查记录.csv", "columns": RENAMES}
+    root = write_pack(tmp_path, {"places.csv": PLACES, "督查记录.csv": TWO_ROW_CSV.encode("utf-8")},
+                      {"places": "places.csv", "inspections": entry}, report_date="2022-10-09")
+    data = load_datasets(open_pack(root), ["places", "inspections"])
+    visits = data["inspections"]
+    assert list(visits["staffing_ok"]) == [True, False]
+    assert list(visits["finding"].fillna("")) == ["", "未配备专人"]
+    assert data.origins["inspections"].locate([1], "staffing_ok")[0][:2] == ("督查记录.csv", 5)
+
+
+def test_a_csv_heading_followed_by_an_empty_cell_over_a_data_row_is_one_header():
+    from workbench.intake.merged_cells import csv_header_rows
+
+    rows = [["编号", "问题", "", "日期"], ["D1", "未配备专人", "已整改", "2022-10-09"]]
+    assert csv_header_rows(rows, 0, frozenset({"编号", "日期"})) == (0, 0)
+    sub = [["编号", "检查项目", "", "日期"], ["", "人员配备", "消杀台账", ""]]
+    assert csv_header_rows(sub, 0, frozenset({"编号", "日期"})) == (0, 0)  # no name looked for below
+    assert csv_header_rows(sub, 0, frozenset({"编号", "人员配备"})) == (0, 1)

@@ -135,10 +135,43 @@ def header_rows(rows: list[list], ranges: list[str], header: int) -> tuple[int, 
 
 
 def names_of_header(rows: list[list], first: int, last: int) -> list:
-    """The column names of header rows ``first`` to ``last``: the lowest heading of each column."""
+    """The column names of header rows ``first`` to ``last``: the lowest heading of each column
+    (a blank cell is none)."""
     width = max(len(rows[i]) for i in range(first, last + 1))
     names = []
     for j in range(width):
         cells = [rows[i][j] for i in range(last, first - 1, -1) if j < len(rows[i])]
-        names.append(next((cell for cell in cells if cell is not None), None))
+        names.append(next((c for c in cells if c is not None and str(c).strip()), None))
     return names
+
+
+def csv_header_rows(rows: list[list], header: int, names: frozenset[str]) -> tuple[int, int]:
+    """:func:`header_rows` of a CSV saved from such a form, where no merge is recorded.
+
+    Excel writes a heading merged across columns in its first column and leaves the others
+    empty (``检查项目,,``); those spans stand for the merges. As a CSV cannot tell a heading
+    from a long value, the lower row must also hold one of the ``names`` looked for (the
+    contract's or the catalog's rename sources).
+    """
+    cells = [[cell if cell is not None and str(cell).strip() else None for cell in row] for row in rows]
+    ranges = [ref for top in (header - 1, header) if 0 <= top < len(cells)
+              for ref in _spans(cells[top], top + 1)]  # fmt: skip
+    first, last = header_rows(cells, ranges, header)
+    if first < last and not names & {str(cell).strip() for cell in cells[last] if cell is not None}:
+        return header, header
+    return first, last
+
+
+def _spans(row: list, line: int) -> list[str]:
+    """``E2:G2`` for each heading of ``row`` (sheet row ``line``) followed by empty cells."""
+    from openpyxl.utils import get_column_letter
+
+    spans, j = [], 0
+    while j < len(row):
+        k = j + 1
+        while k < len(row) and row[k] is None:
+            k += 1
+        if row[j] is not None and k - 1 > j:
+            spans.append(f"{get_column_letter(j + 1)}{line}:{get_column_letter(k)}{line}")
+        j = k
+    return spans

@@ -46,7 +46,8 @@ from workbench.intake.encodings import (
     dbf_encoding,
     has_blank_lines,
 )
-from workbench.intake.header_row import HEADER_SEARCH_ROWS, clean_name, header_position
+from workbench.intake.header_row import HEADER_SEARCH_ROWS, clean_name, header_names, header_position
+from workbench.intake.merged_cells import csv_header_rows, names_of_header
 from workbench.intake.origins import Origin, Part
 from workbench.intake.xlsx import read_xlsx
 from workbench.privacy import sample_of
@@ -158,8 +159,6 @@ def _problem(spec: DatasetSpec, file: str, expected: str, found: str = "") -> Pr
     return Problem(spec.name, file, None, None, expected, found)
 
 
-
-
 # ---------------------------------------------------------------- readers by format
 
 
@@ -167,15 +166,20 @@ def _read_csv(spec: DatasetSpec, path: Path, file: str) -> tuple[pd.DataFrame, P
     """A CSV from its header line; blank rows dropped, every line number kept exact."""
     encoding = csv_encoding(spec, path, file)
     delimiter = csv_delimiter(path, encoding)
-    header = header_position(spec, _first_csv_rows(path, encoding, delimiter))
+    rows = _first_csv_rows(path, encoding, delimiter)
+    first, header = csv_header_rows(rows, header_position(spec, rows), header_names(spec))
     options = {"dtype": str, "encoding": encoding, "skiprows": header, "sep": delimiter}
-    if has_blank_lines(path):  # both engines skip an empty line, and its number with it
+    if has_blank_lines(path) or first < header:  # the c engine keeps blank lines' numbers, and names
         frame = pd.read_csv(path, engine="c", skip_blank_lines=False, **options)
     else:
         try:
             frame = pd.read_csv(path, engine="pyarrow", **options)
         except pd.errors.ParserError:  # pyarrow names no line; pandas' own parser does
             frame = pd.read_csv(path, engine="c", **options)
+    if first < header:  # a header of two rows: each column named by its lowest heading
+        names = names_of_header(rows, first, header)
+        names += [None] * (len(frame.columns) - len(names))
+        frame.columns = [n or c for n, c in zip(names, frame.columns, strict=False)]
     return without_blank_rows(frame, Part(file=file, first_line=header + 2))
 
 
