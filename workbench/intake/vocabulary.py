@@ -16,17 +16,38 @@ PLACE_KINDS = (
 )  # fmt: skip
 #: Chinese names of place kinds in department lists.
 PLACE_KIND_ALIASES = {
-    "垃圾转运站": "garbage_station", "垃圾站": "garbage_station", "公共卫生间": "public_toilet",
-    "公厕": "public_toilet", "公园": "park", "广场": "square", "泵站": "pump_station",
-    "在建工地": "construction_site", "施工工地": "construction_site", "在建项目": "construction_site",
-    "核酸检测点": "testing_site", "检测点": "testing_site", "隔离酒店": "quarantine_hotel",
-    "医疗机构": "medical_institution",
+    "垃圾转运站": "garbage_station", "垃圾站": "garbage_station", "垃圾中转站": "garbage_station",
+    "垃圾收集点": "garbage_station", "公共卫生间": "public_toilet", "公厕": "public_toilet",
+    "公共厕所": "public_toilet", "厕所": "public_toilet", "公园": "park", "游园": "park",
+    "广场": "square", "休闲广场": "square", "泵站": "pump_station", "污水泵站": "pump_station",
+    "雨水泵站": "pump_station", "在建工地": "construction_site", "施工工地": "construction_site",
+    "建筑工地": "construction_site", "工地": "construction_site", "在建项目": "construction_site",
+    "核酸检测点": "testing_site", "检测点": "testing_site", "核酸采样点": "testing_site",
+    "采样点": "testing_site", "隔离酒店": "quarantine_hotel", "集中隔离点": "quarantine_hotel",
+    "隔离点": "quarantine_hotel", "医疗机构": "medical_institution", "医院": "medical_institution",
+    "卫生院": "medical_institution", "诊所": "medical_institution",
+    "社区卫生服务中心": "medical_institution", "社区卫生服务站": "medical_institution",
 }  # fmt: skip
 #: Kinds of testing sites, and their Chinese names.
 SITE_KINDS = ("fixed", "mobile", "door_to_door", "checkpoint")
 SITE_KIND_ALIASES = {
-    "固定点": "fixed", "固定": "fixed", "流动点": "mobile", "流动": "mobile", "采样车": "mobile",
-    "入户": "door_to_door", "上门": "door_to_door", "卡口": "checkpoint",
+    "固定点": "fixed", "固定": "fixed", "固定采样点": "fixed", "便民采样点": "fixed",
+    "常态化采样点": "fixed", "流动点": "mobile", "流动": "mobile", "采样车": "mobile",
+    "流动采样点": "mobile", "流动采样车": "mobile", "移动采样车": "mobile", "入户": "door_to_door",
+    "上门": "door_to_door", "入户采样": "door_to_door", "上门采样": "door_to_door", "卡口": "checkpoint",
+    "卡口采样点": "checkpoint",
+}  # fmt: skip
+#: Levels of areas: streets and the townships beside them (镇, 乡, and 苏木 in Inner Mongolia),
+#: communities and villages (村, 嘎查).
+LEVEL_ALIASES = {
+    "街道": "street", "街道办事处": "street", "街道办": "street", "镇": "street", "乡": "street",
+    "苏木": "street", "社区": "community", "社区居委会": "community", "居委会": "community",
+    "村": "community", "嘎查": "community",
+}  # fmt: skip
+#: Zones of an outbreak (and the risk levels that named them in other rules).
+ZONE_ALIASES = {
+    "封控区": "sealed", "封控": "sealed", "高风险区": "sealed", "管控区": "controlled", "管控": "controlled",
+    "中风险区": "controlled", "防范区": "prevention", "防范": "prevention", "低风险区": "prevention",
 }  # fmt: skip
 #: Kinds of supply enterprises (Chinese spellings of department lists as aliases).
 SUPPLIER_KINDS = ("supermarket", "farmers_market", "trading_company", "platform", "other")

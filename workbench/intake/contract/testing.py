@@ -13,13 +13,13 @@ import pandera.pandas as pa
 
 from workbench.intake import columns as c
 from workbench.intake.contract.reference import Reference
-from workbench.intake.vocabulary import SITE_KIND_ALIASES, SITE_KINDS
+from workbench.intake.vocabulary import LEVEL_ALIASES, SITE_KIND_ALIASES, SITE_KINDS, ZONE_ALIASES
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "areas": c.schema({
         "area_id": c.identifier(unique=True),
         "name": c.text(),
-        "level": c.choice(("street", "community"), {"街道": "street", "社区": "community"}),
+        "level": c.choice(("street", "community"), LEVEL_ALIASES),
         "parent_id": c.identifier(nullable=True),
         "population": c.integer(c.positive()),
         "households": c.column("int", "Int64", [c.positive()], nullable=True, required=False),
@@ -28,10 +28,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "zones": c.schema({
         "date": c.day(),
         "area_id": c.identifier(),
-        "zone": c.choice(
-            ("sealed", "controlled", "prevention"),
-            {"封控区": "sealed", "管控区": "controlled", "防范区": "prevention"},
-        ),
+        "zone": c.choice(("sealed", "controlled", "prevention"), ZONE_ALIASES),
     }, unique=["date", "area_id"]),
     "testing_sites": c.schema({
         "site_id": c.identifier(unique=True),
