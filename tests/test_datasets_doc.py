@@ -48,8 +48,8 @@ def test_admin_boundaries_and_optional_datasets_are_marked_optional():
 
 def test_a_column_row_states_kind_requirement_values_and_aliases():
     zones = section("zones")
-    assert ("| `zone` | 风险等级 | one of a list | required | `sealed` (封控区), `controlled` (管控区), "
-            "`prevention` (防范区) |") in zones
+    assert ("| `zone` | 风险等级 | one of a list | required | `sealed` (封控区, 封控, 高风险区), "
+            "`controlled` (管控区, 管控, 中风险区), `prevention` (防范区, 防范, 低风险区) |") in zones
     assert "- One row per `date`, `area_id` (unique together)." in zones
     areas = section("areas")
     assert "| `parent_id` | 上级编码 | identifier (text) | required, may be empty |" in areas
