@@ -377,7 +377,7 @@ def test_both_languages(validated):
         "核酸采样记录" in zh
         and "剔除行数" in zh
         and "编码在参考数据中不存在" in zh
-        and "合计行、小计行或表格下方的备注行" in zh
+        and "合计行、小计行、表格下方的备注行或重复的表头行" in zh
         and "道路卡口" in zh
     )
     late_names = tuple(u["name"] for r in record["figures"]["reporting"].values() for u in r["late"])

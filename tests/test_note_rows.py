@@ -53,3 +53,39 @@ def test_a_last_row_that_is_a_record_or_a_lone_code_is_no_note():
     raw = pd.DataFrame({"a": ["说明：以上为当日数据"], "b": [None], "c": [None]})
     kept, problems = without_note_rows(raw, Origin.single("inspections", "i.csv"))
     assert len(kept) == 1 and not problems  # a file's first row is never a note
+
+
+# ---------------------------------------------------------------- a header repeated inside a file
+
+
+def test_two_exports_joined_into_one_file_keep_their_rows_and_set_the_second_header_aside(tmp_path):
+    frame = inspections_frame()
+    text = frame.to_csv(index=False)
+    joined = text + text.splitlines()[0] + "\n" + frame.assign(inspection_id=["I3", "I4"]).to_csv(
+        index=False, header=False)
+    pack = write_pack(tmp_path, {"places.csv": places_frame(), "inspections.csv": joined.encode("utf-8")},
+                      {"places": "places.csv", "inspections": "inspections.csv"})
+    data = load_datasets(open_pack(pack), ["places", "inspections"])
+    assert data.inspections["inspection_id"].tolist() == ["I1", "I2", "I3", "I4"]
+    [note] = [p for p in data.warnings if p.dataset == "inspections"]
+    assert note.found == "1 header row(s) repeated in the file set aside (line 4)"
+    assert problem_text(note.found) == "剔除文件中重复的表头行 1 行（第 4 行）"
+    [reason] = set_aside_reasons([note])
+    assert reason["kind"] == "total_rows"
+    assert problem_text(reason["reason"]) == "剔除的文件中重复的表头行（第 4 行）"
+
+
+def test_a_header_repeated_in_the_files_own_words_is_found_too(tmp_path):
+    renames = {"编号": "inspection_id", "日期": "date", "督查组": "team", "场所编码": "place_id",
+               "人员": "staffing_ok", "消杀": "disinfection_log_ok", "登记": "registration_log_ok",
+               "问题": "finding", "整改日期": "rectified_on"}  # fmt: skip
+    frame = inspections_frame().rename(columns={v: k for k, v in renames.items()})
+    header = ",".join(frame.columns)
+    text = frame.to_csv(index=False) + header + "\n" + header + "\n"
+    entry = {"path": "inspections.csv", "columns": renames}
+    pack = write_pack(tmp_path, {"places.csv": places_frame(), "inspections.csv": text.encode("utf-8")},
+                      {"places": "places.csv", "inspections": entry})
+    data = load_datasets(open_pack(pack), ["places", "inspections"])
+    assert data.inspections["inspection_id"].tolist() == ["I1", "I2"]
+    [note] = [p for p in data.warnings if p.dataset == "inspections"]  # not "the same row twice"
+    assert note.found == "2 header row(s) repeated in the file set aside (line 4, 5)"

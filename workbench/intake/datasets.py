@@ -35,7 +35,12 @@ from workbench.intake.person_rows import cache_folder, shared
 from workbench.intake.placing import place_points, to_wgs84
 from workbench.intake.readers import read_with_origin
 from workbench.intake.references import check_references, check_units
-from workbench.intake.setaside import without_note_rows, without_repeated_rows, without_total_rows
+from workbench.intake.setaside import (
+    without_header_rows,
+    without_note_rows,
+    without_repeated_rows,
+    without_total_rows,
+)
 from workbench.intake.shapes import check_polygons
 from workbench.intake.validation import conform, missing_columns
 from workbench.privacy import sample_of
@@ -242,8 +247,12 @@ def _read_dataset(pack: Pack, name: str) -> tuple[pd.DataFrame | None, Origin | 
     except Exception as exc:  # a reader's fault must end as a problem of the dataset, never a traceback
         found = sample_of(f"{type(exc).__name__}: {exc}", 160)
         return None, None, [Problem(name, spec.file, None, None, f"a readable {spec.format} file", found)]
-    raw, problems = without_repeated_rows(raw, origin)
-    problems += [note for part in origin.parts for note in part.notes] + merged_cell_warnings(origin)
+    problems = [note for part in origin.parts for note in part.notes] + merged_cell_warnings(origin)
+    if spec.format in TEXT_FORMATS:  # a header repeated is no copy of a record: set aside first
+        raw, found = without_header_rows(raw, origin, spec.columns)
+        problems += found
+    raw, found = without_repeated_rows(raw, origin)
+    problems += found
     if spec.format in TEXT_FORMATS:
         raw, found = without_total_rows(raw, origin)
         problems += found

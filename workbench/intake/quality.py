@@ -52,7 +52,7 @@ from workbench.intake.parsing import PARSE_EXPECTED
 from workbench.intake.person_rows import PersonRows
 from workbench.intake.personal import PERSONAL_HEADERS
 from workbench.intake.problems import SAMPLE_WIDTH
-from workbench.intake.setaside import REPEATED_ACROSS, REPEATED_WITHIN, SET_ASIDE
+from workbench.intake.setaside import LAYOUT_ROW_WORDS, REPEATED_ACROSS, REPEATED_WITHIN, SET_ASIDE
 from workbench.privacy import sample_of
 
 #: Problems listed on the page at most (their exact count is given beside).
@@ -222,7 +222,7 @@ def reason_kind(problem: Problem) -> str:
         return "unparseable"
     if expected.startswith("an id listed in"):
         return "unknown_reference"
-    if "total/subtotal" in problem.found or "note row(s) below the table" in problem.found:
+    if any(words in problem.found for words in LAYOUT_ROW_WORDS):
         return "total_rows"
     if expected in (REPEATED_ACROSS, REPEATED_WITHIN):
         return "repeated_rows"

@@ -11,7 +11,8 @@ whose every cell is blank (:func:`workbench.intake.readers.blank_rows`).
 
 - a **total or subtotal row** of a CSV/XLSX export (a cell reading ``合计``, ``总计``, ``小计``,
   ``Total``...): it would count everything twice; and the **notes below a table** (``填表人：…``,
-  ``制表日期：…``: rows of one cell at a file's foot);
+  ``制表日期：…``: rows of one cell at a file's foot), and a **header repeated** inside a file
+  (two exports joined into one);
 - the **same row in two files** of one dataset (``path:`` a folder or a glob), or twice in one
   file of a record dataset (every cell alike: a line pasted twice): kept once;
 - in a **record dataset** (:data:`RECORD_DATASETS`: one row per sample, visit, daily count,
@@ -145,6 +146,40 @@ def _note_rows(rows: pd.DataFrame) -> np.ndarray:
     worded = text.apply(lambda column: column.str.contains(r"[\u4e00-\u9fff:：]", regex=True))
     alone = (filled.sum(axis=1) == 1) & filled.iloc[:, 0] & worded.iloc[:, 0]  # written in column A
     return (alone | (filled.any(axis=1) & (filled == signed).all(axis=1))).to_numpy()
+
+
+#: What a header repeated inside a file was expected to be.
+HEADERS_EXPECTED = "data rows only, the header once (were files joined into one?)"
+#: Words of the set-aside warnings of rows that are a table's layout, not records.
+LAYOUT_ROW_WORDS = ("total/subtotal", "note row(s) below the table", "header row(s) repeated")
+
+
+def without_header_rows(raw: pd.DataFrame, origin: Origin, renames: dict
+                        ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Set aside copies of the header inside a file: two exports joined into one (``cat a.csv
+    b.csv``, sheets pasted one under the other) repeat the header where the second begins.
+
+    A row is a copy when at least two of its cells, and every one filled, read as their column's
+    name: as the file writes it (``renames``: the catalog's ``columns``, file's name to the
+    contract's) or the contract's. One warning per file, with the count and the first lines.
+    """
+    written = {new: str(old) for old, new in renames.items()}
+    columns = [c for c in raw.columns if c != "geometry"]
+    if raw.empty or len(columns) < 2:
+        return raw, []
+    text = raw[columns].astype("str").where(raw[columns].notna(), "").apply(lambda column: column.str.strip())
+    named = pd.concat([text[c].isin({str(c), written.get(c, str(c))}) for c in columns], axis=1)
+    copies = ((named.sum(axis=1) >= 2) & (named | (text == "")).all(axis=1)).to_numpy()
+    if not copies.any():
+        return raw, []
+    files = pd.Series(origin.files_of(raw.index[copies].to_numpy()), index=raw.index[copies])
+    problems = []
+    for file, labels in files.groupby(files, sort=False).groups.items():
+        lines = ", ".join(str(row) for _, row, _ in origin.locate(list(labels)[:5]))
+        more = ", ..." if len(labels) > 5 else ""
+        found = f"{len(labels):,} header row(s) repeated in the file set aside (line {lines}{more})"
+        problems.append(Problem(origin.dataset, file, None, None, HEADERS_EXPECTED, found, "warning"))
+    return raw[~copies], problems
 
 
 #: What a repeated row's warning expected: across files (a folder of overlapping exports), or twice
