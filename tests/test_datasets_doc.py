@@ -71,7 +71,8 @@ def reports_line(name: str) -> str:
 
 def test_each_dataset_names_the_reports_that_need_it_or_take_it_optionally():
     assert reports_line("sampling") == "required by `testing_coverage`."
-    areas = "required by `testing_coverage`, `checkpoints`, `supply_prices`, `field_checks`."
+    areas = ("required by `testing_coverage`, `supply_prices`, `field_checks`; optional for `checkpoints` "
+             "(the streets outlined on the map).")
     assert reports_line("areas") == areas
     assert reports_line("zones") == ("optional for `testing_coverage`, `supply_prices` "
                                      "(the sealed/controlled/prevention status of areas).")

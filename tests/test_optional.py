@@ -87,3 +87,20 @@ def test_readiness_of_a_required_dataset_with_errors(bare_pack):
     rows = {r.report: r for r in readiness(pack, broken)}
     assert not rows["testing_coverage"].runs and rows["testing_coverage"].reasons == ("rounds has errors",)
     assert rows["checkpoints"].runs
+
+
+def test_the_checkpoints_report_runs_on_a_checkpoint_departments_pack_alone(tmp_path):
+    """Areas only outline the streets on the checkpoints' map: a pack of the checkpoints and
+    their daily counts runs the report, its figures those of the full pack."""
+    from workbench.domains import checkpoints
+
+    pack = contract_pack(tmp_path, without=("admin_boundaries", "areas"))
+    catalog = yaml.safe_load((pack / "catalog.yaml").read_text(encoding="utf-8"))
+    catalog["datasets"] = {k: v for k, v in catalog["datasets"].items() if k.startswith("checkpoint")}
+    (pack / "catalog.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
+    opened = open_pack(pack)
+    assert {r.report: r.runs for r in readiness(opened, validate_pack(opened))}["checkpoints"]
+    data = load_report(opened, "checkpoints")
+    assert len(data.areas) == 0 and "areas" in {p.dataset for p in data.warnings}
+    result = checkpoints.analyse_checkpoints(data.checkpoints, data.checkpoint_daily, "2022-10-09")
+    assert int(result.today["people"].sum()) == 35_768  # the sample's last 24 h (its brief's card)

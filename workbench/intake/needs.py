@@ -54,6 +54,7 @@ class Needs:
 
 
 _CONTEXT = Optional("admin_boundaries", "the administrative boundaries drawn on the maps")
+_STREET_OUTLINES = Optional("areas", "the streets outlined on the map", stand_in="empty")
 _ZONES = Optional("zones", "the sealed/controlled/prevention status of areas", stand_in="empty")
 
 #: Every report of the daily schedule, by notebook name.
@@ -68,7 +69,7 @@ REPORT_NEEDS: dict[str, Needs] = {
             (Optional("enterprise_checks", "the 'eight in place' checks of enterprises"),
              Optional("enterprise_requests", "the enterprise requests section"), _CONTEXT),
         ),
-        Needs("checkpoints", ("areas", "checkpoints", "checkpoint_daily"), (_CONTEXT,)),
+        Needs("checkpoints", ("checkpoints", "checkpoint_daily"), (_STREET_OUTLINES, _CONTEXT)),
         Needs(
             "supply_prices",
             ("areas", "suppliers", "packages", "deliveries", "prices", "price_baselines"),

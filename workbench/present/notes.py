@@ -286,6 +286,7 @@ _PROBLEM_WORDS = {"coordinates": "坐标", "site's coordinates": "采样点坐�
                   # the sections an optional dataset feeds (workbench.intake.needs)
                   "the sealed/controlled/prevention status of areas": "区域的封控、管控、防范状态",
                   "the administrative boundaries drawn on the maps": "地图上的行政区划边界",
+                  "the streets outlined on the map": "地图上的街道轮廓",
                   "the 'eight in place' checks of enterprises": "企业“八个到位”检查",
                   "the enterprise requests section": "企业诉求部分",
                   "the front-line staffing section": "一线人员在岗部分",
