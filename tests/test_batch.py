@@ -348,7 +348,7 @@ def test_a_pack_serves_only_the_reports_whose_datasets_its_catalog_lists(fake_ar
     stems = sorted(job.stem for job in jobs)
     assert stems == ["daily_brief", "daily_brief_en", "inspections", "inspections_en"]
     assert unserved["projects"] == ("projects", "project_milestones")
-    assert unserved["testing_coverage"] == ("areas", "testing_sites", "rounds", "sampling")
+    assert unserved["testing_coverage"] == ("areas", "rounds", "sampling")
     lines = workbench.runner.batch.unserved_lines({"a": ("areas",), "b": ("x", "y"), "a_en": ("areas",)})
     assert lines == ["not run, the catalog lists no areas: a, a_en", "not run, the catalog lists no x, y: b"]
 

@@ -550,7 +550,7 @@ def test_a_domain_without_its_datasets_is_left_out_with_the_reason(sample_data):
     only = {name: sample_data[name] for name in ("checkpoints", "checkpoint_daily")}
     figures = brief.compute_figures(only, "2022-10-09")
     assert list(figures.domains) == ["checkpoints"]
-    assert figures.skipped["coverage"] == "datasets not loaded: areas, testing_sites, rounds, sampling"
+    assert figures.skipped["coverage"] == "datasets not loaded: areas, rounds, sampling"
     assert figures.skipped["prices"] == "datasets not loaded: prices, price_baselines"
 
 

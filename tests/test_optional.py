@@ -104,3 +104,53 @@ def test_the_checkpoints_report_runs_on_a_checkpoint_departments_pack_alone(tmp_
     assert len(data.areas) == 0 and "areas" in {p.dataset for p in data.warnings}
     result = checkpoints.analyse_checkpoints(data.checkpoints, data.checkpoint_daily, "2022-10-09")
     assert int(result.today["people"].sum()) == 35_768  # the sample's last 24 h (its brief's card)
+
+
+def test_coverage_is_counted_without_the_testing_sites_and_their_sections_say_so(tmp_path, bare_pack):
+    """Coverage needs areas, rounds and sampling (DESIGN's definition); the sites feed the site-load
+    and capacity sections: without them no site is silent and no capacity is known, never 0."""
+    from workbench.domains import capacity, coverage
+    from workbench.present.views import coverage as view
+    from workbench.present.views import site_load
+
+    full = load_report(open_pack(bare_pack), "testing_coverage")
+    data = load_report(open_pack(contract_pack(tmp_path, without=("admin_boundaries", "testing_sites"))),
+                       "testing_coverage")
+    assert "testing_sites" in data.absent and len(data.testing_sites) == 0
+    assert "testing_sites" not in full.absent
+    day = "2022-10-09"
+    results = [coverage.analyse_coverage(d.sampling, d.areas, d.testing_sites, d.rounds, d.zones, day)
+               for d in (full, data)]
+    with_sites, without = (coverage.coverage_figures(r) for r in results)
+    assert without["district"] == with_sites["district"] and without["short_communities"]
+    assert without["short_communities"] == with_sites["short_communities"]
+    assert results[0].sites_known and not results[1].sites_known and without["silent_sites"] == []
+    headline = view.headline(results[1], "zh").data
+    assert "范围内没有采样点" in headline
+    sites = coverage.site_round_summary(results[1], coverage.sites_in_scope(data.testing_sites, data.areas))
+    assert "范围内没有采样点" in site_load.headline(site_load.load_rows(sites, results[1]), "zh").data
+    unknown = capacity.analyse_capacity(sites, data.areas, results[1].round, results[1].table,
+                                        "2022-10-09 08:00", known=False)
+    figures = capacity.capacity_figures(unknown)
+    assert figures["capacity_known"] is False and figures["capacity_short"] == [] == figures["cannot_reach"]
+    assert {s["capacity"] for s in figures["streets"]} == {None}
+    assert "not known" in " ".join(unknown.warnings)
+
+
+def test_without_testing_sites_a_sample_without_area_is_set_aside_and_said(tmp_path):
+    from fixtures.packs import areas_frame, sampling_frame, write_pack
+
+    from workbench.intake.loading import load_datasets
+    from workbench.present.notes import problem_text
+
+    sampling = sampling_frame()
+    sampling.loc[0, "area_id"] = None
+    pack = write_pack(tmp_path, {"areas.geojson": areas_frame(), "sampling.csv": sampling},
+                      {"areas": "areas.geojson", "sampling": "sampling.csv"})
+
+    data = load_datasets(open_pack(pack), ["areas", "sampling"])
+    [warning] = [p for p in data.warnings if p.dataset == "sampling"]
+    assert warning.found == "1 row set aside: no area_id, and no testing_sites to place them by"
+    worded = "剔除 1 行：无 area_id，且没有采样点数据（testing_sites）可据以落入区域"
+    assert problem_text(warning.found) == worded
+    assert len(data.sampling.preview()) == len(sampling) - 1

@@ -113,8 +113,10 @@ def _zones(data: Mapping) -> pd.DataFrame:
 
 
 def coverage_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[dict, list[str]]:
-    """Coverage of the current round: district, every community, silent testing sites."""
-    result = coverage.analyse_coverage(data["sampling"], data["areas"], data["testing_sites"], data["rounds"],
+    """Coverage of the current round: district, every community, silent testing sites (when the
+    pack gives its sites)."""
+    sites = data["testing_sites"] if "testing_sites" in data else empty_frame("testing_sites")
+    result = coverage.analyse_coverage(data["sampling"], data["areas"], sites, data["rounds"],
                                        _zones(data), day, target=p.coverage_target,
                                        lookback_days=p.lookback_days)
     full = coverage.coverage_figures(result)
@@ -129,6 +131,7 @@ def coverage_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tupl
                                ["area_id", "name", "street", "tested", "population", "coverage",
                                 "target", "short", "gap", "band"]),
         "silent_sites": records(result.silent, ["site_id", "name", "kind", "silent_on", "last_reported"]),
+        "sites_known": result.sites_known,
     }), list(result.warnings)
 
 
@@ -256,8 +259,8 @@ class Domain:
 
 
 DOMAINS = (
-    Domain("coverage", "testing_coverage", ("areas", "testing_sites", "rounds", "sampling"),
-           coverage_brief, optional=("zones",)),
+    Domain("coverage", "testing_coverage", ("areas", "rounds", "sampling"),
+           coverage_brief, optional=("zones", "testing_sites")),
     Domain("checkpoints", "checkpoints", ("checkpoints", "checkpoint_daily"), checkpoint_brief),
     Domain("inspections", "inspections", ("places", "inspections"), inspection_brief),
     Domain("supply", "supply_prices", ("areas", "suppliers", "packages", "deliveries"),

@@ -135,6 +135,7 @@ class CapacityResult:
     streets: pd.DataFrame
     sites: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
+    known: bool = True  # False: the pack lists no testing sites, so no capacity is known
 
 
 def analyse_capacity(
@@ -144,6 +145,7 @@ def analyse_capacity(
     coverage: pd.DataFrame,
     at,
     target: float = DEFAULT_TARGET,
+    known: bool = True,
 ) -> CapacityResult:
     """Street capacity of a round against population and against what is left to test; site peaks.
 
@@ -163,6 +165,9 @@ def analyse_capacity(
         The moment the remaining capacity is counted from (the data cut-off).
     target : float
         The coverage target.
+    known : bool
+        False when the pack gives no testing sites: every street's capacity is then unknown
+        (missing, never short), not 0.
     """
     placed = sites.assign(street=site_streets(sites, areas))
     warnings = []
@@ -172,15 +177,21 @@ def analyse_capacity(
     placed = placed[~lost]
     hours = round_hours(round_row["start"], round_row["end"])
     left = hours_left(round_row["start"], round_row["end"], at)
-    streets = coverage[coverage["level"] == "street"]
+    streets = street_capacity(placed, coverage[coverage["level"] == "street"], hours, left, target)
+    if not known:
+        unknown = ["capacity_per_hour", "capacity", "capacity_ratio", "remaining_capacity"]
+        streets = streets.astype({"sites": "Int64"}).assign(sites=pd.NA, **{c: float("nan") for c in unknown})
+        streets[["capacity_short", "cannot_reach"]] = False
+        warnings.append("no testing_sites: the capacity of the streets is not known")
     return CapacityResult(
         round_id=str(round_row["round_id"]),
         hours=hours,
         hours_remaining=left,
         target=target,
-        streets=street_capacity(placed, streets, hours, left, target),
+        streets=streets,
         sites=site_peaks(placed),
         warnings=warnings,
+        known=known,
     )
 
 
@@ -192,6 +203,7 @@ def capacity_figures(result: CapacityResult) -> dict:
     """The JSON ``figures`` of the capacity section (under ``capacity`` of its report)."""
     return {
         "round_id": result.round_id,
+        "capacity_known": result.known,
         "round_hours": _float(result.hours),  # to 6 decimals: an end at 23:59:59.999999 is 18 h
         "hours_remaining": _float(result.hours_remaining),
         "coverage_target": result.target,
@@ -200,7 +212,7 @@ def capacity_figures(result: CapacityResult) -> dict:
         "streets": [
             {
                 "area_id": str(r.area_id),
-                "sites": int(r.sites),
+                "sites": None if pd.isna(r.sites) else int(r.sites),
                 "capacity": _float(r.capacity),
                 "population": int(r.population),
                 "capacity_ratio": _float(r.capacity_ratio),

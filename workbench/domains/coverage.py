@@ -235,6 +235,7 @@ class CoverageResult:
     silent: pd.DataFrame
     zones: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
+    sites_known: bool = True  # False: the pack gives no testing site, so none can be silent
 
 
 def sites_in_scope(sites: pd.DataFrame, areas, scope: str = "district") -> pd.DataFrame:
@@ -311,7 +312,7 @@ def analyse_coverage(sampling: pd.DataFrame, areas, sites: pd.DataFrame, rounds:
     return CoverageResult(round=chosen, target=target, scope=scope, table=table,
                           total=total_coverage(table, target), district=district,
                           short=short_areas(table), site_load=round_load, silent=silent,
-                          zones=today.reset_index(drop=True), warnings=warnings)
+                          zones=today.reset_index(drop=True), warnings=warnings, sites_known=not sites.empty)
 
 
 def scope_name(result: CoverageResult) -> str | None:

@@ -196,7 +196,10 @@ def site_round_summary(result, sites: pd.DataFrame) -> pd.DataFrame:
     """
     per_site = result.site_load.groupby("site_id").agg(
         samples=("samples", "sum"), peak_hour_samples=("peak_hour_samples", "max"))
-    out = sites.join(per_site, on="site_id")
+    if sites.empty:  # no testing_sites: pandas cannot join two empty Arrow-string keys
+        out = sites.assign(samples=pd.Series(dtype="int64"), peak_hour_samples=pd.Series(dtype="int64"))
+    else:
+        out = sites.join(per_site, on="site_id")
     out[["samples", "peak_hour_samples"]] = out[["samples", "peak_hour_samples"]].fillna(0).astype("int64")
     out["peak_load"] = peak_load(out["peak_hour_samples"], out["capacity_per_hour"])
     out["silent"] = out["site_id"].isin(result.silent["site_id"])

@@ -61,6 +61,10 @@ class Datasets(Mapping[str, pd.DataFrame]):
         aside, areas placed by coordinates), and errors too when loaded with ``strict=False``.
     origins : dict of str to Origin
         Where each row of a dataset read from files comes from (file, line, XLSX cell).
+    absent : frozenset of str
+        Optional datasets of a report that were not loaded (not listed, or with errors): left
+        out, or an empty stand-in frame that does not mean "none" (no testing_sites listed is
+        no capacity known, not a capacity of 0).
     """
 
     def __init__(
@@ -69,11 +73,13 @@ class Datasets(Mapping[str, pd.DataFrame]):
         frames: Mapping[str, pd.DataFrame],
         warnings: Iterable[Problem] = (),
         origins: Mapping[str, Origin] | None = None,
+        absent: Iterable[str] = (),
     ):
         self._frames = dict(frames)
         self.pack = pack
         self.warnings = list(warnings)
         self.origins = dict(origins or {})
+        self.absent = frozenset(absent)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         try:
@@ -189,7 +195,7 @@ def _load_small(pack: Pack, names: list[str]) -> tuple[dict, dict, list[Problem]
 
 def _dependencies(name: str) -> list[tuple[str, bool]]:
     """(dataset, required) pairs that loading ``name`` needs first."""
-    needs = [(ref.target, True) for ref in REFERENCES if ref.dataset == name and ref.target != name]
+    needs = [(r.target, not r.optional) for r in REFERENCES if r.dataset == name and r.target != name]
     if name in POINT_DATASETS:
         needs.append(("areas", False))
     return needs

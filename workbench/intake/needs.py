@@ -61,7 +61,9 @@ _ZONES = Optional("zones", "the sealed/controlled/prevention status of areas", s
 REPORT_NEEDS: dict[str, Needs] = {
     needs.report: needs
     for needs in (
-        Needs("testing_coverage", ("areas", "testing_sites", "rounds", "sampling"), (_ZONES, _CONTEXT)),
+        Needs("testing_coverage", ("areas", "rounds", "sampling"),
+              (Optional("testing_sites", "the site-load and capacity sections", stand_in="empty"), _ZONES,
+               _CONTEXT)),
         Needs("inspections", ("places", "inspections"), (_CONTEXT,)),
         Needs(
             "enterprise_output",
@@ -140,13 +142,15 @@ def load_report(pack: Pack, report: str) -> Datasets:
         raise DataError(sorted(data.warnings, key=lambda p: p.severity != "error"))
     frames = dict(data)
     notes = [p for p in data.warnings if p.dataset not in failed]
+    absent = []
     for optional in needs.optional:
         if optional.dataset in failed or not pack.has(optional.dataset):
+            absent.append(optional.dataset)
             frames.pop(optional.dataset, None)
             notes.append(_absent_warning(optional, report, optional.dataset in failed))
             if optional.stand_in == "empty":
                 frames[optional.dataset] = empty_frame(optional.dataset)
-    return Datasets(pack, frames, notes)
+    return Datasets(pack, frames, notes, data.origins, absent)
 
 
 def _absent_warning(optional: Optional, report: str, failed: bool) -> Problem:

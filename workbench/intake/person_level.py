@@ -273,9 +273,10 @@ class _Loader:
             if aside:
                 aside_so_far += count
                 predicates.append(f"NOT ({where})")
-        if int(totals["no_area"]) and "_sites" in self.tables:
+        if int(totals["no_area"]):
             self._placing_problems(predicates)
-            predicates.append("coalesce(r.area_id, s.site_area) IS NOT NULL")
+            placed = "coalesce(r.area_id, s.site_area)" if "_sites" in self.tables else "r.area_id"
+            predicates.append(f"{placed} IS NOT NULL")
         return predicates
 
     def _repeated_rows(self, origin: Origin) -> list[str]:
@@ -312,30 +313,20 @@ class _Loader:
         return pd.Series(rows[column].to_numpy(), index=rows["_label"].to_numpy())
 
     def _placing_problems(self, predicates: list[str]) -> None:
-        """Warnings for samples without area_id: placed by their site, or set aside (site in no area)."""
+        """Warnings for samples without area_id: placed by their site, or set aside (a site unknown
+        or in no area, or no testing_sites to place them by)."""
         kept = " AND ".join(["r.area_id IS NULL", *predicates])
-        counts = (
-            self.con.execute(f"""
-            SELECT count(*) FILTER (WHERE s.site_area IS NOT NULL) AS placed,
-                   count(*) FILTER (WHERE s.site_area IS NULL) AS unplaced
-            FROM ({self._clean_sql()}) r {self._joins("r")} WHERE {kept}
-        """)
-            .df()
-            .iloc[0]
-        )
-        expected = "an area_id in every row"
-        if counts["placed"]:
-            placed = _count(int(counts["placed"]))
-            found = f"{placed} without area_id placed by their site's coordinates"
-            self.problems.append(
-                Problem(self.name, self.spec.file, None, "area_id", expected, found, "warning")
-            )
-        if counts["unplaced"]:
-            unplaced = _count(int(counts["unplaced"]))
-            found = f"{unplaced} set aside: no area_id, and their site is unknown or in no area"
-            self.problems.append(
-                Problem(self.name, self.spec.file, None, "area_id", expected, found, "warning")
-            )
+        sites = "_sites" in self.tables
+        placed = "s.site_area IS NOT NULL" if sites else "false"
+        counts = self.con.execute(f"""
+            SELECT count(*) FILTER (WHERE {placed}) AS placed, count(*) FILTER (WHERE NOT {placed}) AS n
+            FROM ({self._clean_sql()}) r {self._joins("r")} WHERE {kept}""").df().iloc[0]  # fmt: skip
+        why = "their site is unknown or in no area" if sites else "no testing_sites to place them by"
+        for count, found in ((counts["placed"], "{} without area_id placed by their site's coordinates"),
+                             (counts["n"], "{} set aside: no area_id, and " + why)):
+            if count:
+                text, where = found.format(_count(int(count))), (self.name, self.spec.file, None, "area_id")
+                self.problems.append(Problem(*where, "an area_id in every row", text, "warning"))
 
     # ------------------------------------------------------------ the view
 

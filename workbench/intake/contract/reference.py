@@ -10,7 +10,9 @@ class Reference:
     """``dataset.column`` must hold values of ``target.target_column``.
 
     With ``level``, only the target's rows of that ``level`` count (samples belong to
-    communities: a street's id there would drop out of every community's coverage).
+    communities: a street's id there would drop out of every community's coverage). An
+    ``optional`` reference is checked when the pack lists the target, and loading the dataset
+    does not need it otherwise (coverage is counted without the testing sites).
     """
 
     dataset: str
@@ -18,3 +20,4 @@ class Reference:
     target: str
     target_column: str
     level: str | None = None
+    optional: bool = False

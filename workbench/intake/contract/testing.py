@@ -57,5 +57,5 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
 REFERENCES = (
     Reference("zones", "area_id", "areas", "area_id"),
     Reference("sampling", "area_id", "areas", "area_id", level="community"),
-    Reference("sampling", "site_id", "testing_sites", "site_id"),
+    Reference("sampling", "site_id", "testing_sites", "site_id", optional=True),
 )

@@ -156,7 +156,8 @@ def _coverage_card(f: Mapping, lang: str) -> dict:
     return {"value": format_share(district["coverage"]),
             "details": [f"{f['round_name']} · {_rate(district['tested'], district['population'], lang)}",
                         label("brief_short", lang, n=f["short_communities"], of=f["communities_total"]),
-                        label("brief_silent", lang, n=len(f["silent_sites"]))],
+                        label("brief_silent", lang, n=len(f["silent_sites"])) if f.get("sites_known", True)
+                        else label("sl_no_sites", lang)],
             "status": district.get("tone", "no_data")}  # the coverage report's tone (domains.coverage)
 
 

@@ -13,6 +13,8 @@ from workbench.present.safe_html import escape
 
 
 def definition(result: CapacityResult, at, lang: str = "zh") -> HTML:
+    if not result.known:
+        return HTML(f'<p class="wb-note">{escape(label("tc_unknown_note", lang))}</p>')
     text = label("tc_definition", lang, hours=result.hours, left=result.hours_remaining,
                  target=format_share(result.target, 0), at=f"{pd.Timestamp(at):%m-%d %H:%M}")
     return HTML(f'<p class="wb-note">{escape(text)}</p>')
@@ -23,7 +25,10 @@ STREET_STATES = (("tc_cannot_reach", "bad"), ("tc_short", "warn"), ("tc_ok", "go
 
 
 def street_state(row) -> tuple[str, str]:
-    """(label key, tone) of a street row: cannot reach the target, else capacity-short, else ok."""
+    """(label key, tone) of a street row: cannot reach the target, else capacity-short, else ok;
+    not known without testing sites."""
+    if pd.isna(row.capacity):
+        return "tc_unknown", "no_data"
     return STREET_STATES[0 if row.cannot_reach else 1 if row.capacity_short else 2]
 
 

@@ -36,7 +36,9 @@ def headline(result: CoverageResult, lang: str = "zh") -> HTML:
          "status": "bad" if total["short_communities"] else "good"},
         {"label": label("silent_sites", lang), "value": str(len(result.silent)),
          "detail": display.display_names(result.silent, "site_id") or label("none", lang),
-         "status": "bad" if len(result.silent) else "good"},
+         "status": "bad" if len(result.silent) else "good"} if result.sites_known else
+        {"label": label("silent_sites", lang), "value": "—", "detail": label("sl_no_sites", lang),
+         "status": "no_data"},
         {"label": label("round", lang), "value": str(rnd["name"]), "detail": f"{window} · {rnd['round_id']}",
          "status": "neutral"},
     ]

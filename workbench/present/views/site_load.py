@@ -46,6 +46,9 @@ def definition(alert: float = 1.0, lang: str = "zh") -> HTML:
 
 def headline(rows: pd.DataFrame, lang: str = "zh") -> HTML:
     """A card: the sites at or over capacity in their busiest hour (the silent ones have their section)."""
+    if rows.empty:  # no testing sites in the scope (or in the pack): nothing to judge
+        return display.headline([{"label": label("sl_over_card", lang), "value": "—",
+                                  "detail": label("sl_no_sites", lang), "status": "no_data"}])
     over = rows[rows["status"] == "over"]
     return display.headline([
         {"label": label("sl_over_card", lang), "value": f"{len(over)} / {len(rows)}",
