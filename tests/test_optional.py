@@ -154,3 +154,13 @@ def test_without_testing_sites_a_sample_without_area_is_set_aside_and_said(tmp_p
     worded = "剔除 1 行：无 area_id，且没有采样点数据（testing_sites）可据以落入区域"
     assert problem_text(warning.found) == worded
     assert len(data.sampling.preview()) == len(sampling) - 1
+
+
+def test_a_whole_number_not_known_shows_a_dash_never_na():
+    import pandas as pd
+
+    from workbench.present import display
+
+    frame = pd.DataFrame({"sites": pd.array([3, None], dtype="Int64")})
+    page = display.table(frame, {"sites": "tc_sites"}).data
+    assert "&lt;NA&gt;" not in page and "<NA>" not in page and "—" in page

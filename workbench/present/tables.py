@@ -51,6 +51,8 @@ def _format_cell(value, formatter, numeric_column: bool = False) -> tuple[str, b
     numeric = numeric_column or _is_number(value)
     if formatter is not None:
         return formatter(value), numeric
+    if value is pd.NA:  # a whole number not known (nullable Int64): no "<NA>" on a page
+        return "—", numeric
     if isinstance(value, pd.Timestamp):
         return escape("" if pd.isna(value) else value.strftime("%Y-%m-%d")), False
     if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
