@@ -71,8 +71,11 @@ def reports_line(name: str) -> str:
 
 def test_each_dataset_names_the_reports_that_need_it_or_take_it_optionally():
     assert reports_line("sampling") == "required by `testing_coverage`."
-    areas = ("required by `testing_coverage`, `supply_prices`, `field_checks`; optional for `checkpoints` "
-             "(the streets outlined on the map).")
+    areas = ("required by `testing_coverage`; for the supply section of `supply_prices` (it runs with any "
+             "one of its sections: areas + suppliers + packages + deliveries, or prices + price_baselines); "
+             "for the home-quarantine section of `field_checks` (it runs with any one of its sections: "
+             "quarantine_checks + areas, or medical_waste + testing_sites); optional for `checkpoints`, "
+             "`field_checks` (the streets outlined on the map).")
     assert reports_line("areas") == areas
     assert reports_line("zones") == ("optional for `testing_coverage`, `supply_prices` "
                                      "(the sealed/controlled/prevention status of areas).")

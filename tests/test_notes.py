@@ -103,12 +103,18 @@ def test_a_data_problem_note_reads_in_chinese_on_a_chinese_page():
     assert note_text(str(dated)) == ("【错误】督查.xlsx，第 7 行，列 date："
                                      "应为日期，如 2022-10-09（发现：yesterday）")
     assert note_text(str(dated), "en") == str(dated)
-    from workbench.intake.needs import REPORT_NEEDS, _absent_warning
+    from workbench.intake.needs import REPORT_NEEDS, _absent_warning, _section_warning
 
     for needs in REPORT_NEEDS.values():  # every optional dataset's warning, absent or failed
         for optional in needs.optional:
             for failed in (False, True):
                 worded = note_text(str(_absent_warning(optional, needs.report, failed)))
+                assert not re.search(r"[a-z]{3,} [a-z]{3,}", worded.replace("workbench validate", "")), worded
+        for section in needs.sections:  # every section's, one dataset or all, absent, failed or both
+            names = list(section.datasets)
+            cases = ((names[:1], set()), (names, set()), (names, set(names)), (names, {names[0]}))
+            for lacking, failed in cases:
+                worded = note_text(str(_section_warning(section, lacking, needs.report, failed)))
                 assert not re.search(r"[a-z]{3,} [a-z]{3,}", worded.replace("workbench validate", "")), worded
     odd = Problem("x", "f.csv", None, None, "something new", "", "warning")
     assert note_text(str(odd)) == "【提示】f.csv：应为something new"  # an unknown one stays as written

@@ -41,17 +41,17 @@ def _load_by_domain(pack: Pack) -> tuple[dict[str, pd.DataFrame], list[str]]:
     frames: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
     for domain in DOMAINS:
-        if not all(pack.has(n) for n in domain.datasets):
+        if domain.missing(pack.listed):
             continue  # compute_figures says which datasets the pack lacks
-        names = [n for n in (*domain.datasets, *domain.optional) if pack.has(n)]
-        try:
-            data = load_datasets(pack, names)
-        except DataError as exc:
-            errors = [p for p in exc.problems if p.severity == "error"]
-            quoted = "; ".join(str(p) for p in errors[:QUOTED_PROBLEMS])
-            notes.append(f"{domain.name}: left out of the brief, {len(errors)} data problem(s): {quoted}")
-            continue
-        notes += [str(p) for p in data.warnings if str(p) not in notes]
-        for name, frame in data.items():
-            frames.setdefault(name, frame)
+        for names in domain.loads(pack.listed):  # a domain of sections: each on its own
+            try:
+                data = load_datasets(pack, names)
+            except DataError as exc:
+                errors = [p for p in exc.problems if p.severity == "error"]
+                quoted = "; ".join(str(p) for p in errors[:QUOTED_PROBLEMS])
+                notes.append(f"{domain.name}: left out of the brief, {len(errors)} data problem(s): {quoted}")
+                continue
+            notes += [str(p) for p in data.warnings if str(p) not in notes]
+            for name, frame in data.items():
+                frames.setdefault(name, frame)
     return frames, notes

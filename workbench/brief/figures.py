@@ -199,35 +199,50 @@ def price_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
 
 def field_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[dict, list[str]]:
     """Home-quarantine compliance per item and community, and testing sites whose waste waits."""
+    quarantine = _has(data, "quarantine_checks", "areas")
+    waste_known = _has(data, "medical_waste", "testing_sites")
     result = field_checks.analyse_field_checks(
-        data["quarantine_checks"], data["medical_waste"], data["testing_sites"], data["areas"], day,
-        window_days=p.field_window_days, compliance_target=p.compliance_target)
+        *(_frame(data, n) for n in ("quarantine_checks", "medical_waste", "testing_sites", "areas")), day,
+        window_days=p.field_window_days, compliance_target=p.compliance_target,
+        quarantine_known=quarantine, waste_known=waste_known)
     full = field_checks.field_figures(result)
     items = result.items.rename(columns={"share": "compliance"})
     items["below_target"] = items["band"].isin(["near", "short"])
     items["target"] = result.compliance_target
-    areas = _streets(result.areas, data["areas"])
+    areas = _streets(result.areas, _frame(data, "areas"))
     areas["compliant"] = [row[row["weakest_item"]] if isinstance(row["weakest_item"], str) else None
                           for row in areas.to_dict("records")]
     areas = areas.rename(columns={"weakest_share": "compliance"})
     areas["below_target"] = areas["band"].isin(["near", "short"])
     areas["target"] = result.compliance_target
     waste = {"kg_24h": full["waste_kg_24h"], "bags_24h": full["waste_bags_24h"],
-             "testing_sites": full["testing_sites"], "uncollected": len(full["uncollected_sites"])}
+             "testing_sites": full["testing_sites"], "uncollected": len(full["uncollected_sites"] or ())}
     uncollected = result.uncollected.assign(hours_since=result.uncollected["hours_since"].round(1))
+    if not quarantine:
+        items = items.iloc[:0]
     return plain({
         "cutoff": full["cutoff"], "compliance_target": result.compliance_target,
+        "quarantine_known": quarantine, "waste_known": waste_known,
         "quarantine": {"households": full["quarantine_households"], "communities": full["quarantine_areas"],
-                       "communities_below_target": int(areas["below_target"].sum())},
+                       "communities_below_target": int(areas["below_target"].sum())} if quarantine else None,
         "quarantine_items": records(items, ["item", "compliant", "households", "compliance", "target",
                                             "below_target", "band"]),
         "quarantine_communities": records(areas, ["area_id", "name", "street", "households", "weakest_item",
                                                   "compliant", "compliance", "target", "below_target",
                                                   "band"]),
-        "waste": waste,
+        "waste": waste if waste_known else None,
         "uncollected_sites": records(uncollected, ["site_id", "name", "kind", "last_collected",
                                                    "hours_since"]),
     }), list(result.warnings)
+
+
+def _has(data: Mapping, *names: str) -> bool:
+    return all(name in data for name in names)
+
+
+def _frame(data: Mapping, name: str) -> pd.DataFrame:
+    """``data[name]``, or an empty frame of its contract's columns when the pack has none."""
+    return data[name] if name in data else empty_frame(name)
 
 
 def enterprise_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[dict, list[str]]:
@@ -256,6 +271,23 @@ class Domain:
     datasets: tuple[str, ...]
     compute: Callable[[Mapping, pd.Timestamp, BriefParameters], tuple[dict, list[str]]]
     optional: tuple[str, ...] = ()
+    any_of: tuple[tuple[str, ...], ...] = ()  # groups of datasets: the domain needs one whole
+
+    def missing(self, available) -> list[str]:
+        """What ``available`` lacks for the domain to run: its required datasets not there, and
+        when no group of ``any_of`` is whole, the groups' datasets not there."""
+        available = set(available)
+        lacking = [n for n in self.datasets if n not in available]
+        if self.any_of and not any(set(group) <= available for group in self.any_of):
+            lacking += [n for group in self.any_of for n in group if n not in available and n not in lacking]
+        return lacking
+
+    def loads(self, available) -> list[list[str]]:
+        """The lists of datasets to load together for the domain: one, or one per whole group."""
+        available = set(available)
+        base = [n for n in (*self.datasets, *self.optional) if n in available]
+        groups = [g for g in self.any_of if set(g) <= available] or [()]
+        return [list(dict.fromkeys([*base, *group])) for group in groups]
 
 
 DOMAINS = (
@@ -266,8 +298,8 @@ DOMAINS = (
     Domain("supply", "supply_prices", ("areas", "suppliers", "packages", "deliveries"),
            supply_brief, optional=("zones",)),
     Domain("prices", "supply_prices", ("prices", "price_baselines"), price_brief),
-    Domain("field_checks", "field_checks", ("areas", "testing_sites", "quarantine_checks", "medical_waste"),
-           field_brief),
+    Domain("field_checks", "field_checks", (), field_brief,
+           any_of=(("quarantine_checks", "areas"), ("medical_waste", "testing_sites"))),
     Domain("enterprises", "enterprise_output", ("enterprises", "production", "targets"), enterprise_brief,
            optional=("enterprise_checks",)),
     Domain("requests", "enterprise_output", ("enterprise_requests",), request_brief,
@@ -287,8 +319,8 @@ def datasets_wanted(available) -> list[str]:
     """The datasets to load: those of every domain whose required datasets are all ``available``."""
     wanted = []
     for d in DOMAINS:
-        if set(d.datasets) <= set(available):
-            wanted += [n for n in (*d.datasets, *d.optional) if n in available and n not in wanted]
+        if not d.missing(available):
+            wanted += [n for names in d.loads(available) for n in names if n not in wanted]
     return wanted
 
 
@@ -331,7 +363,7 @@ def compute_figures(data: Mapping[str, pd.DataFrame], report_date, params: Brief
     day = pd.Timestamp(report_date).normalize()
     found, skipped, warnings = {}, {}, []
     for d in DOMAINS:
-        if missing := [n for n in d.datasets if n not in data]:
+        if missing := d.missing(data):
             skipped[d.name] = f"datasets not loaded: {', '.join(missing)}"
             continue
         try:

@@ -136,10 +136,12 @@ def waste_by_site(waste: pd.DataFrame, sites: pd.DataFrame, report_date, cutoff_
     last = known.groupby("site_id")["collected_at"].max()
     sums = recent.groupby("site_id").agg(collections_24h=("collected_at", "size"),
                                          weight_kg_24h=("weight_kg", "sum"), bags_24h=("bags", "sum"))
-    out = sites[["site_id", "name", "kind", "lon", "lat"]].merge(
-        last.rename("last_collected"), left_on="site_id", right_index=True, how="left")
+    # reindexed, not merged: pandas cannot merge two empty Arrow-backed key columns (a pack without waste)
+    out = sites[["site_id", "name", "kind", "lon", "lat"]].reset_index(drop=True)
+    out["last_collected"] = last.reindex(out["site_id"]).to_numpy()
     out["hours_since"] = time_since(out["last_collected"], cutoff, "h")
-    out = out.join(sums, on="site_id")
+    for column in sums.columns:
+        out[column] = sums[column].reindex(out["site_id"]).to_numpy()
     out[["collections_24h", "bags_24h"]] = out[["collections_24h", "bags_24h"]].fillna(0).astype("int64")
     out["weight_kg_24h"] = out["weight_kg_24h"].fillna(0.0).astype("float64")
     out["uncollected"] = past_limit(out["hours_since"], UNCOLLECTED_HOURS).to_numpy(dtype=bool)
@@ -160,6 +162,8 @@ class FieldResult:
     by_day: pd.DataFrame
     sites: pd.DataFrame  # medical waste per testing site
     warnings: list[str] = field(default_factory=list)
+    quarantine_known: bool = True  # False: the pack has no home-quarantine checks (nothing judged)
+    waste_known: bool = True  # False: no medical-waste collections (no site called uncollected)
 
     @property
     def uncollected(self) -> pd.DataFrame:
@@ -175,7 +179,8 @@ class FieldResult:
 def analyse_field_checks(checks: pd.DataFrame, waste: pd.DataFrame, sites: pd.DataFrame,
                          areas: pd.DataFrame, report_date, window_days: int = 1,
                          compliance_target: float = DEFAULT_COMPLIANCE_TARGET,
-                         cutoff_hour: int = CUTOFF_HOUR) -> FieldResult:
+                         cutoff_hour: int = CUTOFF_HOUR, quarantine_known: bool = True,
+                         waste_known: bool = True) -> FieldResult:
     """Quarantine compliance per item and community, and medical-waste collection per testing site.
 
     Parameters
@@ -186,12 +191,18 @@ def analyse_field_checks(checks: pd.DataFrame, waste: pd.DataFrame, sites: pd.Da
         Reporting days of the compliance window ending on the report date (1: the last 24 h).
     compliance_target : float
         Compliance below it is flagged in the tables and on the map.
+    quarantine_known, waste_known : bool
+        False when the pack has no home-quarantine checks (or no medical-waste collections):
+        that section judges nothing. Without collections no testing site is listed, since every
+        one would otherwise be "never collected".
     """
     day = pd.Timestamp(report_date).normalize()
     cutoff = cutoff_of(day, cutoff_hour)
     window = checks[checks["date"].isin(days_ending(day, window_days))]
     notes = []
-    if window.empty:
+    if not waste_known:
+        sites = sites.iloc[:0]
+    if window.empty and quarantine_known:
         notes.append(f"no home-quarantine checks dated {day:%Y-%m-%d}"
                      + ("" if window_days == 1 else f" or the {window_days - 1} day(s) before"))
     later = waste[waste["collected_at"] > cutoff]
@@ -210,22 +221,30 @@ def analyse_field_checks(checks: pd.DataFrame, waste: pd.DataFrame, sites: pd.Da
                        compliance_target=float(compliance_target), areas=by_area, items=items,
                        by_day=compliance_by_day(checks, day),
                        sites=waste_by_site(waste, sites, day, cutoff_hour),
-                       warnings=notes)
+                       warnings=notes, quarantine_known=quarantine_known, waste_known=waste_known)
 
 
 def field_figures(result: FieldResult) -> dict:
     """The JSON ``figures``: ``quarantine_compliance`` {item: share}, ``uncollected_sites``,
-    ``waste_kg_24h``, and the counts behind them."""
+    ``waste_kg_24h``, and the counts behind them; a section the pack has no data for is null
+    (``quarantine_known``, ``waste_known`` say which)."""
     items = result.items.set_index("item")
-    return {
-        "report_date": f"{result.report_date:%Y-%m-%d}",
-        "cutoff": f"{result.cutoff:%Y-%m-%d %H:%M}",
+    quarantine = {
         "quarantine_compliance": {item: round(float(items.loc[item, "share"]), SHARE_DECIMALS)
                                   for item in QUARANTINE_ITEMS},
         "quarantine_households": int(items["households"].iloc[0]) if len(items) else 0,
         "quarantine_areas": int(len(result.areas)),
+    }
+    waste = {
         "uncollected_sites": sorted(str(s) for s in result.uncollected["site_id"]),
         "waste_kg_24h": round(result.waste_kg_24h, 3),
         "waste_bags_24h": int(result.sites["bags_24h"].sum()),
         "testing_sites": int(len(result.sites)),
+    }
+    return {
+        "report_date": f"{result.report_date:%Y-%m-%d}",
+        "cutoff": f"{result.cutoff:%Y-%m-%d %H:%M}",
+        "quarantine_known": result.quarantine_known, "waste_known": result.waste_known,
+        **{k: v if result.quarantine_known else None for k, v in quarantine.items()},
+        **{k: v if result.waste_known else None for k, v in waste.items()},
     }

@@ -270,20 +270,23 @@ class PriceResult:
     recent_alerts: pd.DataFrame  # over the look-back window, report date included
     trend: pd.DataFrame = field(default_factory=pd.DataFrame)  # price_trend of the trend window
     warnings: list[str] = field(default_factory=list)
+    known: bool = True  # False: the pack has no prices (no alert means nothing, not "all clear")
 
 
 def analyse_prices(prices: pd.DataFrame, baselines: pd.DataFrame, rules: list[AlertRule], report_date,
-                   lookback_days: int = 7, trend_days: int = DEFAULT_TREND_DAYS) -> PriceResult:
+                   lookback_days: int = 7, trend_days: int = DEFAULT_TREND_DAYS, known: bool = True
+                   ) -> PriceResult:
     """Prices on the report date against baseline and the day before, and the rules' alerts.
 
     ``recent_alerts`` holds the alerts of the ``lookback_days`` days ending on the report
     date (to see since when a commodity has been flagged); ``alerts`` those of the day;
-    ``trend`` the :func:`price_trend` of the ``trend_days`` ending on it.
+    ``trend`` the :func:`price_trend` of the ``trend_days`` ending on it. ``known`` is False
+    when the pack has no prices (the frames are empty stand-ins).
     """
     day = pd.Timestamp(report_date).normalize()
     changes, notes = price_changes(prices[prices["date"] <= day], baselines)
     today = changes[changes["date"] == day].reset_index(drop=True)
-    if today.empty:
+    if today.empty and known:
         notes.append(f"no price reported for {day:%Y-%m-%d}")
     yesterday = changes[changes["date"] == day - pd.Timedelta(days=1)]
     silent = len(set(map(tuple, yesterday[SERIES].to_numpy())) - set(map(tuple, today[SERIES].to_numpy())))
@@ -295,7 +298,7 @@ def analyse_prices(prices: pd.DataFrame, baselines: pd.DataFrame, rules: list[Al
     return PriceResult(report_date=day, rules=rules, changes=changes, summary=commodity_summary(changes, day),
                        today=today, alerts=recent[recent["date"] == day].reset_index(drop=True),
                        recent_alerts=recent, trend=price_trend(changes, rules, day, trend_days),
-                       warnings=notes)
+                       warnings=notes, known=known)
 
 
 def alerts_tone(alerts: int) -> str:

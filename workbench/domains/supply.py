@@ -219,6 +219,7 @@ class SupplyResult:
     suppliers: pd.DataFrame
     packages: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
+    known: bool = True  # False: the pack has no supply data (no area called unserved)
 
     @property
     def unserved(self) -> pd.DataFrame:
@@ -228,16 +229,24 @@ class SupplyResult:
 
 def analyse_supply(deliveries: pd.DataFrame, suppliers: pd.DataFrame, packages: pd.DataFrame,
                    areas: pd.DataFrame, zones: pd.DataFrame, report_date,
-                   persons_per_household: float = DEFAULT_PERSONS_PER_HOUSEHOLD) -> SupplyResult:
-    """Served shares of sealed and controlled areas, unserved areas, suppliers and packages."""
+                   persons_per_household: float = DEFAULT_PERSONS_PER_HOUSEHOLD, known: bool = True
+                   ) -> SupplyResult:
+    """Served shares of sealed and controlled areas, unserved areas, suppliers and packages.
+
+    ``known`` is False when the pack has no supply data (the frames are empty stand-ins): no
+    area is judged, rather than every sealed one unserved.
+    """
     day = pd.Timestamp(report_date).normalize()
+    if not known:
+        areas = areas.iloc[:0]
     served, notes = served_areas(deliveries, areas, zones, day, persons_per_household)
+    notes = notes if known else []  # no supply data: nothing to say of zones or deliveries
     later = deliveries[deliveries["date"] > day]
     if len(later):
         notes.append(f"{len(later)} delivery row(s) dated after the report date are not counted")
     return SupplyResult(report_date=day, served=served, zones=zone_shares(served),
                         suppliers=supplier_summary(deliveries, suppliers, packages, day),
-                        packages=package_table(packages, suppliers), warnings=notes)
+                        packages=package_table(packages, suppliers), warnings=notes, known=known)
 
 
 def supply_figures(result: SupplyResult) -> dict:
@@ -245,8 +254,13 @@ def supply_figures(result: SupplyResult) -> dict:
     zone (rounded to :data:`SHARE_DECIMALS`), package price range. The report adds the price
     ``alerts`` (:func:`workbench.domains.prices.price_alert_figures`) itself."""
     zones = result.zones.set_index("zone")
+    if not result.known:
+        return {"report_date": f"{result.report_date:%Y-%m-%d}", "supply_known": False,
+                "unserved_areas": None, "served_share": None, "served_share_3d": None,
+                "watched_areas": None, "package_price": None}
     figures = {
         "report_date": f"{result.report_date:%Y-%m-%d}",
+        "supply_known": True,
         "unserved_areas": [str(a) for a in result.unserved["area_id"]],
         "served_share": {z: round(zones.loc[z, "share_24h"], SHARE_DECIMALS) for z in zones.index},
         "served_share_3d": {z: round(zones.loc[z, "share_3d"], SHARE_DECIMALS) for z in zones.index},

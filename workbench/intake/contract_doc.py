@@ -85,6 +85,9 @@ def reports_line(dataset: str) -> str:
             if optional.dataset == dataset:
                 by_section.setdefault(optional.section, []).append(f"`{needs.report}`")
     parts = [f"required by {', '.join(required)}"] if required else []
+    parts += [f"for {section.name} of `{needs.report}` (it runs with any one of its sections: "
+              f"{needs.one_of()})"
+              for needs in REPORT_NEEDS.values() for section in needs.sections if dataset in section.datasets]
     parts += [f"optional for {', '.join(reports)} ({section})" for section, reports in by_section.items()]
     return "**Reports:** " + ("; ".join(parts) or "none of the daily schedule") + "."
 

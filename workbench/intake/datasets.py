@@ -65,6 +65,9 @@ class Datasets(Mapping[str, pd.DataFrame]):
         Optional datasets of a report that were not loaded (not listed, or with errors): left
         out, or an empty stand-in frame that does not mean "none" (no testing_sites listed is
         no capacity known, not a capacity of 0).
+    sections : frozenset of str
+        The keys of the report's sections whose datasets were all loaded (``quarantine``,
+        ``waste``: :class:`~workbench.intake.needs.Section`); the others stand in empty.
     """
 
     def __init__(
@@ -74,12 +77,14 @@ class Datasets(Mapping[str, pd.DataFrame]):
         warnings: Iterable[Problem] = (),
         origins: Mapping[str, Origin] | None = None,
         absent: Iterable[str] = (),
+        sections: Iterable[str] = (),
     ):
         self._frames = dict(frames)
         self.pack = pack
         self.warnings = list(warnings)
         self.origins = dict(origins or {})
         self.absent = frozenset(absent)
+        self.sections = frozenset(sections)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         try:

@@ -41,16 +41,52 @@ class Optional:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A section of a report computed from datasets of its own (``key``: how the notebook asks for it).
+
+    A report of sections runs when the pack has the datasets of at least one of them; the
+    datasets of a section the pack lacks stand in as empty frames, and a warning names them.
+    """
+
+    key: str
+    name: str
+    datasets: tuple[str, ...]
+
+    def runs(self, pack: Pack, erring: set[str] | frozenset[str] = frozenset()) -> bool:
+        """Whether ``pack`` lists every dataset of the section and none of them is in ``erring``."""
+        return all(pack.has(n) and n not in erring for n in self.datasets)
+
+
+@dataclass(frozen=True)
 class Needs:
     """The datasets of one report (a notebook of ``parameters/daily.yaml``)."""
 
     report: str
     required: tuple[str, ...]
     optional: tuple[Optional, ...] = ()
+    sections: tuple[Section, ...] = ()  # the report needs at least one of them
+
+    @property
+    def section_datasets(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(n for s in self.sections for n in s.datasets if n not in self.required))
 
     @property
     def datasets(self) -> tuple[str, ...]:
-        return self.required + tuple(o.dataset for o in self.optional)
+        optional = (o.dataset for o in self.optional if o.dataset not in self.section_datasets)
+        return self.required + self.section_datasets + tuple(optional)
+
+    def unlisted(self, pack) -> tuple[str, ...]:
+        """What ``pack``'s catalog (anything with ``has(name)``) must list more for the report to
+        run: its required datasets not listed, and, when no section has all its datasets listed,
+        the sections' datasets not listed."""
+        missing = [n for n in self.required if not pack.has(n)]
+        if self.sections and not any(s.runs(pack) for s in self.sections):
+            missing += [n for n in self.section_datasets if not pack.has(n)]
+        return tuple(missing)
+
+    def one_of(self) -> str:
+        """The sections' datasets in words: ``quarantine_checks + areas, or medical_waste + ...``."""
+        return ", or ".join(" + ".join(s.datasets) for s in self.sections)
 
 
 _CONTEXT = Optional("admin_boundaries", "the administrative boundaries drawn on the maps")
@@ -72,14 +108,14 @@ REPORT_NEEDS: dict[str, Needs] = {
              Optional("enterprise_requests", "the enterprise requests section"), _CONTEXT),
         ),
         Needs("checkpoints", ("checkpoints", "checkpoint_daily"), (_STREET_OUTLINES, _CONTEXT)),
-        Needs(
-            "supply_prices",
-            ("areas", "suppliers", "packages", "deliveries", "prices", "price_baselines"),
-            (_ZONES, _CONTEXT),
-        ),
-        Needs("field_checks", ("areas", "testing_sites", "quarantine_checks", "medical_waste"),
-              (Optional("staffing", "the front-line staffing section"),
-               Optional("checkpoints", "the checkpoints' names in the staffing section"), _CONTEXT)),
+        Needs("supply_prices", (), (_ZONES, _CONTEXT),
+              (Section("supply", "the supply section", ("areas", "suppliers", "packages", "deliveries")),
+               Section("prices", "the price section", ("prices", "price_baselines")))),
+        Needs("field_checks", (),
+              (_STREET_OUTLINES, Optional("staffing", "the front-line staffing section"),
+               Optional("checkpoints", "the checkpoints' names in the staffing section"), _CONTEXT),
+              (Section("quarantine", "the home-quarantine section", ("quarantine_checks", "areas")),
+               Section("waste", "the medical-waste section", ("medical_waste", "testing_sites")))),
         Needs("projects", ("projects", "project_milestones")),
         # the brief shows each domain whose datasets the pack has, and says which it lacks
         Needs("daily_brief", ()),
@@ -98,13 +134,21 @@ def needs_of(report: str) -> Needs:
 
 
 def missing_required(pack: Pack, report: str) -> list[Problem]:
-    """One error per required dataset of ``report`` that the catalog does not list."""
+    """One error per required dataset of ``report`` that the catalog does not list, and one when
+    the report has sections and the catalog lists the datasets of none of them."""
+    needs = needs_of(report)
     expected = "dataset {!r} in " + CATALOG_FILE + " (the " + report + " report needs it)"
-    return [
-        Problem(name, CATALOG_FILE, None, None, expected.format(name), "not listed")
-        for name in needs_of(report).required
-        if not pack.has(name)
-    ]
+    unlisted = needs.unlisted(pack)
+    problems = [Problem(name, CATALOG_FILE, None, None, expected.format(name), "not listed")
+                for name in unlisted if name in needs.required]
+    if sections := [n for n in unlisted if n not in needs.required]:
+        problems.append(Problem(sections[0], CATALOG_FILE, None, None, _one_of_expected(needs),
+                                f"not listed: {', '.join(sections)}"))
+    return problems
+
+
+def _one_of_expected(needs: Needs) -> str:
+    return f"datasets {needs.one_of()} in {CATALOG_FILE} (the {needs.report} report needs one of these)"
 
 
 def load_report(pack: Pack, report: str) -> Datasets:
@@ -133,24 +177,50 @@ def load_report(pack: Pack, report: str) -> Datasets:
     absent = missing_required(pack, report)
     if absent:
         raise DataError(absent)
-    present = [o for o in needs.optional if pack.has(o.dataset)]
-    data = load_datasets(pack, [*needs.required, *(o.dataset for o in present)], strict=False)
+    listed = [s for s in needs.sections if s.runs(pack)]
+    present = [o.dataset for o in needs.optional if pack.has(o.dataset)]
+    wanted = dict.fromkeys([*needs.required, *(n for s in listed for n in s.datasets), *present])
+    data = load_datasets(pack, list(wanted), strict=False)
     failed = {p.dataset for p in data.errors}
-    optional = {o.dataset for o in present}
-    fatal = [p for p in data.errors if p.dataset not in optional or p.file == CATALOG_FILE]
+    running = [s for s in listed if s.runs(pack, failed)]
+    may_fail = set(present) | ({n for s in listed for n in s.datasets} if running else set())
+    fatal = [p for p in data.errors if p.dataset not in may_fail or p.file == CATALOG_FILE]
     if fatal:
         raise DataError(sorted(data.warnings, key=lambda p: p.severity != "error"))
     frames = dict(data)
     notes = [p for p in data.warnings if p.dataset not in failed]
-    absent = []
+    absent: list[str] = []
+    for section in (s for s in needs.sections if s not in running):
+        lacking = [n for n in section.datasets if n in failed or not pack.has(n)]
+        notes.append(_section_warning(section, lacking, report, failed))
+        absent += lacking
     for optional in needs.optional:
-        if optional.dataset in failed or not pack.has(optional.dataset):
+        if (optional.dataset in failed or not pack.has(optional.dataset)) and optional.dataset not in absent:
             absent.append(optional.dataset)
-            frames.pop(optional.dataset, None)
             notes.append(_absent_warning(optional, report, optional.dataset in failed))
-            if optional.stand_in == "empty":
-                frames[optional.dataset] = empty_frame(optional.dataset)
-    return Datasets(pack, frames, notes, data.origins, absent)
+    for name in absent:
+        frames.pop(name, None)
+        if _stands_in(needs, name):
+            frames[name] = empty_frame(name)
+    return Datasets(pack, frames, notes, data.origins, absent, [s.key for s in running])
+
+
+def _stands_in(needs: Needs, name: str) -> bool:
+    """Whether an absent ``name`` is stood in for by an empty frame (a section's or an "empty" optional)."""
+    return name in needs.section_datasets or any(o.dataset == name and o.stand_in == "empty"
+                                                 for o in needs.optional)
+
+
+def _section_warning(section: Section, lacking: list[str], report: str, failed: set[str]) -> Problem:
+    """One warning for a section not shown: the datasets it lacks, and why."""
+    if len(lacking) == 1:
+        return _absent_warning(Optional(lacking[0], section.name), report, lacking[0] in failed)
+    erring = [n for n in lacking if n in failed]
+    why = ("have errors (see workbench validate)" if len(erring) == len(lacking) else
+           f"are not in {CATALOG_FILE}" if not erring else f"are not in {CATALOG_FILE} or have errors")
+    found = f"{', '.join(lacking)} {why}: {section.name} not shown in {report}"
+    expected = f"datasets {', '.join(section.datasets)} for {section.name}"
+    return Problem(lacking[0], CATALOG_FILE, None, None, expected, found, severity="warning")
 
 
 def _absent_warning(optional: Optional, report: str, failed: bool) -> Problem:
@@ -178,28 +248,50 @@ def empty_frame(name: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Readiness:
-    """Whether a pack can run one report, and why not (or what it will run without)."""
+    """Whether a pack can run one report, and why not (or what it will run without).
+
+    ``missing`` are required datasets the catalog does not list, ``erring`` required ones with
+    errors, ``without`` optional ones (or a section's) absent or with errors, the report running
+    without them; ``one_of`` names the sections' datasets when the pack has none of them whole.
+    """
 
     report: str
     runs: bool
     reasons: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    erring: tuple[str, ...] = ()
+    without: tuple[str, ...] = ()
+    one_of: tuple[tuple[str, ...], ...] = ()
 
 
 def readiness(pack: Pack, problems: list[Problem]) -> list[Readiness]:
     """For each report of :data:`REPORT_NEEDS`: can ``pack`` run it, given ``problems``?
 
-    A report cannot run when a required dataset is not listed or has an error; it runs
-    without an optional dataset that is absent or has errors (the reason says so).
+    A report cannot run when a required dataset is not listed or has an error, or when it has
+    sections and none of them has its datasets listed and free of errors; it runs without an
+    optional dataset (or a section) that is absent or has errors (the reason says so).
     """
     erring = {p.dataset for p in problems if p.severity == "error"}
-    out = []
-    for needs in REPORT_NEEDS.values():
-        blocking = [f"{n} is not in {CATALOG_FILE}" for n in needs.required if not pack.has(n)]
-        blocking += [f"{n} has errors" for n in needs.required if pack.has(n) and n in erring]
-        without = [o.dataset for o in needs.optional if not pack.has(o.dataset) or o.dataset in erring]
-        reasons = blocking or ([f"runs without {', '.join(without)}"] if without else [])
-        out.append(Readiness(needs.report, not blocking, tuple(reasons)))
-    return out
+    return [_readiness(needs, pack, erring) for needs in REPORT_NEEDS.values()]
+
+
+def _readiness(needs: Needs, pack: Pack, erring: set[str]) -> Readiness:
+    missing = [n for n in needs.required if not pack.has(n)]
+    failing = [n for n in needs.required if pack.has(n) and n in erring]
+    blocking = [f"{n} is not in {CATALOG_FILE}" for n in missing] + [f"{n} has errors" for n in failing]
+    lacking = [n for n in needs.datasets if n not in needs.required and (not pack.has(n) or n in erring)]
+    one_of: tuple[tuple[str, ...], ...] = ()
+    if needs.sections and not any(s.runs(pack, erring) for s in needs.sections):
+        one_of = tuple(s.datasets for s in needs.sections)
+        unlisted = [n for n in needs.section_datasets if not pack.has(n)]
+        broken = [n for n in needs.section_datasets if pack.has(n) and n in erring]
+        why = ([f"not in {CATALOG_FILE}: {', '.join(unlisted)}"] if unlisted else []) + (
+            [f"with errors: {', '.join(broken)}"] if broken else [])
+        blocking.append(f"needs {needs.one_of()} ({'; '.join(why)})")
+        lacking = [n for n in lacking if n not in needs.section_datasets]
+    reasons = blocking or ([f"runs without {', '.join(lacking)}"] if lacking else [])
+    return Readiness(needs.report, not blocking, tuple(reasons), tuple(missing), tuple(failing),
+                     tuple(lacking), one_of)
 
 
 def format_readiness(rows: list[Readiness]) -> str:

@@ -233,7 +233,20 @@ def parse_frame(
     out = frame.assign(**parsed)
     if "geometry" in parsed:
         out = gpd.GeoDataFrame(out, geometry="geometry", crs=getattr(frame, "crs", None))
-    return out, failed
+    return _rebuilt_if_empty(out), failed
+
+
+def _rebuilt_if_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """An empty frame whose text columns are built anew from their dtype.
+
+    Text parsed from no rows is an Arrow array of no chunk, and pandas cannot join or merge on
+    two such keys (pyarrow's "cannot construct ChunkedArray from empty vector"): a header-only
+    file, or the empty stand-in of a dataset the pack lacks, would stop a domain's joins.
+    """
+    if len(frame):
+        return frame
+    text = [c for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype | pd.ArrowDtype)]
+    return frame.assign(**{c: pd.Series([], dtype=frame[c].dtype, index=frame.index) for c in text})
 
 
 def _points_from_geometry(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:

@@ -46,7 +46,7 @@ import pandas as pd
 from workbench.errors import Problem
 from workbench.intake.catalog import Pack, listed_files
 from workbench.intake.contract import SCHEMAS
-from workbench.intake.needs import REPORT_NEEDS, readiness
+from workbench.intake.needs import readiness
 from workbench.intake.origins import Origin
 from workbench.intake.parsing import PARSE_EXPECTED
 from workbench.intake.person_rows import PersonRows
@@ -343,25 +343,11 @@ def unit_reports(frames: Mapping[str, pd.DataFrame], unit: ReportingUnit, day: p
 
 
 def report_readiness(pack: Pack, problems: list[Problem]) -> list[dict]:
-    """Per report of the daily schedule: whether it runs, and why not.
-
-    The verdict is :func:`~workbench.intake.needs.readiness`'s.
-
-    ``missing`` are required datasets the catalog does not list, ``erring`` required ones with
-    errors, ``without`` optional ones absent or with errors (the report runs without them).
-    """
-    erring = {p.dataset for p in problems if p.severity == "error"}
-    out = []
-    for verdict in readiness(pack, problems):
-        needs = REPORT_NEEDS[verdict.report]
-        out.append({
-            "report": verdict.report,
-            "runs": verdict.runs,
-            "missing": [n for n in needs.required if not pack.has(n)],
-            "erring": [n for n in needs.required if pack.has(n) and n in erring],
-            "without": [o.dataset for o in needs.optional if not pack.has(o.dataset) or o.dataset in erring],
-        })  # fmt: skip
-    return out
+    """Per report of the daily schedule: whether it runs, and why not (see
+    :class:`~workbench.intake.needs.Readiness`: ``missing``, ``erring``, ``without``, ``one_of``)."""
+    return [{"report": r.report, "runs": r.runs, "missing": list(r.missing), "erring": list(r.erring),
+             "without": list(r.without), "one_of": [list(group) for group in r.one_of]}
+            for r in readiness(pack, problems)]
 
 
 def hides_found(problem: Problem) -> bool:

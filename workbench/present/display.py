@@ -194,6 +194,12 @@ def section(title: str, note: str = "") -> HTML:
     return HTML(f"<h2>{escape(title)}</h2>{extra}")
 
 
+def unknown_card(title: str, why: str, lang: str = "zh") -> dict:
+    """The card of a section the pack has no data for (label keys ``title``, ``why``): a dash,
+    never 0 or "none", which would read as an all-clear."""
+    return {"label": label(title, lang), "value": "—", "detail": label(why, lang), "status": "neutral"}
+
+
 def headline(cards: Sequence[Mapping]) -> HTML:
     """Headline figures as cards: each ``{label, value, detail, status}`` (status: palette key)."""
     parts = []

@@ -223,6 +223,10 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"dataset '(?P<dataset>[^']+)' in catalog\.yaml \((?P<name>\S+) refers to it\)",
      "catalog.yaml 中的数据集 {dataset}（{name} 引用了它）"),
     (r"dataset '(?P<dataset>[^']+)' for (?P<section>.+)", "数据集 {dataset}（用于{section}）"),
+    (r"datasets (?P<datasets>.+) for (?P<section>the .+ section)", "数据集 {datasets}（用于{section}）"),
+    (r"(?P<datasets>\S+(?:, \S+)+) "
+     r"(?P<why>have errors \(see workbench validate\)|are not in catalog\.yaml(?: or have errors)?): "
+     r"(?P<section>.+) not shown in (?P<report>\S+)", "{datasets} {why}：{section}不显示（{report}）"),
     (r"(?P<dataset>\S+) (?P<why>has errors \(see workbench validate\)|is not in catalog\.yaml): "
      r"(?P<section>.+) (?P<shown>left empty|not shown) in (?P<report>\S+)",
      "{dataset} {why}：{section}{shown}（{report}）"),
@@ -285,6 +289,9 @@ _PROBLEM_WORDS = {"coordinates": "坐标", "site's coordinates": "采样点坐�
                   "has errors (see workbench validate)": "有错误（见 workbench validate）",
                   "is not in catalog.yaml": "不在 catalog.yaml 中", "left empty": "留空",
                   "not shown": "不显示",
+                  "have errors (see workbench validate)": "有错误（见 workbench validate）",
+                  "are not in catalog.yaml": "不在 catalog.yaml 中",
+                  "are not in catalog.yaml or have errors": "不在 catalog.yaml 中或有错误",
                   # the sections an optional dataset feeds (workbench.intake.needs)
                   "the sealed/controlled/prevention status of areas": "区域的封控、管控、防范状态",
                   "the administrative boundaries drawn on the maps": "地图上的行政区划边界",
@@ -293,12 +300,15 @@ _PROBLEM_WORDS = {"coordinates": "坐标", "site's coordinates": "采样点坐�
                   "the 'eight in place' checks of enterprises": "企业“八个到位”检查",
                   "the enterprise requests section": "企业诉求部分",
                   "the front-line staffing section": "一线人员在岗部分",
-                  "the checkpoints' names in the staffing section": "人员在岗部分中的卡口名称"}
+                  "the checkpoints' names in the staffing section": "人员在岗部分中的卡口名称",
+                  "the home-quarantine section": "居家隔离检查部分",
+                  "the medical-waste section": "医疗废物收运部分",
+                  "the supply section": "保供配送部分", "the price section": "物价部分"}
 
 
 #: Parts of a problem's text that are names of the pack (datasets, columns, files, values): code.
-CODE_PARTS = frozenset({"reference", "file", "column", "columns", "dataset", "sources", "encoding", "name",
-                        "keys", "formats", "type", "values"})
+CODE_PARTS = frozenset({"reference", "file", "column", "columns", "dataset", "datasets", "sources",
+                        "encoding", "name", "keys", "formats", "type", "values"})
 
 
 def problem_words(text: str, lang: str = "zh") -> tuple[str, dict[str, str]] | None:

@@ -116,6 +116,10 @@ def reasons_html(readiness: Mapping, lang: str) -> str:
         if readiness[field]:
             names = ", ".join(code(name) for name in readiness[field])
             parts.append(escape(label(key, lang, names="\0")).replace("\0", names))
+    if readiness.get("one_of"):
+        groups = [" + ".join(code(n) for n in group) for group in readiness["one_of"]]
+        parts.append(escape(label("dq_one_of", lang, names="\0")).replace(
+            "\0", f" {escape(label('dq_or', lang))} ".join(groups)))
     return "; ".join(parts)
 
 

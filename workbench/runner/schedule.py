@@ -148,7 +148,8 @@ def list_streets(pack) -> list[str]:
 
 
 def served_jobs(jobs: Sequence[Job], pack) -> tuple[list[Job], dict[str, tuple[str, ...]]]:
-    """The jobs whose report's required datasets the pack's catalog lists, and the others.
+    """The jobs whose report's datasets the pack's catalog lists (for a report of sections: those
+    of one section at least), and the others.
 
     A pack that lists no dataset of a report (a department sending only its own data) does
     not serve it: that report is not run, rather than failing every morning. A dataset that
@@ -157,14 +158,15 @@ def served_jobs(jobs: Sequence[Job], pack) -> tuple[list[Job], dict[str, tuple[s
     Returns
     -------
     (list of Job, dict)
-        The jobs to run; run name → the required datasets the catalog does not list.
+        The jobs to run; run name → the datasets the catalog does not list
+        (:meth:`~workbench.intake.needs.Needs.unlisted`).
     """
     from workbench.intake.needs import REPORT_NEEDS
 
     runnable, unserved = [], {}
     for job in jobs:
         needs = REPORT_NEEDS.get(job.notebook.stem)
-        missing = tuple(name for name in needs.required if not pack.has(name)) if needs else ()
+        missing = needs.unlisted(pack) if needs else ()
         if missing:
             unserved[job.stem] = missing
         else:

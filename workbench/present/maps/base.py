@@ -114,6 +114,19 @@ def new_map(bounds: Sequence[float], basemap: str = "none", lang: str = "zh",
     return fmap
 
 
+def extent_of(polygons: gpd.GeoDataFrame, lon, lat, share: float = 0.06) -> list[float]:
+    """The bounds (minx, miny, maxx, maxy) of ``polygons`` and the points ``lon``/``lat`` together,
+    widened by ``share`` of their size on every side so that markers on the edge are drawn whole
+    (the points alone when a pack has no areas to outline)."""
+    boxes = polygons.geometry.bounds
+    minx = min([*boxes["minx"], *lon], default=0.0)
+    miny = min([*boxes["miny"], *lat], default=0.0)
+    maxx = max([*boxes["maxx"], *lon], default=0.0)
+    maxy = max([*boxes["maxy"], *lat], default=0.0)
+    dx, dy = share * (maxx - minx), share * (maxy - miny)
+    return [float(minx - dx), float(miny - dy), float(maxx + dx), float(maxy + dy)]
+
+
 def _extent_m(bounds: Sequence[float]) -> float:
     """The longer side (metres) of WGS-84 ``bounds``, measured in the metric CRS."""
     box = gpd.GeoSeries([shapely.box(*bounds)], crs="EPSG:4326").to_crs(geo.METRIC_CRS)

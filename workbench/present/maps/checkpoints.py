@@ -26,14 +26,6 @@ def checkpoint_colours(week: pd.DataFrame) -> list[str]:
     return [STATE_COLOURS[s] for s in week["state"]]
 
 
-def padded(bounds, share: float = 0.06) -> list[float]:
-    """``bounds`` (minx, miny, maxx, maxy) widened by ``share`` of their size on every side,
-    so that markers on the edge are drawn whole."""
-    minx, miny, maxx, maxy = (float(b) for b in bounds)
-    dx, dy = share * (maxx - minx), share * (maxy - miny)
-    return [minx - dx, miny - dy, maxx + dx, maxy + dy]
-
-
 def _tooltip(row, today, missing_days: list[str], days: int, lang: str) -> str:
     lines = [f"<b>{escape(row['name'])}</b> ({escape(row['checkpoint_id'])})"]
     if today is not None and bool(today["reported"]):
@@ -73,11 +65,7 @@ def checkpoint_map(result: CheckpointResult, areas: gpd.GeoDataFrame,
     lang = options.lang
     week = result.week
     streets = areas[areas["level"] == "street"]
-    extent = pd.concat([streets.geometry.bounds,
-                        pd.DataFrame({"minx": week["lon"], "miny": week["lat"],
-                                      "maxx": week["lon"], "maxy": week["lat"]})])
-    bounds = padded([extent["minx"].min(), extent["miny"].min(), extent["maxx"].max(), extent["maxy"].max()])
-    fmap = options.new_map(bounds)
+    fmap = options.new_map(base.extent_of(streets, week["lon"], week["lat"]))
     if len(streets):
         base.add_outlines(fmap, streets, STREET_OUTLINE, [f"<b>{escape(n)}</b>" for n in streets["name"]],
                           name=label("street", lang), weight=1.5, dash="4 3")

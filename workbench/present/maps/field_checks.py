@@ -74,10 +74,9 @@ def waste_map(result: FieldResult, areas: gpd.GeoDataFrame, options: base.MapOpt
     """The testing points coloured by hours since their medical waste was last collected."""
     options = options or base.MapOptions()
     lang = options.lang
-    communities = areas[areas["level"] == "community"]
     sites = result.sites
-    fmap = options.new_map(communities.total_bounds)
     streets = areas[areas["level"] == "street"]
+    fmap = options.new_map(base.extent_of(areas[areas["level"] == "community"], sites["lon"], sites["lat"]))
     if len(streets):
         base.add_outlines(fmap, streets, "#777", [f"<b>{escape(n)}</b>" for n in streets["name"]],
                           name=label("street", lang), weight=1.2, dash="4 3")

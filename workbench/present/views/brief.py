@@ -202,18 +202,21 @@ def _price_card(f: Mapping, lang: str) -> dict:
 
 
 def _field_card(f: Mapping, lang: str) -> dict:
+    """Items below target and uncollected sites; a section the pack has no data for says so."""
     items = f["quarantine_items"]
     below = [i for i in items if i["below_target"]]
     q, w = f["quarantine"], f["waste"]
-    return {"value": f"{len(below)} / {len(items)}",
-            "details": [label("brief_items_below", lang),
-                        *(f"{label('fc_' + i['item'], lang)} {_rate(i['compliant'], i['households'], lang)}"
-                          for i in below),
-                        label("brief_communities_below", lang, n=q["communities_below_target"],
-                              of=q["communities"]),
-                        label("brief_uncollected", lang, n=w["uncollected"], of=w["testing_sites"]),
-                        label("brief_waste", lang, kg=format_count(w["kg_24h"], lang))],
-            "status": "bad" if below or w["uncollected"] else "good"}
+    details = [label("brief_items_below", lang),
+               *(f"{label('fc_' + i['item'], lang)} {_rate(i['compliant'], i['households'], lang)}"
+                 for i in below),
+               label("brief_communities_below", lang, n=q["communities_below_target"], of=q["communities"]),
+               ] if q is not None else [label("fc_no_quarantine_data", lang)]
+    details += [label("brief_uncollected", lang, n=w["uncollected"], of=w["testing_sites"]),
+                label("brief_waste", lang, kg=format_count(w["kg_24h"], lang))
+                ] if w is not None else [label("fc_no_waste_data", lang)]
+    value = f"{len(below)} / {len(items)}" if q is not None else "—"
+    status = "bad" if below or (w or {}).get("uncollected") else "good"
+    return {"value": value, "details": details, "status": status}
 
 
 def _enterprise_card(f: Mapping, lang: str) -> dict:

@@ -39,11 +39,10 @@ def window_note(result: FieldResult, lang: str = "zh") -> str:
 
 def headline(result: FieldResult, lang: str = "zh") -> HTML:
     """Cards: each item's compliance, the uncollected testing points and the waste of the last 24 h."""
-    cards = []
-    for row in result.items.itertuples(index=False):
-        cards.append({"label": item_label(row.item, lang), "value": format_share(row.share),
-                      "detail": f"{format_count(row.compliant, lang)} / {format_count(row.households, lang)}",
-                      "status": tone(row.band)})
+    cards = _quarantine_cards(result, lang) if result.quarantine_known else [
+        display.unknown_card("fc_quarantine_section", "fc_no_quarantine_data", lang)]
+    if not result.waste_known:
+        return display.headline([*cards, display.unknown_card("fc_waste_section", "fc_no_waste_data", lang)])
     sites, uncollected = result.sites, result.uncollected
     cards.append({"label": label("fc_uncollected_sites", lang), "value": f"{len(uncollected)} / {len(sites)}",
                   "detail": display.display_names(uncollected, "site_id") or label("none", lang),
@@ -54,6 +53,12 @@ def headline(result: FieldResult, lang: str = "zh") -> HTML:
                                     sites=len(sites)),
                   "status": "neutral"})
     return display.headline(cards)
+
+
+def _quarantine_cards(result: FieldResult, lang: str) -> list[dict]:
+    return [{"label": item_label(row.item, lang), "value": format_share(row.share),
+             "detail": f"{format_count(row.compliant, lang)} / {format_count(row.households, lang)}",
+             "status": tone(row.band)} for row in result.items.itertuples(index=False)]
 
 
 def quarantine_definition(result: FieldResult, lang: str = "zh") -> HTML:

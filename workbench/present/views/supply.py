@@ -41,6 +41,19 @@ def rule_text(rule: AlertRule, lang: str = "zh") -> str:
 
 def headline(supply: SupplyResult, prices: PriceResult, lang: str = "zh") -> HTML:
     """Cards: served share of sealed and of controlled areas, unserved areas, package prices, price alerts."""
+    cards = _supply_cards(supply, lang) if supply.known else [
+        display.unknown_card("sp_supply_title", "sp_no_supply_data", lang)]
+    if not prices.known:
+        return display.headline([*cards, display.unknown_card("pr_alerts_today", "pr_no_price_data", lang)])
+    alerts = prices.alerts
+    cards.append({"label": label("pr_alerts_today", lang), "value": str(len(alerts)),
+                  "detail": ("、" if lang == "zh" else ", ").join(dict.fromkeys(alerts["commodity"]))
+                            or label("none", lang),
+                  "status": alerts_tone(len(alerts))})
+    return display.headline(cards)
+
+
+def _supply_cards(supply: SupplyResult, lang: str) -> list[dict]:
     zones = supply.zones.set_index("zone")
     cards = []
     for zone in WATCHED_ZONES:
@@ -68,12 +81,7 @@ def headline(supply: SupplyResult, prices: PriceResult, lang: str = "zh") -> HTM
                       "detail": label("sp_price_range_detail", lang, packages=len(packages),
                                       suppliers=packages["supplier_id"].nunique()),
                       "status": "neutral"})
-    alerts = prices.alerts
-    cards.append({"label": label("pr_alerts_today", lang), "value": str(len(alerts)),
-                  "detail": ("、" if lang == "zh" else ", ").join(dict.fromkeys(alerts["commodity"]))
-                            or label("none", lang),
-                  "status": alerts_tone(len(alerts))})
-    return display.headline(cards)
+    return cards
 
 
 def _rates(numerators: pd.Series, denominators: pd.Series, lang: str) -> list[str]:
@@ -81,7 +89,9 @@ def _rates(numerators: pd.Series, denominators: pd.Series, lang: str) -> list[st
 
 
 def definitions(supply: SupplyResult, lang: str = "zh") -> HTML:
-    """The windows and exact definitions of the supply figures."""
+    """The windows and exact definitions of the supply figures (none when the pack has no supply data)."""
+    if not supply.known:
+        return HTML("")
     day = supply.report_date
     text = label("sp_definition", lang, d0=f"{day:%m-%d}", d1=f"{day - pd.Timedelta(days=1):%m-%d}",
                  d3=f"{day - pd.Timedelta(days=3):%m-%d}")
