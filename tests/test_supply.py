@@ -186,7 +186,8 @@ def test_wiring_notebook_figures_equal_a_direct_computation(sample, tmp_path):
     pack, data = sample
     figures, _ = sample_report_figures("supply_prices", tmp_path)
     result, price_result = _sample_results(pack, data)
-    expected = {**supply.supply_figures(result), "alerts": prices.price_alert_figures(price_result),
+    expected = {**supply.supply_figures(result), "prices_known": True,
+                "alerts": prices.price_alert_figures(price_result),
                 "price_trend": prices.price_trend_figures(price_result)}
     assert figures == json.loads(json.dumps(expected))
     assert figures["unserved_areas"] == ["S05C009"]

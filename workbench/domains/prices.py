@@ -333,3 +333,11 @@ def price_trend_figures(result: PriceResult) -> list[dict]:
                     "days": [{"date": f"{r.date:%Y-%m-%d}", "price": number(r.price),
                               "markets": int(r.markets)} for r in rows.itertuples(index=False)]})
     return out
+
+
+def price_figures(result: PriceResult) -> dict:
+    """The price part of the report's JSON figures: ``prices_known``, ``alerts`` (null when the
+    pack has no prices) and ``price_trend``."""
+    return {"prices_known": result.known,
+            "alerts": price_alert_figures(result) if result.known else None,
+            "price_trend": price_trend_figures(result)}

@@ -42,6 +42,7 @@ _BOOLEAN_WORDS = {
     # and write what they found: a log there or not, staff in place, a measure carried out
     "有": True, "无": False, "到位": True, "不到位": False, "齐全": True, "不齐全": False,
     "已落实": True, "未落实": False, "达标": True, "不达标": False, "符合": True, "不符合": False,
+    "正常": True, "异常": False,
 }  # fmt: skip
 _THOUSANDS = r",(?=\d{3}(?!\d))"
 
@@ -159,11 +160,23 @@ def parse_numbers(values: pd.Series, *, integer: bool = False) -> tuple[pd.Serie
         if text.str.contains(",", regex=False).any():
             text = text.str.replace(_THOUSANDS, "", regex=True)
         numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+        numbers = _full_width_numbers(text, numbers, present)
     bad = present & ~np.isfinite(numbers)
     if integer:  # a count beyond 10^12 is a typo, and its sums would overflow 64-bit integers
         bad |= present & ((numbers % 1 != 0) | (numbers.abs() >= MAX_WHOLE))
     numbers = numbers.mask(bad)
     return (numbers.astype("Int64") if integer else numbers), bad
+
+
+def _full_width_numbers(text: pd.Series, numbers: pd.Series, present: pd.Series) -> pd.Series:
+    """``numbers`` with the values typed in full-width forms read (``１２３``, ``1，234``, ``３．５``:
+    a Chinese input method's digits, the same number); only the values that failed are looked at."""
+    failed = present & numbers.isna()
+    if not failed.any():
+        return numbers
+    narrow = text[failed].map(lambda v: unicodedata.normalize("NFKC", v))
+    narrow = narrow.str.replace(_THOUSANDS, "", regex=True)
+    return numbers.fillna(pd.to_numeric(narrow, errors="coerce").astype("float64"))
 
 
 def parse_geometry(values: pd.Series) -> tuple[gpd.GeoSeries, pd.Series]:
