@@ -349,7 +349,8 @@ def test_a_pack_serves_only_the_reports_whose_datasets_its_catalog_lists(fake_ar
     assert stems == ["daily_brief", "daily_brief_en", "inspections", "inspections_en"]
     assert unserved["projects"] == ("projects", "project_milestones")
     assert unserved["testing_coverage"] == ("areas", "rounds", "sampling")
-    assert unserved["field_checks"] == ("quarantine_checks", "areas", "medical_waste", "testing_sites")
+    assert unserved["field_checks"] == ("quarantine_checks", "areas", "medical_waste", "testing_sites",
+                                        "staffing")
     waste = types.SimpleNamespace(has=lambda name: name in {"medical_waste", "testing_sites"})
     served, _ = served_jobs(expand_jobs(load_schedule(ROOT / "parameters" / "daily.yaml"), waste), waste)
     assert {"field_checks", "field_checks_en"} <= {job.stem for job in served}  # one section is enough

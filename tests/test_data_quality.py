@@ -228,7 +228,7 @@ def test_which_reports_can_run_and_why_not(validated):
         "one_of": [],
     }
     # a report of sections needs one whole: the pack has neither quarantine checks nor medical waste
-    groups = [["quarantine_checks", "areas"], ["medical_waste", "testing_sites"]]
+    groups = [["quarantine_checks", "areas"], ["medical_waste", "testing_sites"], ["staffing"]]
     assert reports["field_checks"]["one_of"] == groups
     assert not reports["field_checks"]["runs"] and reports["field_checks"]["missing"] == []
     assert [r for r, v in reports.items() if v["runs"]] == ["checkpoints", "daily_brief"]

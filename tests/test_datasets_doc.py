@@ -74,8 +74,8 @@ def test_each_dataset_names_the_reports_that_need_it_or_take_it_optionally():
     areas = ("required by `testing_coverage`; for the supply section of `supply_prices` (it runs with any "
              "one of its sections: areas + suppliers + packages + deliveries, or prices + price_baselines); "
              "for the home-quarantine section of `field_checks` (it runs with any one of its sections: "
-             "quarantine_checks + areas, or medical_waste + testing_sites); optional for `checkpoints`, "
-             "`field_checks` (the streets outlined on the map).")
+             "quarantine_checks + areas, or medical_waste + testing_sites, or staffing); optional for "
+             "`checkpoints`, `field_checks` (the streets outlined on the map).")
     assert reports_line("areas") == areas
     assert reports_line("zones") == ("optional for `testing_coverage`, `supply_prices` "
                                      "(the sealed/controlled/prevention status of areas).")

@@ -62,6 +62,23 @@ def test_field_checks_loads_on_medical_waste_alone(tmp_path):
     assert len(data.areas) == 0 and len(data.testing_sites) == 2
 
 
+STAFFING = ("date,unit_kind,unit_id,role,planned,on_duty\n"
+            "2022-10-09,testing_site,T1,采样员,6,4\n"
+            "2022-10-09,checkpoint,CP1,值守,3,3\n")
+
+
+def staffing_pack(root):
+    """Front-line staffing alone: the report's staffing section, nothing else."""
+    return write_pack(root, {"staffing.csv": STAFFING}, {"staffing": "staffing.csv"},
+                      report_date="2022-10-09")
+
+
+def test_field_checks_loads_on_staffing_alone(tmp_path):
+    data = load_report(open_pack(staffing_pack(tmp_path)), "field_checks")
+    assert data.sections == {"staffing"}
+    assert len(data.quarantine_checks) == 0 and len(data.medical_waste) == 0
+
+
 def test_a_section_with_errors_is_left_out_and_the_other_runs(tmp_path):
     root = waste_pack(tmp_path)
     quarantine_pack(root, CHECKS.replace("008,5,5", "008,5,6"))  # 6 of 5 households: an error
@@ -78,13 +95,15 @@ def test_a_report_of_sections_needs_one_whole(tmp_path):
     with pytest.raises(DataError) as caught:
         load_report(open_pack(root), "field_checks")
     [problem] = caught.value.problems
-    assert "quarantine_checks + areas, or medical_waste + testing_sites" in problem.expected
-    assert problem.found == "not listed: quarantine_checks, medical_waste, testing_sites"
+    assert "quarantine_checks + areas, or medical_waste + testing_sites, or staffing" in problem.expected
+    assert problem.found == "not listed: quarantine_checks, medical_waste, testing_sites, staffing"
     verdict = {r.report: r for r in readiness(open_pack(root), [])}["field_checks"]
     assert not verdict.runs
-    assert verdict.one_of == (("quarantine_checks", "areas"), ("medical_waste", "testing_sites"))
-    assert verdict.reasons == ("needs quarantine_checks + areas, or medical_waste + testing_sites "
-                               "(not in catalog.yaml: quarantine_checks, medical_waste, testing_sites)",)
+    groups = (("quarantine_checks", "areas"), ("medical_waste", "testing_sites"), ("staffing",))
+    assert verdict.one_of == groups
+    assert verdict.reasons == ("needs quarantine_checks + areas, or medical_waste + testing_sites, or "
+                               "staffing (not in catalog.yaml: quarantine_checks, medical_waste, "
+                               "testing_sites, staffing)",)
 
 
 def test_validate_says_what_a_report_of_sections_runs_without(tmp_path):
@@ -133,6 +152,16 @@ def test_field_checks_report_on_medical_waste_alone(tmp_path):
     assert f["quarantine_known"] is False and f["quarantine_compliance"] is None
     assert "数据包中没有居家隔离检查（quarantine_checks）：未作评判" in html
     assert "二号点" in html  # the uncollected site, by name
+
+
+@pytest.mark.slow
+def test_field_checks_report_on_staffing_alone(tmp_path):
+    record, html = _run("field_checks", staffing_pack(tmp_path / "pack"), tmp_path)
+    f = record["figures"]
+    assert f["quarantine_known"] is False and f["waste_known"] is False
+    staffing = f["staffing"]
+    assert staffing["on_duty"] == 7 and staffing["planned"] == 9  # 4 + 3 of 6 + 3
+    assert "数据包中没有居家隔离检查" in html and "数据包中没有医疗废物收运记录" in html
 
 
 @pytest.mark.slow
