@@ -200,3 +200,30 @@ def test_the_brief_shows_field_checks_on_one_section(tmp_path):
     card = CARDS["field_checks"](field, "zh")
     assert card["value"] == "—" and card["status"] == "bad"
     assert card["details"][0] == "数据包中没有居家隔离检查（quarantine_checks）：未作评判"
+
+
+REQUESTS = ("request_id,enterprise_id,raised_on,category,department,resolved_on\n"
+            "RQ1,E1,2022-10-01,电力,供电公司,2022-10-02\n"
+            "RQ2,E2,2022-10-05,融资,金融服务办公室,\n")
+
+
+def requests_pack(root):
+    """An enterprise-service department's requests alone: no enterprises, output or targets."""
+    return write_pack(root, {"requests.csv": REQUESTS}, {"enterprise_requests": "requests.csv"},
+                      report_date="2022-10-09")
+
+
+def test_enterprise_requests_load_without_enterprises(tmp_path):
+    data = load_report(open_pack(requests_pack(tmp_path)), "enterprise_output")
+    assert data.sections == {"requests"} and not data.errors
+    assert len(data.enterprise_requests) == 2 and len(data.enterprises) == 0
+
+
+@pytest.mark.slow
+def test_enterprise_output_report_on_requests_alone(tmp_path):
+    record, html = _run("enterprise_output", requests_pack(tmp_path / "pack"), tmp_path)
+    f = record["figures"]
+    assert f["progress_known"] is False and f["by_status"] is None
+    # RQ2 raised 10-05, open on 10-09: 4 days old, overdue beyond 3
+    assert f["requests"]["open_requests"] == [{"request_id": "RQ2", "age_days": 4, "overdue": True}]
+    assert "数据包中没有企业产量与年度目标" in html

@@ -161,12 +161,13 @@ class EnterpriseResult:
     checks: pd.DataFrame
     cumulative: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
+    known: bool = True  # False: the pack has no enterprise output or targets (nothing judged)
 
 
 def analyse_enterprises(enterprises: pd.DataFrame, production: pd.DataFrame, targets: pd.DataFrame,
                         report_date, checks: pd.DataFrame | None = None, year: int | None = None,
                         risk_ratio: float = DEFAULT_RISK_RATIO, enterprise: str | None = None,
-                        lookback_weeks: int = 4) -> EnterpriseResult:
+                        lookback_weeks: int = 4, known: bool = True) -> EnterpriseResult:
     """Progress of every target, run rates, missing reports and latest checks for a scope.
 
     Parameters
@@ -183,6 +184,9 @@ def analyse_enterprises(enterprises: pd.DataFrame, production: pd.DataFrame, tar
     year, risk_ratio, enterprise, lookback_weeks :
         See :func:`resolve_period`, :func:`classify_status`, :func:`select_enterprises`,
         :func:`missing_reports`.
+    known : bool
+        False when the pack has no enterprises, production or targets (empty stand-ins): the
+        result judges nothing and says nothing of missing targets.
     """
     period = resolve_period(report_date, year)
     if not 0 < risk_ratio <= 1:
@@ -236,7 +240,8 @@ def analyse_enterprises(enterprises: pd.DataFrame, production: pd.DataFrame, tar
     return EnterpriseResult(period=period, risk_ratio=risk_ratio, enterprise=enterprise or None,
                             enterprises=scoped, progress=table, missing=missing,
                             checks=latest_checks(checks, scoped, period.as_of),
-                            cumulative=cumulative_output(produced, goals, period), warnings=warnings)
+                            cumulative=cumulative_output(produced, goals, period),
+                            warnings=warnings if known else [], known=known)
 
 
 def targets_tone(by_status: dict) -> str:
@@ -257,7 +262,13 @@ def enterprise_figures(result: EnterpriseResult) -> dict:
     progress = [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
                 for row in result.progress[columns].to_dict("records")]
     checked = result.checks[result.checks["check_date"].notna()]
+    if not result.known:
+        unknown = ("progress", "by_status", "enterprises_by_status", "missing_reports", "checks",
+                   "closed_loop")
+        return {"progress_known": False, "year": result.period.year,
+                "as_of": f"{result.period.as_of:%Y-%m-%d}", **dict.fromkeys(unknown)}
     return {
+        "progress_known": True,
         "year": result.period.year,
         "as_of": f"{result.period.as_of:%Y-%m-%d}",
         "risk_ratio": result.risk_ratio,

@@ -303,7 +303,8 @@ _PROBLEM_WORDS = {"coordinates": "坐标", "site's coordinates": "采样点坐�
                   "the checkpoints' names in the staffing section": "人员在岗部分中的卡口名称",
                   "the home-quarantine section": "居家隔离检查部分",
                   "the medical-waste section": "医疗废物收运部分",
-                  "the supply section": "保供配送部分", "the price section": "物价部分"}
+                  "the supply section": "保供配送部分", "the price section": "物价部分",
+                  "the annual-target section": "年度目标部分"}
 
 
 #: Parts of a problem's text that are names of the pack (datasets, columns, files, values): code.

@@ -57,6 +57,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
 }  # fmt: skip
 
 REFERENCES = (
-    Reference("enterprise_requests", "enterprise_id", "enterprises", "enterprise_id"),
+    # names the enterprise when the pack has enterprises; a department's requests alone load too
+    Reference("enterprise_requests", "enterprise_id", "enterprises", "enterprise_id", optional=True),
     Reference("project_milestones", "project_id", "projects", "project_id"),
 )

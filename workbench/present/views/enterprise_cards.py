@@ -22,6 +22,8 @@ CARD_NAMES = 5
 
 def headline(result: EnterpriseResult, lang: str = "zh") -> HTML:
     """Cards: targets by status, enterprises in closed loop, checks all in place, missing reports."""
+    if not result.known:
+        return display.headline([display.unknown_card("ent_targets_title", "ent_no_progress_data", lang)])
     statuses = result.progress["status"]
     total = len(statuses)
     cards = []

@@ -80,14 +80,16 @@ def with_smaller_unit(value, unit: str, lang: str = "zh") -> str:
 
 def scope_label(result: EnterpriseResult, lang: str = "zh") -> str:
     """All key enterprises (with their count), or the one enterprise's name and id."""
-    if result.enterprise is None:
-        return f"{label('ent_all', lang)} ({len(result.enterprises)})"
+    if result.enterprise is None:  # without the enterprises dataset their count is not known
+        return label("ent_all", lang) + (f" ({len(result.enterprises)})" if result.known else "")
     row = result.enterprises.iloc[0]
     return f"{row['name']} ({row['enterprise_id']})"
 
 
 def definitions(result: EnterpriseResult, lookback_weeks: int = 4, lang: str = "zh") -> HTML:
-    """The as-of statement and the exact definitions behind the figures."""
+    """The as-of statement and the exact definitions behind the figures (none without output data)."""
+    if not result.known:
+        return HTML("")
     period = result.period
     lines = [label("ent_as_of", lang, date=f"{period.as_of:%Y-%m-%d}", year=period.year,
                    day=period.day_of_year, days=period.days_in_year)]
