@@ -413,3 +413,12 @@ def test_a_domain_whose_data_cannot_load_shows_a_message_not_a_traceback(sample_
     explorer.controls.metric.value = "coverage"
     assert explorer.view is not None and len(explorer.table) == len(sample_data.areas)
     assert "admin_boundaries left out" in explorer.outputs.status.value  # optional context: a note
+
+
+def test_the_waste_metric_runs_without_areas(sample_data):
+    # a waste department's pack: testing sites and their collections, no areas to outline
+    frames = {"testing_sites": sample_data.testing_sites, "medical_waste": sample_data.medical_waste}
+    explorer = Explorer(Datasets(sample_data.pack, frames))
+    assert "fc_waste" in [value for _, value in explorer.controls.metric.options]
+    sites, site_map = choose(explorer, "fc_waste")
+    assert len(sites) == len(sample_data.testing_sites) and "L.circleMarker" in html.unescape(site_map)

@@ -15,6 +15,7 @@ import dataclasses
 import pandas as pd
 
 from workbench.domains import field_checks
+from workbench.intake.needs import empty_frame
 from workbench.intake.vocabulary import QUARANTINE_ITEMS
 from workbench.present import display
 from workbench.present.explore import registry
@@ -33,8 +34,10 @@ from workbench.present.maps.field_checks import quarantine_map, waste_map
 from workbench.present.views import field_checks as view
 
 QUARANTINE_DATASETS = ("areas", "quarantine_checks")
-WASTE_DATASETS = ("areas", "testing_sites", "medical_waste")
+WASTE_DATASETS = ("testing_sites", "medical_waste")
 OPTIONAL = ("admin_boundaries",)
+#: The waste map outlines the streets when the pack has areas; a waste department's pack has none.
+WASTE_OPTIONAL = ("areas", *OPTIONAL)
 #: Days listed in a history, ending on the report date.
 HISTORY_DAYS = 7
 ITEMS = QUARANTINE_ITEMS
@@ -52,10 +55,6 @@ def _kinds(context: Context):
 WASTE_CONTROLS = (filter_control("site_kind", "kind", "exp_all", _kinds, translate=label),)
 
 
-def _empty_frame(columns) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-
-
 def field_result(context: Context, day, window: int, target: float,
                  with_quarantine: bool = True) -> field_checks.FieldResult:
     """:func:`~workbench.domains.field_checks.analyse_field_checks` of the datasets the pack has.
@@ -63,20 +62,17 @@ def field_result(context: Context, day, window: int, target: float,
     A metric of one part (quarantine or waste) does not need the other part's datasets: a
     missing one is passed empty.
     """
-    data = context.data
-    checks = data.get("quarantine_checks")
-    if checks is None:
-        checks = _empty_frame(["date", "area_id", "households", *ITEMS])
-    waste = data.get("medical_waste")
-    if waste is None:
-        waste = _empty_frame(["collected_at", "site_id", "weight_kg", "bags"]).astype(
-            {"collected_at": "datetime64[ns]", "weight_kg": "float64", "bags": "int64"})
-    sites = data.get("testing_sites")
-    if sites is None:
-        sites = _empty_frame(["site_id", "name", "kind", "lon", "lat"])
+    checks, waste, sites, areas = (_frame(context, name) for name in
+                                   ("quarantine_checks", "medical_waste", "testing_sites", "areas"))
     key = ("field_checks", pd.Timestamp(day), int(window), float(target))
     return context.cached(key, lambda: field_checks.analyse_field_checks(
-        checks, waste, sites, data.areas, day, window_days=int(window), compliance_target=float(target)))
+        checks, waste, sites, areas, day, window_days=int(window), compliance_target=float(target)))
+
+
+def _frame(context: Context, name: str) -> pd.DataFrame:
+    """Dataset ``name``, or an empty frame of its contract's columns when the pack has none."""
+    frame = context.optional(name)
+    return empty_frame(name) if frame is None else frame
 
 
 def scoped_quarantine(context: Context, selection: Selection) -> field_checks.FieldResult:
@@ -147,16 +143,16 @@ def site_waste_history(context: Context, selection: Selection) -> History:
     return history_view(shown, columns, selection.lang, titled(names, selection.feature), data=frame)
 
 
-@registry.register_metric("fc_waste", label="exp_waste_hours", datasets=WASTE_DATASETS, optional=OPTIONAL,
-                          uses_round=False, uses_scope=False, controls=WASTE_CONTROLS,
-                          history=site_waste_history)
+@registry.register_metric("fc_waste", label="exp_waste_hours", datasets=WASTE_DATASETS,
+                          optional=WASTE_OPTIONAL, uses_round=False, uses_scope=False,
+                          controls=WASTE_CONTROLS, history=site_waste_history)
 def waste_view(context: Context, selection: Selection) -> MetricView:
     """Every testing point of the chosen kind: hours since its last collection, longest first."""
     result = field_result(context, selection.date, 1, field_checks.DEFAULT_COMPLIANCE_TARGET)
     kind = selection.option("site_kind")
     sites = result.sites if not kind else result.sites[result.sites["kind"] == kind]
     result = dataclasses.replace(result, sites=sites.reset_index(drop=True))
-    areas, lang = context.data.areas, selection.lang
+    areas, lang = _frame(context, "areas"), selection.lang
     fmap = waste_map(result, areas, map_options(context, selection))
     rows = sites.sort_values(["hours_since", "site_id"], ascending=[False, True], na_position="first")
     return MetricView(rows.reset_index(drop=True), fmap, view.sites_table(result, lang).data,
