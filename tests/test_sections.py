@@ -67,10 +67,14 @@ STAFFING = ("date,unit_kind,unit_id,role,planned,on_duty\n"
             "2022-10-09,checkpoint,CP1,值守,3,3\n")
 
 
+def one_dataset_pack(root, dataset: str, text: str):
+    """A pack of one CSV dataset, dated 2022-10-09."""
+    return write_pack(root, {f"{dataset}.csv": text}, {dataset: f"{dataset}.csv"}, report_date="2022-10-09")
+
+
 def staffing_pack(root):
     """Front-line staffing alone: the report's staffing section, nothing else."""
-    return write_pack(root, {"staffing.csv": STAFFING}, {"staffing": "staffing.csv"},
-                      report_date="2022-10-09")
+    return one_dataset_pack(root, "staffing", STAFFING)
 
 
 def test_field_checks_loads_on_staffing_alone(tmp_path):
@@ -209,8 +213,7 @@ REQUESTS = ("request_id,enterprise_id,raised_on,category,department,resolved_on\
 
 def requests_pack(root):
     """An enterprise-service department's requests alone: no enterprises, output or targets."""
-    return write_pack(root, {"requests.csv": REQUESTS}, {"enterprise_requests": "requests.csv"},
-                      report_date="2022-10-09")
+    return one_dataset_pack(root, "enterprise_requests", REQUESTS)
 
 
 def test_enterprise_requests_load_without_enterprises(tmp_path):

@@ -28,7 +28,7 @@ from workbench.domains import checkpoints, coverage, enterprises, field_checks, 
 from workbench.domains.projects import DEFAULT_STALL_DAYS
 from workbench.domains.requests import DEFAULT_REQUEST_DAYS
 from workbench.errors import WorkbenchError
-from workbench.intake.needs import empty_frame
+from workbench.intake.needs import frame_or_empty
 
 # ---------------------------------------------------------------- parameters
 
@@ -109,13 +109,13 @@ def _streets(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
 
 def _zones(data: Mapping) -> pd.DataFrame:
     """``zones``, optional as in the full reports: without it, an empty frame (no area sealed)."""
-    return data["zones"] if "zones" in data else empty_frame("zones")
+    return frame_or_empty(data, "zones")
 
 
 def coverage_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[dict, list[str]]:
     """Coverage of the current round: district, every community, silent testing sites (when the
     pack gives its sites)."""
-    sites = data["testing_sites"] if "testing_sites" in data else empty_frame("testing_sites")
+    sites = frame_or_empty(data, "testing_sites")
     result = coverage.analyse_coverage(data["sampling"], data["areas"], sites, data["rounds"],
                                        _zones(data), day, target=p.coverage_target,
                                        lookback_days=p.lookback_days)
@@ -199,17 +199,17 @@ def price_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
 
 def field_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[dict, list[str]]:
     """Home-quarantine compliance per item and community, and testing sites whose waste waits."""
-    quarantine = _has(data, "quarantine_checks", "areas")
+    quarantine_known = _has(data, "quarantine_checks", "areas")
     waste_known = _has(data, "medical_waste", "testing_sites")
     result = field_checks.analyse_field_checks(
-        *(_frame(data, n) for n in ("quarantine_checks", "medical_waste", "testing_sites", "areas")), day,
-        window_days=p.field_window_days, compliance_target=p.compliance_target,
-        quarantine_known=quarantine, waste_known=waste_known)
+        *(frame_or_empty(data, n) for n in ("quarantine_checks", "medical_waste", "testing_sites", "areas")),
+        day, window_days=p.field_window_days, compliance_target=p.compliance_target,
+        quarantine_known=quarantine_known, waste_known=waste_known)
     full = field_checks.field_figures(result)
     items = result.items.rename(columns={"share": "compliance"})
     items["below_target"] = items["band"].isin(["near", "short"])
     items["target"] = result.compliance_target
-    areas = _streets(result.areas, _frame(data, "areas"))
+    areas = _streets(result.areas, frame_or_empty(data, "areas"))
     areas["compliant"] = [row[row["weakest_item"]] if isinstance(row["weakest_item"], str) else None
                           for row in areas.to_dict("records")]
     areas = areas.rename(columns={"weakest_share": "compliance"})
@@ -218,13 +218,14 @@ def field_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
     waste = {"kg_24h": full["waste_kg_24h"], "bags_24h": full["waste_bags_24h"],
              "testing_sites": full["testing_sites"], "uncollected": len(full["uncollected_sites"] or ())}
     uncollected = result.uncollected.assign(hours_since=result.uncollected["hours_since"].round(1))
-    if not quarantine:
+    if not quarantine_known:
         items = items.iloc[:0]
     return plain({
         "cutoff": full["cutoff"], "compliance_target": result.compliance_target,
-        "quarantine_known": quarantine, "waste_known": waste_known,
+        "quarantine_known": quarantine_known, "waste_known": waste_known,
         "quarantine": {"households": full["quarantine_households"], "communities": full["quarantine_areas"],
-                       "communities_below_target": int(areas["below_target"].sum())} if quarantine else None,
+                       "communities_below_target": int(areas["below_target"].sum())}
+        if quarantine_known else None,
         "quarantine_items": records(items, ["item", "compliant", "households", "compliance", "target",
                                             "below_target", "band"]),
         "quarantine_communities": records(areas, ["area_id", "name", "street", "households", "weakest_item",
@@ -238,11 +239,6 @@ def field_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[d
 
 def _has(data: Mapping, *names: str) -> bool:
     return all(name in data for name in names)
-
-
-def _frame(data: Mapping, name: str) -> pd.DataFrame:
-    """``data[name]``, or an empty frame of its contract's columns when the pack has none."""
-    return data[name] if name in data else empty_frame(name)
 
 
 def enterprise_brief(data: Mapping, day: pd.Timestamp, p: BriefParameters) -> tuple[dict, list[str]]:

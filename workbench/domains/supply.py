@@ -251,8 +251,9 @@ def analyse_supply(deliveries: pd.DataFrame, suppliers: pd.DataFrame, packages: 
 
 def supply_figures(result: SupplyResult) -> dict:
     """The JSON ``figures``: ``unserved_areas``, ``served_share`` (24 h) and ``served_share_3d`` by
-    zone (rounded to :data:`SHARE_DECIMALS`), package price range. The report adds the price
-    ``alerts`` (:func:`workbench.domains.prices.price_alert_figures`) itself."""
+    zone (rounded to :data:`SHARE_DECIMALS`), package price range; all null, with
+    ``supply_known`` false, when the pack has no supply data. The report adds the price part
+    (:func:`workbench.domains.prices.price_figures`) itself."""
     zones = result.zones.set_index("zone")
     if not result.known:
         return {"report_date": f"{result.report_date:%Y-%m-%d}", "supply_known": False,

@@ -230,6 +230,12 @@ def _absent_warning(optional: Optional, report: str, failed: bool) -> Problem:
     return Problem(optional.dataset, CATALOG_FILE, None, None, expected, found, severity="warning")
 
 
+def frame_or_empty(data, name: str) -> pd.DataFrame:
+    """``data[name]`` (a mapping of loaded frames), or :func:`empty_frame` when it has none."""
+    frame = data.get(name)
+    return empty_frame(name) if frame is None else frame
+
+
 def empty_frame(name: str) -> pd.DataFrame:
     """A frame of no rows with dataset ``name``'s required columns, typed as loading types them."""
     columns = REQUIRED_COLUMNS.get(name, ())

@@ -15,7 +15,7 @@ import dataclasses
 import pandas as pd
 
 from workbench.domains import field_checks
-from workbench.intake.needs import empty_frame
+from workbench.intake.needs import frame_or_empty
 from workbench.intake.vocabulary import QUARANTINE_ITEMS
 from workbench.present import display
 from workbench.present.explore import registry
@@ -62,17 +62,12 @@ def field_result(context: Context, day, window: int, target: float,
     A metric of one part (quarantine or waste) does not need the other part's datasets: a
     missing one is passed empty.
     """
-    checks, waste, sites, areas = (_frame(context, name) for name in
+    checks, waste, sites, areas = (frame_or_empty(context.data, name) for name in
                                    ("quarantine_checks", "medical_waste", "testing_sites", "areas"))
     key = ("field_checks", pd.Timestamp(day), int(window), float(target))
     return context.cached(key, lambda: field_checks.analyse_field_checks(
         checks, waste, sites, areas, day, window_days=int(window), compliance_target=float(target)))
 
-
-def _frame(context: Context, name: str) -> pd.DataFrame:
-    """Dataset ``name``, or an empty frame of its contract's columns when the pack has none."""
-    frame = context.optional(name)
-    return empty_frame(name) if frame is None else frame
 
 
 def scoped_quarantine(context: Context, selection: Selection) -> field_checks.FieldResult:
@@ -152,7 +147,7 @@ def waste_view(context: Context, selection: Selection) -> MetricView:
     kind = selection.option("site_kind")
     sites = result.sites if not kind else result.sites[result.sites["kind"] == kind]
     result = dataclasses.replace(result, sites=sites.reset_index(drop=True))
-    areas, lang = _frame(context, "areas"), selection.lang
+    areas, lang = frame_or_empty(context.data, "areas"), selection.lang
     fmap = waste_map(result, areas, map_options(context, selection))
     rows = sites.sort_values(["hours_since", "site_id"], ascending=[False, True], na_position="first")
     return MetricView(rows.reset_index(drop=True), fmap, view.sites_table(result, lang).data,
