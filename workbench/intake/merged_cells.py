@@ -121,6 +121,8 @@ def header_rows(rows: list[list], ranges: list[str], header: int) -> tuple[int, 
     one of them merged across columns, and every cell of the lower row lies under such a heading
     (a data row has values beside them).
     """
+    if not ranges:  # nothing merged across: one row (and no openpyxl import for a plain CSV)
+        return header, header
     from openpyxl.utils.cell import range_boundaries
 
     across = [range_boundaries(ref) for ref in ranges]
@@ -164,14 +166,16 @@ def csv_header_rows(rows: list[list], header: int, names: frozenset[str]) -> tup
 
 def _spans(row: list, line: int) -> list[str]:
     """``E2:G2`` for each heading of ``row`` (sheet row ``line``) followed by empty cells."""
-    from openpyxl.utils import get_column_letter
-
-    spans, j = [], 0
+    found, j = [], 0
     while j < len(row):
         k = j + 1
         while k < len(row) and row[k] is None:
             k += 1
         if row[j] is not None and k - 1 > j:
-            spans.append(f"{get_column_letter(j + 1)}{line}:{get_column_letter(k)}{line}")
+            found.append((j + 1, k))
         j = k
-    return spans
+    if not found:  # the usual CSV: no openpyxl import (0.1 CPU s) on a report's path
+        return []
+    from openpyxl.utils import get_column_letter
+
+    return [f"{get_column_letter(a)}{line}:{get_column_letter(b)}{line}" for a, b in found]
