@@ -119,10 +119,11 @@ def extent_of(polygons: gpd.GeoDataFrame, lon, lat, share: float = 0.06) -> list
     widened by ``share`` of their size on every side so that markers on the edge are drawn whole
     (the points alone when a pack has no areas to outline)."""
     boxes = polygons.geometry.bounds
-    minx = min([*boxes["minx"], *lon], default=0.0)
-    miny = min([*boxes["miny"], *lat], default=0.0)
-    maxx = max([*boxes["maxx"], *lon], default=0.0)
-    maxy = max([*boxes["maxy"], *lat], default=0.0)
+    xs = np.concatenate([boxes["minx"], boxes["maxx"], np.asarray(lon, dtype=float)])
+    ys = np.concatenate([boxes["miny"], boxes["maxy"], np.asarray(lat, dtype=float)])
+    if np.isnan(xs).all() or np.isnan(ys).all():  # nothing to frame: a point of the map's default
+        xs = ys = np.zeros(1)
+    minx, maxx, miny, maxy = np.nanmin(xs), np.nanmax(xs), np.nanmin(ys), np.nanmax(ys)
     dx, dy = share * (maxx - minx), share * (maxy - miny)
     return [float(minx - dx), float(miny - dy), float(maxx + dx), float(maxy + dy)]
 
