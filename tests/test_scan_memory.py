@@ -119,7 +119,7 @@ def test_only_counts_are_kept_never_a_person_key(tmp_path, memory):
     outcome(root)
     [stored] = list(memory.glob("*.parquet"))
     kept = pd.read_parquet(stored)
-    assert list(kept.columns) == ["area_id", "site_id", "n", "totals", "odd_rows", "first", "last"]
+    assert list(kept.columns) == ["area_id", "site_id", "n", "totals", "odd_rows", "first", "last", "copies"]
     assert b"p00" not in stored.read_bytes()
 
 

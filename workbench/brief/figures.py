@@ -28,7 +28,7 @@ from workbench.domains import checkpoints, coverage, enterprises, field_checks, 
 from workbench.domains.projects import DEFAULT_STALL_DAYS
 from workbench.domains.requests import DEFAULT_REQUEST_DAYS
 from workbench.errors import WorkbenchError
-from workbench.intake.needs import frame_or_empty
+from workbench.intake.needs import frame_or_empty, section_datasets
 
 # ---------------------------------------------------------------- parameters
 
@@ -291,17 +291,17 @@ DOMAINS = (
            coverage_brief, optional=("zones", "testing_sites")),
     Domain("checkpoints", "checkpoints", ("checkpoints", "checkpoint_daily"), checkpoint_brief),
     Domain("inspections", "inspections", ("places", "inspections"), inspection_brief),
-    Domain("supply", "supply_prices", ("areas", "suppliers", "packages", "deliveries"),
-           supply_brief, optional=("zones",)),
-    Domain("prices", "supply_prices", ("prices", "price_baselines"), price_brief),
+    Domain("supply", "supply_prices", section_datasets("supply_prices", "supply"), supply_brief,
+           optional=("zones",)),
+    Domain("prices", "supply_prices", section_datasets("supply_prices", "prices"), price_brief),
     Domain("field_checks", "field_checks", (), field_brief,
-           any_of=(("quarantine_checks", "areas"), ("medical_waste", "testing_sites"))),
-    Domain("enterprises", "enterprise_output", ("enterprises", "production", "targets"), enterprise_brief,
-           optional=("enterprise_checks",)),
-    Domain("requests", "enterprise_output", ("enterprise_requests",), request_brief,
+           any_of=tuple(section_datasets("field_checks", key) for key in ("quarantine", "waste"))),
+    Domain("enterprises", "enterprise_output", section_datasets("enterprise_output", "progress"),
+           enterprise_brief, optional=("enterprise_checks",)),
+    Domain("requests", "enterprise_output", section_datasets("enterprise_output", "requests"), request_brief,
            optional=("enterprises",)),
     Domain("projects", "projects", ("projects", "project_milestones"), project_brief),
-    Domain("staffing", "field_checks", ("staffing",), staffing_brief),
+    Domain("staffing", "field_checks", section_datasets("field_checks", "staffing"), staffing_brief),
 )
 DOMAIN_NAMES = tuple(d.name for d in DOMAINS)
 

@@ -132,6 +132,11 @@ def needs_of(report: str) -> Needs:
         raise DataError([problem]) from None
 
 
+def section_datasets(report: str, key: str) -> tuple[str, ...]:
+    """The datasets of section ``key`` of ``report`` (the brief summarises sections one by one)."""
+    return next(s.datasets for s in needs_of(report).sections if s.key == key)
+
+
 def missing_required(pack: Pack, report: str) -> list[Problem]:
     """One error per required dataset of ``report`` that the catalog does not list, and one when
     the report has sections and the catalog lists the datasets of none of them."""

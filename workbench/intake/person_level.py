@@ -15,9 +15,9 @@ report file, row and column alike, capped the same way:
    :func:`~workbench.intake.placing.date_only_samples`), so every spelling, normalisation and
    problem text is the one a small pack gets. They come back as a small Arrow table that
    replaces them in the view.
-3. **Rows set aside** (unknown community or site, no area and a site in none, the same row in
-   two files) are left out by the view's own predicates; samples without ``area_id`` take
-   their site's area in the view.
+3. **Rows set aside** (unknown community or site, no area and a site in none, the same row
+   twice: in two files, or in one CSV or XLSX file) are left out by the view's own predicates;
+   samples without ``area_id`` take their site's area in the view.
 Parquet files are read where they are. CSV in UTF-8 is read by DuckDB's reader; XLSX, other
 encodings and CSV with a blank line before a line of data (whose line numbers DuckDB cannot
 give) by the general readers, one file at a time. Either way a row of only blank cells (the
@@ -44,6 +44,7 @@ from workbench.intake.person_engines import engine_of, passes_through
 from workbench.intake.person_rows import PERSON_LEVEL_DATASETS, PersonRows, cache_folder, shared
 from workbench.intake.person_sources import (
     COLUMNS,
+    EDITED_FORMATS,
     ID_COLUMNS,
     Source,
     capped,
@@ -59,7 +60,7 @@ from workbench.intake.person_sources import count_rows as _count
 from workbench.intake.personal import KEYS_LOOKED_AT, raw_identifier_problems
 from workbench.intake.placing import date_only_samples
 from workbench.intake.problems import MAX_ROWS_PER_CHECK, row_problems
-from workbench.intake.setaside import REPEATED_ACROSS, SET_ASIDE
+from workbench.intake.setaside import REPEATED_ACROSS, REPEATED_WITHIN, SET_ASIDE
 from workbench.intake.validation import _missing_column_problem, conform
 from workbench.privacy import sample_of
 
@@ -81,6 +82,14 @@ def load_person_level(
     rows, origin, problems = shared(f"{fingerprint}-{name}-loaded",
                                     lambda: _load_or_problems(pack, name, frames, fingerprint))
     return (rows.with_engine(engine) if rows is not None and engine else rows), origin, problems
+
+
+def _may_repeat(sources: list[Source], counts: pd.DataFrame, replaced: pd.DataFrame | None) -> bool:
+    """Whether :meth:`_Loader._repeated_rows` must look at every row: rows of a file hash alike,
+    rows parsed the general way repeat, or two files' spans meet (or hold such rows)."""
+    if counts["copies"].sum() or (replaced is not None and replaced.duplicated(list(COLUMNS)).any()):
+        return True
+    return len(sources) > 1 and (replaced is not None or spans_overlap(counts))
 
 
 def _load_or_problems(pack: Pack, name: str, frames, fingerprint: str):
@@ -125,7 +134,7 @@ class _Loader:
         rows = int(counts["n"].sum() - counts["totals"].sum())
         self.problems += total_warnings(self.con, self.name, sources, counts, origin)
         predicates = self._reference_problems(counts, replaced, origin, rows)
-        if len(sources) > 1 and (replaced is not None or spans_overlap(counts)):
+        if _may_repeat(sources, counts, replaced):
             predicates += self._repeated_rows(origin)
         view = self._view(sources, counts, replaced, predicates)
         return self._rows(view, counts, origin), origin, self.problems
@@ -280,29 +289,31 @@ class _Loader:
         return predicates
 
     def _repeated_rows(self, origin: Origin) -> list[str]:
-        """The same sample in two files (a folder of daily exports that overlap): kept once.
+        """The same sample twice, in two files (daily exports that overlap) or in one CSV or XLSX
+        file (a line pasted twice): kept once, else a copy adds a sample to its site's load.
 
         Rows are compared on the contract's four columns as typed (the general readers compare
-        every stored column); the copy in a later file is set aside, with a warning naming the
-        first.
+        every stored column); each copy is set aside, with a warning naming the first.
         """
         starts = " ".join(f"WHEN _label >= {p.start} THEN {p.start}" for p in reversed(origin.parts))
+        within = "true" if self.spec.format in EDITED_FORMATS else "false"
         repeated = self.con.execute(f"""
-            SELECT _label, first_label FROM (
+            SELECT _label, first_label, first_label < part_start AS across FROM (
                 SELECT _label, (CASE {starts} END) AS part_start,
                        min(_label) OVER (PARTITION BY person_key, area_id, site_id, sampled_at) AS first_label
                 FROM ({self._clean_sql()})
-            ) WHERE first_label < part_start ORDER BY _label
+            ) WHERE first_label < _label AND (first_label < part_start OR {within}) ORDER BY _label
         """).df()
         if repeated.empty:
             return []
         self.tables["_repeated"] = pa.table({"_label": repeated["_label"].to_numpy("int64")})
         self.con.register("_repeated", self.tables["_repeated"])
-        first_at = origin.locate(repeated["first_label"].to_numpy())
-        found = pd.Series([f"same row as {file} row {row}" for file, row, _ in first_at],
-                          index=repeated["_label"].to_numpy())  # fmt: skip
-        expected = REPEATED_ACROSS
-        self.problems += row_problems(self.name, origin, None, found, expected, severity="warning")
+        for across, expected in ((True, REPEATED_ACROSS), (False, REPEATED_WITHIN)):
+            copies = repeated[repeated["across"] == across]
+            first_at = origin.locate(copies["first_label"].to_numpy())
+            found = pd.Series([f"same row as {file} row {row}" for file, row, _ in first_at],
+                              index=copies["_label"].to_numpy())  # fmt: skip
+            self.problems += row_problems(self.name, origin, None, found, expected, severity="warning")
         return ["r._label NOT IN (SELECT _label FROM _repeated)"]
 
     def _first_rows(self, column: str, where: str) -> pd.Series:

@@ -5,7 +5,8 @@ the morning batch, the analysts' notebooks and a re-run all open the same files.
 of :func:`workbench.intake.person_sources.scan_counts` reads every row of every file (ten
 million person keys take a CPU second); what it finds in a file depends only on the file's
 bytes and on how it is read. So each file's result, a few thousand rows of counts per
-(area, site) with the first and last ``sampled_at``, is kept under a key made of the file's
+(area, site) with the first and last ``sampled_at`` and the rows that seem to repeat another
+(the hint that sends the loader to look for copies), is kept under a key made of the file's
 content digest (:meth:`~workbench.intake.catalog.Pack.file_digest`, computed with the pack's
 fingerprint) and of the scan's SQL with the file's path taken out: a changed file, a changed
 reading (renamed columns, another header row) or a new version of the rules is a new key.
