@@ -325,7 +325,7 @@ _HASHES = (", list(hash(person_key, area_id, site_id, sampled_at)) FILTER (WHERE
 #: Formats a person edits, where a line is pasted twice or a sheet appended to itself. A Parquet
 #: file is a system's export; looking for copies in it would cost a pass over every person key
 #: (1.5 CPU s and 0.4 GB at 10 M rows), for a fault systems do not make within one file.
-EDITED_FORMATS = ("csv", "xlsx")
+EDITED_FORMATS = TEXT_FORMATS  # csv, xlsx
 
 
 def _groups_and_copies(con, sql: str) -> pd.DataFrame:
