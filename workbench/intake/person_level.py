@@ -60,6 +60,7 @@ from workbench.intake.person_sources import count_rows as _count
 from workbench.intake.personal import KEYS_LOOKED_AT, raw_identifier_problems
 from workbench.intake.placing import date_only_samples
 from workbench.intake.problems import MAX_ROWS_PER_CHECK, row_problems
+from workbench.intake.references import with_lost_zeros
 from workbench.intake.setaside import REPEATED_ACROSS, REPEATED_WITHIN, SET_ASIDE
 from workbench.intake.validation import _missing_column_problem, conform
 from workbench.privacy import sample_of
@@ -275,7 +276,8 @@ class _Loader:
             listed = f"{target}.{target_column} ({self.pack.spec(target).file}){level}"
             expected = f"an id listed in {listed}" + (SET_ASIDE if aside else "")
             where = f"r.{column} IS NOT NULL AND {missing}"
-            found = self._first_rows(column, where)
+            ids = self.tables["_communities" if column == "area_id" else "_sites"].column(column).to_pandas()
+            found = with_lost_zeros(self._first_rows(column, where), ids)
             self.problems += capped(
                 self.name, origin, column, found, expected, count, "warning" if aside else "error"
             )
@@ -291,10 +293,8 @@ class _Loader:
     def _repeated_rows(self, origin: Origin) -> list[str]:
         """The same sample twice, in two files (daily exports that overlap) or in one CSV or XLSX
         file (a line pasted twice): kept once, else a copy adds a sample to its site's load.
-
         Rows are compared on the contract's four columns as typed (the general readers compare
-        every stored column); each copy is set aside, with a warning naming the first.
-        """
+        every stored column); each copy is set aside, with a warning naming the first."""
         starts = " ".join(f"WHEN _label >= {p.start} THEN {p.start}" for p in reversed(origin.parts))
         within = "true" if self.spec.format in EDITED_FORMATS else "false"
         repeated = self.con.execute(f"""

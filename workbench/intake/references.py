@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -49,7 +50,7 @@ def check_references(
             if bad is None or not bad.any():
                 continue
             aside = can_set_aside(ref.dataset, bad | unknown.get(ref.dataset, False), len(source))
-            problems += _unknown_problems(source[ref.column][bad], ref, pack, where, aside)
+            problems += _unknown_problems(source[ref.column][bad], ref, pack, where, aside, target)
             if aside:
                 unknown[ref.dataset] = bad | unknown.get(ref.dataset, False)
     if "areas" in frames:
@@ -61,22 +62,49 @@ def _unknown(values: pd.Series, target: pd.DataFrame, ref: Reference) -> pd.Seri
     """Mask of ``values`` not among the target's ids (of ``ref.level``, if given)."""
     if ref.target_column not in target.columns:
         return None
+    return values.notna() & ~values.isin(_listed(target, ref).dropna().unique())
+
+
+def _listed(target: pd.DataFrame, ref: Reference) -> pd.Series:
     if ref.level is not None and "level" in target.columns:
         target = target[target["level"] == ref.level]
-    return values.notna() & ~values.isin(target[ref.target_column].dropna().unique())
+    return target[ref.target_column]
 
 
 def _unknown_problems(
-    values: pd.Series, ref: Reference, pack: Pack, where: str | Origin, aside: bool
+    values: pd.Series, ref: Reference, pack: Pack, where: str | Origin, aside: bool, target: pd.DataFrame
 ) -> list[Problem]:
     """Problems for the unknown ``values`` (warnings when their rows were set aside)."""
     listed = f"{ref.target}.{ref.target_column} ({pack.spec(ref.target).file})"
     if ref.level is not None:
         listed += f" of level {ref.level}"
     expected = f"an id listed in {listed}" + (SET_ASIDE if aside else "")
-    return row_problems(
-        ref.dataset, where, ref.column, values, expected, severity="warning" if aside else "error"
-    )
+    found = with_lost_zeros(values, _listed(target, ref))
+    severity = "warning" if aside else "error"
+    return row_problems(ref.dataset, where, ref.column, found, expected, severity=severity)
+
+
+def with_lost_zeros(values: pd.Series, listed: pd.Series) -> pd.Series:
+    """Unknown ids as found, with a hint where one is a listed id that lost its leading zeros.
+
+    A spreadsheet turns a code typed as ``007`` into the number 7. The hint says so
+    (``7 (007 is listed: leading zeros lost?)``); the row is not read as ``007``, since the
+    department may mean another code.
+    """
+    padded: dict[int, list[str]] = {}
+    for code in pd.Series(listed, dtype="object").dropna().astype(str).unique():
+        if code.startswith("0") and code.isdigit() and code.isascii():
+            padded.setdefault(int(code), []).append(code)
+    if not padded:
+        return values
+
+    def hinted(value):
+        text = str(value)
+        match = re.fullmatch(r"(\d+)(?:\.0+)?", text)
+        codes = padded.get(int(match.group(1)), []) if match else []
+        return f"{text} ({codes[0]} is listed: leading zeros lost?)" if len(codes) == 1 else value
+
+    return values.map(hinted)
 
 
 def _check_area_parents(areas: pd.DataFrame, file: str | Origin) -> list[Problem]:

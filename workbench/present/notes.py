@@ -243,6 +243,8 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\.\.\. and (?P<n>[\d,]+) more rows", "……另有 {n} 行"),
     (r"columns: (?P<columns>.*)", "现有列：{columns}"),
     (r"same row as (?P<file>.+) row (?P<row>\d+)", "与 {file} 第 {row} 行相同"),
+    (r"(?P<value>.+) \((?P<code>\S+) is listed: leading zeros lost\?\)",
+     "{value}（名录中有 {code}：前导零丢失？）"),
     (r"(?P<n>[\d,]+) value\(s\) normalised, e\.g\. (?P<before>\".*\") read as blank",
      "{n} 个值已规范化，如 {before} 读作空白"),
     (r"(?P<n>[\d,]+) value\(s\) normalised, e\.g\. (?P<before>\".*\") read as (?P<after>\".*\")",
