@@ -154,10 +154,14 @@ _PLAIN_ID = re.compile(r"[!-~]+")
 
 
 def odd_key(values: pd.Series, nullable: bool) -> pd.Series:
-    """Whether each identifier value (of a few distinct ones) needs the general parser."""
-    text = values.astype("object")
-    plain = text.map(lambda v: isinstance(v, str) and _PLAIN_ID.fullmatch(v) is not None)
-    return ~(plain | (text.isna() if nullable else False))
+    """Whether each identifier value (of a few distinct ones) needs the general parser.
+
+    Each distinct value is judged once (the scan's groups repeat an area once per site).
+    """
+    codes, distinct = pd.factorize(values.astype("object"))
+    plain = np.array([isinstance(v, str) and bool(_PLAIN_ID.fullmatch(v)) for v in distinct], dtype=bool)
+    judged = np.where(codes >= 0, plain[np.maximum(codes, 0)] if len(plain) else False, nullable)
+    return pd.Series(~judged, index=values.index)
 
 
 def _plain_csv(spec: DatasetSpec, path: Path, file: str) -> bool:
