@@ -1,4 +1,4 @@
-"""A sample delivered twice in one file (a line pasted twice, an export appended to itself) is kept once.
+"""A sample written twice in one CSV or XLSX file (a line pasted twice, a sheet pasted again) counts once.
 
 Coverage counts distinct persons and never saw copies; the site load counts samples and did:
 every copy was one more sample at its site that hour. Hand-made packs, every figure by hand.
@@ -44,8 +44,8 @@ def copies_found(data) -> list[tuple]:
 
 
 def t1_on_the_4th(data) -> tuple[int, int]:
-    load = site_daily_load(data.sampling, data.testing_sites)
-    row = load[(load["site_id"] == "T1") & (load["date"] == "2022-10-04")].iloc[0]
+    daily = site_daily_load(data.sampling, data.testing_sites)
+    row = daily[(daily["site_id"] == "T1") & (daily["date"] == "2022-10-04")].iloc[0]
     return int(row["samples"]), int(row["peak_hour_samples"])
 
 
