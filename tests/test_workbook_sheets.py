@@ -109,23 +109,44 @@ def test_an_empty_sheet_among_several_is_passed_over_with_a_warning(tmp_path):
     assert problem_text(warning.found) == "跳过 1 个空工作表：10月10日"
 
 
-def test_a_person_level_workbook_is_read_one_sheet_per_file(tmp_path):
+def sampling_workbook(path: Path) -> Path:
+    """``sampling.xlsx``: sheets 10月08日 and 10月09日, rows 2-3 each; line 3 of 10月09日 names no site."""
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for day in ("08", "09"):
+    for day, site in (("08", "T1"), ("09", "T9")):
         sheet = book.create_sheet(f"10月{day}日")
         sheet.append(["person_key", "area_id", "site_id", "sampled_at"])
-        sheet.append(["p1", "C1", "T1", f"2022-10-{day} 08:00:00"])
-    book.save(tmp_path / "sampling.xlsx")
+        sheet.append(["p1", "007", "T1", f"2022-10-{day} 08:00:00"])
+        sheet.append(["p2", "008", site, f"2022-10-{day} 09:00:00"])
+    book.save(path)
+    return path
+
+
+def sampling_pack(tmp_path: Path, sheet) -> Path:
+    sampling_workbook(tmp_path / "sampling.xlsx")
     files = {"areas.geojson": areas_frame(), "sites.csv": sites_frame()}
-    datasets = {"areas": "areas.geojson", "testing_sites": "sites.csv",
-                "sampling": {"path": "sampling.xlsx", "sheet": "10月*"}}
-    pack = open_pack(write_pack(tmp_path, files, datasets))
-    with pytest.raises(DataError) as caught:
-        load_datasets(pack, ["areas", "testing_sites", "sampling"])
-    [problem] = [p for p in caught.value.problems if p.dataset == "sampling"]
-    assert (problem.column, problem.found) == ("sheet", "2 sheets named")
-    assert problem.expected.startswith("one sheet per workbook")
+    entry = {"path": "sampling.xlsx"} | ({"sheet": sheet} if sheet is not None else {})
+    datasets = {"areas": "areas.geojson", "testing_sites": "sites.csv", "sampling": entry}
+    return write_pack(tmp_path, files, datasets)
+
+
+def test_a_person_level_workbook_reads_every_sheet_named(tmp_path):
+    from workbench.domains import coverage
+
+    data = load_datasets(open_pack(sampling_pack(tmp_path, "10月*")), ["areas", "testing_sites", "sampling"])
+    assert len(data.sampling) == 3 and data.sampling.rows_read == 4
+    tested = coverage.count_tested(data.sampling, "2022-10-08 00:00", "2022-10-09 23:59")
+    assert tested.to_dict("list") == {"area_id": ["007", "008"], "tested": [1, 1]}
+    [unknown] = [p for p in data.warnings if p.dataset == "sampling"]
+    where = (unknown.file, unknown.cell, unknown.column, unknown.found)
+    assert where == ("sampling.xlsx", "10月09日!C3", "site_id", "T9")
+
+
+def test_a_person_level_workbook_says_which_sheets_it_left_unread(tmp_path):
+    data = load_datasets(open_pack(sampling_pack(tmp_path, None)), ["areas", "testing_sites", "sampling"])
+    assert len(data.sampling) == 2  # the first sheet only, as for any dataset without sheet:
+    [unread] = [p for p in data.warnings if p.dataset == "sampling"]
+    assert unread.expected == UNREAD_SHEETS_EXPECTED and "10月09日" in unread.found
 
 
 def test_the_data_quality_page_lists_each_sheet_read(tmp_path):

@@ -18,13 +18,13 @@ report file, row and column alike, capped the same way:
 3. **Rows set aside** (unknown community or site, no area and a site in none, the same row
    twice: in two files, or in one CSV or XLSX file) are left out by the view's own predicates;
    samples without ``area_id`` take their site's area in the view.
-Parquet files are read where they are. CSV in UTF-8 is read by DuckDB's reader; XLSX, other
-encodings and CSV with a blank line before a line of data (whose line numbers DuckDB cannot
-give) by the general readers, one file at a time. Either way a row of only blank cells (the
-``,,,`` lines Excel leaves below a sheet) is no data, dropped when read, as in any dataset; the
-files of a folder must each hold the contract's columns, and may differ in the others. When
-a file is not Parquet with native types, the clean rows are written once as typed Parquet (into
-the batch's cache, else a temporary folder), so that each aggregate does not parse text again.
+Parquet files are read where they are. CSV in UTF-8 is read by DuckDB's reader; XLSX (each
+sheet ``sheet:`` names), other encodings and CSV with a blank line before a line of data (whose
+line numbers DuckDB cannot give) by the general readers, a file at a time. A row of blank cells
+(the ``,,,`` lines Excel leaves below a sheet) is no data, as in any dataset; the files (and
+sheets) must each hold the contract's columns, and may differ in the others. When a file is
+not Parquet with native types, the clean rows are written once as typed Parquet (into the
+batch's cache, else a temporary folder), so that each aggregate does not parse text again.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import pyarrow as pa
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import Pack
 from workbench.intake.contract import REQUIRED_COLUMNS
+from workbench.intake.merged_cells import merged_cell_warnings
 from workbench.intake.origins import Origin
 from workbench.intake.person_engines import engine_of, passes_through
 from workbench.intake.person_rows import PERSON_LEVEL_DATASETS, PersonRows, cache_folder, shared
@@ -50,7 +51,7 @@ from workbench.intake.person_sources import (
     capped,
     ident,
     native,
-    read_source,
+    read_sources,
     reference_tables,
     scan_counts,
     spans_overlap,
@@ -116,8 +117,8 @@ class _Loader:
         self.tables: dict[str, pa.Table] = {}
 
     def load(self) -> tuple[PersonRows | None, Origin | None, list[Problem]]:
-        sources = [read_source(self.con, self.spec, i, path, file, self.tables) for i, (path, file) in
-                   enumerate(zip(self.spec.paths, self.spec.files, strict=True))]  # fmt: skip
+        sources = [source for path, file in zip(self.spec.paths, self.spec.files, strict=True)
+                   for source in read_sources(self.con, self.spec, path, file, self.tables)]  # fmt: skip
         if self._columns_missing(sources):
             return None, None, self.problems
         self.tables.update(reference_tables(self.frames))
@@ -126,11 +127,11 @@ class _Loader:
         self.problems += self._identifier_problems(sources)
         counts = self._scan(sources)
         origin = self._origin(sources, counts)
+        self.problems += [note for part in origin.parts for note in part.notes] + merged_cell_warnings(origin)
         if not counts["n"].sum():
             found = "no rows: the file has a header only" if len(sources) == 1 else "no rows in any file"
-            self.problems.append(
-                Problem(self.name, self.spec.file, None, None, "rows of data", found, "warning")
-            )
+            self.problems.append(Problem(self.name, self.spec.file, None, None, "rows of data", found,
+                                         "warning"))  # fmt: skip
         replaced = self._odd_rows(sources, counts, origin)
         rows = int(counts["n"].sum() - counts["totals"].sum())
         self.problems += total_warnings(self.con, self.name, sources, counts, origin)
@@ -167,8 +168,7 @@ class _Loader:
 
     def _scan(self, sources: list[Source]) -> pd.DataFrame:
         """Per file: rows, odd rows, totals, and among the others the reference counts."""
-        digests = [self.pack.file_digest(path) if source.table is None else None
-                   for path, source in zip(self.spec.paths, sources, strict=True)]  # fmt: skip
+        digests = [self.pack.file_digest(s.path) if s.table is None else None for s in sources]
         return scan_counts(self.con, sources, self.spec, self.tables, digests)
 
     def _joins(self, alias: str, needed: str | None = None) -> str:

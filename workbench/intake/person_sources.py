@@ -40,7 +40,7 @@ _STAMP_TYPES = {"TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"}
 
 @dataclass
 class Source:
-    """One file: a FROM item giving its contract columns (as stored) and ``_row``."""
+    """One file (or sheet of a workbook): a FROM item giving its contract columns (as stored) and ``_row``."""
 
     file: str
     sql: str
@@ -48,28 +48,30 @@ class Source:
     first_three: tuple[str, ...]
     part: Part
     table: pa.Table | None = None
+    path: Path | None = None  # the file, whose content digest keys its remembered scan (DuckDB's reads)
 
 
-def read_source(con, spec: DatasetSpec, number: int, path: Path, file: str, tables: dict) -> Source:
-    """One file of ``spec`` as a FROM item: DuckDB reads Parquet and plain CSV; the general readers
-    the rest, whose rows become an Arrow table (added to ``tables``)."""
+def read_sources(con, spec: DatasetSpec, path: Path, file: str, tables: dict) -> list[Source]:
+    """One file of ``spec`` as FROM items: DuckDB reads Parquet and plain CSV; the general readers
+    the rest (an XLSX: each sheet ``sheet:`` names), whose rows become Arrow tables (added to
+    ``tables``)."""
     import duckdb  # here: a report without person-level data never loads it
 
     reads = spec.format == "parquet" or (spec.format == "csv" and _plain_csv(spec, path, file))
     if reads and path.stat().st_size > 0:
         try:
-            return _duckdb_source(con, spec, path, file)
+            return [_duckdb_source(con, spec, path, file)]
         except duckdb.Error:
             pass  # the general readers name the fault with its file and line
-    read = read_file(spec, path, file)
-    if len(read) > 1:  # every source is one file: its rows, its scan remembered by its content
-        expected = "one sheet per workbook (a person-level dataset is read file by file: one file per day)"
-        raise DataError([Problem(spec.name, file, None, "sheet", expected, f"{len(read)} sheets named")])
-    frame, part = read[0]
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    table = table.append_column("_row", pa.array(range(len(frame)), pa.int64()))
-    tables[f"_raw_{number}"] = table
-    return _source_of(file, f"_raw_{number}", table.schema.names, _arrow_types(table), part, table)
+    sources = []
+    for frame, part in read_file(spec, path, file):
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = table.append_column("_row", pa.array(range(len(frame)), pa.int64()))
+        name = f"_raw_{len([t for t in tables if t.startswith('_raw_')])}"
+        tables[name] = table
+        label = file if part.sheet is None else f"{file} ({part.sheet})"
+        sources.append(_source_of(label, name, table.schema.names, _arrow_types(table), part, table))
+    return sources
 
 
 def _duckdb_source(con, spec: DatasetSpec, path: Path, file: str) -> Source:
@@ -93,7 +95,7 @@ def _duckdb_source(con, spec: DatasetSpec, path: Path, file: str) -> Source:
     sql = f"(SELECT {', '.join([*picks, f'{row} AS _row'])} FROM {scan}{_filled_rows(spec, stored)})"
     firsts = tuple(renamed[c] for c in stored[:3])
     part = part.with_columns(tuple(renamed.values()))
-    return Source(file, sql, types, firsts, part)
+    return Source(file, sql, types, firsts, part, path=path)
 
 
 def _filled_rows(spec: DatasetSpec, stored: list[str]) -> str:
@@ -285,10 +287,10 @@ def scan_counts(con, sources: list[Source], spec: DatasetSpec, tables: Mapping[s
     union = " UNION ALL ".join(typed_select(number, s, spec) for number, s in enumerate(sources))
     con.execute(f"CREATE TEMP VIEW _typed_rows AS {union}")
     pieces = []
-    for number, (source, path, digest) in enumerate(zip(sources, spec.paths, digests, strict=True)):
+    for number, (source, digest) in enumerate(zip(sources, digests, strict=True)):
         hashes = _HASHES if spec.format in EDITED_FORMATS else ""
         sql = _GROUPS_SQL.format(select=typed_select(0, source, spec), hashes=hashes)  # its place aside
-        groups = remembered_scan(digest, sql, path, lambda sql=sql: _groups_and_copies(con, sql))
+        groups = remembered_scan(digest, sql, source.path, lambda sql=sql: _groups_and_copies(con, sql))
         pieces.append(groups.assign(_file=number))
     groups = pd.concat(pieces, ignore_index=True)
     odd_rows = odd_key(groups["area_id"], nullable=True) | odd_key(groups["site_id"], nullable=False)

@@ -51,7 +51,7 @@ def scan_folder() -> Path | None:
 
 
 def remembered_scan(
-    digest: str | None, sql: str, path: Path, scan: Callable[[], pd.DataFrame]
+    digest: str | None, sql: str, path: Path | None, scan: Callable[[], pd.DataFrame]
 ) -> pd.DataFrame:
     """``scan()`` of the file at ``path``, or what it returned for the same bytes read the same way.
 

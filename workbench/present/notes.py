@@ -190,8 +190,6 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"a header row and data in every sheet read", "读取的每个工作表都有表头和数据"),
     (r"(?P<n>[\d,]+) empty sheet\(s\) passed over: (?P<sheets>.+)", "跳过 {n} 个空工作表：{sheets}"),
     (r"a sheet matching '(?P<pattern>.+)'", "与 {pattern} 匹配的工作表"),
-    (r"one sheet per workbook \(a person-level dataset is read file by file: one file per day\)",
-     "每个工作簿一个工作表（个人层面数据按文件读取：每天一个文件）"),
     (r"(?P<n>\d+) sheets named", "指定了 {n} 个工作表"),
     (r"no rows: the file has a header only", "没有数据行：文件只有表头"),
     (r"no rows in any file", "所有文件都没有数据行"),
