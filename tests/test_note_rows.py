@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from fixtures.packs import inspections_frame, places_frame, write_pack
+from fixtures.packs import areas_frame, inspections_frame, places_frame, sites_frame, write_pack
 
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets, validate_pack
@@ -41,6 +41,39 @@ def test_a_forms_footer_is_set_aside_by_its_lines_and_the_visits_kept(tmp_path, 
     [reason] = set_aside_reasons([note])  # the data-quality page's table: the count in its own column
     assert (reason["reason"], reason["rows"]) == ("note row(s) below the table set aside (line 4, 5, 6)", 3)
     assert problem_text(reason["reason"]) == "剔除的表格下方备注行（第 4, 5, 6 行）"
+    shown = " ".join(f"{p.expected} {p.found}" for p in validate_pack(pack))
+    assert "王建国" not in shown and "139" not in shown
+    assert not [p for p in validate_pack(pack) if p.severity == "error"]
+
+
+def sampling_with_footer(root, suffix: str, encoding: str = "utf-8"):
+    stamps = ["2022-10-04 08:00:00", "2022-10-04 09:00:00", "2022-10-05 10:00:00"]
+    frame = pd.DataFrame({"序号": ["1", "2", "3"], "person_key": ["p1", "p2", "p3"],
+                          "area_id": ["007", "008", "007"], "site_id": ["T1", "T2", "T1"],
+                          "sampled_at": stamps, "备注": [None] * 3})  # fmt: skip
+    footer = pd.DataFrame([row + [None] * (len(frame.columns) - len(row)) for row in FOOTER],
+                          columns=frame.columns)  # fmt: skip
+    table = pd.concat([frame, footer])
+    name = f"sampling.{suffix}"
+    files = {"areas.geojson": areas_frame(), "sites.csv": sites_frame(),
+             name: table.to_csv(index=False).encode(encoding) if suffix == "csv" else table}
+    entry = {"path": name, "encoding": encoding} if encoding != "utf-8" else name
+    datasets = {"areas": "areas.geojson", "testing_sites": "sites.csv", "sampling": entry}
+    return write_pack(root, files, datasets)
+
+
+@pytest.mark.parametrize(("suffix", "encoding"), [("csv", "utf-8"), ("csv", "gb18030"), ("xlsx", "utf-8")])
+def test_a_forms_footer_below_samples_is_set_aside_and_the_samples_kept(tmp_path, suffix, encoding):
+    from workbench.domains import coverage
+
+    pack = open_pack(sampling_with_footer(tmp_path, suffix, encoding))
+    data = load_datasets(pack, ["areas", "testing_sites", "sampling"])
+    assert len(data.sampling) == 3 and data.sampling.rows_read == 6
+    tested = coverage.count_tested(data.sampling, "2022-10-04 00:00", "2022-10-04 23:59")
+    assert tested.to_dict("list") == {"area_id": ["007", "008"], "tested": [1, 1]}
+    [note] = [p for p in data.warnings if p.dataset == "sampling"]
+    assert (note.file, note.found) == (f"sampling.{suffix}",
+                                       "3 note row(s) below the table set aside (line 5, 6, 7)")
     shown = " ".join(f"{p.expected} {p.found}" for p in validate_pack(pack))
     assert "王建国" not in shown and "139" not in shown
     assert not [p for p in validate_pack(pack) if p.severity == "error"]

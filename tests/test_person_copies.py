@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from fixtures.packs import areas_frame, sites_frame, write_pack
 
-import workbench.intake.person_sources as person_sources
+import workbench.intake.person_scan as person_scan
 from workbench.domains import coverage
 from workbench.domains.testing_sites import site_daily_load
 from workbench.intake.catalog import open_pack
@@ -95,9 +95,9 @@ def test_copies_of_rows_the_general_parser_reads_are_kept_once(tmp_path):
 
 
 def test_rows_that_only_hash_alike_are_all_kept(tmp_path, monkeypatch):
-    scan = person_sources._groups_and_copies
+    scan = person_scan._groups_and_copies
     hinted = lambda con, sql: scan(con, sql).assign(copies=1)  # noqa: E731 (as if hashes collided)
-    monkeypatch.setattr(person_sources, "_groups_and_copies", hinted)
+    monkeypatch.setattr(person_scan, "_groups_and_copies", hinted)
     rows = [ROWS[0], ROWS[1], ROWS[3]]
     data = load(tmp_path, {"sampling.csv": samples(rows)}, "sampling.csv")
     assert len(data.sampling) == 3 and copies_found(data) == []

@@ -13,7 +13,7 @@ import pytest
 from fixtures.packs import areas_frame, coverage_pack, sites_frame, write_pack
 
 from workbench.domains import coverage
-from workbench.intake import person_level, person_sources
+from workbench.intake import person_level, person_scan
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets
 from workbench.intake.scan_memory import SCAN_CACHE_ENV, scan_folder
@@ -43,12 +43,12 @@ def memory(tmp_path, monkeypatch):
 def scanned(monkeypatch):
     """The files actually scanned (not answered from memory), in order."""
     files = []
-    real = person_sources.remembered_scan
+    real = person_scan.remembered_scan
 
     def counting(digest, sql, path, scan):
         return real(digest, sql, path, lambda: files.append(path.name) or scan())
 
-    monkeypatch.setattr(person_sources, "remembered_scan", counting)
+    monkeypatch.setattr(person_scan, "remembered_scan", counting)
     return files
 
 

@@ -39,22 +39,20 @@ import pyarrow as pa
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import Pack
 from workbench.intake.contract import REQUIRED_COLUMNS
+from workbench.intake.locations import TEXT_FORMATS
 from workbench.intake.merged_cells import merged_cell_warnings
 from workbench.intake.origins import Origin
 from workbench.intake.person_engines import engine_of, passes_through
 from workbench.intake.person_rows import PERSON_LEVEL_DATASETS, PersonRows, cache_folder, shared
+from workbench.intake.person_scan import EDITED_FORMATS, odd_rows_of, scan_counts, spans_overlap
 from workbench.intake.person_sources import (
     COLUMNS,
-    EDITED_FORMATS,
     ID_COLUMNS,
     Source,
     capped,
-    ident,
     native,
     read_sources,
     reference_tables,
-    scan_counts,
-    spans_overlap,
     total_warnings,
 )
 from workbench.intake.person_sources import count_rows as _count
@@ -62,7 +60,7 @@ from workbench.intake.personal import KEYS_LOOKED_AT, raw_identifier_problems
 from workbench.intake.placing import date_only_samples
 from workbench.intake.problems import MAX_ROWS_PER_CHECK, row_problems
 from workbench.intake.references import with_lost_zeros
-from workbench.intake.setaside import REPEATED_ACROSS, REPEATED_WITHIN, SET_ASIDE
+from workbench.intake.setaside import REPEATED_ACROSS, REPEATED_WITHIN, SET_ASIDE, notes_problem
 from workbench.intake.validation import _missing_column_problem, conform
 from workbench.privacy import sample_of
 
@@ -215,21 +213,18 @@ class _Loader:
         """The odd rows parsed by :func:`conform` (as a small pack's would be), placed in time."""
         if not counts["odd"].sum():
             return None
-        pieces = []
+        pieces, text = [], self.spec.format in TEXT_FORMATS
         for number, source in enumerate(sources):
             if not counts.loc[number, "odd"]:
                 continue
-            keys = self.con.execute(
-                f"SELECT _row FROM _typed WHERE _file = {number} AND _odd AND NOT _total"
-            ).fetchnumpy()["_row"]
-            self.con.register("_odd_keys", pa.table({"_row": keys}))
-            columns = ", ".join(ident(c) for c in source.types if c in COLUMNS)
-            raw = self.con.execute(
-                f"SELECT {columns}, _row FROM {source.sql} WHERE _row IN (SELECT _row FROM _odd_keys)"
-            ).df()
-            raw.index = pd.Index(raw.pop("_row").to_numpy() + self.offsets[number])
-            pieces.append(raw)
+            raw, notes = odd_rows_of(self.con, source, number, int(counts.loc[number, "n"]), text)
+            if notes:
+                labels = [row + self.offsets[number] for row in notes]
+                self.problems.append(notes_problem(origin, source.part.file, labels))
+            pieces.append(raw.set_axis(raw.index + self.offsets[number]))
         raw = pd.concat(pieces).sort_index()
+        if raw.empty:
+            return None
         rows = int(counts["n"].sum() - counts["totals"].sum())
         options = {
             "timezone": self.pack.timezone,

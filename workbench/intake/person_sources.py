@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from workbench.errors import DataError, Problem
 from workbench.intake.catalog import DatasetSpec
@@ -24,7 +23,6 @@ from workbench.intake.locations import TEXT_FORMATS
 from workbench.intake.origins import Origin, Part
 from workbench.intake.problems import row_problems
 from workbench.intake.readers import _first_csv_rows, read_file
-from workbench.intake.scan_memory import remembered_scan
 from workbench.intake.setaside import TOTAL_SPELLINGS
 
 #: Spellings of ``sampled_at`` typed by DuckDB; any other goes through the general parser.
@@ -268,108 +266,3 @@ def total_warnings(
         expected = "data rows only, no total rows"
         problems.append(Problem(dataset, source.file, None, None, expected, found, "warning"))
     return problems
-
-
-def scan_counts(con, sources: list[Source], spec: DatasetSpec, tables: Mapping[str, pa.Table],
-                digests: list[str | None]) -> pd.DataFrame:
-    """The one scan: per file, rows (``n``), ``totals``, ``odd`` rows, ``copies`` and the reference counts.
-
-    Each file's :func:`typed_select` is grouped by area and site, and that result remembered by
-    the file's content (:func:`~workbench.intake.scan_memory.remembered_scan`; ``digests`` gives
-    each one's, None for a file not to remember); the areas and sites are then judged once
-    per value (:func:`odd_key`, the reference tables of :func:`reference_tables`), and the view
-    ``_typed`` (over ``_typed_rows``, the union of the selects) learns which are odd. The
-    reference counts (``unknown_area``, ``unknown_site``, ``unknown_either``, ``no_area``) are
-    of the rows neither odd nor totals; ``first`` and ``last`` (their ``sampled_at``) bound each
-    file in time. ``copies`` counts the rows of a CSV or XLSX file that seem to repeat an earlier
-    row of it (:func:`_groups_and_copies`); Parquet files are not looked at for copies (0).
-    """
-    union = " UNION ALL ".join(typed_select(number, s, spec) for number, s in enumerate(sources))
-    con.execute(f"CREATE TEMP VIEW _typed_rows AS {union}")
-    pieces = []
-    for number, (source, digest) in enumerate(zip(sources, digests, strict=True)):
-        hashes = _HASHES if spec.format in EDITED_FORMATS else ""
-        sql = _GROUPS_SQL.format(select=typed_select(0, source, spec), hashes=hashes)  # its place aside
-        groups = remembered_scan(digest, sql, source.path, lambda sql=sql: _groups_and_copies(con, sql))
-        pieces.append(groups.assign(_file=number))
-    groups = pd.concat(pieces, ignore_index=True)
-    odd_rows = odd_key(groups["area_id"], nullable=True) | odd_key(groups["site_id"], nullable=False)
-    for column in ("area_id", "site_id"):
-        values = groups.loc[odd_rows, column].dropna().drop_duplicates().astype(str)
-        con.register(f"_odd_{column}", pa.table({"value": pa.array(values.tolist(), pa.string())}))
-    odd_site = "site_id IS NULL OR site_id IN (SELECT value FROM _odd_site_id)"
-    con.execute(f"""CREATE TEMP VIEW _typed AS SELECT * REPLACE (
-        _odd OR area_id IN (SELECT value FROM _odd_area_id) OR {odd_site} AS _odd) FROM _typed_rows""")
-    groups["odd"] = groups["odd_rows"].where(~odd_rows, groups["n"] - groups["totals"])
-    groups["copies"] = groups["copies"].where(~odd_rows, 0)  # odd rows: the general parser's
-    kept = groups["n"] - groups["totals"] - groups["odd"]
-    area, site = groups["area_id"], groups["site_id"]
-    unknown_area = _unknown(area, tables.get("_communities"), "area_id")
-    unknown_site = _unknown(site, tables.get("_sites"), "site_id")
-    for name, mask in (("unknown_area", unknown_area), ("unknown_site", unknown_site),
-                       ("unknown_either", unknown_area | unknown_site), ("no_area", area.isna())):
-        groups[name] = kept.where(mask, 0)
-    columns = ["n", "totals", "odd", "copies", "unknown_area", "unknown_site", "unknown_either", "no_area"]
-    by_file = groups.groupby("_file")
-    counts = by_file[columns].sum().join(by_file["first"].min()).join(by_file["last"].max())
-    known = pd.DataFrame({"_file": range(len(sources))})
-    counts = known.merge(counts.reset_index(), on="_file", how="left")
-    counts[columns] = counts[columns].fillna(0).astype("int64")
-    return counts
-
-
-_GROUPS_SQL = """
-    SELECT area_id, site_id, count(*) AS n, count(*) FILTER (WHERE _total) AS totals,
-           count(*) FILTER (WHERE _odd AND NOT _total) AS odd_rows,
-           min(sampled_at) FILTER (WHERE NOT _odd AND NOT _total) AS first,
-           max(sampled_at) FILTER (WHERE NOT _odd AND NOT _total) AS last{hashes}
-    FROM ({select}) GROUP BY ALL
-"""
-_HASHES = (", list(hash(person_key, area_id, site_id, sampled_at)) FILTER (WHERE NOT _odd AND NOT _total)"
-           " AS _hashes")
-
-#: Formats a person edits, where a line is pasted twice or a sheet appended to itself. A Parquet
-#: file is a system's export; looking for copies in it would cost a pass over every person key
-#: (1.5 CPU s and 0.4 GB at 10 M rows), for a fault systems do not make within one file.
-EDITED_FORMATS = TEXT_FORMATS  # csv, xlsx
-
-
-def _groups_and_copies(con, sql: str) -> pd.DataFrame:
-    """The groups of :data:`_GROUPS_SQL`, their row hashes (if asked for) turned into ``copies``.
-
-    The hashes ride along the one scan (the file is read once); a sort of them finds repeats
-    faster than a distinct count in DuckDB (0.5 against 3.7 CPU s at 10 M rows). Rows alike hash
-    alike, so no copy goes unseen; rows that only hash alike are told apart by the loader.
-    """
-    if "_hashes" not in sql:
-        return con.execute(sql).df().assign(copies=0)
-    table = con.sql(sql).to_arrow_table()
-    groups = con.from_arrow(table.drop_columns(["_hashes"])).df()  # typed as DuckDB gives frames
-    hashes = table.column("_hashes").combine_chunks()
-    flat = pc.list_flatten(hashes).to_numpy(zero_copy_only=False)
-    ordered = np.sort(flat)
-    if not (ordered[1:] == ordered[:-1]).any():
-        return groups.assign(copies=0)
-    order = np.argsort(flat, kind="stable")
-    repeat = np.zeros(len(flat), dtype=bool)
-    repeat[order[1:]] = flat[order[1:]] == flat[order[:-1]]
-    parents = pc.list_parent_indices(hashes).to_numpy()
-    return groups.assign(copies=np.bincount(parents[repeat], minlength=len(groups)))
-
-
-def spans_overlap(counts: pd.DataFrame) -> bool:
-    """Whether two files' ``sampled_at`` spans meet (``first``, ``last`` of :func:`scan_counts`).
-
-    Only then can a row be in both (rows are the same only with the same ``sampled_at``); daily
-    exports rarely share a moment, and the check of repeated rows (a window over every row) is
-    skipped then.
-    """
-    spans = counts.dropna(subset=["first", "last"]).sort_values("first")
-    return bool((spans["first"].iloc[1:].to_numpy() <= spans["last"].cummax().iloc[:-1].to_numpy()).any())
-
-
-def _unknown(values: pd.Series, table: pa.Table | None, column: str) -> pd.Series:
-    """Values absent from a reference table (none when it was not loaded)."""
-    if table is None:
-        return pd.Series(False, index=values.index)
-    return values.notna() & ~values.isin(table.column(column).to_pandas())

@@ -2,7 +2,7 @@
 
 A department's sampling arrives as a folder of daily exports that grows by one file a day, and
 the morning batch, the analysts' notebooks and a re-run all open the same files. The one scan
-of :func:`workbench.intake.person_sources.scan_counts` reads every row of every file (ten
+of :func:`workbench.intake.person_scan.scan_counts` reads every row of every file (ten
 million person keys take a CPU second); what it finds in a file depends only on the file's
 bytes and on how it is read. So each file's result, a few thousand rows of counts per
 (area, site) with the first and last ``sampled_at`` and the rows that seem to repeat another

@@ -125,17 +125,30 @@ def without_note_rows(raw: pd.DataFrame, origin: Origin) -> tuple[pd.DataFrame, 
     notes, problems = [], []
     for part in origin.parts:
         labels = raw.index[(raw.index >= part.start) & (raw.index < part.stop)][-NOTE_ROWS_LOOKED_AT:]
-        is_note = _note_rows(raw.loc[labels, columns])
-        count = 0
-        while count < len(is_note) - 1 and is_note[len(is_note) - 1 - count]:
-            count += 1
-        if count:
+        if count := trailing_notes(raw.loc[labels, columns]):
             found = list(labels[len(labels) - count :])
             notes += found
-            lines = ", ".join(str(row) for _, row, _ in origin.locate(found))
-            text = f"{count:,} note row(s) below the table set aside (line {lines})"
-            problems.append(Problem(origin.dataset, part.file, None, None, NOTES_EXPECTED, text, "warning"))
+            problems.append(notes_problem(origin, part.file, found))
     return (raw.drop(index=notes) if notes else raw), problems
+
+
+def trailing_notes(rows: pd.DataFrame) -> int:
+    """How many of a file's last ``rows`` (in order, as text) read as notes from the end on.
+
+    Never all of them: the first row looked at is a record (or the file's first row).
+    """
+    is_note = _note_rows(rows)
+    count = 0
+    while count < len(is_note) - 1 and is_note[len(is_note) - 1 - count]:
+        count += 1
+    return count
+
+
+def notes_problem(origin: Origin, file: str, labels: list) -> Problem:
+    """The one warning of a file's notes set aside: their lines, never their text."""
+    lines = ", ".join(str(row) for _, row, _ in origin.locate(labels))
+    text = f"{len(labels):,} note row(s) below the table set aside (line {lines})"
+    return Problem(origin.dataset, file, None, None, NOTES_EXPECTED, text, "warning")
 
 
 def _note_rows(rows: pd.DataFrame) -> np.ndarray:
