@@ -122,3 +122,24 @@ def test_a_header_repeated_in_the_files_own_words_is_found_too(tmp_path):
     assert data.inspections["inspection_id"].tolist() == ["I1", "I2"]
     [note] = [p for p in data.warnings if p.dataset == "inspections"]  # not "the same row twice"
     assert note.found == "2 header row(s) repeated in the file set aside (line 4, 5)"
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_samples_of_two_exports_joined_keep_their_rows_and_set_the_second_header_aside(tmp_path, suffix):
+    from workbench.domains import coverage
+
+    renames = {"人员编号": "person_key", "社区编码": "area_id", "采样点编码": "site_id",
+               "采样时间": "sampled_at"}  # fmt: skip
+    rows = [["p1", "007", "T1", "2022-10-04 08:00:00"], list(renames),
+            ["p2", "008", "T2", "2022-10-04 09:00:00"]]  # fmt: skip
+    table = pd.DataFrame(rows, columns=list(renames))
+    files = {"areas.geojson": areas_frame(), "sites.csv": sites_frame(), f"sampling.{suffix}": table}
+    datasets = {"areas": "areas.geojson", "testing_sites": "sites.csv",
+                "sampling": {"path": f"sampling.{suffix}", "columns": renames}}
+    pack = open_pack(write_pack(tmp_path, files, datasets))
+    data = load_datasets(pack, ["areas", "testing_sites", "sampling"])
+    tested = coverage.count_tested(data.sampling, "2022-10-04 00:00", "2022-10-04 23:59")
+    assert tested.to_dict("list") == {"area_id": ["007", "008"], "tested": [1, 1]}
+    [note] = [p for p in data.warnings if p.dataset == "sampling"]  # not "no date and time" in line 3
+    assert note.found == "1 header row(s) repeated in the file set aside (line 3)"
+

@@ -60,7 +60,13 @@ from workbench.intake.personal import KEYS_LOOKED_AT, raw_identifier_problems
 from workbench.intake.placing import date_only_samples
 from workbench.intake.problems import MAX_ROWS_PER_CHECK, row_problems
 from workbench.intake.references import with_lost_zeros
-from workbench.intake.setaside import REPEATED_ACROSS, REPEATED_WITHIN, SET_ASIDE, notes_problem
+from workbench.intake.setaside import (
+    REPEATED_ACROSS,
+    REPEATED_WITHIN,
+    SET_ASIDE,
+    notes_problem,
+    without_header_rows,
+)
 from workbench.intake.validation import _missing_column_problem, conform
 from workbench.privacy import sample_of
 
@@ -222,16 +228,13 @@ class _Loader:
                 labels = [row + self.offsets[number] for row in notes]
                 self.problems.append(notes_problem(origin, source.part.file, labels))
             pieces.append(raw.set_axis(raw.index + self.offsets[number]))
-        raw = pd.concat(pieces).sort_index()
+        raw, found = without_header_rows(pd.concat(pieces).sort_index(), origin, self.spec.columns)
+        self.problems += found  # a header again inside a file: exports joined into one (cat a.csv b.csv)
         if raw.empty:
             return None
         rows = int(counts["n"].sum() - counts["totals"].sum())
-        options = {
-            "timezone": self.pack.timezone,
-            "renames": self.spec.columns,
-            "origin": origin,
-            "rows": rows,
-        }
+        options = {"timezone": self.pack.timezone, "renames": self.spec.columns, "origin": origin,
+                   "rows": rows}  # fmt: skip
         parsed, found = conform(raw, self.name, file=self.spec.file, **options)
         self.problems += found
         rounds = self.frames.get("rounds")
