@@ -45,8 +45,8 @@ def scanned(monkeypatch):
     files = []
     real = person_scan.remembered_scan
 
-    def counting(digest, sql, path, scan):
-        return real(digest, sql, path, lambda: files.append(path.name) or scan())
+    def counting(digest, sql, path, scan, columns):
+        return real(digest, sql, path, lambda: files.append(path.name) or scan(), columns)
 
     monkeypatch.setattr(person_scan, "remembered_scan", counting)
     return files
@@ -199,3 +199,14 @@ def test_a_file_keeps_its_memory_when_an_earlier_file_joins_the_folder(tmp_path,
     day_1.to_parquet(root / "sampling" / "2022-10-04.parquet")  # a late export of the day before
     outcome(root)
     assert scanned == ["2022-10-05.parquet", "2022-10-04.parquet"]  # 10-05, now second, not again
+
+
+def test_a_memory_kept_by_an_older_version_is_scanned_again(tmp_path, memory, scanned):
+    root = daily_pack(tmp_path / "pack", {"2022-10-04": DAY_1})
+    outcome(root)
+    [stored] = list(memory.glob("*.parquet"))
+    pd.read_parquet(stored).drop(columns="copies").to_parquet(stored)  # as the version before kept it
+    kept, _, tested = outcome(root)  # before: KeyError 'copies', and the coverage report refused
+    assert scanned == ["2022-10-04.parquet", "2022-10-04.parquet"]
+    assert [r[0] for r in kept] == ["p001", "p002", "p003"]
+    assert tested == {"area_id": ["007", "008"], "tested": [2, 1]}

@@ -41,7 +41,8 @@ def scan_counts(con, sources: list[Source], spec: DatasetSpec, tables: Mapping[s
     for number, (source, digest) in enumerate(zip(sources, digests, strict=True)):
         hashes = _HASHES if spec.format in EDITED_FORMATS else ""
         sql = _GROUPS_SQL.format(select=typed_select(0, source, spec), hashes=hashes)  # its place aside
-        groups = remembered_scan(digest, sql, source.path, lambda sql=sql: _groups_and_copies(con, sql))
+        scan = lambda sql=sql: _groups_and_copies(con, sql)  # noqa: E731
+        groups = remembered_scan(digest, sql, source.path, scan, GROUP_COLUMNS)
         pieces.append(groups.assign(_file=number))
     groups = pd.concat(pieces, ignore_index=True)
     odd_rows = odd_key(groups["area_id"], nullable=True) | odd_key(groups["site_id"], nullable=False)
@@ -76,6 +77,8 @@ _GROUPS_SQL = """
            max(sampled_at) FILTER (WHERE NOT _odd AND NOT _total) AS last{hashes}
     FROM ({select}) GROUP BY ALL
 """
+#: What the scan gives per (area, site) of a file, and the scan memory keeps.
+GROUP_COLUMNS = ("area_id", "site_id", "n", "totals", "odd_rows", "first", "last", "copies")
 _HASHES = (", list(hash(person_key, area_id, site_id, sampled_at)) FILTER (WHERE NOT _odd AND NOT _total)"
            " AS _hashes")
 

@@ -51,7 +51,11 @@ def scan_folder() -> Path | None:
 
 
 def remembered_scan(
-    digest: str | None, sql: str, path: Path | None, scan: Callable[[], pd.DataFrame]
+    digest: str | None,
+    sql: str,
+    path: Path | None,
+    scan: Callable[[], pd.DataFrame],
+    columns: tuple[str, ...],
 ) -> pd.DataFrame:
     """``scan()`` of the file at ``path``, or what it returned for the same bytes read the same way.
 
@@ -64,6 +68,9 @@ def remembered_scan(
         The scan's query; with ``path`` taken out, it names how the file is read.
     scan : callable
         Returns the small frame of counts to remember (no person-level column).
+    columns : tuple of str
+        The columns ``scan()`` returns: a stored frame with others (kept by an older version,
+        whose SQL may have been the same) is scanned again, never handed on.
     """
     folder = scan_folder()
     if digest is None or folder is None:
@@ -73,8 +80,9 @@ def remembered_scan(
     stored = folder / f"{token}.parquet"
     try:
         found = pd.read_parquet(stored)
-        used(stored)
-        return found
+        if tuple(found.columns) == tuple(columns):
+            used(stored)
+            return found
     except (OSError, ValueError):  # not there yet, or unreadable: scan again
         pass
     found = scan()
