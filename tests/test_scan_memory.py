@@ -46,6 +46,8 @@ def scanned(monkeypatch):
     real = person_scan.remembered_scan
 
     def counting(digest, sql, path, scan, columns):
+        if columns != person_scan.GROUP_COLUMNS:  # the shapes of the first keys
+            return real(digest, sql, path, scan, columns)
         return real(digest, sql, path, lambda: files.append(path.name) or scan(), columns)
 
     monkeypatch.setattr(person_scan, "remembered_scan", counting)
@@ -60,6 +62,12 @@ def daily_pack(root, days: dict[str, list[tuple]]):
     files = {"areas.geojson": areas_frame(), "sites.csv": sites_frame()}
     datasets = {"areas": "areas.geojson", "testing_sites": "sites.csv", "sampling": "sampling"}
     return write_pack(root, files, datasets, report_date="2022-10-05")
+
+
+def group_scans(memory) -> list:
+    """The remembered scans of files (not the shapes of their first keys)."""
+    return [stored for stored in memory.glob("*.parquet")
+            if tuple(pd.read_parquet(stored).columns) == person_scan.GROUP_COLUMNS]  # fmt: skip
 
 
 def outcome(root) -> tuple:
@@ -117,10 +125,28 @@ def test_a_moved_pack_keeps_its_memory(tmp_path, memory, scanned):
 def test_only_counts_are_kept_never_a_person_key(tmp_path, memory):
     root = daily_pack(tmp_path / "pack", {"2022-10-04": DAY_1})
     outcome(root)
-    [stored] = list(memory.glob("*.parquet"))
-    kept = pd.read_parquet(stored)
-    assert list(kept.columns) == ["area_id", "site_id", "n", "totals", "odd_rows", "first", "last", "copies"]
-    assert b"p00" not in stored.read_bytes()
+    kept = {tuple(pd.read_parquet(stored).columns): stored for stored in memory.glob("*.parquet")}
+    assert set(kept) == {("area_id", "site_id", "n", "totals", "odd_rows", "first", "last", "copies"),
+                         ("looked_at", "id_card", "mobile")}  # the groups; the shapes of the first keys
+    assert not any(b"p00" in stored.read_bytes() for stored in kept.values())
+
+
+def test_keys_shaped_like_phone_numbers_are_warned_of_from_memory_too(tmp_path, memory, monkeypatch):
+    phones = [("13912345678", "007", "T1", "2022-10-04 08:00:00"),
+              ("p002", "007", "T1", "2022-10-04 09:00:00")]  # fmt: skip
+    root = daily_pack(tmp_path / "pack", {"2022-10-04": phones})
+    looked = []
+    real = person_scan.key_shapes
+    monkeypatch.setattr(person_scan, "key_shapes", lambda keys: looked.append(len(keys)) or real(keys))
+    warnings = []
+    for _ in range(2):
+        data = load_datasets(open_pack(root))
+        warnings.append([p.found for p in data.warnings if p.column == "person_key"])
+    assert looked == [2]  # the second reading took the shapes from memory
+    assert warnings[0] == warnings[1] == [
+        "1 of the first 2 keys are shaped like mobile numbers (not shown): "
+        "ask the department to export pseudonymous keys"]
+    assert not any(b"1391234" in stored.read_bytes() for stored in memory.glob("*.parquet"))
 
 
 def test_memory_off_or_unwritable_costs_only_the_scan(tmp_path, monkeypatch, scanned):
@@ -182,14 +208,14 @@ def test_what_is_not_used_for_a_month_is_forgotten(tmp_path, memory):
 
     root = daily_pack(tmp_path / "pack", {"2022-10-04": DAY_1})
     outcome(root)
-    [kept] = list(memory.glob("*.parquet"))
+    [kept] = group_scans(memory)
     month_ago = time.time() - (FORGET_AFTER_DAYS + 1) * 86_400
     os.utime(kept, (month_ago, month_ago))
     outcome(root)  # read again: used today, so kept
     assert kept.exists() and kept.stat().st_mtime > month_ago + 86_400
     os.utime(kept, (month_ago, month_ago))
     outcome(daily_pack(tmp_path / "other", {"2022-10-05": DAY_2}))  # something new is kept ...
-    assert not kept.exists() and len(list(memory.glob("*.parquet"))) == 1  # ... the month-old forgotten
+    assert not kept.exists() and len(group_scans(memory)) == 1  # ... the month-old forgotten
 
 
 def test_a_file_keeps_its_memory_when_an_earlier_file_joins_the_folder(tmp_path, memory, scanned):
@@ -204,7 +230,7 @@ def test_a_file_keeps_its_memory_when_an_earlier_file_joins_the_folder(tmp_path,
 def test_a_memory_kept_by_an_older_version_is_scanned_again(tmp_path, memory, scanned):
     root = daily_pack(tmp_path / "pack", {"2022-10-04": DAY_1})
     outcome(root)
-    [stored] = list(memory.glob("*.parquet"))
+    [stored] = group_scans(memory)
     pd.read_parquet(stored).drop(columns="copies").to_parquet(stored)  # as the version before kept it
     kept, _, tested = outcome(root)  # before: KeyError 'copies', and the coverage report refused
     assert scanned == ["2022-10-04.parquet", "2022-10-04.parquet"]

@@ -44,7 +44,13 @@ from workbench.intake.merged_cells import merged_cell_warnings
 from workbench.intake.origins import Origin
 from workbench.intake.person_engines import engine_of, passes_through
 from workbench.intake.person_rows import PERSON_LEVEL_DATASETS, PersonRows, cache_folder, shared
-from workbench.intake.person_scan import EDITED_FORMATS, odd_rows_of, scan_counts, spans_overlap
+from workbench.intake.person_scan import (
+    EDITED_FORMATS,
+    identifier_problems,
+    odd_rows_of,
+    scan_counts,
+    spans_overlap,
+)
 from workbench.intake.person_sources import (
     COLUMNS,
     ID_COLUMNS,
@@ -56,7 +62,6 @@ from workbench.intake.person_sources import (
     total_warnings,
 )
 from workbench.intake.person_sources import count_rows as _count
-from workbench.intake.personal import KEYS_LOOKED_AT, raw_identifier_problems
 from workbench.intake.placing import date_only_samples
 from workbench.intake.problems import MAX_ROWS_PER_CHECK, row_problems
 from workbench.intake.references import with_lost_zeros
@@ -128,7 +133,9 @@ class _Loader:
         self.tables.update(reference_tables(self.frames))
         for table_name, table in self.tables.items():
             self.con.register(table_name, table)
-        self.problems += self._identifier_problems(sources)
+        first = sources[0]
+        digest = self.pack.file_digest(first.path) if first.table is None else None
+        self.problems += identifier_problems(self.con, self.name, self.spec.file, sources, digest)
         counts = self._scan(sources)
         origin = self._origin(sources, counts)
         self.problems += [note for part in origin.parts for note in part.notes] + merged_cell_warnings(origin)
@@ -160,13 +167,6 @@ class _Loader:
                         _missing_column_problem(self.name, source.file, column, present, self.spec.columns)
                     )
         return bool(self.problems)
-
-    def _identifier_problems(self, sources: list[Source]) -> list[Problem]:
-        """Warnings for raw ID-card or phone numbers as keys (the first file's first rows), or beside."""
-        keys = self.con.execute(f"SELECT CAST(person_key AS VARCHAR) AS k FROM {sources[0].sql} "
-                                f"LIMIT {KEYS_LOOKED_AT}").fetchnumpy()["k"]  # fmt: skip
-        others = dict.fromkeys(c for s in sources for c in s.part.columns if c not in COLUMNS)
-        return raw_identifier_problems(self.name, self.spec.file, list(keys), list(others))
 
     # ------------------------------------------------------------ the one scan
 

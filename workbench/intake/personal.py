@@ -89,22 +89,39 @@ KEYS_LOOKED_AT = 1000
 _PSEUDONYM_EXPECTED = "a pseudonymous person_key (not an ID-card or phone number)"
 
 
-def raw_identifier_problems(dataset: str, file: str, keys: list, stored_columns: list[str]) -> list[Problem]:
+#: What :func:`key_shapes` counts: the keys looked at, and those shaped like each identifier.
+KEY_SHAPE_COLUMNS = ("looked_at", "id_card", "mobile")
+_SHAPES = (("id_card", ID_CARD_PATTERN, "ID-card numbers"), ("mobile", MOBILE_PATTERN, "mobile numbers"))
+
+
+def key_shapes(keys: list) -> pd.DataFrame:
+    """One row of :data:`KEY_SHAPE_COLUMNS`: how many of ``keys`` (the text ones) look like identifiers.
+
+    Counts only, no key: this is what the scan memory may keep of a file's keys.
+    """
+    text = pd.Series([k for k in keys if isinstance(k, str)], dtype="object")
+    hits = {column: int(text.str.fullmatch(pattern).sum()) if len(text) else 0
+            for column, pattern, _ in _SHAPES}  # fmt: skip
+    return pd.DataFrame([{"looked_at": len(text), **hits}], columns=list(KEY_SHAPE_COLUMNS))
+
+
+def raw_identifier_problems(dataset: str, file: str, shapes: pd.DataFrame,
+                            stored_columns: list[str]) -> list[Problem]:
     """Warnings for a person-level file that carries personal identifiers, which no report reads.
 
-    ``keys`` are the first :data:`KEYS_LOOKED_AT` ``person_key`` values read; when any is shaped
-    like an ID-card or mobile number, one warning asks for pseudonymous keys. ``stored_columns``
-    are the file's column names: one warning names those that announce names, ID-card or phone
-    numbers (never read). No value is repeated; the figures are unchanged (a key still counts
-    one person), so these are warnings, not errors.
+    ``shapes`` is the :func:`key_shapes` of the first :data:`KEYS_LOOKED_AT` ``person_key``
+    values read; when any is shaped like an ID-card or mobile number, one warning asks for
+    pseudonymous keys. ``stored_columns`` are the file's column names: one warning names those
+    that announce names, ID-card or phone numbers (never read). No value is repeated; the
+    figures are unchanged (a key still counts one person), so these are warnings, not errors.
     """
     problems = []
-    text = pd.Series([k for k in keys if isinstance(k, str)], dtype="object")
-    for pattern, what in ((ID_CARD_PATTERN, "ID-card numbers"), (MOBILE_PATTERN, "mobile numbers")):
-        hits = int(text.str.fullmatch(pattern).sum()) if len(text) else 0
+    counts = shapes.iloc[0]
+    for column, _, what in _SHAPES:
+        hits = int(counts[column])
         if hits:
-            found = (f"{hits:,} of the first {len(text):,} keys are shaped like {what} (not shown): "
-                     "ask the department to export pseudonymous keys")  # fmt: skip
+            found = (f"{hits:,} of the first {int(counts['looked_at']):,} keys are shaped like {what} "
+                     "(not shown): ask the department to export pseudonymous keys")  # fmt: skip
             problems.append(Problem(dataset, file, None, "person_key", _PSEUDONYM_EXPECTED, found, "warning"))
             break
     announced = [str(c) for c in stored_columns if _personal_header(c) and str(c) != "person_key"]
