@@ -28,6 +28,11 @@ CASES = [
      "3 条卡口日报晚于报告日期，未显示"),
     ("no checkpoint reported for the day ending 2022-10-09 08:00", "截至 2022-10-09 8 时，无卡口报送数据"),
     ("round R4 starts after the report date", "轮次 R4 晚于报告日期开始"),
+    ("inspections: 49 inspection(s) dated after the report date 2022-10-08 were ignored "
+     "(earliest 2022-10-09)",
+     "督查检查：49 条督查记录晚于报告日期 2022-10-08（最早 2022-10-09），未计入"),
+    ("requests: 6 enterprise request(s) raised after the report date 2022-10-08 are not counted",
+     "企业诉求：6 条企业诉求晚于报告日期 2022-10-08 提出，未计入"),
     ("2 area id(s) with samples are not communities: ['X1', 'X2']",
      "2 个有采样记录的区域编码不是社区：['X1', 'X2']"),
     ("year 2021 is before the report date's year: figures stand at 2021-12-31",

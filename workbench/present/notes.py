@@ -69,10 +69,14 @@ NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"datasets not loaded: (?P<names>.+)", "未读入数据集：{names}"),
     (r"(?P<n>[\d,]+) delivery row\(s\) dated after the report date are not counted",
      "{n} 条配送记录晚于报告日期，未计入"),
+    (r"(?P<n>[\d,]+) inspection\(s\) dated after the report date (?P<day>\S+) were ignored "
+     r"\(earliest (?P<first>\S+)\)", "{n} 条督查记录晚于报告日期 {day}（最早 {first}），未计入"),
+    (r"(?P<n>[\d,]+) enterprise request\(s\) raised after the report date (?P<day>\S+) are not counted",
+     "{n} 条企业诉求晚于报告日期 {day} 提出，未计入"),
 )
 _COMPILED = tuple((re.compile(pattern + r"\Z"), wording) for pattern, wording in NOTE_PATTERNS)
 _DOMAIN_PREFIX = re.compile(r"(?P<domain>coverage|checkpoints|inspections|supply|prices|field_checks|"
-                            r"enterprises): (?P<rest>.*)\Z", re.S)
+                            r"enterprises|requests|projects|staffing): (?P<rest>.*)\Z", re.S)
 
 
 #: A data problem as intake words it (:class:`workbench.errors.Problem`): where, what was expected,
