@@ -479,6 +479,19 @@ def test_a_pack_without_any_production_says_so_instead_of_no_missing_report(firm
     assert "其中 1 项 2022 年无任何产量记录（累计按 0 计）" in behind  # behind by the definition, said why
 
 
+def test_the_missing_reports_card_names_the_enterprises(firms):
+    from workbench.present.views import enterprises as views
+
+    goals = targets([(2022, "E1", "铜", 5000, "t")])
+    result = ent.analyse_enterprises(firms, daily("2022-01-01", "2022-10-06", "E1"), goals, "2022-10-09")
+    name = firms.set_index("enterprise_id").loc["E1", "name"]
+    expected = (("zh", f"3 天 · 1 家企业：{name} (E1)"), ("en", f"3 days · 1 enterprise: {name} (E1)"))
+    for lang, words in expected:
+        card = views.headline(result, lang).data.split(views.label("ent_missing_reports", lang), 1)[1]
+        value, detail = re.findall(r'class="wb-(?:value|detail)">([^<]*)<', card)[:2]
+        assert (value, detail) == ("3", words)
+
+
 def test_a_status_card_names_five_targets_and_counts_the_rest():
     from workbench.present.views import enterprises as views
 

@@ -72,7 +72,13 @@ def _missing_card(result: EnterpriseResult, lang: str) -> dict:
     if no_production(result) and missing.empty:
         return {"label": label("ent_missing_reports", lang), "value": "—",
                 "detail": label("ent_no_production", lang, year=result.period.year), "status": "no_data"}
+    ents = result.enterprises
+    named = ents[ents["enterprise_id"].isin(missing["enterprise_id"])]  # which ones: a leader acts on names
+    names = display.display_names(named.iloc[:CARD_NAMES], "enterprise_id")
+    if len(named) > CARD_NAMES:
+        names += label("ent_and_more", lang, n=len(named) - CARD_NAMES)
+    key = "ent_missing_detail_named" if names else "ent_missing_detail"
     return {"label": label("ent_missing_reports", lang), "value": str(len(missing)),
-            "detail": label("ent_missing_detail", lang, days=len(missing),
-                            enterprises=missing["enterprise_id"].nunique()),
+            "detail": label(key, lang, days=len(missing), enterprises=missing["enterprise_id"].nunique(),
+                            names=names),
             "status": "bad" if len(missing) else "good"}
