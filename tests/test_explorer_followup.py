@@ -86,7 +86,7 @@ def test_request_days_and_filters_change_the_open_requests_and_the_map(explorer)
     # R1 resolved on the report date is not open; R6 raised after it is not counted (a warning)
     assert list(table["request_id"]) == ["R3", "R2", "R5"] and list(table["age_days"]) == [4, 3, 1]
     assert list(table["overdue"]) == [True, False, False]
-    assert "1 enterprise request(s) raised after the report date" in explorer.outputs.status.value
+    assert "1 条企业诉求晚于报告日期 2022-10-09 提出，未计入" in explorer.outputs.status.value
     assert "1.5" in explorer.outputs.summary.value  # median days to resolve: (0 + 3) / 2
     first_map = explorer.map_html
     assert points(first_map) == {"甲厂 (E1)": BAD, "乙厂 (E2)": WARN}
