@@ -15,7 +15,7 @@ from fixtures.packs import coverage_pack, sampling_frame, write_pack
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets, validate_pack
 from workbench.intake.stamps import ambiguous_day_month, parse_dates, parse_timestamps
-from workbench.present.notes import problem_text
+from workbench.present.problem_wording import problem_text
 
 
 def read(values):

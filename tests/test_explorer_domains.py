@@ -412,7 +412,8 @@ def test_a_domain_whose_data_cannot_load_shows_a_message_not_a_traceback(sample_
     assert "inspections.xlsx" in explorer.outputs.status.value and "10月9日" in explorer.outputs.status.value
     explorer.controls.metric.value = "coverage"
     assert explorer.view is not None and len(explorer.table) == len(sample_data.areas)
-    assert "admin_boundaries left out" in explorer.outputs.status.value  # optional context: a note
+    # optional context: a note, worded on a Chinese page
+    assert "admin_boundaries 未读入：数据包中有 1 处问题" in explorer.outputs.status.value
 
 
 def test_the_waste_metric_runs_without_areas(sample_data):

@@ -322,7 +322,7 @@ def test_units_of_the_data_in_english():
     ("a latitude in China between 18 and 54", "中国境内的纬度，18 至 54"),
 ])
 def test_intakes_words_in_chinese(english, chinese):
-    from workbench.present.notes import problem_text
+    from workbench.present.problem_wording import problem_text
 
     assert problem_text(english, "zh") == chinese
     assert problem_text(english, "en") == english

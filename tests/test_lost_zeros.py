@@ -8,7 +8,7 @@ from fixtures.packs import areas_frame, places_frame, sites_frame, write_pack
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets
 from workbench.intake.references import with_lost_zeros
-from workbench.present.notes import problem_text
+from workbench.present.problem_wording import problem_text
 
 HINT = "7 (007 is listed: leading zeros lost?)"
 

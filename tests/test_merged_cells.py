@@ -21,7 +21,7 @@ from workbench.errors import DataError
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets
 from workbench.intake.merged_cells import fill_merged_down, header_rows, merged_ranges
-from workbench.present.notes import problem_text
+from workbench.present.problem_wording import problem_text
 
 HEADERS = ["督查编号", "日期", "督查组", "场所编码", "人员配备", "消杀台账", "登记台账", "问题", "整改日期"]
 #: rows 3-8: id, date (first row of its range only), team (row 3 only), place, the three items,

@@ -8,7 +8,7 @@ from fixtures.packs import inspections_frame, places_frame, write_pack
 
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets
-from workbench.present.notes import problem_text
+from workbench.present.problem_wording import problem_text
 
 
 @pytest.mark.parametrize("word", ["/", "—", "-", "无", "未整改", "待整改", "整改中"])

@@ -12,7 +12,7 @@ from workbench.intake.loading import load_datasets, validate_pack
 from workbench.intake.origins import Origin
 from workbench.intake.quality import set_aside_reasons
 from workbench.intake.setaside import without_note_rows
-from workbench.present.notes import problem_text
+from workbench.present.problem_wording import problem_text
 
 FOOTER = [
     ["填表人：王建国    联系电话：13912345678"],  # one cell

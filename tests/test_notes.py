@@ -46,7 +46,7 @@ CASES = [
      "2 项目标超过 7 天无报送（括号内为最后报送日期）：一厂 (E1) / 铜 (2022-10-02)"),
     ("enterprises: 3 missing daily report(s) of 1 enterprise(s): flagged, not counted as zero",
      "重点企业：1 家企业缺报日报 3 次：已标出，未按零计"),
-    ("no home-quarantine checks dated 2022-10-09", "2022-10-09无居家隔离检查记录"),
+    ("no home-quarantine checks dated 2022-10-09", "2022-10-09 无居家隔离检查记录"),
     ("no home-quarantine checks dated 2022-10-09 or the 2 day(s) before",
      "2022-10-09（及此前 2 天）无居家隔离检查记录"),
     ("5 medical-waste collection(s) after the 10-09 08:00 cut-off are not counted",
@@ -66,6 +66,28 @@ CASES = [
     ("no zone data for 2022-10-09: no area is watched", "2022-10-09 无风险区域数据：无关注区域"),
     ("1 watched area(s) are not communities of areas: no share", "1 个关注区域不是社区：不计比例"),
     ("7 delivery row(s) dated after the report date are not counted", "7 条配送记录晚于报告日期，未计入"),
+    ("2 testing site(s) in no street are not counted in any capacity",
+     "2 个采样点不在任何街道内，未计入采样能力"),
+    ("no testing_sites: the capacity of the streets is not known",
+     "无采样点数据（testing_sites）：各街道采样能力未知"),
+    ("coverage: 4 testing site(s) declare a community their coordinates are not in: the declared one is kept",
+     "核酸检测：4 个采样点所报社区与其坐标所在社区不符：按所报社区计"),
+    ("projects: 3 milestone(s) of a project not in projects are not counted",
+     "重大项目手续：3 项手续所属项目不在项目表中，未计入"),
+    ("1 project(s) have no milestone", "1 个项目没有手续记录"),
+    ("staffing: no staffing rows dated 2022-10-09", "一线人员在岗：2022-10-09 无在岗记录"),
+    ("no testing round started on or before 2022-09-30", "2022-09-30 及以前没有已开始的检测轮次"),
+    ("prices: no price-alert rule was given", "物价：未设置物价预警规则"),
+    ("the figures of 2022-10-07 cannot be recomputed with its parameters (TypeError)",
+     "2022-10-07 的数字无法按其当时的参数重新计算（TypeError）"),
+    ("the analysis failed (KeyError: 'x'); see the testing_coverage report",
+     "分析失败（KeyError: 'x'）；详见 testing_coverage 报告"),
+    ("2 problems in the data pack:\n  [error] a.csv, row 3, column n: expected a number (found 'x')\n"
+     "  [error] a.csv, row 4, column n: expected a number (found 'y')",
+     "数据包中有 2 处问题：【错误】a.csv，第 3 行，列 n：应为数字（发现：x）；"
+     "【错误】a.csv，第 4 行，列 n：应为数字（发现：y）"),
+    ("rounds left out: no testing round started on or before 2022-09-30",
+     "rounds 未读入：2022-09-30 及以前没有已开始的检测轮次"),
 ]
 
 

@@ -142,7 +142,7 @@ def test_without_testing_sites_a_sample_without_area_is_set_aside_and_said(tmp_p
     from fixtures.packs import areas_frame, sampling_frame, write_pack
 
     from workbench.intake.loading import load_datasets
-    from workbench.present.notes import problem_text
+    from workbench.present.problem_wording import problem_text
 
     sampling = sampling_frame()
     sampling.loc[0, "area_id"] = None

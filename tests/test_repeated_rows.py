@@ -8,7 +8,7 @@ from fixtures.packs import write_pack
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets, validate_pack
 from workbench.intake.quality import set_aside_reasons
-from workbench.present.notes import problem_text
+from workbench.present.problem_wording import problem_text
 
 ENTERPRISES = "enterprise_id,name,sector,lon,lat,employees,closed_loop\nE1,稀土一厂,稀土,109.8,40.6,120,是\n"
 TARGETS = "year,enterprise_id,product,target,unit\n2022,E1,氧化镨钕,1000,t\n"

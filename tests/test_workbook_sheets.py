@@ -18,7 +18,7 @@ from workbench.errors import DataError
 from workbench.intake.catalog import open_pack
 from workbench.intake.loading import load_datasets
 from workbench.intake.xlsx import EMPTY_SHEETS_EXPECTED, UNREAD_SHEETS_EXPECTED
-from workbench.present.notes import problem_text
+from workbench.present.problem_wording import problem_text
 
 HEADER = ["date", "checkpoint_id", "vehicles", "people", "from_risk_areas", "landing_tests"]
 DAYS = {

@@ -5,7 +5,7 @@ runner's nbconvert template and :mod:`workbench.present.display`'s title block a
 Every value from data is escaped and masked by the tables it sits in; catalog names, columns
 and files are shown as ``<code>``, and so are the values a problem found in a file; intake's
 own words (what a value should have been, why rows were set aside) are worded in the page's
-language (:func:`workbench.present.notes.problem_text`), and a shape not known yet is shown in
+language (:func:`workbench.present.problem_wording.problem_text`), and a shape not known yet is shown in
 English with ``lang="en"``. Nothing here computes a figure: counts and shares come from the figures.
 """
 
@@ -24,7 +24,7 @@ from workbench.intake.quality import HIDDEN
 from workbench.intake.template_labels import labels_of
 from workbench.present.display import REPORT_CSS, badge, headline, section, table, title_block
 from workbench.present.i18n import all_labels, format_count, format_share, label
-from workbench.present.notes import CODE_PARTS, problem_words
+from workbench.present.problem_wording import CODE_PARTS, problem_words
 from workbench.present.safe_html import escape
 from workbench.privacy import mask_personal
 
