@@ -11,7 +11,7 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
 from workbench.errors import ReportError
-from workbench.runner.execute import FIGURES_MIMETYPE, read_published
+from workbench.runner.execute import FIGURES_MIMETYPE, OUTPUT_WAIT, describe_failure, read_published
 from workbench.runner.html_export import export_html
 from workbench.runner.index_page import collect_runs, render_index
 from workbench.runner.parameters import coerce_parameter, pick_parameters
@@ -261,6 +261,29 @@ def test_report_and_index_fit_a_phone_without_network(browser, tmp_path):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path.name
     page.close()
     assert remote == []
+
+
+def test_outputs_late_on_a_loaded_machine_are_waited_for_then_named_as_such(monkeypatch, tmp_path):
+    from nbclient.exceptions import CellTimeoutError
+
+    from workbench.runner import execute
+
+    seen = {}
+
+    def executing(*args, **kwargs):
+        seen.update(kwargs)
+        raise CellTimeoutError.error_from_timeout_and_cell("Timeout waiting for IOPub output", OUTPUT_WAIT,
+                                                           nbformat.v4.new_code_cell("display(page)"))
+
+    monkeypatch.setattr(execute.papermill, "execute_notebook", executing)
+    with pytest.raises(ReportError) as raised:
+        execute.execute_notebook(HERE / "tiny.ipynb", tmp_path / "tiny.ipynb", {}, timeout=900)
+    assert seen["iopub_timeout"] == OUTPUT_WAIT == 60  # nbclient's 4 s failed reports run 37 at a time
+    assert str(raised.value) == ("OutputTimeout: a cell finished but its outputs did not all arrive within "
+                                 "60 s (is the machine overloaded? run fewer reports at a time, --jobs)")
+    assert "display(page)" not in str(raised.value)
+    other = CellTimeoutError("A cell timed out while it was being executed, after 4 seconds.")
+    assert describe_failure(other).startswith("CellTimeoutError: A cell timed out")
 
 
 @pytest.mark.slow

@@ -48,11 +48,15 @@ FIGURES_MIMETYPE = "application/vnd.workbench.figures+json"
 KERNEL_NAME = "workbench"
 DEFAULT_TIMEOUT = 900.0
 KERNEL_START_TIMEOUT = 60
+#: Seconds to wait, once a cell has finished, for the last of its outputs. nbclient's default (4 s,
+#: raised as a cell timeout by papermill) failed reports on a machine running many of them at once.
+OUTPUT_WAIT = 60
 #: Failures are in the run's JSON, not the kernel's log; an unattended run keeps no IPython history
 #: and starts no debugger (``workbench.runner.kernel``).
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False",
                     "--IPKernelApp.kernel_class=workbench.runner.kernel.UnattendedKernel"]
 _KERNEL_START_FAILURES = ("Kernel didn't respond", "Kernel died before replying")
+_OUTPUT_TIMEOUT = "Timeout waiting for IOPub output"  # nbclient's words
 _KERNEL_LOCK = threading.Lock()
 
 
@@ -176,7 +180,7 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
                 nb = papermill.execute_notebook(
                     source, scratch, parameters, engine_name="workbench", kernel_name=ensure_kernel(),
                     language="python", progress_bar=False, log_output=False,
-                    request_save_on_cell_execute=False, timeout_func=clock,
+                    request_save_on_cell_execute=False, timeout_func=clock, iopub_timeout=OUTPUT_WAIT,
                     start_timeout=math.ceil(min(KERNEL_START_TIMEOUT, max(clock.left(), 1.0))),  # an int
                     shutdown_kernel="immediate",  # every output is in: no graceful wait
                     resources={"metadata": {"path": workdir}},  # the cwd, without a process-wide chdir
@@ -259,6 +263,9 @@ def describe_failure(exc: Exception, overran: float | None = None) -> str:
                    if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
         where = f" in cell [{started[-1]}]" if started and started[-1] else ""
         return f"ReportTimeout: the report ran longer than its {overran:g} s limit and was stopped{where}"
+    if isinstance(exc, CellTimeoutError) and _OUTPUT_TIMEOUT in str(exc):
+        return (f"OutputTimeout: a cell finished but its outputs did not all arrive within {OUTPUT_WAIT} s "
+                "(is the machine overloaded? run fewer reports at a time, --jobs)")
     return f"{type(exc).__name__}: {str(exc).strip().partition(chr(10))[0]}"  # no cell preview
 
 
