@@ -675,3 +675,27 @@ def test_a_day_without_a_round_calls_no_testing_site_late_but_a_day_without_chec
     assert sites["late"] == [{"unit": "T2", "name": None, "last_day": "2022-10-07", "days_since": 2}]
     checkpoints = unit_reports(frames, checkpoint, pd.Timestamp(DAY))
     assert (checkpoints["checked_day"], checkpoints["reported"], checkpoints["late_count"]) == (DAY, 0, 1)
+
+
+def test_validate_leaves_the_page_of_a_day_reported_from_other_data(tmp_path, capsys):
+    pack = tiny_pack(tmp_path / "pack")
+    reports = tmp_path / "reports"
+    page = reports / DAY / "data_quality.html"
+    validate = ["validate", "--pack", str(pack), "--reports", str(reports)]
+    code = main(validate)
+    fingerprint = json.loads((reports / DAY / "data_quality.json").read_text("utf-8"))["pack"]["fingerprint"]
+
+    def report_made_from(fingerprint: str) -> None:
+        record = {"report": "checkpoints", "date": DAY, "status": "ok", "pack": {"fingerprint": fingerprint}}
+        (reports / DAY / "checkpoints.json").write_text(json.dumps(record), "utf-8")
+
+    report_made_from("0123456789abcdef")  # the morning's reports, from the data as it was then
+    page.write_text("the page of the morning's batch", "utf-8")
+    capsys.readouterr()
+    assert main(validate) == code  # the problems are printed and counted all the same
+    assert page.read_text("utf-8") == "the page of the morning's batch"
+    said = capsys.readouterr().err
+    assert "data-quality page not written" in said and "reports made from other data (checkpoints)" in said
+    assert "run the batch again" in said and "--reports DIR" in said
+    report_made_from(fingerprint)  # the same data: the page is rewritten
+    assert main(validate) == code and "数据质量" in page.read_text("utf-8")

@@ -144,14 +144,28 @@ def command_validate(args: argparse.Namespace) -> int:
 
 
 def write_validate_page(args: argparse.Namespace) -> None:
-    """The data-quality page of ``validate``; when it cannot be written, a line on stderr says why."""
+    """The data-quality page of ``validate``; when it cannot be written, a line on stderr says why.
+
+    Not over the page of a day whose reports were made from other data (another pack, or this one
+    before a file changed): the page stays the one that describes them.
+    """
     from workbench.errors import DataError
     from workbench.intake.catalog import open_pack
+    from workbench.present.quality_page import PAGE_NAME
     from workbench.runner.batch import write_data_quality
+    from workbench.runner.records import records_of_other_packs
 
     try:
         pack = open_pack(args.pack)
         day = pack.resolve_date(args.date).date().isoformat()
+        pages = {PAGE_NAME, f"{PAGE_NAME}_en"}
+        if others := records_of_other_packs(args.reports, day, pack.fingerprint(), besides=pages):
+            named = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+            print(f"workbench validate: data-quality page not written: {Path(args.reports) / day} holds "
+                  f"reports made from other data ({named}), which the page would not describe: run the "
+                  "batch again (it writes the page with the reports), or pass --reports DIR",
+                  file=sys.stderr)
+            return
         print(write_data_quality(pack, day, args.reports, lang=args.lang))
     except DataError:  # the catalog's problems are printed above; there is no pack to describe
         print("workbench validate: data-quality page not written: the catalog cannot be opened",

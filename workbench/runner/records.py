@@ -20,6 +20,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
 
@@ -94,6 +95,28 @@ def make_record(*, report: str, day: str, scope: str | None, error: str | None, 
         "finished_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "duration_s": round(duration_s, 2), "html": html, "notebook": notebook,
     }
+
+
+def records_of_other_packs(reports_dir: str | os.PathLike, day: str, fingerprint: str,
+                           besides: Iterable[str] = ()) -> list[str]:
+    """The runs of ``day`` whose record was made from another pack, or another version of it.
+
+    Returns the stems of the records in ``reports_dir/day`` (but those in ``besides``) whose
+    ``pack.fingerprint`` is not ``fingerprint``, sorted; unreadable records are passed over.
+    """
+    others = []
+    for path in sorted(Path(reports_dir, day).glob("*.json")):
+        if path.stem in besides:
+            continue
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        pack = record.get("pack") if isinstance(record, dict) else None
+        theirs = pack.get("fingerprint") if isinstance(pack, dict) else None
+        if theirs and theirs != fingerprint:
+            others.append(path.stem)
+    return others
 
 
 def write_record(path: Path, record: dict) -> Path | None:
