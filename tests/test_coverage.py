@@ -165,6 +165,20 @@ def test_the_rounds_site_load_counts_only_the_samples_inside_the_round(sampling,
     assert result.site_load.set_index("site_id")["samples"].to_dict() == {"A": 4, "B": 2}
 
 
+def test_one_reading_gives_the_load_of_every_sample_and_of_the_round(sampling):
+    from pandas.testing import assert_frame_equal
+
+    sites = pd.DataFrame({"site_id": ["A", "B"], "capacity_per_hour": [2, 4]})
+    start, end = T("2022-10-04 07:00"), T("2022-10-04 18:00")
+    every, inside = coverage.site_daily_loads(sampling, sites, start, end)
+    assert_frame_equal(every, coverage.site_daily_load(sampling, sites))
+    assert_frame_equal(inside, coverage.site_daily_load(sampling, sites, start, end))
+    assert inside.set_index("site_id").loc["A", "samples"] == 4  # 06:59:59 and 18:00:01 are outside
+    assert every.set_index("site_id").loc["A", "samples"] == 6
+    before, after = coverage.site_daily_loads(sampling, sites, T("2022-09-01"), T("2022-09-02"))
+    assert after.empty and list(after.columns) == list(before.columns)  # no sample in the round: no day
+
+
 def test_the_site_load_table_of_a_street_none_of_whose_sites_sampled_in_the_round():
     from types import SimpleNamespace
 

@@ -34,6 +34,7 @@ from workbench.domains.testing_sites import (
     last_before,
     silent_sites,
     site_daily_load,
+    site_daily_loads,
     site_load_status,
     site_round_summary,
     sites_in_areas,
@@ -42,8 +43,8 @@ from workbench.errors import WorkbenchError
 
 __all__ = ["DEFAULT_TARGET", "CoverageResult", "add_rate_columns", "analyse_coverage", "areas_in_scope",
            "count_tested", "coverage_figures", "coverage_table", "coverage_tone", "last_before", "round_days",
-           "select_round", "short_areas", "silent_sites", "site_daily_load", "site_load_status",
-           "site_round_summary", "sites_in_areas", "sites_in_scope", "total_coverage"]
+           "select_round", "short_areas", "silent_sites", "site_daily_load", "site_daily_loads",
+           "site_load_status", "site_round_summary", "sites_in_areas", "sites_in_scope", "total_coverage"]
 
 DEFAULT_TARGET = 0.95
 
@@ -301,10 +302,11 @@ def analyse_coverage(sampling: pd.DataFrame, areas, sites: pd.DataFrame, rounds:
                         "the declared one is kept")
     days = round_days(chosen, report_date)
     if daily_load is None:  # every site's, computed once for the district and each street
-        daily_load = site_daily_load(sampling, placed)
+        daily_load, in_round = site_daily_loads(sampling, placed, chosen["start"], chosen["end"])
+    else:
+        in_round = site_daily_load(sampling, placed, chosen["start"], chosen["end"])
     load = daily_load[daily_load["site_id"].isin(in_scope["site_id"])].reset_index(drop=True)
     silent = silent_sites(load, in_scope, days, lookback_days=lookback_days)
-    in_round = site_daily_load(sampling, placed, chosen["start"], chosen["end"])
     round_load = in_round[in_round["site_id"].isin(in_scope["site_id"])].reset_index(drop=True)
 
     day = pd.Timestamp(report_date).normalize()

@@ -80,17 +80,63 @@ def site_daily_load(sampling, sites: pd.DataFrame, start=None, end=None) -> pd.D
     where = " WHERE sampled_at BETWEEN ? AND ?" if bounds else ""
     hourly = ("SELECT site_id, date_trunc('hour', sampled_at) AS hour, count(*) AS n "
               f"FROM sampling{where} GROUP BY site_id, hour")
-    daily_sql = """
-        SELECT site_id, CAST(date_trunc('day', hour) AS TIMESTAMP) AS date,
-               sum(n)::BIGINT AS samples, max(n)::BIGINT AS peak_hour_samples
-        FROM hourly GROUP BY site_id, date ORDER BY site_id, date
-    """
+    days = f"{_days_of('hourly')} ORDER BY site_id, date"
     frame = columns_of(sampling, ["site_id", "sampled_at"])
     if distributed.on_dask(sampling):  # the hourly counts on the cluster, the days here
-        compute = lambda: query(daily_sql, hourly=distributed.hourly_counts(sampling, start, end))  # noqa: E731
+        compute = lambda: query(days, hourly=distributed.hourly_counts(sampling, start, end))  # noqa: E731
     else:
-        compute = lambda: query(f"WITH hourly AS ({hourly}) {daily_sql}", bounds, sampling=frame)  # noqa: E731
-    daily = remembered(sampling, ("site_daily_load", *map(str, bounds)), compute)
+        compute = lambda: query(f"WITH hourly AS ({hourly}) {days}", bounds, sampling=frame)  # noqa: E731
+    return _with_capacity(remembered(sampling, ("site_daily_load", *map(str, bounds)), compute), sites)
+
+
+def site_daily_loads(sampling, sites: pd.DataFrame, start, end) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`site_daily_load` over every sample and over a round's, from one reading of the rows.
+
+    Parameters
+    ----------
+    sampling, sites, start, end
+        As for :func:`site_daily_load`; ``start`` and ``end`` are the round's.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        ``site_daily_load(sampling, sites)`` and ``site_daily_load(sampling, sites, start, end)``.
+        Each hour counts its samples and, beside them, those inside the round: a second pass
+        over the person-level rows would cost the round's share of the first.
+    """
+    if distributed.on_dask(sampling):
+        return site_daily_load(sampling, sites), site_daily_load(sampling, sites, start, end)
+    bounds = [pd.Timestamp(start).to_pydatetime(), pd.Timestamp(end).to_pydatetime()]
+    in_round = "(SELECT site_id, hour, n_round AS n FROM hourly WHERE n_round > 0)"
+    both = f"""
+        WITH hourly AS MATERIALIZED (
+            SELECT site_id, date_trunc('hour', sampled_at) AS hour, count(*) AS n,
+                   count(*) FILTER (WHERE sampled_at BETWEEN ? AND ?) AS n_round
+            FROM sampling GROUP BY site_id, hour
+        )
+        SELECT 'all' AS part, * FROM ({_days_of('hourly')})
+        UNION ALL SELECT 'round' AS part, * FROM ({_days_of(in_round)})
+        ORDER BY part, site_id, date
+    """
+    frame = columns_of(sampling, ["site_id", "sampled_at"])
+    compute = lambda: query(both, bounds, sampling=frame)  # noqa: E731
+    daily = remembered(sampling, ("site_daily_loads", *map(str, bounds)), compute)
+    every, inside = (daily[daily["part"] == part].drop(columns="part").reset_index(drop=True)
+                     for part in ("all", "round"))
+    return _with_capacity(every, sites), _with_capacity(inside, sites)
+
+
+def _days_of(hours: str) -> str:
+    """SQL of the days of sites (site_id, date, samples, peak_hour_samples) from the hourly counts
+    ``hours`` (site_id, hour, n)."""
+    return ("SELECT site_id, CAST(date_trunc('day', hour) AS TIMESTAMP) AS date, "
+            "sum(n)::BIGINT AS samples, max(n)::BIGINT AS peak_hour_samples "
+            f"FROM {hours} GROUP BY site_id, date")
+
+
+def _with_capacity(daily: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """Days of sites (site_id, date, samples, peak_hour_samples) with capacity_per_hour and peak_load."""
+    daily = daily.copy()
     daily["date"] = pd.to_datetime(daily["date"]).astype("datetime64[ns]")
     capacity = sites.set_index("site_id")["capacity_per_hour"]
     daily["capacity_per_hour"] = daily["site_id"].map(capacity)
