@@ -286,6 +286,29 @@ def test_outputs_late_on_a_loaded_machine_are_waited_for_then_named_as_such(monk
     assert describe_failure(other).startswith("CellTimeoutError: A cell timed out")
 
 
+def test_a_kernel_that_lost_its_port_to_another_run_is_started_again_and_said_so(monkeypatch, tmp_path,
+                                                                                capsys):
+    import zmq
+
+    from workbench.runner import execute
+
+    attempts = []
+
+    def executing(*args, **kwargs):
+        attempts.append(kwargs)
+        if len(attempts) == 1:
+            raise zmq.ZMQError(msg="Address already in use (addr='tcp://127.0.0.1:44403')")
+        return nbformat.v4.new_notebook()
+
+    monkeypatch.setattr(execute.papermill, "execute_notebook", executing)
+    execute.execute_notebook(HERE / "tiny.ipynb", tmp_path / "tiny.ipynb", {}, keep=False)
+    assert len(attempts) == 2
+    said = capsys.readouterr().err
+    assert said == ("workbench: the kernel of tiny did not start (ZMQError: Address already in use "
+                    "(addr='tcp://127.0.0.1:44403'); runs started at the same moment can pick the same "
+                    "port): starting another\n")
+
+
 @pytest.mark.slow
 def test_a_cell_that_hangs_times_out_and_keeps_its_notebook(tmp_path):
     result = run_report(HERE / "sleeping.ipynb", pack=PACK, cell_timeout=1,

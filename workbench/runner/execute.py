@@ -199,6 +199,9 @@ def execute_notebook(source: Path, target: Path, parameters: dict, *, timeout: f
             raise ReportError(f"{exc.ename}: {exc.evalue}\n{where}") from None
         except Exception as exc:
             if attempt == 1 and _is_kernel_start_failure(exc) and clock.left() > 0:
+                print(f"workbench: the kernel of {source.stem} did not start ({describe_failure(exc)}; "
+                      "runs started at the same moment can pick the same port): starting another",
+                      file=sys.stderr, flush=True)
                 continue
             message = describe_failure(exc, timeout if clock.expired else None)
             partial = getattr(exc, "workbench_notebook", None)
